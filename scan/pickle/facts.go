@@ -1,0 +1,126 @@
+package pickle
+
+import "strconv"
+
+// Global is a name the unpickler would resolve with find_class: a module and
+// a (possibly dotted) attribute path inside it. Names are recorded after
+// Python 2 names have been mapped the way _compat_pickle maps them.
+type Global struct {
+	Module string
+	Name   string
+}
+
+// String returns the global as module.name.
+func (g Global) String() string {
+	if g.Module == "" {
+		return g.Name
+	}
+	return g.Module + "." + g.Name
+}
+
+// IsZero reports whether g names nothing.
+func (g Global) IsZero() bool { return g.Module == "" && g.Name == "" }
+
+// Import is one import the unpickler would perform.
+type Import struct {
+	Global Global
+	// Offset is the byte offset of the opcode that triggers the import,
+	// relative to the start of the stream given to the reader.
+	Offset int64
+	// Op is the opcode name: GLOBAL, STACK_GLOBAL, INST, EXT1, EXT2, EXT4.
+	Op string
+	// ExtCode is the extension registry code for EXT1/2/4 (Global is then
+	// zero: the registry is the loading process's, and the code is the evidence).
+	ExtCode int64
+}
+
+// Call is one invocation the unpickler would perform.
+type Call struct {
+	// Op is the opcode that invokes: REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ, BUILD.
+	Op     string
+	Offset int64
+	// Callee is the imported global that is invoked: the callable of REDUCE,
+	// the class of NEWOBJ/INST/OBJ, or for BUILD the class of the instance
+	// that receives state (or the global itself, see OnGlobal).
+	Callee Global
+	// Known is false when the invoked object does not come straight from an
+	// import (for example the result of another call); Callee is then the
+	// global it was derived from, if any, and Desc says what it is.
+	Known bool
+	// OnGlobal is set for BUILD applied to an imported object itself rather
+	// than to an instance: attribute poisoning of a module-level object.
+	OnGlobal bool
+	// Desc describes the invoked object when Known is false.
+	Desc string
+	// Args is a short, printable summary of the arguments, e.g. "('id',)".
+	Args string
+}
+
+// String renders the call as evidence, e.g. os.system('id').
+func (c Call) String() string {
+	name := c.Callee.String()
+	if !c.Known && c.Desc != "" {
+		name = c.Desc
+	}
+	if c.Op == "BUILD" {
+		return name + ".__setstate__" + c.Args
+	}
+	return name + c.Args
+}
+
+// PersistentID is a persistent reference (PERSID, BINPERSID); PyTorch uses
+// them for tensor storages.
+type PersistentID struct {
+	Offset int64
+	Value  string // printable summary
+}
+
+// Nested is a pickle that reaches a loader (pickle.loads, torch.load over
+// BytesIO, ...) as a literal, scanned in turn.
+type Nested struct {
+	Offset int64  // offset of the call that loads it, in the outer stream
+	Loader Global // the loading callable
+	Result *Result
+}
+
+// Trailing is data after the last pickle that is not itself a pickle.
+type Trailing struct {
+	Offset int64
+	Size   int64
+}
+
+// Error is a parse error: the unpickler would raise here. Everything before
+// it has been recorded.
+type Error struct {
+	Offset int64
+	Op     string // opcode at Offset, or "" when the stream ended
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	return "offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
+}
+
+// Limit records that a bound of Options was hit: the scan is inconclusive
+// from Offset on.
+type Limit struct {
+	Offset int64
+	Name   string // the Options field, e.g. "MaxOpcodes"
+	Msg    string
+}
+
+// Result holds the facts read from one stream of zero or more pickles.
+type Result struct {
+	Pickles       int   // complete pickles read (STOP reached)
+	Protocols     []int // the highest protocol in effect in each pickle
+	Imports       []Import
+	Calls         []Call
+	PersistentIDs []PersistentID
+	Nested        []Nested
+	Trailing      *Trailing
+	Err           *Error
+	Limit         *Limit
+	// End is the offset just past the last byte that belongs to the pickles
+	// read, so a caller can position the next reader on a container.
+	End int64
+}
