@@ -1,3 +1,5 @@
 module github.com/modelgate/modelgate
 
 go 1.26
+
+require github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
