@@ -20,6 +20,8 @@ type Session struct {
 	seen    map[string]bool
 	read    bool
 	partial bool
+	// decompressed counts the bytes inflated for this file, across members.
+	decompressed int64
 }
 
 // Limits returns the bounds in force.
