@@ -20,5 +20,13 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		tarArchive{},
+		sevenZip{},
+		gzipStream,
+		bzip2Stream,
+		xzStream,
+		lzmaStream,
+		zlibStream,
+		lz4Stream,
 	}
 }

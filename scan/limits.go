@@ -16,10 +16,15 @@ type Limits struct {
 	MaxRatio int64
 	// MaxDecompressed is the total of decompressed bytes read per file.
 	MaxDecompressed int64
+	// MaxBuffered is the largest member held in memory when a format needs
+	// random access to a member that is only a stream (a zip or 7z inside
+	// a compressed stream); bigger ones are reported inconclusive.
+	MaxBuffered int64
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
-// members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file.
+// members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file,
+// 256 MiB buffered per member that needs random access.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:        4,
@@ -27,5 +32,6 @@ func DefaultLimits() Limits {
 		MaxMemberSize:   4 << 30,
 		MaxRatio:        1000,
 		MaxDecompressed: 16 << 30,
+		MaxBuffered:     256 << 20,
 	}
 }
