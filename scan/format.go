@@ -20,6 +20,8 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		torchLegacy{},
+		joblibDump{},
 		tarArchive{},
 		sevenZip{},
 		gzipStream,

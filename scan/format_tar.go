@@ -126,7 +126,7 @@ func (t *tarScan) members() error {
 			t.s.Unscannable(&Input{Chain: t.in.Child(hdr.Name)}, fmt.Errorf("open tar member: %w", err))
 			continue
 		}
-		if scanMember(t.s, member) != "" {
+		if scanTorchTarMember(t.s, member) || scanMember(t.s, member) != "" {
 			t.matched++
 		}
 	}
