@@ -22,6 +22,30 @@ type Finding struct {
 	// Key is the place inside a config or metadata (a Keras layer path, a
 	// GGUF key, a TensorFlow node) when that is more useful than an offset.
 	Key string `json:"key,omitempty"`
+	// Suppression is set when a reviewed exception in the policy file
+	// covers this finding: it is still reported, but never fails the gate.
+	Suppression *Suppression `json:"suppression,omitempty"`
+	// Baseline is "unchanged" when the finding was already in the baseline
+	// report given with --baseline, "new" when it was not, "" without one.
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// Suppression records why a finding is not held against the gate.
+type Suppression struct {
+	Kind          string `json:"kind"` // "external": from the policy file
+	Justification string `json:"justification"`
+}
+
+// Fingerprint identifies a finding across runs for baselines and SARIF
+// partialFingerprints: rule, path, member and callable, never offsets,
+// which move whenever a file is re-saved.
+func Fingerprint(path string, f Finding) string {
+	return f.Rule + "|" + path + "|" + f.Member + "|" + f.Callable + "|" + f.Key
+}
+
+// Gating reports whether the finding counts towards --fail-on.
+func (f Finding) Gating() bool {
+	return f.Suppression == nil && f.Baseline != "unchanged"
 }
 
 // Status says how completely a file was scanned.
