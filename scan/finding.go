@@ -92,7 +92,9 @@ type Summary struct {
 	NotScanned int            `json:"not_scanned"` // status not-scanned
 	Skipped    int            `json:"skipped"`     // not a model format
 	Excluded   int            `json:"excluded"`    // left out by --include/--exclude
-	Findings   int            `json:"findings"`
+	Findings   int            `json:"findings"`    // findings that count towards the gate
+	Suppressed int            `json:"suppressed"`  // covered by an ignore entry of the policy file
+	Unchanged  int            `json:"unchanged"`   // already in the baseline
 	BySeverity map[string]int `json:"by_severity"`
 	ByFormat   map[string]int `json:"by_format"`
 	Highest    string         `json:"highest"` // highest severity found, or "none"
@@ -124,6 +126,14 @@ func Summarize(files []FileResult, excluded int) Summary {
 			s.ByFormat[f.Format]++
 		}
 		for _, fd := range f.Findings {
+			switch {
+			case fd.Suppression != nil:
+				s.Suppressed++
+				continue
+			case fd.Baseline == "unchanged":
+				s.Unchanged++
+				continue
+			}
 			s.Findings++
 			s.BySeverity[fd.Severity.String()]++
 			if fd.Severity > worst {
