@@ -86,15 +86,16 @@ func (r *FileResult) Worst() Severity {
 
 // Summary counts what a scan saw.
 type Summary struct {
-	Files      int            `json:"files"`       // files looked at, every status
-	Scanned    int            `json:"scanned"`     // status scanned
-	Partial    int            `json:"partial"`     // status partial
-	NotScanned int            `json:"not_scanned"` // status not-scanned
-	Skipped    int            `json:"skipped"`     // not a model format
-	Excluded   int            `json:"excluded"`    // left out by --include/--exclude
-	Findings   int            `json:"findings"`    // findings that count towards the gate
-	Suppressed int            `json:"suppressed"`  // covered by an ignore entry of the policy file
-	Unchanged  int            `json:"unchanged"`   // already in the baseline
+	Files      int            `json:"files"`        // files looked at, every status
+	Scanned    int            `json:"scanned"`      // status scanned
+	Partial    int            `json:"partial"`      // status partial
+	NotScanned int            `json:"not_scanned"`  // status not-scanned
+	Skipped    int            `json:"skipped"`      // not a model format
+	Excluded   int            `json:"excluded"`     // left out by --include/--exclude
+	OutOfScope int            `json:"out_of_scope"` // left to other shards, or unchanged in a pull-request scan
+	Findings   int            `json:"findings"`     // findings that count towards the gate
+	Suppressed int            `json:"suppressed"`   // covered by an ignore entry of the policy file
+	Unchanged  int            `json:"unchanged"`    // already in the baseline
 	BySeverity map[string]int `json:"by_severity"`
 	ByFormat   map[string]int `json:"by_format"`
 	Highest    string         `json:"highest"` // highest severity found, or "none"
