@@ -455,8 +455,12 @@ def add(path, verdict, severity, fmt, technique, member="", callables=(), pickle
             if DIS and verdict == "malicious":
                 print("==== %s :: %s (start %d)" % (path, chain or "<file>", start))
                 try:
-                    pickletools.dis(blob[start:] if not skips else blob[start:min(skips)], annotate=0)
-                except Exception as e:  # the dis of a broken or joblib stream ends with an error
+                    if skips:  # joblib: pickletools.dis cannot jump over raw array bytes
+                        for pos, op, arg in walk(blob, start, skips):
+                            print("%6d: %-16s %s" % (pos, op.name, "" if arg is None else repr(arg)[:70]))
+                    else:
+                        pickletools.dis(blob[start:], annotate=0)
+                except Exception as e:  # the dis of a broken stream ends with an error
                     print("  (dis stopped: %s)" % e)
     for c in callables:
         assert c in imports, "%s: %s not among %s" % (path, c, sorted(imports))
@@ -1057,6 +1061,15 @@ def malicious_torch():
         assert z.read("archive/data.pkl") == dict(ms)["archive/data.pkl"]
     entry("malicious/torch/zip64.pt", data, "zip64-records",
           note="zip64 extra fields in every local and central header, zip64 end record and locator")
+    ms = spliced("zip64-zipfile")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for n, d in ms:
+            with z.open(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), "w", force_zip64=True) as w:
+                w.write(d)
+    entry("malicious/torch/zip64_zipfile.pt", buf.getvalue(), "zip64-local-extra",
+          note="written by zipfile with force_zip64=True: zip64 extra fields in the local headers only "
+               "(as numpy's savez writes them)")
 
     # Legacy (non-zip) torch: five pickles then raw storages.
     sd = sequential().state_dict()
