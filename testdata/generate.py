@@ -630,6 +630,14 @@ JOBLIB_COMPRESS = [
 # ---------------------------------------------------------------- benign
 
 
+TRACE_SRC = """
+import sys, torch, torch.nn as nn
+torch.manual_seed(0)
+m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+torch.jit.save(torch.jit.trace(m, torch.zeros(1, 4)), sys.argv[1])
+"""
+
+
 def benign_torch():
     sd = sequential().state_dict()
     for proto in (2, 4):
@@ -669,9 +677,9 @@ def benign_torch():
         pickles=zip_pickles(data), note="torch.jit.script; data.pkl, constants.pkl and *.debug_pkl are pickles")
 
     rel = "benign/torch/traced.pt"
-    path = os.path.join(ROOT, rel)
-    m = sequential()
-    torch.jit.save(torch.jit.trace(m, torch.zeros(1, 4)), path)
+    # The tracer stores the Python call stack (file:line) in *.debug_pkl: trace in a child whose only
+    # frame is "<string>", so that no path or line number of this script ends up in the file.
+    subprocess.run([sys.executable, "-c", TRACE_SRC, os.path.join(ROOT, rel)], check=True)
     data = read(rel)
     add(rel, "benign", "none", "torchscript", "torchscript-trace", member="traced/data.pkl",
         pickles=zip_pickles(data))
@@ -688,7 +696,7 @@ def benign_torch():
         pickles=zip_pickles(data), note="model + Adam optimizer state + epoch, saved to a buffer (folder `archive`)")
 
     rel = "benign/torch/legacy_tar.pt"
-    data = write(rel, legacy_tar({"epoch": 1, "note": "tiny"}))
+    data = write(rel, legacy_tar(pickle.dumps({"epoch": 1, "note": "tiny"}, protocol=2)))
     add(rel, "benign", "none", "torch-tar", "legacy-tar-container", member="pickle",
         pickles=legacy_tar_pickles(data))
 
@@ -699,13 +707,11 @@ def benign_torch():
         pickles=zip_pickles(inner, "model.pt > "))
 
 
-def legacy_tar(obj_pickle_obj=None, obj_pickle=None):
+def legacy_tar(obj_pickle):
     """The pre-1.0 torch tar container that torch 1.13's legacy_load still reads: members
-    sys_info, pickle, tensors, storages (no tensors here: 0 storages, 0 tensors)."""
+    sys_info, pickle (obj_pickle, the object), tensors, storages (here 0 storages, 0 tensors)."""
     sys_info = pickle.dumps({"protocol_version": 1001, "little_endian": True,
                              "type_sizes": {"short": 2, "int": 4, "long": 4}}, protocol=2)
-    if obj_pickle is None:
-        obj_pickle = pickle.dumps(obj_pickle_obj, protocol=2)
     storages = pickle.dumps(0, protocol=2) + pickle.dumps([], protocol=2)
     tensors = pickle.dumps(0, protocol=2)
     return tar_write([("sys_info", sys_info), ("pickle", obj_pickle), ("tensors", tensors),
@@ -881,7 +887,8 @@ def mal(rel, data, technique, fmt="pickle", member="", callables=SYS, severity="
 def malicious_raw():
     for proto in (0, 1, 2, 4, 5):
         name = "os-system-p%d" % proto
-        mal("malicious/pickle/os_system_p%d.pkl" % proto, system_pickle(name, proto), "reduce-os-system-protocol-%d" % proto)
+        mal("malicious/pickle/os_system_p%d.pkl" % proto, system_pickle(name, proto),
+            "reduce-os-system-protocol-%d" % proto)
 
     code = "import os; os.system(%r)" % cmd("exec")
     mal("malicious/pickle/builtins_exec.pkl", pickle.dumps(Reduce(exec, (code,)), protocol=2), "builtins-exec",
@@ -1087,7 +1094,7 @@ def malicious_torch():
             note="legacy torch: pickles are magic, protocol, sys_info, object, storage keys; payload spliced "
                  "after PROTO of pickle #%d" % n)
     obj = splice_after_proto(pickle.dumps({"epoch": 1, "note": "tiny"}, protocol=2), "legacy-tar")
-    data = legacy_tar(obj_pickle=obj)
+    data = legacy_tar(obj)
     mal("malicious/torch/legacy_tar.pt", data, "legacy-tar-pickle-member", fmt="torch-tar", member="pickle",
         pickles=legacy_tar_pickles(data), note="tar container (members sys_info, pickle, tensors, storages) "
                                                "that torch.load's legacy_load reads; payload in `pickle`")
@@ -1178,11 +1185,19 @@ def examples():
     add("examples/README.txt", "benign", "none", "none", "non-model-file")
 
 
+VERSIONS = {"python": "3.11.2", "torch": "1.13.0a0", "numpy": "1.24.2", "joblib": "1.2.0", "sklearn": "1.2.1",
+            "py7zr": "0.11.3+dfsg"}
+
+
 def main():
     if os.environ.get("PYTHONHASHSEED") != "0":
         # TorchScript writes class attributes in set order: fix string hashing for repeatable output.
         os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
     os.chdir(ROOT)
+    have = {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
+            "joblib": joblib.__version__, "sklearn": __import__("sklearn").__version__, "py7zr": py7zr.__version__}
+    if have != VERSIONS:  # other versions write other bytes: update README.md and VERSIONS with the files
+        print("warning: library versions differ from README.md: %s" % have, file=sys.stderr)
     for d in OWNED:
         shutil.rmtree(os.path.join(ROOT, d), ignore_errors=True)
     benign_torch()
@@ -1199,15 +1214,8 @@ def main():
     on_disk = sorted(os.path.relpath(os.path.join(dp, f), ROOT) for d in OWNED
                      for dp, _, fs in os.walk(os.path.join(ROOT, d)) for f in fs)
     assert on_disk == [e["path"] for e in ENTRIES], set(on_disk) ^ {e["path"] for e in ENTRIES}
-    doc = {
-        "generator": "testdata/generate.py",
-        "versions": {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
-                     "joblib": joblib.__version__, "sklearn": __import__("sklearn").__version__,
-                     "py7zr": py7zr.__version__},
-        "files": ENTRIES,
-    }
     with open(os.path.join(ROOT, "expected.json"), "w") as f:
-        json.dump(doc, f, indent=1, sort_keys=False)
+        json.dump(ENTRIES, f, indent=1)
         f.write("\n")
     total = sum(e["size"] for e in ENTRIES)
     print("%d files (%d malicious), %d bytes" % (len(ENTRIES), sum(e["verdict"] == "malicious" for e in ENTRIES),
