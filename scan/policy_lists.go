@@ -61,6 +61,10 @@ func parseList(data string) ([]listEntry, []error) {
 	return entries, errs
 }
 
+// maxNameComponents bounds the dotted components of a name that the
+// denylist re-splits; a longer name is judged dangerous without trying.
+const maxNameComponents = 32
+
 // denyTable matches globals against the dangerous list.
 type denyTable struct {
 	wild  map[string]listEntry // module -> "module *"
@@ -97,6 +101,12 @@ type denyMatch struct {
 // then on every component.
 func (t *denyTable) match(g pickle.Global) (denyMatch, bool) {
 	name := splitDots(g.Name)
+	if len(name) > maxNameComponents {
+		// Re-splitting costs the cube of the length; no real global is
+		// this deep, so fail closed rather than judge it.
+		return denyMatch{Entry: listEntry{Module: g.Module, Name: "<long path>",
+			Reason: fmt.Sprintf("resolves an attribute path of %d components, too long to judge", len(name))}}, true
+	}
 	if e, ok := t.pair(g.Module, name); ok {
 		return denyMatch{Entry: e}, true
 	}

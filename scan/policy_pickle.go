@@ -4,16 +4,15 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/modelgate/modelgate/scan/pickle"
 )
 
 // Flood control and recursion bounds of Policy.Pickle.
 const (
-	// maxDangerousPerGlobal is how many findings one dangerous global gets,
-	// one per call; the last one counts the rest.
-	maxDangerousPerGlobal = 20
+	// maxPerCallable is how many findings one rule gets for one callable,
+	// one per offset; the last one kept counts the rest.
+	maxPerCallable = 20
 	// maxNestedDepth bounds the recursion into nested pickles; the reader
 	// bounds it too, this is defence in depth.
 	maxNestedDepth = 32
@@ -121,7 +120,7 @@ func (p *Policy) call(out *findingSet, u *uses, c pickle.Call) {
 			x := u.get(c.Callee)
 			x.inst = append(x.inst, c)
 		}
-	case !c.Known:
+	case !c.Known || c.Callee.IsZero():
 		p.derivedCall(out, c)
 	case c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX":
 		x := u.get(c.Callee)
@@ -181,12 +180,7 @@ func (p *Policy) judge(out *findingSet, x *use) {
 				Message: fmt.Sprintf("imports %s at offset %d%s: %s; a reference is enough to hand it to another call", name, x.first, times(x.imports, "import"), what)})
 			return
 		}
-		for i, c := range acts {
-			if i == maxDangerousPerGlobal-1 && len(acts) > maxDangerousPerGlobal {
-				out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: name, Evidence: evidence(c),
-					Message: fmt.Sprintf("%s at offset %d invokes %s: %s (and %d further invocations not listed): %s", c.Op, c.Offset, name, evidence(c), len(acts)-i-1, what)})
-				return
-			}
+		for _, c := range acts {
 			out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: name, Evidence: evidence(c),
 				Message: fmt.Sprintf("%s at offset %d invokes %s: %s: %s", c.Op, c.Offset, name, evidence(c), what)})
 		}
@@ -231,7 +225,7 @@ func (p *Policy) nested(out *findingSet, n pickle.Nested, depth int) {
 		}
 		out.add(f)
 	}
-	msg := fmt.Sprintf("a pickle at offset %d is passed to %s; it was scanned: %d findings", n.Offset, loader, len(inner))
+	msg := fmt.Sprintf("a pickle at offset %d is passed to %s; it was scanned: %d finding%s", n.Offset, loader, len(inner), plural(len(inner)))
 	if worst > SeverityInvalid {
 		msg += ", worst " + worst.String()
 	}
@@ -266,150 +260,4 @@ func (p *Policy) stream(out *findingSet, res *pickle.Result) {
 		}
 		out.add(Finding{Rule: RuleMalformedPickle, Severity: sev, Offset: e.Offset, Message: msg})
 	}
-}
-
-// findingSet keeps one finding per (rule, callable, offset), the most
-// severe.
-type findingSet struct {
-	list  []Finding
-	index map[[3]string]int
-}
-
-func (s *findingSet) add(f Finding) {
-	if f.Length < 1 {
-		f.Length = 1
-	}
-	f.Message = clean(f.Message, 4*maxEvidence)
-	k := [3]string{f.Rule, f.Callable, fmt.Sprint(f.Offset)}
-	if s.index == nil {
-		s.index = map[[3]string]int{}
-	}
-	if i, ok := s.index[k]; ok {
-		if f.Severity > s.list[i].Severity {
-			s.list[i] = f
-		}
-		return
-	}
-	s.index[k] = len(s.list)
-	s.list = append(s.list, f)
-}
-
-func (s *findingSet) sorted() []Finding {
-	sort.SliceStable(s.list, func(i, j int) bool {
-		a, b := s.list[i], s.list[j]
-		if a.Offset != b.Offset {
-			return a.Offset < b.Offset
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Callable < b.Callable
-	})
-	return s.list
-}
-
-func dangerWhat(name string, v Verdict) string {
-	s := name
-	if v.As != "" && v.As != name {
-		s += " resolves to " + v.As + ", which"
-	}
-	return fmt.Sprintf("%s %s (matched %q)", s, v.Reason, v.Matched)
-}
-
-func verdictNote(v Verdict) string {
-	if v.Class == ClassDangerous {
-		return "; " + v.Reason + " (matched " + fmt.Sprintf("%q", v.Matched) + ")"
-	}
-	return ""
-}
-
-func times(n int, what string) string {
-	if n <= 1 {
-		return ""
-	}
-	return fmt.Sprintf(" (%d %ss in all)", n, what)
-}
-
-// evidence renders a call, printable and bounded.
-func evidence(c pickle.Call) string {
-	return clean(c.String(), maxEvidence)
-}
-
-// clean keeps evidence printable and short: the reader's summaries are
-// printable already, this is defence in depth.
-func clean(s string, limit int) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == limit {
-			b.WriteString("…")
-			break
-		}
-		if !unicode.IsPrint(r) {
-			r = '?'
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
-
-// reconstructorArgs splits the printable argument summary of
-// copyreg._reconstructor(cls, base, state) or copyreg.__newobj__(cls,
-// ...) into its class and base. It returns "" for what it cannot read.
-func reconstructorArgs(args string) (cls, base string) {
-	a := strings.TrimSpace(args)
-	if !strings.HasPrefix(a, "(") || !strings.HasSuffix(a, ")") {
-		return "", ""
-	}
-	parts := splitTop(a[1 : len(a)-1])
-	name := func(i int) string {
-		if i >= len(parts) {
-			return ""
-		}
-		s := strings.Trim(strings.TrimSpace(parts[i]), "<>")
-		if s == "" || strings.ContainsAny(s, " '\"()[]{}") || !strings.Contains(s, ".") && !isObject(s) {
-			return ""
-		}
-		return s
-	}
-	return name(0), name(1)
-}
-
-// splitTop splits s at commas outside brackets and quotes.
-func splitTop(s string) []string {
-	var parts []string
-	depth, start := 0, 0
-	var quote rune
-	for i, r := range s {
-		switch {
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '\'' || r == '"':
-			quote = r
-		case strings.ContainsRune("([{<", r):
-			depth++
-		case strings.ContainsRune(")]}>", r):
-			depth--
-		case r == ',' && depth == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-func isObject(s string) bool {
-	return s == "object" || s == "builtins.object" || s == "__builtin__.object"
-}
-
-// globalOf splits "module.name" at its last dot.
-func globalOf(s string) pickle.Global {
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 {
-		return pickle.Global{Module: "builtins", Name: s}
-	}
-	return pickle.Global{Module: s[:i], Name: s[i+1:]}
 }
