@@ -68,8 +68,8 @@ func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]Fil
 	return got
 }
 
-// summary renders a result as "format status member:rule:message ...".
-func summary(f FileResult) string {
+// probeSummary renders a result as "format status member:rule:message ...".
+func probeSummary(f FileResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", f.Format, f.Status)
 	for _, fd := range f.Findings {
@@ -151,7 +151,7 @@ func TestCompressed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.NewReplacer(".", "_").Replace(tt.file), func(t *testing.T) {
-			if s := summary(got[tt.file]); s != tt.want {
+			if s := probeSummary(got[tt.file]); s != tt.want {
 				t.Errorf("got  %s\nwant %s", s, tt.want)
 			}
 		})
@@ -175,7 +175,7 @@ func TestCompressedBounds(t *testing.T) {
 			tt.lim(&lim)
 			f := scanFiles(t, files, lim)["bomb.gz"]
 			if len(f.Findings) != 1 || f.Findings[0].Rule != RuleInconclusive || f.Status != StatusPartial {
-				t.Errorf("got %s, want one inconclusive finding", summary(f))
+				t.Errorf("got %s, want one inconclusive finding", probeSummary(f))
 			}
 		})
 	}

@@ -84,7 +84,7 @@ func TestTar(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
-			if s := summary(got[tt.file]); s != tt.want {
+			if s := probeSummary(got[tt.file]); s != tt.want {
 				t.Errorf("got  %.300s\nwant %.300s", s, tt.want)
 			}
 		})
@@ -107,7 +107,7 @@ func TestTarMaxMembers(t *testing.T) {
 	lim.MaxMembers = 3
 	f := scanFiles(t, map[string][]byte{"many.tar": makeTar(t, entries...)}, lim)["many.tar"]
 	want := "tar partial [0.pkl:MG140:PROBE] [1.pkl:MG140:PROBE] [2.pkl:MG140:PROBE] [:MG006:]"
-	if s := summary(f); s != want {
+	if s := probeSummary(f); s != want {
 		t.Errorf("got  %s\nwant %s", s, want)
 	}
 }
