@@ -12,11 +12,12 @@ import (
 // for a list of str is understood (any protocol, memo puts and gets);
 // anything else is an error, and the caller falls back on another order.
 func StorageKeys(data []byte) ([]string, error) {
-	d := &keyDecoder{data: data, memo: map[string]string{}}
+	d := &keyDecoder{what: "storage keys pickle", data: data, memo: map[string]string{}}
 	return d.run()
 }
 
 type keyDecoder struct {
+	what  string
 	data  []byte
 	pos   int
 	memo  map[string]string
@@ -26,7 +27,7 @@ type keyDecoder struct {
 }
 
 func (d *keyDecoder) fail(op byte, msg string) error {
-	return fmt.Errorf("storage keys pickle: offset %d: opcode 0x%02x: %s", d.pos, op, msg)
+	return fmt.Errorf("%s: offset %d: opcode 0x%02x: %s", d.what, d.pos-1, op, msg)
 }
 
 func (d *keyDecoder) take(n int) ([]byte, bool) {
@@ -190,7 +191,7 @@ func (d *keyDecoder) get(op byte) error {
 // Count decodes a pickle of one int, as torch writes before the entries
 // of the "storages" and "tensors" members of its legacy tar.
 func Count(data []byte) (int64, error) {
-	d := &keyDecoder{data: data}
+	d := &keyDecoder{what: "count pickle", data: data}
 	var n int64
 	seen := false
 	for d.pos < len(data) {

@@ -65,13 +65,16 @@ func ElementSize(typ string) (int64, bool) {
 // that are not storages ('module' ids of whole-model saves), and an error
 // for a storage id it cannot read.
 func ParseStorage(summary string) (st Storage, ok bool, err error) {
-	p := &literal{s: summary}
-	items, err := p.tuple(5)
+	first, err := (&literal{s: summary}).tuple(1)
 	if err != nil {
 		return Storage{}, false, err
 	}
-	if len(items) == 0 || items[0].kind != litStr || items[0].s != "storage" {
-		return Storage{}, false, nil
+	if len(first) == 0 || first[0].kind != litStr || first[0].s != "storage" {
+		return Storage{}, false, nil // the rest of a 'module' id may be cut short: not needed
+	}
+	items, err := (&literal{s: summary}).tuple(5)
+	if err != nil {
+		return Storage{}, true, err
 	}
 	if len(items) < 5 || items[1].kind != litName || items[2].kind != litStr || items[3].kind != litStr || items[4].kind != litInt {
 		return Storage{}, true, errSyntax(summary, "want ('storage', type, key, location, numel, ...)")

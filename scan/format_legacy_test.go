@@ -1,0 +1,77 @@
+package scan
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestLegacyFixtures(t *testing.T) {
+	checkFixtures(t, []fixtureCase{
+		{"legacy_state_dict.pt", "torch-legacy scanned system=[] rules=[]"},
+		{"legacy_model.pt", "torch-legacy scanned system=[] rules=[]"},
+		{"evil_legacy_pickle1.pt", `torch-legacy scanned system=["pickle#1"] rules=[]`},
+		{"evil_legacy_pickle3.pt", `torch-legacy scanned system=["pickle#3"] rules=[]`},
+		{"evil_legacy_pickle4.pt", `torch-legacy scanned system=["pickle#4"] rules=[]`},
+		{"evil_legacy_after_storages.pt", `torch-legacy scanned system=["after-storages"] rules=["MG010@"]`},
+		{"evil_legacy_bad_count.pt", `torch-legacy partial system=[] rules=["MG140@"]`},
+	})
+}
+
+// scanBytes scans data as a file (random access) or as a stream member,
+// with small bounds, the way fuzz targets need.
+func scanBytes(data []byte, stream bool) *FileResult {
+	res := &FileResult{}
+	opts := DefaultOptions()
+	opts.Limits.MaxMemberSize = 1 << 20
+	opts.Limits.MaxDecompressed = 4 << 20
+	opts.Limits.MaxBuffered = 1 << 20
+	opts.Limits.MaxMembers = 100
+	s := &Session{scanner: &Scanner{opts: opts, formats: append(DefaultFormats(), rawPickle{})}, result: res, seen: map[string]bool{}}
+	var in *Input
+	var err error
+	if stream {
+		in, err = NewStreamInput(nil, "f", -1, func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	} else {
+		in, err = NewSectionInput(nil, "f", bytes.NewReader(data), int64(len(data)))
+	}
+	if err == nil {
+		res.Format = s.Scan(in)
+	}
+	return res
+}
+
+// addStreamSeeds adds every fixture of testdata/stream to f.
+func addStreamSeeds(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "stream", "*"))
+	for _, p := range paths {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
+			f.Add(b, false)
+		}
+	}
+}
+
+func FuzzStreamFormats(f *testing.F) {
+	addStreamSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, stream bool) {
+		res := scanBytes(data, stream)
+		for _, fd := range res.Findings {
+			if fd.Rule == "" {
+				t.Errorf("finding without a rule: %+v", fd)
+			}
+		}
+	})
+}
+
+func FuzzCompressedSniff(f *testing.F) {
+	addStreamSeeds(f)
+	codecs := []compressed{gzipStream, bzip2Stream, xzStream, lzmaStream, zlibStream, lz4Stream}
+	f.Fuzz(func(t *testing.T, data []byte, _ bool) {
+		head := data[:min(len(data), HeadSize)]
+		for _, c := range codecs {
+			c.sniff(head)
+		}
+	})
+}
