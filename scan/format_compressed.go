@@ -30,14 +30,15 @@ import (
 //     size and length).
 //   - The content is one member: its name is the base name without the
 //     compression extension ("model.pkl.gz" holds "model.pkl",
-//     "model.tgz" holds "model.tar"), else "<codec>" (a compressed joblib
-//     dump "model.joblib" holds "<zlib>"). It is decompressed through
+//     "model.tgz" holds "model.tar"), else "<codec>" ("model.bin" holds
+//     "<zlib>"). It is decompressed through
 //     Session.Bounded, so size, ratio and the file's budget are bounded,
 //     and opened afresh by restarting decompression.
 //   - The reported format is the codec ("gzip"), or "joblib-<codec>" for a
-//     compressed joblib dump, which joblib.load reads as one; a compressed
-//     stream of nothing modelgate knows is passed over like its content
-//     would be, unless it is named like a pickle.
+//     compressed joblib dump, which joblib.load reads as one: its pickle
+//     is then reported as the compressed input itself, not as a member. A
+//     compressed stream of nothing modelgate knows is passed over like its
+//     content would be, unless it is named like a pickle.
 //   - Dictionaries of (raw or xz) LZMA are capped at 64 MiB, the largest
 //     preset of xz and Python's lzma; larger ones fail to open and are
 //     reported unscannable rather than allocated.
@@ -183,13 +184,44 @@ func (c compressed) Scan(s *Session, in *Input) error {
 		return fmt.Errorf("read head of %s stream: %w", c, err)
 	}
 	inner.Depth = in.Depth + 1
-	before := len(s.result.Findings)
+	before, members := len(s.result.Findings), len(s.result.Members)
 	got := scanMember(s, inner)
 	containerDone(s, in, btoi(got != ""), before)
 	if got == "joblib" {
 		s.SetFormat(in, "joblib-"+string(c))
+		s.rechain(inner.Member(), in.Member(), before, members)
 	}
 	return nil
+}
+
+// rechain renames the member chain from to chain to in the findings and
+// members recorded from the given counts on. A compressed joblib dump is
+// one file to joblib.load, which decompresses it transparently, so its
+// pickle is reported as the compressed input itself, not as a member.
+func (s *Session) rechain(from, to string, findings, members int) {
+	rename := func(m string) string {
+		switch {
+		case m == from:
+			return to
+		case strings.HasPrefix(m, from+" > ") && to == "":
+			return m[len(from)+3:]
+		case strings.HasPrefix(m, from+" > "):
+			return to + m[len(from):]
+		}
+		return m
+	}
+	for i := findings; i < len(s.result.Findings); i++ {
+		s.result.Findings[i].Member = rename(s.result.Findings[i].Member)
+	}
+	kept := s.result.Members[:members]
+	for _, m := range s.result.Members[members:] {
+		delete(s.seen, m)
+		if m = rename(m); m != "" && !s.seen[m] {
+			s.seen[m] = true
+			kept = append(kept, m)
+		}
+	}
+	s.result.Members = kept
 }
 
 func btoi(b bool) int {

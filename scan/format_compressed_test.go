@@ -1,12 +1,15 @@
 package scan
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -222,6 +225,39 @@ func TestLZMAAloneSniff(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := lzmaAlone([]byte(tt.head)); got != tt.want {
 				t.Errorf("lzmaAlone = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompressedJoblibIsTheFile(t *testing.T) {
+	dump, err := os.ReadFile("testdata/stream/evil_joblib_zlib.joblib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"top.joblib": dump,
+		"in.tar":     makeTar(t, tarEntry{"dir/x.joblib", tar.TypeReg, string(dump)}),
+	}
+	got := scanFiles(t, files, DefaultLimits())
+	tests := []struct {
+		file, format, member string
+		members              []string
+	}{
+		{"top.joblib", "joblib-zlib", "", []string{}},
+		{"in.tar", "tar", "dir/x.joblib", []string{"dir/x.joblib"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
+			f := got[tt.file]
+			var system []string
+			for _, fd := range f.Findings {
+				if fd.Callable == "posix.system" {
+					system = append(system, fd.Member)
+				}
+			}
+			if f.Format != tt.format || !slices.Equal(system, []string{tt.member}) || !slices.Equal(f.Members, tt.members) {
+				t.Errorf("format %q, posix.system in %q, members %q; want %q, %q, %q", f.Format, system, f.Members, tt.format, tt.member, tt.members)
 			}
 		})
 	}
