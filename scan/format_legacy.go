@@ -50,6 +50,7 @@ func (torchLegacy) Scan(s *Session, in *Input) error {
 		if err != nil {
 			return fmt.Errorf("read pickle#%d at offset %d: %w", k, off, err)
 		}
+		resolveModuleIDs(res)
 		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k)), res, "")
 		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
 			return nil
@@ -67,6 +68,22 @@ func (torchLegacy) Scan(s *Session, in *Input) error {
 		return legacyMalformed(s, in, end, err)
 	}
 	return legacyAfter(s, in, end, "the last storage")
+}
+
+// resolveModuleIDs names the callee of calls on what persistent_load
+// returns for a 'module' id: torch's legacy loader returns the class
+// itself, so the policy judges a call of that class (what a whole-model
+// save contains) rather than a call of an unknown object.
+func resolveModuleIDs(res *pickle.Result) {
+	for i, c := range res.Calls {
+		if c.Known {
+			continue
+		}
+		if module, name, ok := torchlegacy.ModuleClass(c.Desc); ok {
+			res.Calls[i].Callee = pickle.Global{Module: module, Name: name}
+			res.Calls[i].Known, res.Calls[i].Desc = true, ""
+		}
+	}
 }
 
 // legacyMember is the input standing for one part of a legacy file.

@@ -5,7 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/scan/pickle"
 )
 
 func TestLegacyFixtures(t *testing.T) {
@@ -74,4 +77,35 @@ func FuzzCompressedSniff(f *testing.F) {
 			c.sniff(head)
 		}
 	})
+}
+
+func TestResolveModuleIDs(t *testing.T) {
+	tests := []struct {
+		name   string
+		pickle string
+		want   string
+	}{
+		{"module_class", "\x80\x02(X\x06\x00\x00\x00modulectorch.nn.modules.linear\nLinear\nNNtQ)\x81.", // MARK BINUNICODE GLOBAL NONE NONE TUPLE BINPERSID EMPTY_TUPLE NEWOBJ STOP
+			"torch.nn.modules.linear.Linear"},
+		{"module_system", "\x80\x02(X\x06\x00\x00\x00modulecposix\nsystem\nNNtQX\x02\x00\x00\x00id\x85R.", // MARK BINUNICODE GLOBAL NONE NONE TUPLE BINPERSID BINUNICODE TUPLE1 REDUCE STOP
+			"posix.system"},
+		{"storage_stays_unknown", "\x80\x02(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01NtQ)R.", // ... BINPERSID EMPTY_TUPLE REDUCE STOP
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := pickle.ReadOne(strings.NewReader(tt.pickle), pickle.DefaultOptions())
+			if len(res.Calls) != 1 {
+				t.Fatalf("calls %+v, err %v", res.Calls, res.Err)
+			}
+			resolveModuleIDs(res)
+			got := ""
+			if res.Calls[0].Known {
+				got = res.Calls[0].Callee.String()
+			}
+			if got != tt.want {
+				t.Errorf("callee %q (%+v), want %q", got, res.Calls[0], tt.want)
+			}
+		})
+	}
 }

@@ -84,3 +84,24 @@ func ParseStorage(summary string) (st Storage, ok bool, err error) {
 	}
 	return Storage{Type: items[1].s, Key: items[2].s, Location: items[3].s, Numel: items[4].n}, true, nil
 }
+
+// ModuleClass reads the description of an object that persistent_load
+// returns for a 'module' id, "persistent_load(('module', pkg.mod.Class,
+// 'file.py', 'source'))": torch's legacy persistent_load returns the
+// class itself, so calling that object calls pkg.mod.Class. The class is
+// split into module and name at its last dot.
+func ModuleClass(desc string) (module, name string, ok bool) {
+	rest, found := strings.CutPrefix(desc, "persistent_load(")
+	if !found {
+		return "", "", false
+	}
+	items, err := (&literal{s: rest}).tuple(2)
+	if err != nil || len(items) < 2 || items[0].kind != litStr || items[0].s != "module" || items[1].kind != litName {
+		return "", "", false
+	}
+	i := strings.LastIndexByte(items[1].s, '.')
+	if i <= 0 || i == len(items[1].s)-1 {
+		return "", "", false
+	}
+	return items[1].s[:i], items[1].s[i+1:], true
+}

@@ -175,3 +175,23 @@ func FuzzStorageKeys(f *testing.F) {
 		_, _ = Count(data)
 	})
 }
+
+func TestModuleClass(t *testing.T) {
+	tests := []struct {
+		name, desc, module, class string
+		ok                        bool
+	}{
+		{"sequential", "persistent_load(('module', torch.nn.modules.container.Sequential, '/usr/lib/python3/dist-packages/torch/nn/modules/contain...", "torch.nn.modules.container", "Sequential", true},
+		{"storage", "persistent_load(('storage', torch.FloatStorage, '0', 'cpu', 6, None))", "", "", false},
+		{"other", "posix.system('id')", "", "", false},
+		{"no_dot", "persistent_load(('module', Net, 'a.py', 'src'))", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, c, ok := ModuleClass(tt.desc)
+			if m != tt.module || c != tt.class || ok != tt.ok {
+				t.Errorf("ModuleClass = %q %q %v, want %q %q %v", m, c, ok, tt.module, tt.class, tt.ok)
+			}
+		})
+	}
+}
