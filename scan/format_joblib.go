@@ -43,7 +43,7 @@ func (joblibDump) Scan(s *Session, in *Input) error { return scanPickleStream(s,
 
 // pickleOptions returns the pickle reader's options for in.
 func pickleOptions(s *Session, in *Input) pickle.Options {
-	opts := pickle.DefaultOptions()
+	opts := s.Limits().Pickle
 	opts.Joblib = true
 	if in.Size > 0 {
 		opts.Size = in.Size

@@ -13,22 +13,22 @@ import (
 	"testing"
 )
 
-// rawPickle stands in for the raw pickle format in tests: a stream that
+// pickleForTest stands in for the raw pickle format in tests: a stream that
 // starts with PROTO is read with scanPickleStream.
-type rawPickle struct{}
+type pickleForTest struct{}
 
-func (rawPickle) Name() string { return "pickle" }
-func (rawPickle) Match(in *Input) bool {
+func (pickleForTest) Name() string { return "pickle" }
+func (pickleForTest) Match(in *Input) bool {
 	return len(in.Head) > 1 && in.Head[0] == 0x80 && in.Head[1] <= 5
 }
-func (rawPickle) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
+func (pickleForTest) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
 
 // streamFixtures scans testdata/stream once per test binary run.
 func streamFixtures(t *testing.T) map[string]FileResult {
 	t.Helper()
 	opts := DefaultOptions()
 	opts.Roots = []string{"testdata/stream"}
-	opts.Formats = append(DefaultFormats(), rawPickle{})
+	opts.Formats = append(DefaultFormats(), pickleForTest{})
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

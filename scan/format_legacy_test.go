@@ -32,7 +32,7 @@ func scanBytes(data []byte, stream bool) *FileResult {
 	opts.Limits.MaxDecompressed = 4 << 20
 	opts.Limits.MaxBuffered = 1 << 20
 	opts.Limits.MaxMembers = 100
-	s := &Session{scanner: &Scanner{opts: opts, formats: append(DefaultFormats(), rawPickle{})}, result: res, seen: map[string]bool{}}
+	s := &Session{scanner: &Scanner{opts: opts, formats: append(DefaultFormats(), pickleForTest{})}, result: res, seen: map[string]bool{}}
 	var in *Input
 	var err error
 	if stream {
