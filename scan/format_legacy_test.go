@@ -109,3 +109,37 @@ func TestResolveModuleIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamPaths reads fixtures inside gzip, where nothing has random
+// access: pickles are reached by decompressing afresh, storages are
+// discarded, a 7z is held in memory up to Limits.MaxBuffered.
+func TestStreamPaths(t *testing.T) {
+	files := map[string][]byte{}
+	for _, name := range []string{"legacy_state_dict.pt", "evil_legacy_pickle4.pt", "evil_legacy_after_storages.pt",
+		"evil_legacy_bad_count.pt", "evil_broken_pickle.7z", "torch_tar.pt", "evil_torch_tar_pickle.pt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "stream", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name+".gz"] = compress(t, "gzip", b)
+	}
+	lim := DefaultLimits()
+	lim.MaxBuffered = 200 // less than the 7z
+	got := scanFiles(t, files, lim)
+	tests := []fixtureCase{
+		{"legacy_state_dict.pt.gz", "gzip scanned system=[] rules=[]"},
+		{"evil_legacy_pickle4.pt.gz", `gzip scanned system=["evil_legacy_pickle4.pt > pickle#4"] rules=[]`},
+		{"evil_legacy_after_storages.pt.gz", `gzip scanned system=["evil_legacy_after_storages.pt > after-storages"] rules=["MG010@evil_legacy_after_storages.pt"]`},
+		{"evil_legacy_bad_count.pt.gz", `gzip partial system=[] rules=["MG140@evil_legacy_bad_count.pt"]`},
+		{"evil_broken_pickle.7z.gz", `gzip partial system=[] rules=["MG006@evil_broken_pickle.7z"]`},
+		{"torch_tar.pt.gz", "gzip scanned system=[] rules=[]"},
+		{"evil_torch_tar_pickle.pt.gz", `gzip scanned system=["evil_torch_tar_pickle.pt > pickle"] rules=[]`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.NewReplacer(".", "_").Replace(tt.file), func(t *testing.T) {
+			if s := outcome(got[tt.file]); s != tt.want {
+				t.Errorf("got  %s\nwant %s", s, tt.want)
+			}
+		})
+	}
+}
