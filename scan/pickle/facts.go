@@ -32,6 +32,12 @@ type Import struct {
 	// ExtCode is the extension registry code for EXT1/2/4 (Global is then
 	// zero: the registry is the loading process's, and the code is the evidence).
 	ExtCode int64
+	// Unresolved is set when STACK_GLOBAL takes a module or name that is
+	// computed at load time (the result of a call) instead of a literal:
+	// the unpickler may import anything. Global then holds "?" for each
+	// computed part, and Desc describes the computation.
+	Unresolved bool
+	Desc       string
 }
 
 // Call is one invocation the unpickler would perform.
@@ -101,6 +107,17 @@ func (e *Error) Error() string {
 	return "offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }
 
+// Anomaly is something a policy may surface although the unpickler does
+// not fail on it: for example an operand that crosses a FRAME end (the C
+// unpickler reads on, pickle.py's _Unframer raises: the two loaders
+// disagree), a second PROTO, or a joblib wrapper that names an external
+// file.
+type Anomaly struct {
+	Offset int64
+	Op     string
+	Msg    string
+}
+
 // Limit records that a bound of Options was hit: the scan is inconclusive
 // from Offset on.
 type Limit struct {
@@ -117,6 +134,7 @@ type Result struct {
 	Calls         []Call
 	PersistentIDs []PersistentID
 	Nested        []Nested
+	Anomalies     []Anomaly
 	Trailing      *Trailing
 	Err           *Error
 	Limit         *Limit
