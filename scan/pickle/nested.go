@@ -32,7 +32,7 @@ var decoders = map[Global]decoder{
 	{"_codecs", "encode"}: decEncode, {"codecs", "encode"}: decEncode,
 	{"builtins", "bytes"}: decEncode, {"builtins", "bytearray"}: decEncode,
 	{"builtins", "str.encode"}: decEncode,
-	{"codecs", "decode"}: decCodecs, {"_codecs", "decode"}: decCodecs,
+	{"codecs", "decode"}:       decCodecs, {"_codecs", "decode"}: decCodecs,
 }
 
 // loaders are the callables that unpickle their argument: loads-style
