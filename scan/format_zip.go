@@ -1,0 +1,244 @@
+package scan
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/modelgate/modelgate/scan/zipread"
+)
+
+// zipArchive is a zip archive, named by what its central directory holds:
+// "torch-zip" (torch.save since 1.6: <root>/data.pkl), "torchscript"
+// (torch.jit.save: also <root>/constants.pkl or <root>/code/), "npz"
+// (only .npy members) or "zip".
+//
+// Decisions:
+//   - Matched by content: the end record, wherever the archive starts (a
+//     zip with data before it is still a zip to zipfile). The kinds are
+//     told apart by member names only; every kind is scanned the same way.
+//   - Every member is identified afresh by Session.Scan (a pickle with any
+//     name, an .npy, a nested zip, 7z or gzip) from its first HeadSize
+//     bytes, except the tensor storages of a torch archive
+//     (<root>/data/<digits>, and <root>/constants/<digits> in TorchScript):
+//     torch reads those as raw bytes and never unpickles them, and they
+//     hold nearly all of a checkpoint's size, so they are never read.
+//   - Stored members are inputs with random access over the file;
+//     compressed ones are streams inflated afresh for each reader, through
+//     Session.Bounded. Member errors (encrypted, unknown compression, a
+//     bound, a broken header) are findings of that member; the other
+//     members are still scanned.
+//   - An encryption flag does not stop the scan: the member is read as
+//     plain data, and reported as encrypted only when it is not a format
+//     modelgate knows; a flag on plain data is a malformed-format finding.
+//   - Data before the archive is scanned as an input of its own; when it
+//     is a known format (a pickle that torch.load would run because the
+//     file does not start with a zip header), the file is a polyglot.
+type zipArchive struct{ kind string }
+
+// Zip kinds, the format names.
+const (
+	kindTorchZip    = "torch-zip"
+	kindTorchScript = "torchscript"
+	kindNpz         = "npz"
+	kindZip         = "zip"
+)
+
+var _ Format = zipArchive{}
+
+func (z zipArchive) Name() string { return z.kind }
+
+func (z zipArchive) Match(in *Input) bool {
+	if in.At == nil {
+		// A compressed member: only the head can be seen.
+		return z.kind == kindZip && (in.HasPrefix("PK\x03\x04") || in.HasPrefix("PK\x05\x06"))
+	}
+	if z.kind == kindZip {
+		_, err := zipread.FindEnd(in.At, in.Size)
+		return err == nil || in.HasPrefix("PK\x03\x04")
+	}
+	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
+	return err == nil && zipKind(a) == z.kind
+}
+
+func zipOptions(l Limits) zipread.Options {
+	o := zipread.DefaultOptions()
+	o.MaxMembers = l.MaxMembers
+	return o
+}
+
+// zipKind names an archive by its member names.
+func zipKind(a *zipread.Archive) string {
+	roots := torchRoots(a)
+	if len(roots) > 0 {
+		for _, m := range a.Members {
+			root, rest, _ := strings.Cut(m.Name, "/")
+			if roots[root] && (rest == "constants.pkl" || strings.HasPrefix(rest, "code/")) {
+				return kindTorchScript
+			}
+		}
+		return kindTorchZip
+	}
+	npz := false
+	for _, m := range a.Members {
+		if m.IsDir() {
+			continue
+		}
+		if !strings.HasSuffix(m.Name, ".npy") {
+			return kindZip
+		}
+		npz = true
+	}
+	if npz {
+		return kindNpz
+	}
+	return kindZip
+}
+
+// torchRoots returns the top folders that hold a data.pkl.
+func torchRoots(a *zipread.Archive) map[string]bool {
+	roots := map[string]bool{}
+	for _, m := range a.Members {
+		if root, ok := strings.CutSuffix(m.Name, "/data.pkl"); ok && root != "" && !strings.Contains(root, "/") {
+			roots[root] = true
+		}
+	}
+	return roots
+}
+
+// isStorage reports whether name is a tensor storage of a torch archive.
+func isStorage(roots map[string]bool, name string, script bool) bool {
+	root, rest, _ := strings.Cut(name, "/")
+	if !roots[root] {
+		return false
+	}
+	dir, leaf, ok := strings.Cut(rest, "/")
+	if !ok || leaf == "" || (dir != "data" && !(script && dir == "constants")) {
+		return false
+	}
+	_, err := strconv.ParseUint(leaf, 10, 64)
+	return err == nil && strings.Trim(leaf, "0123456789") == ""
+}
+
+func (z zipArchive) Scan(s *Session, in *Input) error {
+	s.Read(in)
+	if in.At == nil {
+		return fmt.Errorf("a zip inside a compressed member needs random access, not available here: %w", ErrLimit)
+	}
+	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
+	if err != nil {
+		return fmt.Errorf("read zip central directory: %w", err)
+	}
+	if a.End.Shift > 0 {
+		z.scanPrefix(s, in, a.End.Shift)
+	}
+	if a.DirErr != nil {
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + Quote(a.DirErr.Error(), 300)})
+	}
+	if a.More {
+		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
+			s.Limits().MaxMembers, zipOptions(s.Limits()).MaxNameBytes, ErrLimit))
+	}
+	kind := zipKind(a)
+	roots := map[string]bool{}
+	if kind == kindTorchZip || kind == kindTorchScript {
+		roots = torchRoots(a)
+	}
+	for i := range a.Members {
+		m := &a.Members[i]
+		if m.IsDir() || isStorage(roots, m.Name, kind == kindTorchScript) {
+			continue
+		}
+		scanZipMember(s, in, a, m)
+	}
+	return nil
+}
+
+// scanPrefix scans the data before the archive as an input of its own.
+func (z zipArchive) scanPrefix(s *Session, in *Input, n int64) {
+	pre, err := NewSectionInput(in.Child("(data before the zip)"), "(data before the zip)", io.NewSectionReader(in.At, 0, n), n)
+	if err != nil {
+		s.Unscannable(&Input{Chain: in.Child("(data before the zip)")}, err)
+		return
+	}
+	pre.Depth = in.Depth + 1
+	if got := s.Scan(pre); got != "" {
+		s.Report(in, Finding{Rule: RulePolyglot, Offset: 0, Length: n, Message: fmt.Sprintf(
+			"the %d bytes before the zip archive are a %s: loaders that look at the first bytes (torch.load, numpy.load) read that, zip readers read the archive",
+			n, got)})
+	}
+}
+
+// scanZipMember identifies one member and scans it.
+func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member) {
+	name := memberName(m.Name)
+	bare := &Input{Chain: in.Child(name), Name: path.Base(name), Size: m.Size, Depth: in.Depth + 1}
+	mi, err := memberInput(s, a, m, bare)
+	if err != nil {
+		if m.Encrypted() {
+			err = fmt.Errorf("encrypted (flags %#04x): %w", m.Flags, err)
+		}
+		s.Unscannable(bare, err)
+		return
+	}
+	got := s.Scan(mi)
+	switch {
+	case got != "" && m.Encrypted():
+		s.Report(mi, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
+			"flagged as encrypted (flags %#04x) but stored in plain: zip readers refuse it or read it depending on the reader", m.Flags)})
+	case got == "" && m.Encrypted():
+		s.Unscannable(mi, fmt.Errorf("encrypted (flags %#04x): the content cannot be read", m.Flags))
+	case got == "" && pickleName(name):
+		s.Report(mi, Finding{Rule: RuleUnscannable, Offset: -1,
+			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+	}
+}
+
+// memberInput returns the input of a member's content: random access
+// over the file when stored, a bounded inflating stream otherwise.
+func memberInput(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input) (*Input, error) {
+	raw, err := a.Raw(m)
+	if raw == nil {
+		return nil, err
+	}
+	if err != nil {
+		s.Report(bare, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "zip member: " + Quote(err.Error(), 300)})
+	}
+	var mi *Input
+	if m.Method == zipread.Stored {
+		mi, err = NewSectionInput(bare.Chain, bare.Name, raw, raw.Size())
+	} else {
+		if _, derr := zipread.Decompress(m, raw); derr != nil {
+			return nil, derr
+		}
+		mi, err = NewStreamInput(bare.Chain, bare.Name, m.Size, func() (io.ReadCloser, error) {
+			src := &CountingReader{R: io.NewSectionReader(raw, 0, raw.Size())}
+			dec, err := zipread.Decompress(m, src)
+			if err != nil {
+				return nil, err
+			}
+			return struct {
+				io.Reader
+				io.Closer
+			}{s.Bounded(dec, src), dec}, nil
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read member: %w", err)
+	}
+	mi.Depth = bare.Depth
+	return mi, nil
+}
+
+// memberName renders a member name for reports: as is when it is
+// printable UTF-8, quoted otherwise.
+func memberName(name string) string {
+	if utf8.ValidString(name) && strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return name
+	}
+	return strconv.Quote(name)
+}

@@ -1,0 +1,270 @@
+package scan
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// policyRules are the rules the policy reports from pickle facts; the
+// format tests look at the other findings, which the formats report.
+var policyRules = []string{RuleDangerousCallable, RuleUnknownCall, RuleUnknownClass, RuleUnknownImport,
+	RuleMalformedPickle, RuleNestedPickle, RuleTrailingData, RuleExtensionCode, RuleAttributePoison}
+
+// scanPaths scans the given files with the default options (or opts).
+func scanPaths(t testing.TB, opts *Options, paths ...string) map[string]FileResult {
+	t.Helper()
+	o := DefaultOptions()
+	if opts != nil {
+		o = *opts
+	}
+	o.Roots = paths
+	rep, err := Scan(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]FileResult{}
+	for _, f := range rep.Files {
+		out[filepath.Base(f.Path)] = f
+	}
+	return out
+}
+
+// formatFindings returns "rule@member" for the findings that are not the
+// policy's.
+func formatFindings(f FileResult) []string {
+	var out []string
+	for _, fd := range f.Findings {
+		if !slices.Contains(policyRules, fd.Rule) {
+			out = append(out, fd.Rule+"@"+fd.Member)
+		}
+	}
+	return out
+}
+
+// imports returns "callable@member" for every finding naming a callable.
+func callables(f FileResult) []string {
+	var out []string
+	for _, fd := range f.Findings {
+		if fd.Callable != "" {
+			out = append(out, fd.Callable+"@"+fd.Member)
+		}
+	}
+	return out
+}
+
+// TestZipFixtures scans the files written by testdata/zip/gen.py.
+func TestZipFixtures(t *testing.T) {
+	got := scanPaths(t, nil, "testdata/zip")
+	tests := []struct {
+		file     string
+		format   string
+		status   Status
+		members  []string // exactly the members read
+		findings []string // rule@member of the format's own findings
+		callable string   // callable@member that must be reported
+	}{
+		{"torch_state.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "torch._utils._rebuild_tensor_v2@state/data.pkl"},
+		{"torchscript.pt", "torchscript", StatusScanned, []string{"archive/data.pkl",
+			"archive/code/__torch__/torch/nn/modules/linear.py.debug_pkl", "archive/constants.pkl"}, nil, ""},
+		{"quirk_bad_crc.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_deflated.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_flag_20.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_flag_40.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_flag_encrypted_plain.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_local_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_prepended.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_zip64.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"storage_pickle.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"mal_torch_reduce.pt", "torch-zip", StatusScanned, []string{"evil/data.pkl"}, nil, "posix.system@evil/data.pkl"},
+		{"mal_extra_pkl.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/extra.pkl"}, nil, "posix.system@state/extra.pkl"},
+		{"mal_odd_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/.data/version"}, nil, "posix.system@state/.data/version"},
+		{"mal_weights_bin.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/weights.bin"}, nil, "posix.system@state/weights.bin"},
+		{"mal_flag_encrypted.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "posix.system@state/data.pkl"},
+		{"mal_prepended_pickle.pt", "torch-zip", StatusScanned, []string{"(data before the zip)", "state/data.pkl"}, []string{"MG141@"},
+			"posix.system@(data before the zip)"},
+		{"mal_nested.zip", "zip", StatusScanned, []string{"inner.pt", "inner.pt > evil/data.pkl"}, nil, "posix.system@inner.pt > evil/data.pkl"},
+		{"mal_bzip2.zip", "zip", StatusScanned, []string{"model.pkl"}, nil, "posix.system@model.pkl"},
+		{"encrypted.zip", "zip", StatusPartial, nil, []string{"MG007@secret.pkl"}, ""},
+		{"lzma.zip", "zip", StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
+		{"plain.zip", "zip", StatusScanned, nil, nil, ""},
+		{"npz_numeric.npz", "npz", StatusScanned, []string{"a.npy", "b.npy"}, nil, ""},
+		{"npz_object.npz", "npz", StatusScanned, []string{"a.npy", "o.npy"}, nil, "numpy.core.multiarray._reconstruct@o.npy"},
+		{"mal_npz.npz", "npz", StatusScanned, []string{"a.npy", "evil.npy"}, nil, "posix.system@evil.npy"},
+		{"npy_f4.npy", "npy", StatusScanned, nil, nil, ""},
+		{"npy_v2.npy", "npy", StatusScanned, nil, nil, ""},
+		{"npy_v3.npy", "npy", StatusScanned, nil, nil, ""},
+		{"npy_fortran.npy", "npy", StatusScanned, nil, nil, ""},
+		{"npy_object.npy", "npy", StatusScanned, nil, nil, "numpy.core.multiarray._reconstruct@"},
+		{"npy_struct_object.npy", "npy", StatusScanned, nil, nil, "numpy.ndarray@"},
+		{"mal_npy_object.npy", "npy", StatusScanned, nil, nil, "posix.system@"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.file, filepath.Ext(tt.file)), func(t *testing.T) {
+			f, ok := got[tt.file]
+			if !ok {
+				t.Fatal("not scanned")
+			}
+			if f.Format != tt.format || f.Status != tt.status {
+				t.Errorf("format %q status %q, want %q %q", f.Format, f.Status, tt.format, tt.status)
+			}
+			if !slices.Equal(f.Members, tt.members) && (len(f.Members) > 0 || len(tt.members) > 0) {
+				t.Errorf("members read %q, want %q", f.Members, tt.members)
+			}
+			if ff := formatFindings(f); !slices.Equal(ff, tt.findings) {
+				t.Errorf("findings %q, want %q", ff, tt.findings)
+			}
+			cs := callables(f)
+			if tt.callable != "" && !slices.Contains(cs, tt.callable) {
+				t.Errorf("no finding names %s; callables %q", tt.callable, cs)
+			}
+			if !strings.HasPrefix(tt.file, "mal_") && slices.ContainsFunc(cs, func(c string) bool { return strings.HasPrefix(c, "posix.") }) {
+				t.Errorf("benign file reports posix: %q", cs)
+			}
+		})
+	}
+}
+
+// bigTorchZip writes a torch-style zip whose storage member holds n bytes,
+// with the data.pkl of a real torch.save.
+func bigTorchZip(t testing.TB, n int64) []byte {
+	t.Helper()
+	pkl := memberOf(t, "testdata/zip/torch_state.pt", "state/data.pkl")
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, m := range []struct {
+		name string
+		body io.Reader
+	}{
+		{"big/data.pkl", bytes.NewReader(pkl)},
+		{"big/data/0", io.LimitReader(zeros{}, n)},
+		{"big/data/1", strings.NewReader("0123456789abcdef")},
+		{"big/version", strings.NewReader("3\n")},
+	} {
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: m.name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(fw, m.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func memberOf(t testing.TB, file, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// scanBytes scans b as a file through every format, counting the bytes
+// read.
+func scanBytes(t testing.TB, name string, b []byte) (FileResult, int64) {
+	t.Helper()
+	res := FileResult{Path: name, Members: []string{}, Findings: []Finding{}}
+	s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: &res, seen: map[string]bool{}}
+	cr := &countingReaderAt{r: bytes.NewReader(b)}
+	in, err := NewSectionInput(nil, name, cr, int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Format = s.Scan(in)
+	res.Status = status(s)
+	return res, cr.n
+}
+
+// TestTorchZipReadsLittle checks that the storages of a torch zip are
+// never read: a checkpoint of 50 MB costs its directory and pickle.
+func TestTorchZipReadsLittle(t *testing.T) {
+	b := bigTorchZip(t, 50<<20)
+	res, n := scanBytes(t, "big.pt", b)
+	if res.Format != "torch-zip" || res.Status != StatusScanned || !slices.Equal(res.Members, []string{"big/data.pkl"}) {
+		t.Fatalf("format %q status %q members %q", res.Format, res.Status, res.Members)
+	}
+	if n >= 1<<20 {
+		t.Errorf("read %d bytes of a %d-byte checkpoint, want under 1 MiB", n, len(b))
+	}
+	t.Logf("read %d bytes of %d", n, len(b))
+}
+
+func BenchmarkScanTorchZip(b *testing.B) {
+	data := bigTorchZip(b, 50<<20)
+	b.ResetTimer()
+	for range b.N {
+		if res, _ := scanBytes(b, "big.pt", data); res.Format != "torch-zip" {
+			b.Fatal(res.Format)
+		}
+	}
+}
+
+// TestZipBounds checks that member bounds are findings of that member and
+// that the other members are still scanned.
+func TestZipBounds(t *testing.T) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) { return flate.NewWriter(out, flate.BestCompression) })
+	bomb, _ := w.Create("bomb.pkl")
+	bomb.Write([]byte("\x80\x04\x8e\x00\x00\x80\x00\x00\x00\x00\x00")) // PROTO 4, BINBYTES8 of 8 MiB...
+	io.Copy(bomb, io.LimitReader(zeros{}, 8<<20))
+	bomb.Write([]byte(".")) // STOP
+	evil, _ := w.Create("evil.pkl")
+	evil.Write([]byte("cos\nsystem\n(S'touch /tmp/modelgate_bomb'\ntR.")) // GLOBAL MARK STRING TUPLE REDUCE STOP
+	w.Close()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bomb.zip")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.Limits.MaxRatio = 100
+	f := scanPaths(t, &opts, p)["bomb.zip"]
+	if ff := formatFindings(f); !slices.Equal(ff, []string{"MG006@bomb.pkl"}) {
+		t.Errorf("findings %q, want the bomb inconclusive", ff)
+	}
+	if !slices.Contains(callables(f), "posix.system@evil.pkl") && !slices.Contains(callables(f), "os.system@evil.pkl") {
+		t.Errorf("member after the bomb not scanned: %q", callables(f))
+	}
+	if f.Status != StatusPartial {
+		t.Errorf("status %q, want partial", f.Status)
+	}
+}
