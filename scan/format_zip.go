@@ -33,10 +33,13 @@ import (
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
 //   - An encryption flag does not stop the scan: the member is read as
-//     plain data, and reported as encrypted only when it is not a format
-//     modelgate knows; a flag on plain data is a malformed-format finding.
-//   - Data before the archive is scanned as an input of its own; when it
-//     is a known format (a pickle that torch.load would run because the
+//     plain data, and reported as encrypted only when it is neither a
+//     format modelgate knows nor plain text (encrypted data is random
+//     bytes); a flag on a model member in plain is a malformed-format
+//     finding, since zip readers disagree on it.
+//   - Data before the archive (before its first local header or its
+//     central directory) is scanned as an input of its own; when it is a
+//     known format (a pickle that torch.load would run because the
 //     file does not start with a zip header), the file is a polyglot.
 type zipArchive struct{ kind string }
 
@@ -133,8 +136,8 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 	if err != nil {
 		return fmt.Errorf("read zip central directory: %w", err)
 	}
-	if a.End.Shift > 0 {
-		z.scanPrefix(s, in, a.End.Shift)
+	if start := archiveStart(a, in.Size); start > 0 {
+		z.scanPrefix(s, in, start)
 	}
 	if a.DirErr != nil {
 		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + Quote(a.DirErr.Error(), 300)})
@@ -156,6 +159,21 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		scanZipMember(s, in, a, m)
 	}
 	return nil
+}
+
+// archiveStart is where the archive's own bytes start: the first local
+// header or the central directory, whichever comes first. Bytes before it
+// (a self-extractor stub, junk, or a pickle with an end record appended)
+// are not the archive's, and loaders that look at the first bytes read
+// them instead.
+func archiveStart(a *zipread.Archive, size int64) int64 {
+	start := a.End.DirOffset
+	for _, m := range a.Members {
+		if m.Err == nil && m.HeaderOffset >= 0 && m.HeaderOffset < start {
+			start = m.HeaderOffset
+		}
+	}
+	return min(start, size)
 }
 
 // scanPrefix scans the data before the archive as an input of its own.
@@ -190,7 +208,7 @@ func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member)
 	case got != "" && m.Encrypted():
 		s.Report(mi, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
 			"flagged as encrypted (flags %#04x) but stored in plain: zip readers refuse it or read it depending on the reader", m.Flags)})
-	case got == "" && m.Encrypted():
+	case got == "" && m.Encrypted() && !plainText(mi.Head):
 		s.Unscannable(mi, fmt.Errorf("encrypted (flags %#04x): the content cannot be read", m.Flags))
 	case got == "" && pickleName(name):
 		s.Report(mi, Finding{Rule: RuleUnscannable, Offset: -1,
@@ -232,6 +250,22 @@ func memberInput(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input)
 	}
 	mi.Depth = bare.Depth
 	return mi, nil
+}
+
+// plainText reports whether head is readable text, which encrypted data
+// (random bytes after a 12-byte random header) never is.
+func plainText(head []byte) bool {
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		switch {
+		case r == utf8.RuneError && n <= 1 && len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]):
+			return true // a rune cut by the end of the head
+		case r == utf8.RuneError && n <= 1, !unicode.IsPrint(r) && !unicode.IsSpace(r):
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // memberName renders a member name for reports: as is when it is

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
@@ -266,5 +267,102 @@ func TestZipBounds(t *testing.T) {
 	}
 	if f.Status != StatusPartial {
 		t.Errorf("status %q, want partial", f.Status)
+	}
+}
+
+// zipOf writes a zip of the given members (name, method, body) and lets
+// patch change the bytes.
+func zipOf(t *testing.T, members [][3]string, patch func([]byte) []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, m := range members {
+		method := zip.Store
+		if m[1] == "deflate" {
+			method = zip.Deflate
+		}
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: m[0], Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(m[2]))
+	}
+	w.Close()
+	if patch != nil {
+		return patch(buf.Bytes())
+	}
+	return buf.Bytes()
+}
+
+// setFlag sets flag bits on every local and central header.
+func setFlag(bit uint16) func([]byte) []byte {
+	return func(b []byte) []byte {
+		for _, sig := range []struct {
+			s   string
+			off int
+		}{{"PK\x03\x04", 6}, {"PK\x01\x02", 8}} {
+			for i := 0; ; {
+				j := bytes.Index(b[i:], []byte(sig.s))
+				if j < 0 {
+					break
+				}
+				b[i+j+sig.off] |= byte(bit)
+				i += j + 4
+			}
+		}
+		return b
+	}
+}
+
+func TestZipMembers(t *testing.T) {
+	evil := "cos\nsystem\n(S'touch /tmp/modelgate_zip'\ntR." // GLOBAL MARK STRING TUPLE REDUCE STOP
+	tests := []struct {
+		name     string
+		zip      []byte
+		status   Status
+		findings []string
+		callable string
+	}{
+		{"flag_on_text", zipOf(t, [][3]string{{"a/version", "store", "3\n"}, {"a/notes.txt", "deflate", "plain words"}}, setFlag(1)),
+			StatusScanned, nil, ""},
+		{"flag_on_pickle", zipOf(t, [][3]string{{"m.pkl", "deflate", evil}}, setFlag(1)),
+			StatusScanned, []string{"MG140@m.pkl"}, "os.system@m.pkl"},
+		{"encrypted_binary", zipOf(t, [][3]string{{"w.bin", "store", "\x01\xfe\x93\x00\x17\xaa\x80\x02\x11\x00\x9c\x33\x44"}}, setFlag(1)),
+			StatusPartial, []string{"MG007@w.bin"}, ""},
+		{"pickle_name_unknown_content", zipOf(t, [][3]string{{"model.pkl", "store", "\x00\x01 not a pickle"}}, nil),
+			StatusScanned, []string{"MG007@model.pkl"}, ""},
+		{"nested_deflated_zip", zipOf(t, [][3]string{{"inner.zip", "deflate", string(zipOf(t, [][3]string{{"m.pkl", "store", evil}}, nil))}}, nil),
+			StatusPartial, []string{"MG006@inner.zip"}, ""},
+		{"pickle_in_storage_dir_of_plain_zip", zipOf(t, [][3]string{{"a/data/0", "store", evil}}, nil),
+			StatusScanned, nil, "os.system@a/data/0"},
+		{"truncated_member", zipOf(t, [][3]string{{"m.pkl", "store", evil}}, func(b []byte) []byte {
+			i := bytes.Index(b, []byte("PK\x01\x02"))
+			binary.LittleEndian.PutUint32(b[i+20:], 1<<20) // compressed size
+			binary.LittleEndian.PutUint32(b[i+24:], 1<<20) // size
+			return b
+		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl > m.pkl"}, "os.system@m.pkl"}, // the data runs into the directory
+		{"pickle_then_empty_end_record", []byte(evil + "PK\x05\x06" + strings.Repeat("\x00", 18)),
+			StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		if err := os.WriteFile(filepath.Join(dir, tt.name+".zip"), tt.zip, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := scanPaths(t, nil, dir)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := got[tt.name+".zip"]
+			if f.Format != "zip" || f.Status != tt.status {
+				t.Errorf("format %q status %q, want zip %q", f.Format, f.Status, tt.status)
+			}
+			if ff := formatFindings(f); !slices.Equal(ff, tt.findings) {
+				t.Errorf("findings %q, want %q", ff, tt.findings)
+			}
+			if cs := callables(f); tt.callable != "" && !slices.ContainsFunc(cs, func(c string) bool { return strings.HasPrefix(c, tt.callable) }) {
+				t.Errorf("callables %q, want %s", cs, tt.callable)
+			}
+		})
 	}
 }
