@@ -42,7 +42,11 @@ type Import struct {
 
 // Call is one invocation the unpickler would perform.
 type Call struct {
-	// Op is the opcode that invokes: REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ, BUILD.
+	// Op is the opcode that invokes: REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ,
+	// BUILD; or APPEND, APPENDS, SETITEM, SETITEMS, ADDITEMS when they
+	// target an object that is not a list, dict or set built by the pickle
+	// (the unpickler then calls its extend/append/__setitem__/add method:
+	// SETITEM on os.environ, say). Desc then names the method.
 	Op     string
 	Offset int64
 	// Callee is the imported global that is invoked: the callable of REDUCE,

@@ -21,12 +21,23 @@ func ReadOne(r io.Reader, opts Options) *Result {
 }
 
 func read(r io.Reader, opts Options, depth int, one bool) *Result {
-	opts = opts.sane()
+	return readShared(r, opts.sane(), depth, one, &shared{})
+}
+
+// shared is the work budget of a stream and every pickle nested in it, so
+// that a literal loaded many times over cannot multiply the work.
+type shared struct {
+	opcodes int64 // opcodes executed, against MaxOpcodes
+	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
+}
+
+func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
 	s := &scanner{
 		in:      newInput(r, opts.Size),
 		opts:    opts,
 		res:     &Result{},
 		depth:   depth,
+		sh:      sh,
 		globals: make(map[Global]*Global),
 	}
 	s.stream(one)
@@ -53,7 +64,7 @@ type scanner struct {
 	nops     int   // opcodes executed in this pickle
 
 	// stream-wide accounting
-	opcodes  int64
+	sh       *shared
 	facts    int
 	evidence int64
 	kept     int64
@@ -166,8 +177,8 @@ func (s *scanner) pickle() bool {
 		}
 		s.op = op
 		s.nops++
-		s.opcodes++
-		if s.opcodes > s.opts.MaxOpcodes {
+		s.sh.opcodes++
+		if s.sh.opcodes > s.opts.MaxOpcodes {
 			s.limit("MaxOpcodes", fmt.Sprintf("more than %d opcodes", s.opts.MaxOpcodes))
 			return false
 		}
@@ -292,10 +303,7 @@ func (s *scanner) popMark(k kind) (value, bool) {
 	if !ok {
 		return value{}, false
 	}
-	v := container(k)
-	for _, it := range s.stack[m:] {
-		v.o.add(it)
-	}
+	v := filled(k, s.stack[m:])
 	s.truncate(m)
 	return v, true
 }

@@ -179,6 +179,11 @@ func (s *scanner) loader(g Global, args value) {
 		s.limit("MaxNesting", "nested pickle deeper than MaxNesting")
 		return
 	}
+	s.sh.nested += int64(len(data.s))
+	if s.sh.nested > s.opts.MaxNestedBytes {
+		s.limit("MaxNestedBytes", "more nested pickle data than MaxNestedBytes")
+		return
+	}
 	var res *Result
 	if strings.HasPrefix(data.s, "PK\x03\x04") {
 		res = &Result{Limit: &Limit{Name: "Nested", Msg: "nested data is a zip archive (torch.save format), not a pickle"}}
@@ -186,7 +191,7 @@ func (s *scanner) loader(g Global, args value) {
 		opts := s.opts
 		opts.Size = int64(len(data.s))
 		opts.Joblib = g.Module == "joblib" || g.Module == "joblib.numpy_pickle"
-		res = read(strings.NewReader(data.s), opts, s.depth+1, false)
+		res = readShared(strings.NewReader(data.s), opts, s.depth+1, false, s.sh)
 	}
 	s.res.Nested = append(s.res.Nested, Nested{Offset: s.opStart, Loader: g, Result: res})
 }

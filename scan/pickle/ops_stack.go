@@ -11,10 +11,7 @@ func (s *scanner) smallTuple(n int) {
 		s.underflow()
 		return
 	}
-	v := container(kTuple)
-	for _, it := range s.stack[start:] {
-		v.o.add(it)
-	}
+	v := filled(kTuple, s.stack[start:])
 	s.truncate(start)
 	s.push(v)
 }
@@ -28,10 +25,7 @@ func (s *scanner) dictOp() {
 		s.fail("odd number of items for DICT")
 		return
 	}
-	v := container(kDict)
-	for _, it := range s.stack[m:] {
-		v.o.add(it)
-	}
+	v := filled(kDict, s.stack[m:])
 	v.o.count /= 2
 	s.truncate(m)
 	s.push(v)

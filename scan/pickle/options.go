@@ -6,7 +6,7 @@ package pickle
 // unbounded allocation.
 type Options struct {
 	// MaxOpcodes caps the opcodes executed in one stream, nested pickles
-	// counted separately. Default 50,000,000 (a state dict of 50,000
+	// included. Default 50,000,000 (a state dict of 50,000
 	// tensors needs about 1,500,000).
 	MaxOpcodes int64
 	// MaxStackDepth caps the values on the stack plus the marks on the
@@ -34,7 +34,8 @@ type Options struct {
 	// MaxNestedBytes caps the total bytes kept whole so that they can be
 	// scanned if they reach a loader (pickle.loads, base64 decoding, ...).
 	// Once spent, operands keep KeepPrefix bytes only, and a loader applied
-	// to such a value yields a Limit. Default 16 MiB.
+	// to such a value yields a Limit. It also caps the total data scanned
+	// as nested pickles. Default 16 MiB.
 	MaxNestedBytes int64
 	// MaxLineBytes caps a text operand line (GLOBAL, INT, PUT, ...).
 	// STRING and UNICODE lines longer than this keep a prefix like long

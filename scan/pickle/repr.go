@@ -32,6 +32,36 @@ func (p *printer) raw(s string) {
 	p.buf = append(p.buf, s...)
 }
 
+// rawBytes is raw for a byte slice.
+func (p *printer) rawBytes(b []byte) {
+	if p.full {
+		return
+	}
+	if len(p.buf)+len(b) > p.max {
+		p.buf = append(p.buf, b[:p.max-len(p.buf)]...)
+		p.full = true
+		return
+	}
+	p.buf = append(p.buf, b...)
+}
+
+// one appends a single byte.
+func (p *printer) one(c byte) {
+	if p.full {
+		return
+	}
+	if len(p.buf) >= p.max {
+		p.full = true
+		return
+	}
+	p.buf = append(p.buf, c)
+}
+
+func (p *printer) int(n int64) {
+	var tmp [24]byte
+	p.rawBytes(strconv.AppendInt(tmp[:0], n, 10))
+}
+
 func (p *printer) done() string {
 	if p.full {
 		return string(p.buf) + "..."
@@ -41,7 +71,7 @@ func (p *printer) done() string {
 
 // summary renders v within max bytes.
 func summary(v value, max int) string {
-	p := printer{max: max}
+	p := printer{max: max, buf: make([]byte, 0, 48)}
 	p.value(v, 0)
 	return p.done()
 }
@@ -79,7 +109,7 @@ func (p *printer) value(v value, depth int) {
 			p.raw("False")
 		}
 	case kInt:
-		p.raw(strconv.FormatInt(v.n, 10))
+		p.int(v.n)
 	case kBigInt:
 		p.raw("<int of " + strconv.FormatInt(v.n, 10) + " bytes>")
 	case kFloat:
@@ -150,7 +180,7 @@ func (p *printer) bytes(v value) {
 	for i := 0; i < len(v.s) && p.room(); i++ {
 		c := v.s[i]
 		if c >= 0x80 {
-			p.raw(`\x` + string(hexDigits[c>>4]) + string(hexDigits[c&15]))
+			p.rawBytes([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&15]})
 			continue
 		}
 		p.char(rune(c), '\'')
@@ -166,20 +196,33 @@ func (p *printer) bytes(v value) {
 
 // escaped renders a name with non-printable bytes escaped.
 func (p *printer) escaped(s string) {
-	for i := 0; i < len(s) && p.room(); i++ {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		p.raw(s)
+		return
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c >= 0x7f || c == '\\' {
-			p.raw(`\x` + string(hexDigits[c>>4]) + string(hexDigits[c&15]))
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&15])
 			continue
 		}
-		p.buf = append(p.buf, c)
+		b = append(b, c)
 	}
+	p.raw(string(b))
 }
 
 func (p *printer) char(r rune, quote rune) {
 	switch {
 	case r == quote || r == '\\':
-		p.raw(`\` + string(r))
+		p.rawBytes([]byte{'\\', byte(r)})
 	case r == '\n':
 		p.raw(`\n`)
 	case r == '\r':
@@ -187,9 +230,9 @@ func (p *printer) char(r rune, quote rune) {
 	case r == '\t':
 		p.raw(`\t`)
 	case r >= 0x20 && r < 0x7f:
-		p.raw(string(r))
+		p.one(byte(r))
 	case r < 0x100:
-		p.raw(`\x` + string(hexDigits[r>>4]) + string(hexDigits[r&15]))
+		p.rawBytes([]byte{'\\', 'x', hexDigits[r>>4], hexDigits[r&15]})
 	case r < 0x10000:
 		p.raw(`\u` + hex4(uint32(r)))
 	default:

@@ -101,6 +101,16 @@ func (o *object) setState(v value) {
 
 func container(k kind) value { return value{kind: k, o: &object{}} }
 
+// filled returns a container holding a copy of items (the first maxItems).
+func filled(k kind, items []value) value {
+	o := &object{count: int64(len(items))}
+	if len(items) > 0 {
+		o.items = make([]value, min(len(items), maxItems))
+		copy(o.items, items)
+	}
+	return value{kind: k, o: o}
+}
+
 func intValue(n int64) value { return value{kind: kInt, n: n} }
 
 // isText reports whether v is a str whose whole content is known.
