@@ -70,19 +70,19 @@ func TestZipFixtures(t *testing.T) {
 		status   Status
 		members  []string // exactly the members read
 		findings []string // rule@member of the format's own findings
-		callable string   // callable@member that must be reported
+		callable string   // callable@member that must be reported (malicious files)
 	}{
-		{"torch_state.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "torch._utils._rebuild_tensor_v2@state/data.pkl"},
+		{"torch_state.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
 		{"torchscript.pt", "torchscript", StatusScanned, []string{"archive/data.pkl",
 			"archive/code/__torch__/torch/nn/modules/linear.py.debug_pkl", "archive/constants.pkl"}, nil, ""},
-		{"quirk_bad_crc.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_deflated.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_flag_20.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_flag_40.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_flag_encrypted_plain.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_local_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_prepended.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
-		{"quirk_zip64.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, "collections.OrderedDict@state/data.pkl"},
+		{"quirk_bad_crc.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_deflated.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_flag_20.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_flag_40.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
+		{"quirk_flag_encrypted_plain.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
+		{"quirk_local_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_prepended.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_zip64.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
 		{"storage_pickle.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
 		{"mal_torch_reduce.pt", "torch-zip", StatusScanned, []string{"evil/data.pkl"}, nil, "posix.system@evil/data.pkl"},
 		{"mal_extra_pkl.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/extra.pkl"}, nil, "posix.system@state/extra.pkl"},
@@ -97,14 +97,14 @@ func TestZipFixtures(t *testing.T) {
 		{"lzma.zip", "zip", StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
 		{"plain.zip", "zip", StatusScanned, nil, nil, ""},
 		{"npz_numeric.npz", "npz", StatusScanned, []string{"a.npy", "b.npy"}, nil, ""},
-		{"npz_object.npz", "npz", StatusScanned, []string{"a.npy", "o.npy"}, nil, "numpy.core.multiarray._reconstruct@o.npy"},
+		{"npz_object.npz", "npz", StatusScanned, []string{"a.npy", "o.npy"}, nil, ""},
 		{"mal_npz.npz", "npz", StatusScanned, []string{"a.npy", "evil.npy"}, nil, "posix.system@evil.npy"},
 		{"npy_f4.npy", "npy", StatusScanned, nil, nil, ""},
 		{"npy_v2.npy", "npy", StatusScanned, nil, nil, ""},
 		{"npy_v3.npy", "npy", StatusScanned, nil, nil, ""},
 		{"npy_fortran.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_object.npy", "npy", StatusScanned, nil, nil, "numpy.core.multiarray._reconstruct@"},
-		{"npy_struct_object.npy", "npy", StatusScanned, nil, nil, "numpy.ndarray@"},
+		{"npy_object.npy", "npy", StatusScanned, nil, nil, ""},
+		{"npy_struct_object.npy", "npy", StatusScanned, nil, nil, ""},
 		{"mal_npy_object.npy", "npy", StatusScanned, nil, nil, "posix.system@"},
 	}
 	for _, tt := range tests {
@@ -121,6 +121,14 @@ func TestZipFixtures(t *testing.T) {
 			}
 			if ff := formatFindings(f); !slices.Equal(ff, tt.findings) {
 				t.Errorf("findings %q, want %q", ff, tt.findings)
+			}
+			benign := !strings.HasPrefix(tt.file, "mal_")
+			if benign && tt.format != "torchscript" && len(f.Findings) != len(tt.findings) {
+				// The policy passes what torch and numpy write: any other
+				// finding means a member was read wrong. (TorchScript's
+				// __torch__ classes and debug pickles are the policy's to
+				// judge.)
+				t.Errorf("benign file with findings %v", f.Findings)
 			}
 			cs := callables(f)
 			if tt.callable != "" && !slices.Contains(cs, tt.callable) {
