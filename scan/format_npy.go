@@ -49,5 +49,6 @@ func (npyArray) Scan(s *Session, in *Input) error {
 		what = "array of unknown dtype " + Quote(h.Descr, 80) + " read as a pickle"
 	}
 	prefix := fmt.Sprintf("%s: pickle at byte %d (offsets from there): ", what, h.DataOffset)
-	return scanPickleAt(s, in, h.DataOffset, true, prefix)
+	_, err = scanPickleAt(s, in, h.DataOffset, true, prefix)
+	return err
 }

@@ -51,7 +51,8 @@ func (rawPickle) Match(in *Input) bool {
 }
 
 func (rawPickle) Scan(s *Session, in *Input) error {
-	return scanPickleAt(s, in, 0, false, "")
+	_, err := scanPickleAt(s, in, 0, false, "")
+	return err
 }
 
 // sniffPickle parses the start of a headerless input as a pickle.
@@ -114,10 +115,11 @@ const pickleOpcodes = "(.012FGIJKLMNPQRSTUVXabcdeghijlopqrstu}])" +
 
 func isPickleOpcode(b byte) bool { return strings.IndexByte(pickleOpcodes, b) >= 0 }
 
-// scanPickleAt reads every pickle of in from offset off and judges them.
-// With joblibOff the stream is read as plain pickle.load reads it. prefix
-// starts each message (offsets are relative to off).
-func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix string) error {
+// scanPickleAt reads every pickle of in from offset off, judges them and
+// returns the facts. With joblibOff the stream is read as plain
+// pickle.load reads it. prefix starts each message (offsets are relative
+// to off). The error is the input's own, not the pickle's.
+func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix string) (*pickle.Result, error) {
 	opts := s.Limits().Pickle
 	opts.Joblib = !joblibOff
 	var r io.Reader
@@ -128,11 +130,11 @@ func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix strin
 	} else {
 		rc, err := in.Open()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer rc.Close()
 		if _, err := io.CopyN(io.Discard, rc, off); err != nil {
-			return err
+			return nil, err
 		}
 		if in.Size >= 0 {
 			opts.Size = max(in.Size-off, 0)
@@ -145,7 +147,7 @@ func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix strin
 		res.Err = nil // the input failed, not the pickle: returned below
 	}
 	s.Pickle(in, res, prefix)
-	return er.err
+	return res, er.err
 }
 
 // inputErr remembers the first error of r other than io.EOF.

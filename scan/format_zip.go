@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path"
@@ -9,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/modelgate/modelgate/scan/pickle"
 	"github.com/modelgate/modelgate/scan/zipread"
 )
 
@@ -21,15 +23,20 @@ import (
 //   - Matched by content: the end record, wherever the archive starts (a
 //     zip with data before it is still a zip to zipfile). The kinds are
 //     told apart by member names only; every kind is scanned the same way.
-//   - Every member is identified afresh by Session.Scan (a pickle with any
-//     name, an .npy, a nested zip, 7z or gzip) from its first HeadSize
-//     bytes, except the tensor storages of a torch archive
-//     (<root>/data/<digits>, and <root>/constants/<digits> in TorchScript):
-//     torch reads those as raw bytes and never unpickles them, and they
-//     hold nearly all of a checkpoint's size, so they are never read.
+//   - In a torch archive, <root>/data.pkl (and constants.pkl in
+//     TorchScript) are read as pickles whatever their content, as torch
+//     does. The storages their persistent ids reference
+//     (<root>/data/<key>) are never read: torch reads them as raw bytes
+//     and never unpickles them, and they hold nearly all of a
+//     checkpoint's size. A member named like a storage that no pickle
+//     references is treated like any other member.
+//   - Every other member is identified afresh by Session.Scan (a pickle
+//     with any name, an .npy, a nested zip, 7z or gzip) from its first
+//     HeadSize bytes.
 //   - Stored members are inputs with random access over the file;
 //     compressed ones are streams inflated afresh for each reader, through
-//     Session.Bounded. Member errors (encrypted, unknown compression, a
+//     Session.Bounded. A zip inside a compressed member is held in memory
+//     up to Limits.MaxBuffered bytes, beyond which it is inconclusive. Member errors (encrypted, unknown compression, a
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
 //   - An encryption flag does not stop the scan: the member is read as
@@ -42,14 +49,6 @@ import (
 //     known format (a pickle that torch.load would run because the
 //     file does not start with a zip header), the file is a polyglot.
 type zipArchive struct{ kind string }
-
-// Zip kinds, the format names.
-const (
-	kindTorchZip    = "torch-zip"
-	kindTorchScript = "torchscript"
-	kindNpz         = "npz"
-	kindZip         = "zip"
-)
 
 var _ Format = zipArchive{}
 
@@ -74,63 +73,14 @@ func zipOptions(l Limits) zipread.Options {
 	return o
 }
 
-// zipKind names an archive by its member names.
-func zipKind(a *zipread.Archive) string {
-	roots := torchRoots(a)
-	if len(roots) > 0 {
-		for _, m := range a.Members {
-			root, rest, _ := strings.Cut(m.Name, "/")
-			if roots[root] && (rest == "constants.pkl" || strings.HasPrefix(rest, "code/")) {
-				return kindTorchScript
-			}
-		}
-		return kindTorchZip
-	}
-	npz := false
-	for _, m := range a.Members {
-		if m.IsDir() {
-			continue
-		}
-		if !strings.HasSuffix(m.Name, ".npy") {
-			return kindZip
-		}
-		npz = true
-	}
-	if npz {
-		return kindNpz
-	}
-	return kindZip
-}
-
-// torchRoots returns the top folders that hold a data.pkl.
-func torchRoots(a *zipread.Archive) map[string]bool {
-	roots := map[string]bool{}
-	for _, m := range a.Members {
-		if root, ok := strings.CutSuffix(m.Name, "/data.pkl"); ok && root != "" && !strings.Contains(root, "/") {
-			roots[root] = true
-		}
-	}
-	return roots
-}
-
-// isStorage reports whether name is a tensor storage of a torch archive.
-func isStorage(roots map[string]bool, name string, script bool) bool {
-	root, rest, _ := strings.Cut(name, "/")
-	if !roots[root] {
-		return false
-	}
-	dir, leaf, ok := strings.Cut(rest, "/")
-	if !ok || leaf == "" || (dir != "data" && !(script && dir == "constants")) {
-		return false
-	}
-	_, err := strconv.ParseUint(leaf, 10, 64)
-	return err == nil && strings.Trim(leaf, "0123456789") == ""
-}
-
 func (z zipArchive) Scan(s *Session, in *Input) error {
 	s.Read(in)
 	if in.At == nil {
-		return fmt.Errorf("a zip inside a compressed member needs random access, not available here: %w", ErrLimit)
+		buf, err := bufferInput(s, in)
+		if err != nil {
+			return err
+		}
+		in = buf
 	}
 	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
 	if err != nil {
@@ -146,19 +96,46 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
 			s.Limits().MaxMembers, zipOptions(s.Limits()).MaxNameBytes, ErrLimit))
 	}
-	kind := zipKind(a)
-	roots := map[string]bool{}
-	if kind == kindTorchZip || kind == kindTorchScript {
-		roots = torchRoots(a)
+	t := &torchArchive{}
+	if kind := zipKind(a); kind == kindTorchZip || kind == kindTorchScript {
+		t = scanTorchPickles(s, in, a)
 	}
 	for i := range a.Members {
 		m := &a.Members[i]
-		if m.IsDir() || isStorage(roots, m.Name, kind == kindTorchScript) {
+		if m.IsDir() || t.pickles[m.Name] || t.storages[m.Name] {
 			continue
 		}
-		scanZipMember(s, in, a, m)
+		scanZipMember(s, in, a, m, false)
 	}
 	return nil
+}
+
+// bufferInput reads a stream input into memory, up to
+// Limits.MaxBuffered bytes, for a zip that needs random access.
+func bufferInput(s *Session, in *Input) (*Input, error) {
+	max := s.Limits().MaxBuffered
+	if in.Size > max {
+		return nil, fmt.Errorf("a zip of %d bytes inside a compressed member needs random access, over the %d bytes held in memory: %w",
+			in.Size, max, ErrLimit)
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read compressed zip into memory at offset %d: %w", len(b), err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("a zip inside a compressed member over %d bytes needs random access, more than is held in memory: %w", max, ErrLimit)
+	}
+	out, err := NewSectionInput(in.Chain, in.Name, bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	out.Depth = in.Depth
+	return out, nil
 }
 
 // archiveStart is where the archive's own bytes start: the first local
@@ -191,8 +168,10 @@ func (z zipArchive) scanPrefix(s *Session, in *Input, n int64) {
 	}
 }
 
-// scanZipMember identifies one member and scans it.
-func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member) {
+// scanZipMember identifies one member and scans it. With asPickle the
+// member is read as a pickle whatever its content (torch's data.pkl), and
+// the facts are returned.
+func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member, asPickle bool) *pickle.Result {
 	name := memberName(m.Name)
 	bare := &Input{Chain: in.Child(name), Name: path.Base(name), Size: m.Size, Depth: in.Depth + 1}
 	mi, err := memberInput(s, a, m, bare)
@@ -201,9 +180,18 @@ func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member)
 			err = fmt.Errorf("encrypted (flags %#04x): %w", m.Flags, err)
 		}
 		s.Unscannable(bare, err)
-		return
+		return nil
 	}
-	got := s.Scan(mi)
+	var res *pickle.Result
+	got := ""
+	if asPickle {
+		got = "pickle"
+		if res, err = scanPickleAt(s, mi, 0, true, ""); err != nil {
+			s.Unscannable(mi, err)
+		}
+	} else {
+		got = s.Scan(mi)
+	}
 	switch {
 	case got != "" && m.Encrypted():
 		s.Report(mi, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
@@ -214,6 +202,7 @@ func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member)
 		s.Report(mi, Finding{Rule: RuleUnscannable, Offset: -1,
 			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
 	}
+	return res
 }
 
 // memberInput returns the input of a member's content: random access

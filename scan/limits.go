@@ -18,6 +18,10 @@ type Limits struct {
 	MaxRatio int64
 	// MaxDecompressed is the total of decompressed bytes read per file.
 	MaxDecompressed int64
+	// MaxBuffered is the largest member held in memory when a format needs
+	// random access to a member that is only a stream (a zip or 7z inside
+	// a compressed stream); bigger ones are reported inconclusive.
+	MaxBuffered int64
 	// Pickle bounds the pickle reader (opcodes, stack, memo, operands,
 	// nesting); see pickle.DefaultOptions for its defaults. Formats set
 	// Size and Joblib per stream.
@@ -26,7 +30,8 @@ type Limits struct {
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
 // members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file,
-// and the pickle reader's own defaults.
+// 256 MiB buffered per member that needs random access, and the pickle
+// reader's own defaults.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:        4,
@@ -34,6 +39,7 @@ func DefaultLimits() Limits {
 		MaxMemberSize:   4 << 30,
 		MaxRatio:        1000,
 		MaxDecompressed: 16 << 30,
+		MaxBuffered:     256 << 20,
 		Pickle:          pickle.DefaultOptions(),
 	}
 }

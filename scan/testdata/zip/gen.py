@@ -11,14 +11,24 @@ ever loaded.
 
 import io
 import os
+import random
 import struct
+import sys
 import zipfile
-import zlib
 
 import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def zinfo(name):
+    """A member with a fixed timestamp, so that output is deterministic."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
+def writestr(z, name, data):
+    z.writestr(zinfo(name), data, compress_type=z.compression)
 
 
 def path(name):
@@ -62,7 +72,7 @@ def rewrite(data, change=None, compress=None, force_zip64=False, add=None):
             with zout.open(ni, "w", force_zip64=force_zip64) as w:
                 w.write(body)
         for name, body in (add or {}).items():
-            zout.writestr(name, body)
+            writestr(zout, name, body)
     return out.getvalue()
 
 
@@ -120,6 +130,10 @@ def npy_with_pickle(pickled, version=(1, 0)):
 
 
 def main():
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # TorchScript writes class attributes in set order.
+        os.environ["PYTHONHASHSEED"] = "0"
+        os.execv(sys.executable, [sys.executable] + sys.argv)
     torch.manual_seed(0)
     state = {"weight": torch.zeros(2, 2), "bias": torch.ones(2)}
     benign = torch_bytes(state, "state")
@@ -150,30 +164,34 @@ def main():
     write("mal_prepended_pickle.pt", evil_pickle("prefix") + benign)
     write("mal_flag_encrypted.pt", patch_member(
         rewrite(benign, change=lambda n, b: evil_pickle("flag") if n == pkl else b), pkl, flags=0x1))
-    # A pickle hidden as a storage: torch reads it as raw bytes, never unpickles it.
-    write("storage_pickle.pt", rewrite(benign, add={"state/data/7": evil_pickle("storage")}))
+    # A pickle named like a storage that data.pkl does not reference: read.
+    write("mal_unreferenced_storage.pt", rewrite(benign, add={"state/data/7": evil_pickle("storage")}))
+    # A pickle in place of a referenced storage: torch reads it as raw
+    # bytes and never unpickles it, and the scanner never reads it.
+    write("storage_referenced_pickle.pt", rewrite(
+        benign, change=lambda n, b: evil_pickle("referenced") if n == "state/data/0" else b))
 
     # Members that cannot be read.
     enc = io.BytesIO()
     with zipfile.ZipFile(enc, "w") as z:
-        z.writestr("secret.pkl", os.urandom(64))
+        writestr(z, "secret.pkl", random.Random(0).randbytes(64))
     write("encrypted.zip", patch_member(enc.getvalue(), "secret.pkl", flags=0x1))
     lz = io.BytesIO()
     with zipfile.ZipFile(lz, "w", zipfile.ZIP_LZMA) as z:
-        z.writestr("model.pkl", evil_pickle("lzma"))
+        writestr(z, "model.pkl", evil_pickle("lzma"))
     write("lzma.zip", lz.getvalue())
     bz = io.BytesIO()
     with zipfile.ZipFile(bz, "w", zipfile.ZIP_BZIP2) as z:
-        z.writestr("model.pkl", evil_pickle("bzip2"))
+        writestr(z, "model.pkl", evil_pickle("bzip2"))
     write("mal_bzip2.zip", bz.getvalue())
     nested = io.BytesIO()
     with zipfile.ZipFile(nested, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("inner.pt", open(path("mal_torch_reduce.pt"), "rb").read())
+        writestr(z, "inner.pt", open(path("mal_torch_reduce.pt"), "rb").read())
     write("mal_nested.zip", nested.getvalue())
     plain = io.BytesIO()
     with zipfile.ZipFile(plain, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("README.md", "# hello\n")
-        z.writestr("cmake/CMakeLists.txt", "cmake_minimum_required(VERSION 3.10)\nproject(x)\n")
+        writestr(z, "README.md", "# hello\n")
+        writestr(z, "cmake/CMakeLists.txt", "cmake_minimum_required(VERSION 3.10)\nproject(x)\n")
     write("plain.zip", plain.getvalue())
 
     # NumPy.
@@ -192,8 +210,8 @@ def main():
     write("npz_object.npz", buf.getvalue())
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("a.npy", npy_bytes(np.arange(3)))
-        z.writestr("evil.npy", npy_with_pickle(evil_pickle("npz")))
+        writestr(z, "a.npy", npy_bytes(np.arange(3)))
+        writestr(z, "evil.npy", npy_with_pickle(evil_pickle("npz")))
     write("mal_npz.npz", buf.getvalue())
 
 
