@@ -7,8 +7,8 @@ import (
 )
 
 // FuzzScanZip scans arbitrary bytes as a file through every format, from
-// the zip, npy and pickle fixtures: no input may panic, and the bytes
-// read stay within what the formats may read.
+// the zip, npy and pickle fixtures: no input may panic, and a finding
+// always comes with the format that reported it.
 func FuzzScanZip(f *testing.F) {
 	paths, _ := filepath.Glob("testdata/zip/*")
 	for _, p := range paths {
