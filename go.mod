@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4
-	github.com/nlpodyssey/gopickle v0.2.0
 	go.yaml.in/yaml/v3 v3.0.6
 )
+
+require github.com/nlpodyssey/gopickle v0.2.0
