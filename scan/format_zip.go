@@ -184,12 +184,15 @@ func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member,
 	}
 	var res *pickle.Result
 	got := ""
-	if asPickle {
+	switch {
+	case asPickle && m.Encrypted() && !(rawPickle{}).Match(mi):
+		// Encrypted for real: random bytes, not a pickle to judge.
+	case asPickle:
 		got = "pickle"
 		if res, err = scanPickleAt(s, mi, 0, true, ""); err != nil {
 			s.Unscannable(mi, err)
 		}
-	} else {
+	default:
 		got = s.Scan(mi)
 	}
 	switch {

@@ -358,33 +358,37 @@ func setFlag(bit uint16) func([]byte) []byte {
 
 func TestZipMembers(t *testing.T) {
 	evil := "cos\nsystem\n(S'touch /tmp/modelgate_zip'\ntR." // GLOBAL MARK STRING TUPLE REDUCE STOP
+	random := "\x01\xfe\x93\x00\x17\xaa\x80\x02\x11\x00\x9c\x33\x44"
 	tests := []struct {
 		name     string
 		zip      []byte
 		status   Status
 		findings []string
 		callable string
+		format   string // "" for zip
 	}{
+		{"encrypted_data_pkl", zipOf(t, [][3]string{{"a/data.pkl", "store", random}, {"a/version", "store", "3\n"}}, setFlag(1)),
+			StatusPartial, []string{"MG007@a/data.pkl"}, "", "torch-zip"},
 		{"flag_on_text", zipOf(t, [][3]string{{"a/version", "store", "3\n"}, {"a/notes.txt", "deflate", "plain words"}}, setFlag(1)),
-			StatusScanned, nil, ""},
+			StatusScanned, nil, "", ""},
 		{"flag_on_pickle", zipOf(t, [][3]string{{"m.pkl", "deflate", evil}}, setFlag(1)),
-			StatusScanned, []string{"MG140@m.pkl"}, "os.system@m.pkl"},
-		{"encrypted_binary", zipOf(t, [][3]string{{"w.bin", "store", "\x01\xfe\x93\x00\x17\xaa\x80\x02\x11\x00\x9c\x33\x44"}}, setFlag(1)),
-			StatusPartial, []string{"MG007@w.bin"}, ""},
+			StatusScanned, []string{"MG140@m.pkl"}, "os.system@m.pkl", ""},
+		{"encrypted_binary", zipOf(t, [][3]string{{"w.bin", "store", random}}, setFlag(1)),
+			StatusPartial, []string{"MG007@w.bin"}, "", ""},
 		{"pickle_name_unknown_content", zipOf(t, [][3]string{{"model.pkl", "store", "\x00\x01 not a pickle"}}, nil),
-			StatusScanned, []string{"MG007@model.pkl"}, ""},
+			StatusScanned, []string{"MG007@model.pkl"}, "", ""},
 		{"nested_deflated_zip", zipOf(t, [][3]string{{"inner.zip", "deflate", string(zipOf(t, [][3]string{{"m.pkl", "store", evil}}, nil))}}, nil),
-			StatusScanned, nil, "os.system@inner.zip > m.pkl"},
+			StatusScanned, nil, "os.system@inner.zip > m.pkl", ""},
 		{"pickle_in_storage_dir_of_plain_zip", zipOf(t, [][3]string{{"a/data/0", "store", evil}}, nil),
-			StatusScanned, nil, "os.system@a/data/0"},
+			StatusScanned, nil, "os.system@a/data/0", ""},
 		{"truncated_member", zipOf(t, [][3]string{{"m.pkl", "store", evil}}, func(b []byte) []byte {
 			i := bytes.Index(b, []byte("PK\x01\x02"))
 			binary.LittleEndian.PutUint32(b[i+20:], 1<<20) // compressed size
 			binary.LittleEndian.PutUint32(b[i+24:], 1<<20) // size
 			return b
-		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl > m.pkl"}, "os.system@m.pkl"}, // the data runs into the directory
+		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl > m.pkl"}, "os.system@m.pkl", ""}, // the data runs into the directory
 		{"pickle_then_empty_end_record", []byte(evil + "PK\x05\x06" + strings.Repeat("\x00", 18)),
-			StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)"},
+			StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)", ""},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -396,8 +400,11 @@ func TestZipMembers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := got[tt.name+".zip"]
-			if f.Format != "zip" || f.Status != tt.status {
-				t.Errorf("format %q status %q, want zip %q", f.Format, f.Status, tt.status)
+			if tt.format == "" {
+				tt.format = "zip"
+			}
+			if f.Format != tt.format || f.Status != tt.status {
+				t.Errorf("format %q status %q, want %q %q", f.Format, f.Status, tt.format, tt.status)
 			}
 			if ff := formatFindings(f); !slices.Equal(ff, tt.findings) {
 				t.Errorf("findings %q, want %q", ff, tt.findings)
