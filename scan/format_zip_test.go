@@ -73,6 +73,7 @@ func TestZipFixtures(t *testing.T) {
 		callable string   // callable@member that must be reported (malicious files)
 	}{
 		{"torch_state.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"torch_linear.pt", "torch-zip", StatusScanned, []string{"linear/data.pkl"}, nil, ""},
 		{"torchscript.pt", "torchscript", StatusScanned, []string{"archive/data.pkl", "archive/constants.pkl",
 			"archive/code/__torch__/torch/nn/modules/linear.py.debug_pkl"}, nil, ""},
 		{"quirk_bad_crc.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
