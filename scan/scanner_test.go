@@ -3,9 +3,9 @@ package scan
 import (
 	"context"
 	"io"
-	"strings"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
