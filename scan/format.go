@@ -20,6 +20,11 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		zipArchive{kindTorchZip},
+		zipArchive{kindTorchScript},
+		zipArchive{kindNpz},
+		npyArray{},
+		zipArchive{kindZip},
 		torchLegacy{},
 		joblibDump{},
 		tarArchive{},
@@ -30,5 +35,6 @@ func DefaultFormats() []Format {
 		lzmaStream,
 		zlibStream,
 		lz4Stream,
+		rawPickle{},
 	}
 }

@@ -12,6 +12,8 @@ import (
 func TestStreamContainerFixtures(t *testing.T) {
 	checkFixtures(t, []fixtureCase{
 		{"evil_broken_pickle.7z", `7z scanned system=["archive/data.pkl"] rules=[]`},
+		{"torch_zip.7z", "7z scanned system=[] rules=[]"},
+		{"evil_torch_zip.7z", `7z scanned system=["pytorch_model.bin > archive/data.pkl"] rules=[]`},
 		{"evil_broken_pickle.7z.gz", `gzip scanned system=["evil_broken_pickle.7z > archive/data.pkl"] rules=[]`},
 		{"encrypted_members.7z", `7z partial system=[] rules=["MG007@data.pkl"]`},
 		{"encrypted_header.7z", `7z not-scanned system=[] rules=["MG007@"]`},

@@ -59,7 +59,7 @@ func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]Fil
 	opts := DefaultOptions()
 	opts.Roots = []string{dir}
 	opts.Limits = lim
-	opts.Formats = append(DefaultFormats(), probe{}, pickleForTest{})
+	opts.Formats = append(DefaultFormats(), probe{})
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -41,38 +41,16 @@ func (joblibDump) Match(in *Input) bool {
 
 func (joblibDump) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
 
-// pickleOptions returns the pickle reader's options for in.
-func pickleOptions(s *Session, in *Input) pickle.Options {
-	opts := s.Limits().Pickle
-	opts.Joblib = true
-	if in.Size > 0 {
-		opts.Size = in.Size
-	}
-	return opts
-}
-
 // scanPickleStream reads every pickle of a stream that is pickles from
-// its first byte (a raw pickle file, a joblib dump, an archive member),
-// judges the facts and names the format "joblib" when the stream uses
-// joblib's array wrappers. A read error of the input itself (a bound of
-// the decompressor, a corrupt stream) is returned, not judged as a
-// malformed pickle.
+// its first byte (a raw pickle file, a joblib dump, an archive member)
+// with scanPickleAt, and names the format "joblib" when the stream uses
+// joblib's array wrappers: the one entry point of the pickle formats.
 func scanPickleStream(s *Session, in *Input) error {
-	r, closer, err := openAt(in, 0)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	er := &errReader{r: r}
-	res := pickle.Read(er.reader(), pickleOptions(s, in))
-	if er.err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
-		res.Err = nil
-	}
-	s.Pickle(in, res, "")
-	if usesJoblib(res) {
+	res, err := scanPickleAt(s, in, 0, false, "")
+	if res != nil && usesJoblib(res) {
 		s.SetFormat(in, "joblib")
 	}
-	return er.err
+	return err
 }
 
 // usesJoblib reports whether a stream imports joblib's array wrappers.
@@ -103,30 +81,4 @@ func openAt(in *Input, off int64) (io.Reader, io.Closer, error) {
 		return nil, nil, fmt.Errorf("skip to offset %d: at %d: %w", off, n, err)
 	}
 	return rc, rc, nil
-}
-
-// errReader remembers the first error of r other than io.EOF.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-// reader returns e, with the Seek of the underlying reader if it has one,
-// so the pickle reader can still skip large operands.
-func (e *errReader) reader() io.Reader {
-	if sk, ok := e.r.(io.Seeker); ok {
-		return struct {
-			io.Reader
-			io.Seeker
-		}{e, sk}
-	}
-	return e
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF && e.err == nil {
-		e.err = err
-	}
-	return n, err
 }

@@ -6,29 +6,17 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// pickleForTest stands in for the raw pickle format in tests: a stream that
-// starts with PROTO is read with scanPickleStream.
-type pickleForTest struct{}
-
-func (pickleForTest) Name() string { return "pickle" }
-func (pickleForTest) Match(in *Input) bool {
-	return len(in.Head) > 1 && in.Head[0] == 0x80 && in.Head[1] <= 5
-}
-func (pickleForTest) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
-
 // streamFixtures scans testdata/stream once per test binary run.
 func streamFixtures(t *testing.T) map[string]FileResult {
 	t.Helper()
 	opts := DefaultOptions()
 	opts.Roots = []string{"testdata/stream"}
-	opts.Formats = append(DefaultFormats(), pickleForTest{})
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -118,18 +106,6 @@ func joblibDumpBytes(arrays, n int, payload bool) []byte {
 	}
 	b.WriteString("u.") // SETITEMS STOP
 	return b.Bytes()
-}
-
-// countingReaderAt counts the bytes read through it.
-type countingReaderAt struct {
-	r io.ReaderAt
-	n int64
-}
-
-func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	n, err := c.r.ReadAt(p, off)
-	c.n += int64(n)
-	return n, err
 }
 
 func TestJoblibSkipsArrays(t *testing.T) {

@@ -105,13 +105,12 @@ func readPickleAt(s *Session, in *Input, off int64, one bool) (*pickle.Result, e
 		return nil, err
 	}
 	defer c.Close()
-	opts := pickleOptions(s, in)
-	opts.Joblib = false
-	opts.Size = 0
+	opts := s.Limits().Pickle
+	opts.Joblib, opts.Size = false, 0
 	if in.Size >= 0 {
 		opts.Size = max(in.Size-off, 0)
 	}
-	er := &errReader{r: r}
+	er := &inputErr{r: r}
 	var res *pickle.Result
 	if one {
 		res = pickle.ReadOne(er.reader(), opts)
