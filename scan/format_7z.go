@@ -17,10 +17,11 @@ import (
 //   - 7z keeps its header at the end, so the archive needs random access:
 //     a 7z inside a stream is held in memory up to Limits.MaxBuffered
 //     (Session.Materialize), a bigger one is inconclusive.
-//   - Members are streams (solid blocks cannot be entered in the middle);
-//     each open decompresses afresh, bounded by Session.Bounded with the
-//     ratio taken against the size of the whole archive, since a solid
-//     block has no per-member compressed size.
+//   - Members are streams (solid blocks cannot be entered in the middle),
+//     bounded by Session.Bounded with the ratio taken against the size of
+//     the whole archive, since a solid block has no per-member compressed
+//     size. The first opens of a member share one decompression (the head
+//     and the format's read); later ones decompress afresh.
 //   - Encryption, of the header or of members, is reported unscannable:
 //     never a silent pass.
 type sevenZip struct{}
@@ -48,30 +49,42 @@ func (sevenZip) Scan(s *Session, in *Input) error {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		size := int64(-1)
-		if f.UncompressedSize <= math.MaxInt64 {
-			size = int64(f.UncompressedSize)
-		}
-		open := func() (io.ReadCloser, error) {
-			rc, err := f.Open()
-			if err != nil {
-				return nil, fmt.Errorf("open 7z member: %w", sevenZipError(err))
-			}
-			src := &CountingReader{N: in.Size}
-			return readCloser{s.Bounded(sevenZipReader{rc}, src), rc}, nil
-		}
-		member, err := NewStreamInput(in.Child(f.Name), f.Name, size, open)
-		if err != nil {
-			s.Unscannable(&Input{Chain: in.Child(f.Name)}, err)
-			continue
-		}
-		member.Depth = in.Depth + 1
-		if scanMember(s, member) != "" {
+		if scanSevenZipMember(s, in, f) {
 			matched++
 		}
 	}
 	containerDone(s, in, matched, before)
 	return nil
+}
+
+// scanSevenZipMember scans one member and reports whether it matched a
+// format or was reported.
+func scanSevenZipMember(s *Session, in *Input, f *sevenzip.File) bool {
+	size := int64(-1)
+	if f.UncompressedSize <= math.MaxInt64 {
+		size = int64(f.UncompressedSize)
+	}
+	open := func() (io.ReadCloser, error) {
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("open 7z member: %w", sevenZipError(err))
+		}
+		src := &CountingReader{N: in.Size}
+		return readCloser{s.Bounded(sevenZipReader{rc}, src), rc}, nil
+	}
+	live, err := open()
+	if err != nil {
+		s.Unscannable(&Input{Chain: in.Child(f.Name)}, err)
+		return true
+	}
+	defer live.Close()
+	member, err := NewStreamInput(in.Child(f.Name), f.Name, size, newReplay(live, 4*HeadSize, open).Open)
+	if err != nil {
+		s.Unscannable(&Input{Chain: in.Child(f.Name)}, err)
+		return true
+	}
+	member.Depth = in.Depth + 1
+	return scanMember(s, member) != ""
 }
 
 // sevenZipReader reports read errors of encrypted members as such.
