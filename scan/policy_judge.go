@@ -115,11 +115,17 @@ func (p *Policy) stream(out *findingSet, res *pickle.Result) {
 				sev, cause = f.Severity, f.Rule
 			}
 		}
-		at := "the stream ends"
+		at, rest := "the stream ends", ""
 		if e.Op != "" {
-			at = "opcode " + e.Op
+			// Exception-oriented programming: a payload placed after
+			// bytes that make a scanner throw. Should the reader fail
+			// where CPython reads on, what follows was never analysed.
+			at, rest = "opcode "+e.Op, "; what follows was not analysed, and a loader that reads on would run it"
+			if sev < High {
+				sev = High
+			}
 		}
-		msg := fmt.Sprintf("the unpickler would fail at offset %d (%s): %s; everything before it runs when the file is loaded", e.Offset, at, clean(e.Msg, maxEvidence))
+		msg := fmt.Sprintf("the unpickler would fail at offset %d (%s): %s; everything before it runs when the file is loaded%s", e.Offset, at, clean(e.Msg, maxEvidence), rest)
 		if cause != "" {
 			msg += fmt.Sprintf("; raised to %s because a %s finding (%s) precedes the break", sev, sev, cause)
 		}

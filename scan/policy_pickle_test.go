@@ -81,7 +81,9 @@ func TestPickle(t *testing.T) {
 		{name: "ext_code", res: &pickle.Result{Imports: []pickle.Import{{Op: "EXT2", Offset: 8, ExtCode: 513}}},
 			want: "MG012/high@8", contains: []string{"EXT2", "513"}},
 		{name: "malformed_alone", res: &pickle.Result{Err: &pickle.Error{Offset: 9, Op: "BINGET", Msg: "memo key 3 missing"}},
-			want: "MG005/medium@9", contains: []string{"offset 9", "BINGET", "memo key 3 missing"}},
+			want: "MG005/high@9", contains: []string{"offset 9", "BINGET", "memo key 3 missing", "not analysed"}},
+		{name: "malformed_truncated", res: &pickle.Result{Err: &pickle.Error{Offset: 9, Msg: "pickle data was truncated"}},
+			want: "MG005/medium@9", contains: []string{"the stream ends"}},
 		{name: "malformed_raised_by_payload_before", res: &pickle.Result{
 			Imports: osSystem.Imports, Calls: osSystem.Calls, Err: &pickle.Error{Offset: 41, Msg: "unexpected end"}},
 			want: "MG001/critical@30 MG005/critical@41"},

@@ -44,6 +44,16 @@ var bypassesStructure = []bypass{
 	{"int_forms_before_payload",
 		"I0123\nI01\nI00\nL12L\nI1_000\nI 7\ncposix\nsystem\n(S'id'\ntR.", // INT(octal in _pickle.c) INT(True) INT(False) LONG INT INT GLOBAL MARK STRING TUPLE REDUCE STOP
 		[]string{"posix.system"}, Critical, ""},
+	// The reader stops at these two although _pickle.c reads on (reader
+	// issues: FLOAT "-nan" and "+nan", memo keys with underscores); the
+	// policy's fail-closed error keeps them at high until it is fixed,
+	// critical after.
+	{"float_signed_nan_before_payload",
+		"F-nan\ncposix\nsystem\n(S'id'\ntR.", // FLOAT GLOBAL MARK STRING TUPLE REDUCE STOP
+		[]string{"FLOAT"}, High, ""},
+	{"memo_key_underscore_before_payload",
+		"(lp1_0\ncposix\nsystem\n(S'id'\ntR.", // MARK LIST PUT GLOBAL MARK STRING TUPLE REDUCE STOP
+		[]string{"PUT"}, High, ""},
 	{"second_pickle_carries_payload",
 		"\x80\x02K\x01.\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.", // PROTO BININT1 STOP | PROTO GLOBAL BINUNICODE TUPLE1 REDUCE STOP
 		[]string{"posix.system"}, Critical, ""},
