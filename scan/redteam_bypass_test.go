@@ -147,7 +147,7 @@ var bypassesCalls = []bypass{
 }
 
 func TestRedteamBypass(t *testing.T) {
-	for _, group := range [][]bypass{bypassesCallables, bypassesNames, bypassesCalls, bypassesNested, bypassesStructure} {
+	for _, group := range [][]bypass{bypassesCallables, bypassesNames, bypassesCalls, bypassesNested, bypassesStructure, bypassesGadgets} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
 		}
