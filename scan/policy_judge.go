@@ -11,6 +11,12 @@ import (
 func (p *Policy) judge(out *findingSet, x *use, ex *exceptions) {
 	v := p.Classify(x.g)
 	name := globalName(x.g)
+	// An import whose only uses were reported as writes into it, or
+	// excused, needs no finding of its own.
+	onlyImported := len(x.calls) == 0 && len(x.inst) == 0
+	if onlyImported && (x.poisons > 0 || x.excused > 0 && !ex.referenced(x.g)) {
+		return
+	}
 	switch v.Class {
 	case ClassSafe:
 		return
@@ -18,9 +24,6 @@ func (p *Policy) judge(out *findingSet, x *use, ex *exceptions) {
 		acts := append(append([]pickle.Call(nil), x.calls...), x.inst...)
 		sort.SliceStable(acts, func(i, j int) bool { return acts[i].Offset < acts[j].Offset })
 		if len(acts) == 0 {
-			if x.excused > 0 && !ex.referenced(x.g) {
-				return
-			}
 			out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: x.first, Callable: name, Evidence: name,
 				Message: fmt.Sprintf("%s imported at offset %d: %s; a reference alone can be handed to another call%s", name, x.first, v.Reason, note("", v, times(x.imports, "import")))})
 			return

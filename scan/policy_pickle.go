@@ -50,6 +50,7 @@ type use struct {
 	calls   []pickle.Call // REDUCE, INST, OBJ on the global itself
 	inst    []pickle.Call // NEWOBJ, NEWOBJ_EX, BUILD, item writes on instances, instantiators
 	excused int           // calls a precise exception judged harmless (policy_exceptions.go)
+	poisons int           // writes into the global itself, reported at once (MG013)
 	order   int
 }
 
@@ -121,6 +122,9 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 	switch {
 	case c.OnGlobal && (c.Op == "BUILD" || isItemWrite(c.Op)):
+		if !c.Callee.IsZero() {
+			u.get(c.Callee).poisons++
+		}
 		p.poison(out, c)
 	case c.Op == "BUILD":
 		if !c.Callee.IsZero() {
