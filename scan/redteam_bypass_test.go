@@ -156,7 +156,7 @@ func TestRedteamBypass(t *testing.T) {
 
 func checkBypass(t *testing.T, tc bypass) {
 	t.Helper()
-	fs, res := scanBytes(tc.data)
+	fs, res := redteamScan(tc.data)
 	if w := worst(fs); w < tc.min {
 		t.Fatalf("worst %s, want at least %s%s", w, tc.min, dumpFindings(fs, res))
 	}

@@ -50,7 +50,7 @@ func TestRedteamBoundMethod(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, res := scanBytes(tt.data)
+			fs, res := redteamScan(tt.data)
 			if got := worst(fs); got != tt.want {
 				t.Errorf("worst %s, want %s%s", got, tt.want, dumpFindings(fs, res))
 			}

@@ -37,7 +37,7 @@ func TestRedteamNamesRaw(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, res := scanBytes(tt.data)
+			fs, res := redteamScan(tt.data)
 			found := false
 			for _, f := range fs {
 				if f.Callable == "os.system" {

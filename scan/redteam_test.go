@@ -18,7 +18,7 @@ import (
 
 // scanBytes reads data as a stream of pickles and judges it with the
 // default policy.
-func scanBytes(data string) ([]Finding, *pickle.Result) {
+func redteamScan(data string) ([]Finding, *pickle.Result) {
 	res := pickle.Read(strings.NewReader(data), pickle.DefaultOptions())
 	return DefaultPolicy().Pickle(res), res
 }
@@ -73,7 +73,7 @@ func TestRedteamCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, res := scanBytes(string(data))
+		fs, res := redteamScan(string(data))
 		w := worst(fs)
 		total++
 		if (e.Verdict == "malicious" && w >= High) || (e.Verdict == "benign" && w <= Medium) {
