@@ -1,0 +1,46 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sync"
+)
+
+// Progress draws one status line ("scanning 12/340 files") on a terminal,
+// redrawn in place. It is safe for concurrent use.
+type Progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	last    int // last percentage drawn, -1 before the first
+	touched bool
+}
+
+// NewProgress returns a Progress writing to w, which should be a terminal.
+func NewProgress(w io.Writer) *Progress { return &Progress{w: w, last: -1} }
+
+// Update records that done of total files are finished; it redraws only
+// when the percentage changes, so a large tree costs at most 101 writes.
+func (p *Progress) Update(done, total int) {
+	if total <= 0 {
+		return
+	}
+	pct := done * 100 / total
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pct == p.last {
+		return
+	}
+	p.last = pct
+	p.touched = true
+	fmt.Fprintf(p.w, "\rscanning %d/%d files (%d%%)\x1b[K", done, total, pct)
+}
+
+// Done erases the status line if one was drawn.
+func (p *Progress) Done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.touched {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.touched = false
+	}
+}
