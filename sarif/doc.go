@@ -28,7 +28,10 @@
 //     never contains null: go-sarif writes some optional fields as null, so
 //     the encoder drops null members. Write encodes to an io.Writer; callers
 //     create files themselves (go-sarif's WriteFile does not truncate).
-//   - Suppressed findings: Options.Suppression says whether a finding is
-//     suppressed and why; such findings become results with
-//     suppressions [{kind: external, status: accepted, justification}].
+//   - A finding suppressed by the policy file (scan.Finding.Suppression)
+//     stays a result, with suppressions [{kind: external, status: accepted,
+//     justification}]; a baseline state becomes baselineState. Suppressed,
+//     open, new and unchanged occurrences are never merged into one result.
+//   - properties.fingerprints lists scan.Fingerprint of every occurrence
+//     merged into a result, so that a SARIF log can be a baseline.
 package sarif

@@ -1,10 +1,12 @@
 package sarif
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
@@ -12,6 +14,11 @@ import (
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/scan"
 )
+
+// FingerprintsProperty is the result property that lists the
+// scan.Fingerprint of every occurrence merged into the result, so that a
+// SARIF log can serve as a baseline (package baseline reads it).
+const FingerprintsProperty = "fingerprints"
 
 // result builds the result of one group; ruleIndex is the rule's index in
 // tool.driver.rules.
@@ -23,7 +30,18 @@ func result(g *group, ruleIndex int) *gosarif.Result {
 		WithLevel(Level(primary.Severity)).
 		WithMessage(gosarif.NewTextMessage(message(primary, len(g.findings)-1))).
 		WithLocations([]*gosarif.Location{location(uri, primary)}).
-		WithPartialFingerPrints(map[string]any{"primaryLocationLineHash": Fingerprint(g.rule, g.path, primary)})
+		WithPartialFingerPrints(map[string]any{"primaryLocationLineHash": LineHash(scan.Fingerprint(g.path, primary))})
+	if g.baseline != "" {
+		res.WithBaselineState(g.baseline)
+	}
+	fps := make([]string, 0, len(g.findings))
+	for _, fd := range g.findings {
+		fps = append(fps, scan.Fingerprint(g.path, fd))
+	}
+	bag := gosarif.NewPropertyBag()
+	slices.Sort(fps)
+	bag.Add(FingerprintsProperty, slices.Compact(fps))
+	res.AttachPropertyBag(bag)
 	for i, fd := range g.findings[1:] {
 		if i == MaxRelated {
 			break
@@ -31,10 +49,10 @@ func result(g *group, ruleIndex int) *gosarif.Result {
 		loc := location(uri, fd).WithId(i + 1).WithMessage(gosarif.NewTextMessage(occurrence(fd)))
 		res.AddRelatedLocation(loc)
 	}
-	if g.suppressed {
-		s := gosarif.NewSuppression("external").WithStatus("accepted")
-		if g.justification != "" {
-			s.WithJustifcation(report.Clean(g.justification))
+	if sup := primary.Suppression; sup != nil {
+		s := gosarif.NewSuppression(cmp.Or(sup.Kind, "external")).WithStatus("accepted")
+		if sup.Justification != "" {
+			s.WithJustifcation(report.Clean(sup.Justification))
 		}
 		res.AddSuppression(s)
 	}
@@ -127,11 +145,12 @@ func sentence(s string) string {
 	return s
 }
 
-// Fingerprint is the primaryLocationLineHash of a result: 16 hex digits of
-// a hash of rule, path, member chain and callable, and ":1". Offsets are
-// left out so that an alert survives a rewrite that moves bytes.
-func Fingerprint(rule, path string, fd scan.Finding) string {
-	h := sha256.Sum256([]byte(strings.Join([]string{rule, path, fd.Member, fd.Callable}, "\x00")))
+// LineHash is the primaryLocationLineHash of a result whose primary
+// finding has the fingerprint fp (scan.Fingerprint: rule, path, member,
+// callable and key, never offsets, so an alert survives a rewrite that moves
+// bytes): 16 hex digits of its SHA-256 and ":1", GitHub's own shape.
+func LineHash(fp string) string {
+	h := sha256.Sum256([]byte(fp))
 	return hex.EncodeToString(h[:8]) + ":1"
 }
 

@@ -31,10 +31,6 @@ type Options struct {
 	// trailing "/" added, as github/codeql-action does) so that several
 	// analyses of one commit do not replace each other.
 	Category string
-	// Suppression, when set, reports whether a finding in the file at path
-	// is suppressed, with the justification. It is the hook for findings
-	// allowed by a policy file.
-	Suppression func(path string, f scan.Finding) (justification string, ok bool)
 }
 
 // Write writes r as a SARIF 2.1.0 log to w.
@@ -71,7 +67,7 @@ func Build(r *scan.Report, opts Options) (*gosarif.Report, error) {
 		}
 		run.WithAutomationDetails(gosarif.NewRunAutomationDetails().WithID(id))
 	}
-	for _, g := range groups(r, opts.Suppression) {
+	for _, g := range groups(r) {
 		ri, ok := index[g.rule]
 		if !ok {
 			return nil, fmt.Errorf("finding in %s names unknown rule %q", g.path, g.rule)
@@ -92,39 +88,33 @@ func semanticVersion(v string) string {
 	return v
 }
 
-// group is the findings of one rule in one file.
+// group is the findings of one rule in one file that share a state:
+// suppressed or not, and their baseline state.
 type group struct {
-	path, rule    string
-	justification string
-	suppressed    bool
-	findings      []scan.Finding // sorted, primary first
+	path, rule string
+	suppressed bool
+	baseline   string
+	findings   []scan.Finding // sorted, primary first
 }
 
-// groups collects findings into one group per file, rule and suppression
-// state, ordered by path, rule, suppression.
-func groups(r *scan.Report, suppression func(string, scan.Finding) (string, bool)) []*group {
+// groups collects findings into one group per file, rule, suppression and
+// baseline state, ordered by those keys.
+func groups(r *scan.Report) []*group {
 	type key struct {
 		path, rule string
 		suppressed bool
+		baseline   string
 	}
 	byKey := map[key]*group{}
 	var out []*group
 	for _, f := range r.Files {
 		for _, fd := range f.Findings {
-			var why string
-			var sup bool
-			if suppression != nil {
-				why, sup = suppression(f.Path, fd)
-			}
-			k := key{f.Path, fd.Rule, sup}
+			k := key{f.Path, fd.Rule, fd.Suppression != nil, fd.Baseline}
 			g := byKey[k]
 			if g == nil {
-				g = &group{path: f.Path, rule: fd.Rule, suppressed: sup}
+				g = &group{path: f.Path, rule: fd.Rule, suppressed: k.suppressed, baseline: fd.Baseline}
 				byKey[k] = g
 				out = append(out, g)
-			}
-			if sup && g.justification == "" {
-				g.justification = why
 			}
 			g.findings = append(g.findings, fd)
 		}
@@ -133,18 +123,20 @@ func groups(r *scan.Report, suppression func(string, scan.Finding) (string, bool
 		slices.SortStableFunc(g.findings, report.CompareFindings)
 	}
 	slices.SortFunc(out, func(a, b *group) int {
-		if c := cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.rule, b.rule)); c != 0 {
-			return c
-		}
-		if a.suppressed == b.suppressed {
-			return 0
-		}
-		if a.suppressed {
-			return 1
-		}
-		return -1
+		return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.rule, b.rule),
+			compareBool(a.suppressed, b.suppressed), cmp.Compare(a.baseline, b.baseline))
 	})
 	return out
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // Level is the SARIF level for a severity: error for critical and high,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/modelgate/modelgate/baseline"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -49,19 +50,15 @@ func cleanReport() *scan.Report {
 }
 
 // suppressedReport: one of two os.system findings is allowed by policy.
-func suppressedReport() (*scan.Report, func(string, scan.Finding) (string, bool)) {
+// and the findings carry baseline states.
+func suppressedReport() *scan.Report {
 	files := []scan.FileResult{{Path: "m.pkl", Format: "pickle", Status: scan.StatusScanned,
 		Findings: []scan.Finding{
-			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds mypkg.models.Net", Offset: 2, Length: 30, Callable: "mypkg.models.Net"},
-			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds other.Thing", Offset: 50, Length: 20, Callable: "other.Thing"},
+			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds mypkg.models.Net", Offset: 2, Length: 30, Callable: "mypkg.models.Net",
+				Suppression: &scan.Suppression{Kind: "external", Justification: "our own model class (reviewed)"}, Baseline: "unchanged"},
+			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds other.Thing", Offset: 50, Length: 20, Callable: "other.Thing", Baseline: "new"},
 		}}}
-	sup := func(_ string, f scan.Finding) (string, bool) {
-		if f.Callable == "mypkg.models.Net" {
-			return "our own model class (reviewed)", true
-		}
-		return "", false
-	}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}, sup
+	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}
 }
 
 func write(t *testing.T, r *scan.Report, opts Options) []byte {
@@ -77,12 +74,11 @@ func write(t *testing.T, r *scan.Report, opts Options) []byte {
 // golden file and validated.
 func cases(t *testing.T) map[string][]byte {
 	t.Helper()
-	sup, fn := suppressedReport()
 	return map[string][]byte{
 		"findings.sarif":   write(t, sampleReport(), Options{Version: "devel"}),
 		"clean.sarif":      write(t, cleanReport(), Options{Version: "devel"}),
 		"category.sarif":   write(t, cleanReport(), Options{Version: "v1.2.3", Category: "models"}),
-		"suppressed.sarif": write(t, sup, Options{Version: "devel", Suppression: fn}),
+		"suppressed.sarif": write(t, suppressedReport(), Options{Version: "devel"}),
 	}
 }
 
@@ -153,16 +149,41 @@ func TestURI(t *testing.T) {
 	}
 }
 
-func TestFingerprintIgnoresOffset(t *testing.T) {
-	a := scan.Finding{Member: "m", Callable: "os.system", Offset: 1}
+func TestLineHashIgnoresOffset(t *testing.T) {
+	a := scan.Finding{Rule: "MG001", Member: "m", Callable: "os.system", Offset: 1}
 	b := a
 	b.Offset = 999
-	if Fingerprint("MG001", "p", a) != Fingerprint("MG001", "p", b) {
+	if LineHash(scan.Fingerprint("p", a)) != LineHash(scan.Fingerprint("p", b)) {
 		t.Error("fingerprint depends on the offset")
 	}
 	b.Callable = "os.popen"
-	if Fingerprint("MG001", "p", a) == Fingerprint("MG001", "p", b) {
+	if LineHash(scan.Fingerprint("p", a)) == LineHash(scan.Fingerprint("p", b)) {
 		t.Error("fingerprint ignores the callable")
+	}
+}
+
+// TestBaselineRoundTrip reads a log back as a baseline: every finding of
+// the report, related locations included, must be in it.
+func TestBaselineRoundTrip(t *testing.T) {
+	if FingerprintsProperty != baseline.SARIFProperty {
+		t.Fatalf("property %q, baseline reads %q", FingerprintsProperty, baseline.SARIFProperty)
+	}
+	path := filepath.Join(t.TempDir(), "b.sarif")
+	if err := os.WriteFile(path, write(t, sampleReport(), Options{}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := baseline.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sampleReport()
+	set.Apply(r)
+	for _, f := range r.Files {
+		for _, fd := range f.Findings {
+			if fd.Baseline != "unchanged" {
+				t.Errorf("%s %s %s not in the baseline", f.Path, fd.Rule, fd.Callable)
+			}
+		}
 	}
 }
 
@@ -203,6 +224,7 @@ type sarifLog struct {
 				Message struct{ Text string }
 			}
 			PartialFingerprints map[string]string
+			BaselineState       string
 			Suppressions        []struct{ Kind, Status, Justification string }
 		}
 	}

@@ -114,11 +114,13 @@ func TestCleanHasEmptyResults(t *testing.T) {
 }
 
 func TestSuppression(t *testing.T) {
-	r, fn := suppressedReport()
-	l := decode(t, write(t, r, Options{Suppression: fn}))
+	l := decode(t, write(t, suppressedReport(), Options{}))
 	res := l.Runs[0].Results
 	if len(res) != 2 {
 		t.Fatalf("%d results, want one open and one suppressed", len(res))
+	}
+	if res[0].BaselineState != "new" || res[1].BaselineState != "unchanged" {
+		t.Errorf("baseline states %q %q", res[0].BaselineState, res[1].BaselineState)
 	}
 	if len(res[0].Suppressions) != 0 || len(res[1].Suppressions) != 1 {
 		t.Fatalf("suppressions %+v / %+v", res[0].Suppressions, res[1].Suppressions)

@@ -1,0 +1,78 @@
+package scan
+
+import (
+	"bytes"
+	"io"
+	"strings"
+)
+
+// HeadSize is how many leading bytes are read to identify an input. It
+// covers every magic number we know, including tar's at offset 257.
+const HeadSize = 512
+
+// Input is one byte stream to identify and scan: a file on disk or a
+// member of an archive, at any depth.
+type Input struct {
+	// Chain lists the archive members from the file down to this input;
+	// it is empty for the file itself.
+	Chain []string
+	// Name is the base name of the file or member: a hint for messages and
+	// ordering, never for deciding what the content is.
+	Name string
+	// Size is the length in bytes, or -1 when unknown (a compressed stream).
+	Size int64
+	// At gives random access when the input allows it (files, stored zip
+	// members); it is nil for streams that must be read in order.
+	At io.ReaderAt
+	// Head holds the first HeadSize bytes (fewer when the input is shorter).
+	Head []byte
+	// Depth is the container nesting depth: 0 for a file.
+	Depth int
+
+	open func() (io.ReadCloser, error)
+}
+
+// NewSectionInput returns an input with random access over r.
+func NewSectionInput(chain []string, name string, r io.ReaderAt, size int64) (*Input, error) {
+	head := make([]byte, min(int64(HeadSize), size))
+	n, err := r.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	in := &Input{Chain: chain, Name: name, Size: size, At: r, Head: head[:n]}
+	in.open = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(r, 0, size)), nil }
+	return in, nil
+}
+
+// NewStreamInput returns an input that can only be read in order; open is
+// called once for the head and once per reader a format asks for, so it
+// must start the stream afresh each time.
+func NewStreamInput(chain []string, name string, size int64, open func() (io.ReadCloser, error)) (*Input, error) {
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	head := make([]byte, HeadSize)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, err
+	}
+	return &Input{Chain: chain, Name: name, Size: size, Head: head[:n], open: open}, nil
+}
+
+// Open returns a reader from the start of the input. When the input has
+// random access the reader also implements io.Seeker, so large parts can
+// be skipped without reading them.
+func (in *Input) Open() (io.ReadCloser, error) { return in.open() }
+
+// Member returns the member chain joined for reports, "" for the file.
+func (in *Input) Member() string { return strings.Join(in.Chain, " > ") }
+
+// Child returns the chain of a member of this input.
+func (in *Input) Child(name string) []string {
+	return append(append([]string(nil), in.Chain...), name)
+}
+
+// HasPrefix reports whether the input starts with p.
+func (in *Input) HasPrefix(p string) bool { return bytes.HasPrefix(in.Head, []byte(p)) }

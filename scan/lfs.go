@@ -1,0 +1,49 @@
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+const lfsHeader = "version https://git-lfs.github.com/spec/v1"
+
+// lfsPointer recognises Git LFS pointer files: the model itself is not in
+// the checkout, so nothing can be scanned and the gate must not pass.
+type lfsPointer struct{}
+
+var _ Format = lfsPointer{}
+
+func (lfsPointer) Name() string { return "lfs-pointer" }
+
+func (lfsPointer) Match(in *Input) bool {
+	return in.Size >= 0 && in.Size < 1024 && in.HasPrefix(lfsHeader)
+}
+
+func (lfsPointer) Scan(s *Session, in *Input) error {
+	s.Read(in)
+	oid, size := "", int64(-1)
+	sc := bufio.NewScanner(bytes.NewReader(in.Head))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		switch k {
+		case "oid":
+			oid = v
+		case "size":
+			size, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if !modelName(in.Name) && size < 1<<20 {
+		return nil // a small non-model file kept in LFS: nothing a loader would run
+	}
+	s.Partial()
+	s.Report(in, Finding{
+		Rule:   RuleLFSPointer,
+		Offset: -1,
+		Message: fmt.Sprintf("model content not present: Git LFS pointer (%s, %d bytes); check out LFS content "+
+			"before scanning (actions/checkout with lfs: true)", Quote(oid, 80), size),
+	})
+	return nil
+}

@@ -1,0 +1,43 @@
+package scan
+
+import (
+	"path"
+	"strconv"
+	"strings"
+)
+
+// modelExtensions are names that say "model" for messages, LFS pointers
+// and symlinks. Content decides the format; these are only hints.
+var modelExtensions = map[string]bool{
+	".pkl": true, ".pickle": true, ".pt": true, ".pth": true, ".ckpt": true, ".bin": true,
+	".joblib": true, ".npy": true, ".npz": true, ".dill": true, ".safetensors": true,
+	".h5": true, ".hdf5": true, ".keras": true, ".pb": true, ".onnx": true, ".gguf": true,
+	".ggml": true, ".model": true, ".mar": true, ".tflite": true, ".msgpack": true, ".7z": true,
+}
+
+// pickleExtensions are names whose loaders unpickle: such a file whose
+// content we cannot identify is reported rather than passed.
+var pickleExtensions = map[string]bool{
+	".pkl": true, ".pickle": true, ".pt": true, ".pth": true, ".ckpt": true,
+	".joblib": true, ".npy": true, ".npz": true, ".dill": true,
+}
+
+func modelName(name string) bool {
+	return modelExtensions[strings.ToLower(path.Ext(name))]
+}
+
+func pickleName(name string) bool {
+	return pickleExtensions[strings.ToLower(path.Ext(name))]
+}
+
+// Quote renders s for a report: printable, escaped like a Go string, and
+// cut to at most max runes. Nothing from a scanned file reaches output
+// without passing through here or an equivalent escaper.
+func Quote(s string, max int) string {
+	r := []rune(s)
+	cut := ""
+	if max > 0 && len(r) > max {
+		r, cut = r[:max], "..."
+	}
+	return strconv.Quote(string(r)) + cut
+}

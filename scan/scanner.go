@@ -1,0 +1,182 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+)
+
+// Options configures a scan.
+type Options struct {
+	// Roots are the files and directories to scan ("." when empty).
+	Roots []string
+	// Jobs is the number of files scanned at once (NumCPU when 0).
+	Jobs int
+	// Include and Exclude are globs over reported paths (** supported).
+	Include, Exclude []string
+	Limits           Limits
+	Policy           *Policy
+	// Shard, when N > 1, scans only part K of N of the files.
+	Shard Shard
+	// Only, when not nil, limits the scan to these reported paths (the
+	// files changed in a pull request).
+	Only map[string]bool
+	// Formats overrides DefaultFormats, for tests.
+	Formats []Format
+	// Progress, when set, is called after each file with the count done.
+	Progress func(done, total int)
+}
+
+// DefaultOptions returns options with the default limits and policy.
+func DefaultOptions() Options {
+	return Options{Limits: DefaultLimits(), Policy: DefaultPolicy()}
+}
+
+// Scanner scans files with a fixed set of formats and options.
+type Scanner struct {
+	opts    Options
+	formats []Format
+}
+
+// Scan walks the roots and scans every regular file. The files of the
+// report are in path order whatever the number of workers. An error is
+// returned only when the scan as a whole cannot proceed (a root that does
+// not exist, a bad glob); a file that cannot be read is a finding.
+func Scan(ctx context.Context, opts Options) (*Report, error) {
+	if len(opts.Roots) == 0 {
+		opts.Roots = []string{"."}
+	}
+	if opts.Policy == nil {
+		opts.Policy = DefaultPolicy()
+	}
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits()
+	}
+	s := &Scanner{opts: opts, formats: opts.Formats}
+	if s.formats == nil {
+		s.formats = DefaultFormats()
+	}
+	targets, excluded, err := walk(opts.Roots, opts.Include, opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	before := len(targets)
+	targets = opts.Shard.pick(scope(targets, opts.Only))
+	files := make([]FileResult, len(targets))
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				files[i] = s.scanFile(targets[i])
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(done, len(targets))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range targets {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Files: files, Summary: Summarize(files, excluded)}
+	rep.Summary.OutOfScope = before - len(targets)
+	return rep, nil
+}
+
+func scope(targets []target, only map[string]bool) []target {
+	if only == nil {
+		return targets
+	}
+	var out []target
+	for _, t := range targets {
+		if only[t.rel] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// scanFile scans one file. A panic below is a bug: it is turned into a
+// finding for this file, so one bad input cannot stop the whole run.
+func (s *Scanner) scanFile(t target) (res FileResult) {
+	res = FileResult{Path: t.rel, Size: t.size, Members: []string{}, Findings: []Finding{}}
+	sess := &Session{scanner: s, result: &res, seen: map[string]bool{}}
+	top := &Input{Name: t.rel, Size: t.size}
+	defer func() {
+		if r := recover(); r != nil {
+			sess.Unscannable(top, fmt.Errorf("internal error: %v\n%s", r, debug.Stack()))
+			res.Status = status(sess)
+		}
+	}()
+	if t.symlink != "" {
+		res.Format, res.Status = "symlink", StatusNotScanned
+		sess.Report(top, Finding{Rule: RuleSymlink, Offset: -1,
+			Message: "symbolic link to a model outside the scanned tree, not followed: " + Quote(t.symlink, 200)})
+		return res
+	}
+	f, err := os.Open(t.abs)
+	if err != nil {
+		res.Format = "unknown"
+		sess.Unscannable(top, fmt.Errorf("open: %w", err))
+		res.Status = StatusNotScanned
+		return res
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil {
+		res.Size, t.size = info.Size(), info.Size()
+	}
+	in, err := NewSectionInput(nil, t.rel, f, t.size)
+	if err != nil {
+		res.Format = "unknown"
+		sess.Unscannable(top, fmt.Errorf("read: %w", err))
+		res.Status = StatusNotScanned
+		return res
+	}
+	res.Format = sess.Scan(in)
+	if res.Format == "" {
+		res.Format = "none"
+		if pickleName(t.rel) {
+			sess.Report(in, Finding{Rule: RuleUnscannable, Offset: -1,
+				Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+			res.Status = StatusNotScanned
+			return res
+		}
+		res.Status = StatusSkipped
+		return res
+	}
+	res.Status = status(sess)
+	return res
+}
+
+func status(s *Session) Status {
+	switch {
+	case !s.read:
+		return StatusNotScanned
+	case s.partial:
+		return StatusPartial
+	default:
+		return StatusScanned
+	}
+}

@@ -1,0 +1,113 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// ErrLimit marks an error caused by a bound of Limits: the scan of that
+// input is inconclusive rather than failed.
+var ErrLimit = errors.New("limit reached")
+
+// Session collects what the scan of one file finds, across every archive
+// member inside it. Formats report through it; it is not safe for
+// concurrent use (each file has its own).
+type Session struct {
+	scanner *Scanner
+	result  *FileResult
+	seen    map[string]bool
+	read    bool
+	partial bool
+	// decompressed counts the bytes inflated for this file, across members.
+	decompressed int64
+}
+
+// Limits returns the bounds in force.
+func (s *Session) Limits() Limits { return s.scanner.opts.Limits }
+
+// Policy returns the policy that judges pickle facts.
+func (s *Session) Policy() *Policy { return s.scanner.opts.Policy }
+
+// Read records that the content of in was read, so the report lists it.
+func (s *Session) Read(in *Input) {
+	s.read = true
+	if len(in.Chain) == 0 {
+		return
+	}
+	m := in.Member()
+	if !s.seen[m] {
+		s.seen[m] = true
+		s.result.Members = append(s.result.Members, m)
+	}
+}
+
+// Report adds a finding located in in; the member chain is filled in.
+func (s *Session) Report(in *Input, f Finding) {
+	f.Member = in.Member()
+	if f.Severity == SeverityInvalid {
+		if r, ok := RuleByID(f.Rule); ok {
+			f.Severity = r.Severity
+		}
+	}
+	if f.Length == 0 && f.Offset >= 0 {
+		f.Length = 1
+	}
+	s.result.Findings = append(s.result.Findings, f)
+}
+
+// Pickle judges the facts of a pickle stream read from in. prefix is put
+// before each message (e.g. "pickle #3: "), for containers that hold
+// several pickles in one member.
+func (s *Session) Pickle(in *Input, res *pickle.Result, prefix string) {
+	s.Read(in)
+	for _, f := range s.Policy().Pickle(res) {
+		f.Message = prefix + f.Message
+		s.Report(in, f)
+	}
+	if res.Limit != nil {
+		s.partial = true
+	}
+}
+
+// Partial marks the file as not completely scanned; the caller reports why.
+func (s *Session) Partial() { s.partial = true }
+
+// Unscannable reports that in could not be read and why.
+func (s *Session) Unscannable(in *Input, err error) {
+	s.partial = true
+	rule := RuleUnscannable
+	if errors.Is(err, ErrLimit) {
+		rule = RuleInconclusive
+	}
+	s.Report(in, Finding{Rule: rule, Offset: -1, Message: fmt.Sprintf("could not scan %s: %v", describe(in), err)})
+}
+
+// Scan identifies in and scans it with the first format that matches. It
+// returns the name of that format, or "" when none matched. Errors of the
+// format are reported as findings, never returned: a container goes on
+// with its other members.
+func (s *Session) Scan(in *Input) string {
+	if in.Depth > s.Limits().MaxDepth {
+		s.Unscannable(in, fmt.Errorf("containers nested deeper than %d: %w", s.Limits().MaxDepth, ErrLimit))
+		return ""
+	}
+	for _, f := range s.scanner.formats {
+		if !f.Match(in) {
+			continue
+		}
+		if err := f.Scan(s, in); err != nil {
+			s.Unscannable(in, fmt.Errorf("%s: %w", f.Name(), err))
+		}
+		return f.Name()
+	}
+	return ""
+}
+
+func describe(in *Input) string {
+	if len(in.Chain) == 0 {
+		return "file"
+	}
+	return fmt.Sprintf("member %q", in.Member())
+}

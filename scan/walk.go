@@ -1,0 +1,138 @@
+package scan
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// target is one regular file to scan, or a symlink to report.
+type target struct {
+	abs     string // path on disk
+	rel     string // reported path: relative, forward slashes
+	size    int64
+	symlink string // link text, when the target is a symlink
+}
+
+// walk lists the files under roots in a deterministic order. It never
+// follows symlinks and skips .git directories. Files left out by the
+// include/exclude globs are counted.
+func walk(roots []string, include, exclude []string) (targets []target, excluded int, err error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, 0, fmt.Errorf("get working directory: %w", err)
+	}
+	for _, p := range append(include, exclude...) {
+		if !doublestar.ValidatePattern(p) {
+			return nil, 0, fmt.Errorf("invalid glob %q", p)
+		}
+	}
+	seen := map[string]bool{}
+	for _, root := range roots {
+		absRoot, err := filepath.Abs(root)
+		if err != nil {
+			return nil, 0, fmt.Errorf("resolve %s: %w", root, err)
+		}
+		err = filepath.WalkDir(absRoot, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == absRoot {
+					return err
+				}
+				// An unreadable entry is still reported: scanning it fails
+				// with its own error and becomes a finding.
+				targets = append(targets, target{abs: p, rel: relPath(cwd, absRoot, root, p), size: -1})
+				return nil
+			}
+			if d.IsDir() {
+				if d.Name() == ".git" && p != absRoot {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if seen[p] {
+				return nil
+			}
+			seen[p] = true
+			rel := relPath(cwd, absRoot, root, p)
+			if !selected(rel, include, exclude) {
+				excluded++
+				return nil
+			}
+			t := target{abs: p, rel: rel, size: -1}
+			switch {
+			case d.Type()&fs.ModeSymlink != 0:
+				link, err := os.Readlink(p)
+				if err != nil || !outsideLink(absRoot, p, link) {
+					return nil
+				}
+				t.symlink = link
+			case !d.Type().IsRegular():
+				return nil
+			default:
+				if info, err := d.Info(); err == nil {
+					t.size = info.Size()
+				}
+			}
+			targets = append(targets, t)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("walk %s: %w", root, err)
+		}
+	}
+	sort.SliceStable(targets, func(i, j int) bool { return targets[i].rel < targets[j].rel })
+	return targets, excluded, nil
+}
+
+// relPath reports p relative to the working directory when it lies below
+// it, else relative to the root as given on the command line.
+func relPath(cwd, absRoot, root, p string) string {
+	if r, err := filepath.Rel(cwd, p); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	r, err := filepath.Rel(absRoot, p)
+	if err != nil || r == "." {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(filepath.Join(root, r))
+}
+
+func selected(rel string, include, exclude []string) bool {
+	if len(include) > 0 {
+		ok := false
+		for _, g := range include {
+			if m, _ := doublestar.Match(g, rel); m {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	for _, g := range exclude {
+		if m, _ := doublestar.Match(g, rel); m {
+			return false
+		}
+	}
+	return true
+}
+
+// outsideLink reports whether a symlink at p with text link points outside
+// root at something named like a model: a file we would have scanned had
+// it been in the tree.
+func outsideLink(root, p, link string) bool {
+	dest := link
+	if !filepath.IsAbs(dest) {
+		dest = filepath.Join(filepath.Dir(p), dest)
+	}
+	dest = filepath.Clean(dest)
+	r, err := filepath.Rel(root, dest)
+	inside := err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+	return !inside && modelName(dest)
+}
