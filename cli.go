@@ -180,7 +180,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 			return usageError(stderr, "--shard: %v", err)
 		}
 	}
-	policy, err := loadPolicy(a.config, opts.Roots)
+	policy, policyPath, err := loadPolicy(a.config, opts.Roots)
 	if err != nil {
 		return failure(stderr, err)
 	}
@@ -188,8 +188,9 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		opts.Include = append(opts.Include, policy.Paths.Include...)
 		opts.Exclude = append(opts.Exclude, policy.Paths.Exclude...)
 		opts.Limits = policy.ApplyLimits(opts.Limits)
-		// TODO(policy): policy.Allow and policy.Deny reach the scanner once
-		// scan.Policy takes them.
+		if opts.Policy, err = scan.NewPolicy(policy.PolicyConfig()); err != nil {
+			return failure(stderr, fmt.Errorf("policy file %s: %w", policyPath, err))
+		}
 	}
 	var base baseline.Set
 	if a.baseline != "" {
@@ -211,6 +212,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return failure(stderr, fmt.Errorf("scan: %w", err))
 	}
 	if policy != nil {
+		addForced(rep, policyPath, opts.Policy.Forced())
 		for _, w := range policy.Apply(rep, time.Now()) {
 			fmt.Fprintf(stderr, "modelgate: warning: %s\n", report.Clean(w))
 		}

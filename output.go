@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/modelgate/modelgate/config"
 	"github.com/modelgate/modelgate/ghaction"
@@ -22,8 +24,9 @@ func cmpOr(s, def string) string {
 }
 
 // loadPolicy reads the policy file: the one given, else .modelgate.yml in
-// the first root when that is a directory and has one, else none.
-func loadPolicy(path string, roots []string) (*config.File, error) {
+// the first root when that is a directory and has one, else none. It
+// returns the file and its path as reports name it.
+func loadPolicy(path string, roots []string) (*config.File, string, error) {
 	if path == "" {
 		dir := "."
 		if len(roots) > 0 {
@@ -31,15 +34,45 @@ func loadPolicy(path string, roots []string) (*config.File, error) {
 		}
 		candidate := filepath.Join(dir, config.DefaultName)
 		if fi, err := os.Stat(candidate); err != nil || !fi.Mode().IsRegular() {
-			return nil, nil
+			return nil, "", nil
 		}
 		path = candidate
 	}
 	f, err := config.Load(path)
 	if err != nil {
-		return nil, fmt.Errorf("policy file: %w", err)
+		return nil, "", fmt.Errorf("policy file: %w", err)
 	}
-	return f, nil
+	return f, reportPath(path), nil
+}
+
+// reportPath is path relative to the working directory with forward
+// slashes when it lies below it, else as given.
+func reportPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+// addForced reports every allow entry of the policy file that covers a
+// known-dangerous global and was accepted only with force: true, as
+// findings on the policy file itself.
+func addForced(r *scan.Report, policyPath string, forced []scan.PolicyEntry) {
+	if len(forced) == 0 {
+		return
+	}
+	rule, _ := scan.RuleByID(scan.RuleForcedAllow)
+	res := scan.FileResult{Path: policyPath, Format: "policy", Status: scan.StatusScanned, Members: []string{}}
+	for _, e := range forced {
+		res.Findings = append(res.Findings, scan.Finding{Rule: rule.ID, Severity: rule.Severity, Offset: -1, Callable: e.Global,
+			Message: fmt.Sprintf("the policy file allows the known-dangerous global %s by force (reason: %s)", e.Global, e.Reason)})
+	}
+	r.Files = append(r.Files, res)
+	slices.SortStableFunc(r.Files, func(a, b scan.FileResult) int { return strings.Compare(a.Path, b.Path) })
 }
 
 // gateFails reports whether a finding that counts towards the gate is at
