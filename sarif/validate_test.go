@@ -68,7 +68,9 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 }
 
 // multitool finds Microsoft's SARIF Multitool: $SARIF_MULTITOOL, the folder
-// scripts/install-sarif-multitool.sh installs into, or PATH.
+// scripts/install-sarif-multitool.sh installs into ($SARIF_TOOLS_DIR or
+// ~/.cache/sarif-tools), or PATH. With SARIF_MULTITOOL_REQUIRED set (CI),
+// a missing Multitool fails the test instead of skipping it.
 func multitool() string {
 	if p := os.Getenv("SARIF_MULTITOOL"); p != "" {
 		return p
@@ -101,6 +103,9 @@ var mtLine = regexp.MustCompile(`(?m)^.*: (error|warning) ([A-Za-z]+[0-9]+): (.*
 func TestMultitool(t *testing.T) {
 	mt := multitool()
 	if mt == "" {
+		if os.Getenv("SARIF_MULTITOOL_REQUIRED") != "" {
+			t.Fatal("SARIF_MULTITOOL_REQUIRED is set but the SARIF Multitool is not installed (scripts/install-sarif-multitool.sh)")
+		}
 		t.Skip("SARIF Multitool not installed: run scripts/install-sarif-multitool.sh or set SARIF_MULTITOOL")
 	}
 	config, err := filepath.Abs(filepath.Join("testdata", "sarif-multitool-github.xml"))
