@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -99,11 +102,12 @@ func buildAsDockerfile(t *testing.T) string {
 		t.Fatalf("build line %q does not run go build", line)
 	}
 	bin := filepath.Join(t.TempDir(), "modelgate")
+	context := buildContext(t)
 	args := fields[1:]
 	for i := 0; i < len(args)-1; i++ {
 		switch args[i] {
 		case "-C":
-			args[i+1] = repoRoot(t)
+			args[i+1] = context
 		case "-o":
 			args[i+1] = bin
 		}
@@ -118,6 +122,68 @@ func buildAsDockerfile(t *testing.T) string {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return bin
+}
+
+// buildContext copies the repository into a temporary folder, leaving out
+// what .dockerignore excludes, as docker build does with its context.
+func buildContext(t *testing.T) string {
+	t.Helper()
+	root := repoRoot(t)
+	var patterns []string
+	for _, l := range strings.Split(readFile(t, filepath.Join(root, ".dockerignore")), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			patterns = append(patterns, l)
+		}
+	}
+	dst := t.TempDir()
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if rel == "." {
+			return nil
+		}
+		if dockerIgnored(filepath.ToSlash(rel), patterns) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// dockerIgnored applies .dockerignore patterns the way docker does: the
+// last pattern that matches the path or one of its parent folders decides,
+// and "!" re-includes.
+func dockerIgnored(rel string, patterns []string) bool {
+	ignored := false
+	for _, p := range patterns {
+		neg := strings.HasPrefix(p, "!")
+		p = strings.TrimPrefix(strings.TrimPrefix(p, "!"), "/")
+		for q := rel; q != "." && q != ""; q = path.Dir(q) {
+			if ok, _ := doublestar.Match(p, q); ok {
+				ignored = !neg
+				break
+			}
+		}
+	}
+	return ignored
 }
 
 // action is the part of action.yml the runner reads.
