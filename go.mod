@@ -11,4 +11,6 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 )
 
+require github.com/nlpodyssey/gopickle v0.2.0
+
 require golang.org/x/text v0.14.0 // indirect
