@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestProgress(t *testing.T) {
 	var buf bytes.Buffer
 	p := NewProgress(&buf)
+	p.Delay = 0
 	for i := 0; i <= 1000; i++ {
 		p.Update(i, 1000)
 	}
@@ -27,5 +29,12 @@ func TestProgress(t *testing.T) {
 	NewProgress(&buf).Done()
 	if buf.Len() != 0 {
 		t.Error("Done without Update wrote something")
+	}
+	p = NewProgress(&buf)
+	p.Delay = time.Hour
+	p.Update(1, 2)
+	p.Done()
+	if buf.Len() != 0 {
+		t.Error("a scan shorter than the delay drew a line")
 	}
 }
