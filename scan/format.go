@@ -20,5 +20,11 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		zipArchive{kindTorchZip},
+		zipArchive{kindTorchScript},
+		zipArchive{kindNpz},
+		npyArray{},
+		zipArchive{kindZip},
+		rawPickle{},
 	}
 }
