@@ -99,9 +99,10 @@ func ruleName(id string) string {
 // annotation is the message of an annotation: the finding's message, the
 // call, the member chain and the offset, all cleaned.
 func annotation(fd scan.Finding) string {
-	parts := []string{report.Clean(fd.Message)}
-	if ev := cmpOr(fd.Evidence, fd.Callable); ev != "" {
-		parts = append(parts, "call: "+report.Clean(ev))
+	msg := report.Clean(fd.Message)
+	parts := []string{msg}
+	if ev := report.Clean(cmpOr(fd.Evidence, fd.Callable)); ev != "" && !strings.Contains(msg, ev) {
+		parts = append(parts, "call: "+ev)
 	}
 	if loc := report.Location(fd); loc != "" {
 		parts = append(parts, "at "+loc)

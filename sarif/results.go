@@ -85,11 +85,13 @@ func location(uri string, fd scan.Finding) *gosarif.Location {
 // with its arguments, the member chain and the offset, and how many other
 // occurrences are related locations.
 func message(fd scan.Finding, others int) string {
-	parts := []string{sentence(report.Clean(fd.Message))}
-	if fd.Evidence != "" {
-		parts = append(parts, "Call: "+report.Clean(fd.Evidence)+".")
-	} else if fd.Callable != "" {
-		parts = append(parts, "Callable: "+report.Clean(fd.Callable)+".")
+	msg := report.Clean(fd.Message)
+	parts := []string{sentence(msg)}
+	// The call and callable are added unless the message names them already.
+	if ev := report.Clean(fd.Evidence); ev != "" && !strings.Contains(msg, ev) {
+		parts = append(parts, "Call: "+ev+".")
+	} else if c := report.Clean(fd.Callable); ev == "" && c != "" && !strings.Contains(msg, c) {
+		parts = append(parts, "Callable: "+c+".")
 	}
 	if fd.Member != "" {
 		parts = append(parts, "Archive member: "+report.Clean(fd.Member)+".")
