@@ -2,4 +2,7 @@ module github.com/modelgate/modelgate
 
 go 1.26
 
-require github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
+require (
+	github.com/bmatcuk/doublestar/v4 v4.10.4
+	go.yaml.in/yaml/v3 v3.0.6
+)
