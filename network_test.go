@@ -225,8 +225,16 @@ func TestScanWithoutNetwork(t *testing.T) {
 			t.Skipf("%s not found", tool)
 		}
 	}
-	if err := exec.Command("unshare", "-n", "true").Run(); err != nil {
-		t.Skipf("cannot make a network namespace (needs root or user namespaces): %v", err)
+	// Root makes the namespace directly; anyone else needs a user namespace.
+	var isolate []string
+	for _, try := range [][]string{{"unshare", "-n"}, {"unshare", "-r", "-n"}} {
+		if exec.Command(try[0], append(try[1:], "true")...).Run() == nil {
+			isolate = try
+			break
+		}
+	}
+	if isolate == nil {
+		t.Skip("cannot make a network namespace (needs root or unprivileged user namespaces)")
 	}
 
 	tmp := t.TempDir()
@@ -234,8 +242,12 @@ func TestScanWithoutNetwork(t *testing.T) {
 	// a socket and connects to the loopback, which is down in the namespace,
 	// so nothing is sent.
 	canary := filepath.Join(tmp, "canary.txt")
-	_ = exec.Command("unshare", "-n", "strace", "-f", "-qq", "-e", "trace=%network", "-e", "signal=none",
-		"-o", canary, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9").Run()
+	traced := func(out string, argv ...string) []string {
+		return append(append(append([]string{}, isolate...), "strace", "-f", "-qq",
+			"-e", "trace=%network", "-e", "signal=none", "-o", out), argv...)
+	}
+	canaryArgv := traced(canary, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9")
+	_ = exec.Command(canaryArgv[0], canaryArgv[1:]...).Run()
 	if b, err := os.ReadFile(canary); err != nil || !bytes.Contains(b, []byte("connect(")) {
 		t.Skipf("strace cannot trace network calls here (%v): %s", err, b)
 	}
@@ -264,8 +276,7 @@ func TestScanWithoutNetwork(t *testing.T) {
 		t.Fatalf("ordinary run: exit %d, want 1 (a malicious pickle is in the tree)\n%s", plain.code, plain.stdout)
 	}
 	trace := filepath.Join(tmp, "strace.txt")
-	isolated := runBinary(t, work, append([]string{"unshare", "-n", "strace", "-f", "-qq",
-		"-e", "trace=%network", "-e", "signal=none", "-o", trace}, args...)...)
+	isolated := runBinary(t, work, traced(trace, args...)...)
 	if isolated.code != plain.code {
 		t.Errorf("without network: exit %d, want %d", isolated.code, plain.code)
 	}
