@@ -20,5 +20,21 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		zipArchive{kindTorchZip},
+		zipArchive{kindTorchScript},
+		zipArchive{kindNpz},
+		npyArray{},
+		zipArchive{kindZip},
+		torchLegacy{},
+		joblibDump{},
+		tarArchive{},
+		sevenZip{},
+		gzipStream,
+		bzip2Stream,
+		xzStream,
+		lzmaStream,
+		zlibStream,
+		lz4Stream,
+		rawPickle{},
 	}
 }
