@@ -36,6 +36,8 @@ Flags:
   --baseline FILE            a previous JSON or SARIF report: only findings not
                              in it count towards --fail-on
   --shard K/N                scan only part K of N of the files
+  --stats                    print wall and CPU time, bytes read, peak memory
+                             and files/s to stderr after the scan
 
 Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage error or scanner failure.
@@ -53,6 +55,7 @@ type scanArgs struct {
 	format, output, failOn, category, sarifFile, config, baseline, shard string
 	include, exclude                                                     listFlag
 	jobs                                                                 int
+	stats                                                                bool
 	paths                                                                []string
 }
 
@@ -74,6 +77,7 @@ func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
 	fs.Var(&a.include, "include", "")
 	fs.Var(&a.exclude, "exclude", "")
 	fs.IntVar(&a.jobs, "jobs", 0, "")
+	fs.BoolVar(&a.stats, "stats", false, "")
 	for rest := args; len(rest) > 0; {
 		if err := fs.Parse(rest); err != nil {
 			return nil, err
@@ -171,6 +175,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if a.jobs < 0 {
 		return usageError(stderr, "--jobs must be 0 or more")
 	}
+	setMemoryLimit(a.jobs, getenv)
 	opts := scan.DefaultOptions()
 	opts.Roots = a.paths
 	opts.Jobs = a.jobs
@@ -204,12 +209,16 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		opts.Progress = progress.Update
 	}
 
+	start := time.Now()
 	rep, err := scan.Scan(ctx, opts)
 	if progress != nil {
 		progress.Done()
 	}
 	if err != nil {
 		return failure(stderr, fmt.Errorf("scan: %w", err))
+	}
+	if a.stats {
+		writeStats(stderr, start, rep)
 	}
 	if policy != nil {
 		addForced(rep, policyPath, opts.Policy.Forced())
