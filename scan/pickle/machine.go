@@ -29,6 +29,7 @@ func read(r io.Reader, opts Options, depth int, one bool) *Result {
 type shared struct {
 	opcodes int64 // opcodes executed, against MaxOpcodes
 	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
+	model   int64 // bytes spent on the model of objects, against MaxModelBytes
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
@@ -38,9 +39,10 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		res:     &Result{},
 		depth:   depth,
 		sh:      sh,
-		globals: make(map[Global]*Global),
+		globals: make(map[Global]*object),
 	}
 	s.stream(one)
+	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
 	return s.res
 }
 
@@ -69,7 +71,16 @@ type scanner struct {
 	evidence int64
 	kept     int64
 	halted   bool
-	globals  map[Global]*Global
+	// globals interns imported names: the object of a direct import,
+	// shared by every import of that name (never modified).
+	globals map[Global]*object
+	// the long lists of facts, moved to res at the end
+	imports    chunks[Import]
+	calls      chunks[Call]
+	storages   chunks[Storage]
+	emptyTuple *object
+	// summaries counts the calls rendered per key (MaxCallSummaries).
+	summaries map[callKey]int
 }
 
 // isOpcode reports whether b starts a pickle opcode.
@@ -103,7 +114,7 @@ func (s *scanner) stream(one bool) {
 			}
 			continue
 		}
-		if s.res.Pickles > 0 && s.res.Err != nil && !snap.grew(s.res) {
+		if s.res.Pickles > 0 && s.res.Err != nil && !s.grew(snap) {
 			// Data after a pickle that fails without doing anything is
 			// not a pickle: report it as trailing data instead.
 			snap.restore(s.res)
@@ -136,12 +147,13 @@ type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts int 
 
 func (s *scanner) snapshot() snap {
 	r := s.res
-	return snap{len(r.Imports), len(r.Calls), len(r.PersistentIDs), len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
+	return snap{s.imports.n, s.calls.n, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
 }
 
-func (n snap) grew(r *Result) bool {
-	return len(r.Imports) > n.imports || len(r.Calls) > n.calls ||
-		len(r.PersistentIDs) > n.pids || len(r.Nested) > n.nested
+func (s *scanner) grew(n snap) bool {
+	r := s.res
+	return s.imports.n > n.imports || s.calls.n > n.calls ||
+		r.PersistentIDCount > n.pids || len(r.Nested) > n.nested
 }
 
 func (n snap) restore(r *Result) {
@@ -243,6 +255,31 @@ func (s *scanner) evidenceOK(n int) bool {
 	return true
 }
 
+// Approximate sizes charged against MaxModelBytes.
+const (
+	objectBytes = 48 // an object without items
+	valueBytes  = 40 // one kept item, memo slot or stack entry
+)
+
+// charge counts n bytes of the model against MaxModelBytes. Objects are
+// charged when made and never refunded: a pickle rarely drops what it
+// builds (the pickler memoizes every container), and a hostile one that
+// does still pays for the work.
+func (s *scanner) charge(n int64) bool {
+	s.sh.model += n
+	if s.sh.model > s.opts.MaxModelBytes {
+		s.limit("MaxModelBytes", fmt.Sprintf("the objects built take more than %d bytes", s.opts.MaxModelBytes))
+		return false
+	}
+	return true
+}
+
+// filled is the package filled, charged.
+func (s *scanner) filled(k kind, items []value) value {
+	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
+	return filled(k, items)
+}
+
 // push puts v on the stack.
 func (s *scanner) push(v value) {
 	if len(s.stack)+len(s.marks) >= s.opts.MaxStackDepth {
@@ -303,7 +340,7 @@ func (s *scanner) popMark(k kind) (value, bool) {
 	if !ok {
 		return value{}, false
 	}
-	v := filled(k, s.stack[m:])
+	v := s.filled(k, s.stack[m:])
 	s.truncate(m)
 	return v, true
 }
@@ -315,11 +352,14 @@ func (s *scanner) truncate(n int) {
 }
 
 // intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global {
-	if p, ok := s.globals[g]; ok {
-		return p
+func (s *scanner) intern(g Global) *Global { return s.imported(g).g }
+
+// imported returns the shared object of a direct import of g.
+func (s *scanner) imported(g Global) *object {
+	if o, ok := s.globals[g]; ok {
+		return o
 	}
-	p := &g
-	s.globals[g] = p
-	return p
+	o := &object{g: &g, direct: true}
+	s.globals[g] = o
+	return o
 }
