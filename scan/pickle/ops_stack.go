@@ -3,7 +3,6 @@ package pickle
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 )
 
 func (s *scanner) smallTuple(n int) {
@@ -68,7 +67,7 @@ func (s *scanner) appendTo(x int, op string) {
 		target.kind == kSet && op == "ADDITEMS":
 		if room := min(len(items), maxItems-len(target.o.items)); room > 0 {
 			s.charge(valueBytes * int64(room))
-			target.o.items = slices.Grow(target.o.items, room)
+			target.o.grow(room)
 		}
 		for _, it := range items {
 			target.o.add(it)

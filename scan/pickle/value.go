@@ -80,6 +80,15 @@ func (o *object) add(v value) {
 	o.count++
 }
 
+// grow makes room for n more items at once.
+func (o *object) grow(n int) {
+	if cap(o.items)-len(o.items) < n {
+		items := make([]value, len(o.items), len(o.items)+n)
+		copy(items, o.items)
+		o.items = items
+	}
+}
+
 func (o *object) item(i int) value {
 	if o == nil || i >= len(o.items) {
 		return value{}
