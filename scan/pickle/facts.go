@@ -99,8 +99,10 @@ type PersistentID struct {
 // persistent id, however many there are, so that a container format can
 // find and size the storages without the printable summaries.
 type Storage struct {
-	Offset   int64  // offset of the PERSID or BINPERSID
-	Type     Global // the storage class, e.g. torch.FloatStorage; zero when computed
+	Offset int64 // offset of the PERSID or BINPERSID
+	// Type is the storage class, e.g. torch.FloatStorage (for a
+	// computed one, the global it derives from); zero when unknown.
+	Type     Global
 	Key      string // the storage key: the record name in a zip checkpoint
 	Location string // e.g. "cpu", "cuda:0"
 	// Elements is the element count declared by the pickle (not bytes),

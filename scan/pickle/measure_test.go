@@ -75,7 +75,7 @@ func measure(b *testing.B, bytes int64, f func()) {
 	}
 	p := startPeak()
 	f()
-	b.ReportMetric(p.done(), "peak-MB")
+	peak := p.done()
 	cpu0 := cpuTime()
 	n := 0
 	for b.Loop() {
@@ -83,6 +83,7 @@ func measure(b *testing.B, bytes int64, f func()) {
 		n++
 	}
 	cpu := cpuTime() - cpu0
+	b.ReportMetric(peak, "peak-MB")
 	if cpu > 0 && n > 0 {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
 		if bytes > 0 {
