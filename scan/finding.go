@@ -22,6 +22,30 @@ type Finding struct {
 	// Key is the place inside a config or metadata (a Keras layer path, a
 	// GGUF key, a TensorFlow node) when that is more useful than an offset.
 	Key string `json:"key,omitempty"`
+	// Suppression is set when a reviewed exception in the policy file
+	// covers this finding: it is still reported, but never fails the gate.
+	Suppression *Suppression `json:"suppression,omitempty"`
+	// Baseline is "unchanged" when the finding was already in the baseline
+	// report given with --baseline, "new" when it was not, "" without one.
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// Suppression records why a finding is not held against the gate.
+type Suppression struct {
+	Kind          string `json:"kind"` // "external": from the policy file
+	Justification string `json:"justification"`
+}
+
+// Fingerprint identifies a finding across runs for baselines and SARIF
+// partialFingerprints: rule, path, member and callable, never offsets,
+// which move whenever a file is re-saved.
+func Fingerprint(path string, f Finding) string {
+	return f.Rule + "|" + path + "|" + f.Member + "|" + f.Callable + "|" + f.Key
+}
+
+// Gating reports whether the finding counts towards --fail-on.
+func (f Finding) Gating() bool {
+	return f.Suppression == nil && f.Baseline != "unchanged"
 }
 
 // Status says how completely a file was scanned.
@@ -62,13 +86,16 @@ func (r *FileResult) Worst() Severity {
 
 // Summary counts what a scan saw.
 type Summary struct {
-	Files      int            `json:"files"`       // files looked at, every status
-	Scanned    int            `json:"scanned"`     // status scanned
-	Partial    int            `json:"partial"`     // status partial
-	NotScanned int            `json:"not_scanned"` // status not-scanned
-	Skipped    int            `json:"skipped"`     // not a model format
-	Excluded   int            `json:"excluded"`    // left out by --include/--exclude
-	Findings   int            `json:"findings"`
+	Files      int            `json:"files"`        // files looked at, every status
+	Scanned    int            `json:"scanned"`      // status scanned
+	Partial    int            `json:"partial"`      // status partial
+	NotScanned int            `json:"not_scanned"`  // status not-scanned
+	Skipped    int            `json:"skipped"`      // not a model format
+	Excluded   int            `json:"excluded"`     // left out by --include/--exclude
+	OutOfScope int            `json:"out_of_scope"` // left to other shards, or unchanged in a pull-request scan
+	Findings   int            `json:"findings"`     // findings that count towards the gate
+	Suppressed int            `json:"suppressed"`   // covered by an ignore entry of the policy file
+	Unchanged  int            `json:"unchanged"`    // already in the baseline
 	BySeverity map[string]int `json:"by_severity"`
 	ByFormat   map[string]int `json:"by_format"`
 	Highest    string         `json:"highest"` // highest severity found, or "none"
@@ -100,6 +127,14 @@ func Summarize(files []FileResult, excluded int) Summary {
 			s.ByFormat[f.Format]++
 		}
 		for _, fd := range f.Findings {
+			switch {
+			case fd.Suppression != nil:
+				s.Suppressed++
+				continue
+			case fd.Baseline == "unchanged":
+				s.Unchanged++
+				continue
+			}
 			s.Findings++
 			s.BySeverity[fd.Severity.String()]++
 			if fd.Severity > worst {

@@ -19,6 +19,11 @@ type Options struct {
 	Include, Exclude []string
 	Limits           Limits
 	Policy           *Policy
+	// Shard, when N > 1, scans only part K of N of the files.
+	Shard Shard
+	// Only, when not nil, limits the scan to these reported paths (the
+	// files changed in a pull request).
+	Only map[string]bool
 	// Formats overrides DefaultFormats, for tests.
 	Formats []Format
 	// Progress, when set, is called after each file with the count done.
@@ -58,6 +63,8 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	before := len(targets)
+	targets = opts.Shard.pick(scope(targets, opts.Only))
 	files := make([]FileResult, len(targets))
 	jobs := opts.Jobs
 	if jobs <= 0 {
@@ -93,7 +100,22 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Report{Files: files, Summary: Summarize(files, excluded)}, nil
+	rep := &Report{Files: files, Summary: Summarize(files, excluded)}
+	rep.Summary.OutOfScope = before - len(targets)
+	return rep, nil
+}
+
+func scope(targets []target, only map[string]bool) []target {
+	if only == nil {
+		return targets
+	}
+	var out []target
+	for _, t := range targets {
+		if only[t.rel] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // scanFile scans one file. A panic below is a bug: it is turned into a

@@ -1,0 +1,76 @@
+package baseline
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/modelgate/modelgate/scan"
+)
+
+func report(findings ...scan.Finding) *scan.Report {
+	return &scan.Report{Files: []scan.FileResult{{Path: "m/a.pkl", Findings: findings}}}
+}
+
+func TestJSONBaseline(t *testing.T) {
+	old := report(scan.Finding{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Net", Offset: 10})
+	b, _ := json.Marshal(old)
+	p := filepath.Join(t.TempDir(), "base.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := report(
+		scan.Finding{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Net", Offset: 99}, // moved
+		scan.Finding{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Callable: "posix.system"},
+	)
+	set.Apply(cur)
+	got := cur.Files[0].Findings
+	if got[0].Baseline != "unchanged" || got[1].Baseline != "new" {
+		t.Errorf("baseline states = %q, %q", got[0].Baseline, got[1].Baseline)
+	}
+	if got[0].Gating() || !got[1].Gating() {
+		t.Error("only the new finding should gate")
+	}
+}
+
+func TestSARIFBaseline(t *testing.T) {
+	fp := scan.Fingerprint("m/a.pkl", scan.Finding{Rule: scan.RuleUnknownClass, Callable: "x.Net"})
+	sarif := `{"version":"2.1.0","runs":[{"results":[{"ruleId":"MG003","properties":{"fingerprints":["` + fp + `"]}}]}]}`
+	p := filepath.Join(t.TempDir(), "base.sarif")
+	if err := os.WriteFile(p, []byte(sarif), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !set[fp] {
+		t.Errorf("fingerprint %q not loaded", fp)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	for name, body := range map[string]string{
+		"not_json":      "hello",
+		"other_json":    `{"a":1}`,
+		"foreign_sarif": `{"runs":[{"results":[{"ruleId":"X"}]}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "b")
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Load(p); err == nil {
+				t.Error("Load succeeded")
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("Load of a missing file succeeded")
+	}
+}

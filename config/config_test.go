@@ -1,0 +1,141 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/modelgate/modelgate/scan"
+)
+
+const full = `
+allow:
+  - global: mypkg.models.Net        # exact
+    reason: our own model class
+  - global: mypkg.layers.*
+    reason: our layers
+deny:
+  - global: mypkg.tools.run_shell
+    reason: runs a shell
+severity:
+  MG003: high
+ignore:
+  - rule: MG004
+    path: "models/legacy/**"
+    reason: reviewed, tracked elsewhere
+    expires: 2027-01-31
+paths:
+  include: ["**"]
+  exclude: ["third_party/**"]
+limits:
+  max_depth: 6
+`
+
+func TestParseFull(t *testing.T) {
+	f, err := Parse([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Allow) != 2 || f.Allow[1].Global != "mypkg.layers.*" || f.Deny[0].Reason != "runs a shell" {
+		t.Errorf("allow/deny parsed wrong: %+v %+v", f.Allow, f.Deny)
+	}
+	if f.Ignore[0].Expires.Format(time.DateOnly) != "2027-01-31" {
+		t.Errorf("expires = %v", f.Ignore[0].Expires)
+	}
+	if got := f.ApplyLimits(scan.DefaultLimits()).MaxDepth; got != 6 {
+		t.Errorf("max_depth = %d, want 6", got)
+	}
+	if f.Paths.Exclude[0] != "third_party/**" {
+		t.Errorf("paths = %+v", f.Paths)
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown_key", "alow: []\n", "alow"},
+		{"unknown_entry_key", "allow:\n  - global: a.b\n    reason: x\n    why: y\n", "why"},
+		{"missing_reason", "allow:\n  - global: a.b\n", "reason is required"},
+		{"bad_global", "deny:\n  - global: 'os system'\n    reason: x\n", "not a dotted name"},
+		{"bare_module", "allow:\n  - global: os\n    reason: x\n", "not a dotted name"},
+		{"unknown_rule", "severity:\n  MG999: high\n", "unknown rule"},
+		{"bad_severity", "severity:\n  MG003: severe\n", "not critical"},
+		{"ignore_without_reason", "ignore:\n  - rule: MG004\n    path: '**'\n", "reason is required"},
+		{"bad_date", "ignore:\n  - rule: MG004\n    path: '**'\n    reason: x\n    expires: soon\n", "not a date"},
+		{"bad_glob", "paths:\n  exclude: ['[']\n", "not a valid glob"},
+		{"negative_limit", "limits:\n  max_depth: -1\n", "positive"},
+		{"force_on_deny", "deny:\n  - global: a.b\n    reason: x\n    force: true\n", "force applies"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseEmpty(t *testing.T) {
+	if _, err := Parse(nil); err != nil {
+		t.Errorf("empty file: %v", err)
+	}
+}
+
+func TestApply(t *testing.T) {
+	f, err := Parse([]byte(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := &scan.Report{Files: []scan.FileResult{
+		{Path: "models/legacy/a.pkl", Findings: []scan.Finding{
+			{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Callable: "x.y"},
+			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Z"},
+		}},
+		{Path: "models/new/b.pkl", Findings: []scan.Finding{{Rule: scan.RuleUnknownImport, Severity: scan.Medium}}},
+	}}
+	before := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+	if w := f.Apply(rep, before); len(w) != 0 {
+		t.Errorf("warnings before expiry: %v", w)
+	}
+	a := rep.Files[0].Findings
+	if a[0].Suppression == nil || a[0].Suppression.Justification != "reviewed, tracked elsewhere" {
+		t.Errorf("legacy MG004 not suppressed: %+v", a[0])
+	}
+	if a[1].Suppression != nil || a[1].Severity != scan.High {
+		t.Errorf("MG003 should be unsuppressed and raised to high: %+v", a[1])
+	}
+	if rep.Files[1].Findings[0].Suppression != nil {
+		t.Error("finding outside the ignored path was suppressed")
+	}
+
+	rep.Files[0].Findings[0].Suppression = nil
+	after := before.AddDate(0, 0, 1)
+	if w := f.Apply(rep, after); len(w) != 1 || !strings.Contains(w[0], "expired") {
+		t.Errorf("warnings after expiry = %v", w)
+	}
+	if rep.Files[0].Findings[0].Suppression != nil {
+		t.Error("expired ignore entry still suppresses")
+	}
+}
+
+func TestStarter(t *testing.T) {
+	rep := &scan.Report{Files: []scan.FileResult{{Findings: []scan.Finding{
+		{Rule: scan.RuleUnknownClass, Callable: "mypkg.models.Net"},
+		{Rule: scan.RuleUnknownClass, Callable: "mypkg.models.Net"},
+		{Rule: scan.RuleUnknownCall, Callable: "mypkg.util.make"},
+		{Rule: scan.RuleDangerousCallable, Callable: "posix.system"},
+	}}}}
+	out := Starter(rep)
+	f, err := Parse(out)
+	if err != nil {
+		t.Fatalf("starter file does not parse: %v\n%s", err, out)
+	}
+	if len(f.Allow) != 2 || f.Allow[0].Global != "mypkg.models.Net" || f.Allow[0].Reason != "TODO" {
+		t.Errorf("allow = %+v", f.Allow)
+	}
+	if !strings.Contains(string(out), "#   posix.system") {
+		t.Errorf("dangerous callable not listed for review:\n%s", out)
+	}
+}
