@@ -161,7 +161,7 @@ func (w *walker) object(o map[string]any, key string) {
 	case class == "Lambda" && cfg != nil:
 		w.lambdaLayer(cfg, join(key, "config"))
 	case class == "__lambda__" && cfg != nil:
-		w.lambdaCode(cfg["code"], join(join(key, "config"), "code"))
+		w.lambdaCode(cfg["code"], key)
 	}
 	if module != "" && class != "" && !KerasModule(module) {
 		name := class

@@ -56,14 +56,15 @@ var dtypeBits = map[string]uint64{
 }
 
 // Sniff reports whether head looks like the start of a safetensors file:
-// a header length that fits in size (or is at least plausible when size
-// is unknown) followed by a JSON object.
+// a header length followed by a JSON object. The length must fit in size,
+// unless a key follows at once and the length is under 100 MB: then the
+// file is a truncated safetensors file, claimed to be reported.
 func Sniff(head []byte, size int64) bool {
 	if len(head) < 10 || head[8] != '{' || (head[9] != '"' && head[9] != '}' && head[9] != ' ') {
 		return false
 	}
 	n := binary.LittleEndian.Uint64(head)
-	return n >= 2 && (size < 0 || n <= uint64(size))
+	return n >= 2 && (size < 0 || n <= uint64(size) || head[9] == '"' && n <= 100_000_000)
 }
 
 type tensor struct {

@@ -27,6 +27,8 @@ package tfgraph
 import (
 	"errors"
 	"fmt"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Kind is the message at the top of the file.
@@ -243,4 +245,55 @@ func nodeName(s string) bool {
 		}
 	}
 	return true
+}
+
+// SniffGraphDef reports whether head, the first bytes of a file of size
+// bytes (-1 when unknown), starts like a GraphDef: a first node whose name
+// and op (the first two fields, in field order) are plausible and whose
+// length fits in the file.
+func SniffGraphDef(head []byte, size int64) bool {
+	if len(head) < 4 || head[0] != 0x0a {
+		return false
+	}
+	n, k := protowire.ConsumeVarint(head[1:])
+	if k < 0 || size >= 0 && n > uint64(size) {
+		return false
+	}
+	node := head[1+k:]
+	name, op := "", ""
+	for i := 0; i < 2; i++ {
+		num, typ, t := protowire.ConsumeTag(node)
+		if t < 0 || typ != protowire.BytesType {
+			return false
+		}
+		v, l := protowire.ConsumeBytes(node[t:])
+		if l < 0 {
+			return false
+		}
+		switch num {
+		case 1:
+			name = string(v)
+		case 2:
+			op = string(v)
+		default:
+			return false
+		}
+		node = node[t+l:]
+	}
+	return nodeName(name) && opName(op)
+}
+
+// SniffSavedModel reports whether head starts like a SavedModel: schema
+// version 1, then a meta graph whose length fits in the file and whose
+// first field is meta_info_def (1) or graph_def (2).
+func SniffSavedModel(head []byte, size int64) bool {
+	if len(head) < 5 || head[0] != 0x08 || head[1] != 0x01 || head[2] != 0x12 {
+		return false
+	}
+	n, k := protowire.ConsumeVarint(head[3:])
+	if k < 0 || size >= 0 && n > uint64(size) || 3+k >= len(head) {
+		return false
+	}
+	t := head[3+k]
+	return t == 0x0a || t == 0x12
 }

@@ -1,0 +1,75 @@
+package scan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/modelgate/modelgate/scan/hdf5"
+	"github.com/modelgate/modelgate/scan/keras"
+)
+
+// kerasH5 recognises HDF5 files (Keras 2 .h5 models among them) and
+// analyses the Keras config kept in the root group's model_config and
+// training_config attributes. Weight datasets are not read.
+type kerasH5 struct{}
+
+var _ Format = kerasH5{}
+
+func (kerasH5) Name() string { return "hdf5" }
+
+func (kerasH5) Match(in *Input) bool { return in.HasPrefix(hdf5.Signature) }
+
+func (kerasH5) Scan(s *Session, in *Input) error {
+	r, size, err := randomAccess(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	attrs, err := hdf5.RootAttributes(r, size, hdf5.DefaultOptions())
+	for _, a := range attrs {
+		if !a.IsString || (a.Name != "model_config" && a.Name != "training_config") {
+			continue
+		}
+		reportKeras(s, in, keras.AnalyzeConfig([]byte(a.Value)), a.Name+".")
+	}
+	switch {
+	case errors.Is(err, hdf5.ErrFormat):
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
+	case err != nil:
+		return fmt.Errorf("root attributes: %w (%w)", err, ErrLimit)
+	}
+	return nil
+}
+
+// randomAccess returns random access to in: its own, or the whole stream
+// read into memory when it is at most Limits.MaxMemberSize bytes.
+func randomAccess(s *Session, in *Input) (io.ReaderAt, int64, error) {
+	if in.At != nil {
+		return in.At, in.Size, nil
+	}
+	b, err := readInput(s, in)
+	return bytes.NewReader(b), int64(len(b)), err
+}
+
+// readInput reads all of in, up to Limits.MaxMemberSize bytes.
+func readInput(s *Session, in *Input) ([]byte, error) {
+	max := s.Limits().MaxMemberSize
+	if in.Size > max {
+		return nil, fmt.Errorf("%d bytes to read whole, over %d: %w", in.Size, max, ErrLimit)
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("more than %d bytes to read whole: %w", max, ErrLimit)
+	}
+	return b, nil
+}
