@@ -20,6 +20,6 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
-		kerasZip{}, kerasH5{}, ggufModel{}, safetensorsModel{}, onnxModel{}, tfGraph{},
+		kerasZip{}, kerasH5{}, ggufModel{}, safetensorsModel{}, onnxModel{}, kerasMetadata{}, tfGraph{},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/modelgate/modelgate/scan/keras"
 	"github.com/modelgate/modelgate/scan/tfgraph"
 )
 
@@ -75,4 +76,34 @@ func (tfGraph) Scan(s *Session, in *Input) error {
 		s.Unscannable(in, fmt.Errorf("more than %d graph nodes: %w", tfgraph.DefaultOptions().MaxNodes, ErrLimit))
 	}
 	return nil
+}
+
+// kerasMetadata recognises keras_metadata.pb, the Keras configs of a
+// TensorFlow SavedModel saved by Keras 2, and analyses each object's
+// config like a Keras model config.
+type kerasMetadata struct{}
+
+var _ Format = kerasMetadata{}
+
+func (kerasMetadata) Name() string { return "keras-metadata" }
+
+func (kerasMetadata) Match(in *Input) bool { return tfgraph.SniffKerasMetadata(in.Head) }
+
+func (kerasMetadata) Scan(s *Session, in *Input) error {
+	b, err := readInput(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	objs, err := tfgraph.KerasMetadata(b)
+	for _, o := range objs {
+		if o.Metadata != "" {
+			reportKeras(s, in, keras.AnalyzeConfig([]byte(o.Metadata)), o.Path+".")
+		}
+	}
+	if errors.Is(err, tfgraph.ErrFormat) {
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras metadata does not parse: " + err.Error()})
+		return nil
+	}
+	return err
 }

@@ -23,7 +23,7 @@ func fields(b []byte, base int, fn func(field) error) error {
 	for p := 0; p < len(b); {
 		num, typ, n := protowire.ConsumeTag(b[p:])
 		if n < 0 {
-			return fmt.Errorf("offset %d: bad tag: %w", base+p, protowire.ParseError(n))
+			return fmt.Errorf("offset %d: bad tag: %v: %w", base+p, protowire.ParseError(n), ErrFormat)
 		}
 		f := field{num: num, typ: typ, off: base + p}
 		p += n
@@ -43,7 +43,7 @@ func fields(b []byte, base int, fn func(field) error) error {
 			return fmt.Errorf("offset %d: wire type %d not used by these messages: %w", f.off, typ, ErrFormat)
 		}
 		if n < 0 {
-			return fmt.Errorf("offset %d: field %d: %w", f.off, num, protowire.ParseError(n))
+			return fmt.Errorf("offset %d: field %d: %v: %w", f.off, num, protowire.ParseError(n), ErrFormat)
 		}
 		if err := fn(f); err != nil {
 			return err

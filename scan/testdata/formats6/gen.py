@@ -52,11 +52,11 @@ def keras_zip(name, config):
     """A .keras archive: config.json, metadata.json, model.weights.h5."""
     weights = io.BytesIO()
     with h5py.File(weights, "w") as f:
-        f.create_group("layers/dense/vars").create_dataset("0", data=np.zeros((8, 4), "f4"))
+        f.create_group("layers/dense/vars").create_dataset("0", data=np.zeros((8, 4), "f4"), track_times=False)
     with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("metadata.json", json.dumps({"keras_version": "3.3.3", "date_saved": "2024-01-01@00:00:00"}))
-        z.writestr("config.json", json.dumps(config))
-        z.writestr("model.weights.h5", weights.getvalue())
+        for member, data in (("metadata.json", json.dumps({"keras_version": "3.3.3", "date_saved": "2024-01-01@00:00:00"})),
+                             ("config.json", json.dumps(config)), ("model.weights.h5", weights.getvalue())):
+            z.writestr(zipfile.ZipInfo(member, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 keras_zip("benign_sequential.keras", sequential([dense("dense", 4)]))
@@ -85,12 +85,30 @@ def keras2_model(extra):
     return json.dumps({"class_name": "Sequential", "config": {"name": "sequential", "layers": layers + extra}})
 
 
+def untimed_h5(name, libver):
+    """An HDF5 file without object modification times, so that fixtures
+    come out byte for byte the same on every run."""
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_libver_bounds(*{"earliest": (h5py.h5f.LIBVER_EARLIEST, h5py.h5f.LIBVER_LATEST),
+                             "v108": (h5py.h5f.LIBVER_V18, h5py.h5f.LIBVER_V18),
+                             "latest": (h5py.h5f.LIBVER_LATEST, h5py.h5f.LIBVER_LATEST)}[libver])
+    fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+    fcpl.set_obj_track_times(False)
+    return h5py.File(h5py.h5f.create(name.encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl, fapl=fapl))
+
+
+def untimed_group(parent, name):
+    gcpl = h5py.h5p.create(h5py.h5p.GROUP_CREATE)
+    gcpl.set_obj_track_times(False)
+    return h5py.Group(h5py.h5g.create(parent.id, name.encode(), gcpl=gcpl))
+
+
 def keras_h5(name, libver, config, dense_attrs=False, fixed=False):
     """Root attributes as Keras 2 writes them (model_config, training_config,
     keras_version, backend) and a model_weights group. dense_attrs adds
     attributes until HDF5 moves them to dense storage (fractal heap);
     fixed writes model_config as a fixed-length string."""
-    with h5py.File(name, "w", libver=libver) as f:
+    with untimed_h5(name, libver) as f:
         if fixed:
             raw = config.encode()
             f.attrs.create("model_config", data=np.array(raw, dtype="S%d" % len(raw)))
@@ -103,17 +121,18 @@ def keras_h5(name, libver, config, dense_attrs=False, fixed=False):
         if dense_attrs:
             for i in range(12):
                 f.attrs["extra_%d" % i] = "value %d" % i
-        w = f.create_group("model_weights")
+        w = untimed_group(f, "model_weights")
         w.attrs["layer_names"] = [b"dense"]
-        g = w.create_group("dense/dense")
-        g.create_dataset("kernel:0", data=np.zeros((8, 4), "f4"))
-        g.create_dataset("bias:0", data=np.zeros((4,), "f4"))
+        g = untimed_group(untimed_group(w, "dense"), "dense")
+        g.create_dataset("kernel:0", data=np.zeros((8, 4), "f4"), track_times=False)
+        g.create_dataset("bias:0", data=np.zeros((4,), "f4"), track_times=False)
 
 
 keras2_lambda = {"class_name": "Lambda", "config": {"name": "lambda", "function": [lambda_code(), None, None],
                                                     "function_type": "lambda", "module": "__main__", "arguments": {}}}
 keras2_os = {"module": "os", "class_name": "system", "config": {"command": "true"}, "registered_name": None}
-for lv in ("earliest", "latest"):
+# Superblock 0 with object header 1 (earliest), 2 (v108) and 3 (latest).
+for lv in ("earliest", "v108", "latest"):
     keras_h5("benign_keras2_%s.h5" % lv, lv, keras2_model([]))
     keras_h5("mal_lambda_%s.h5" % lv, lv, keras2_model([keras2_lambda]))
     keras_h5("mal_module_os_%s.h5" % lv, lv, keras2_model([keras2_os]))
@@ -187,6 +206,24 @@ open("mal_readfile.pb", "wb").write(graph(benign_nodes + [node("steal/path", "Co
                                                           node("steal/read", "ReadFile", "steal/path")]))
 open("mal_pyfunc_saved_model.pb", "wb").write(saved_model(graph(benign_nodes, [
     saver, function("__inference_call_34", [node("hook", "PyFunc", "x"), node("dump", "WriteFile")])])))
+
+# keras_metadata.pb (Keras 2 SavedModel): SavedMetadata{nodes=1};
+# SavedObject{version=1 (VersionDef{producer=1}), node_id=2, node_path=3,
+# identifier=4, metadata=5 (JSON of the Keras object)}.
+
+
+def saved_object(node_id, path, ident, meta):
+    return fld(1, fld(1, fvar(1, 2)) + fvar(2, node_id) + fld(3, path) + fld(4, ident) + fld(5, json.dumps(meta)))
+
+
+seq_meta = {"name": "sequential", "class_name": "Sequential", "config": {"name": "sequential", "layers": []}}
+dense_meta = {"name": "dense", "class_name": "Dense", "config": {"name": "dense", "units": 4}}
+open("benign_keras_metadata.pb", "wb").write(saved_object(0, "root", "_tf_keras_sequential", seq_meta) +
+                                             saved_object(1, "root.layer_with_weights-0", "_tf_keras_layer", dense_meta))
+open("mal_lambda_keras_metadata.pb", "wb").write(
+    saved_object(0, "root", "_tf_keras_sequential", seq_meta) +
+    saved_object(1, "root.layer-1", "_tf_keras_layer", {"name": "lambda", "class_name": "Lambda", "config": {
+        "name": "lambda", "function": [lambda_code(), None, None], "function_type": "lambda", "module": "__main__"}}))
 
 # ---------------------------------------------------------------- ONNX
 
@@ -291,7 +328,7 @@ pkl = b"\x80\x04\x95\x19\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06sys
 safetensors("mal_polyglot_pickle.safetensors", {"a": np.frombuffer(pkl, dtype="uint8")})
 zbuf = io.BytesIO()
 with zipfile.ZipFile(zbuf, "w") as z:
-    z.writestr("archive/data.pkl", pkl)
+    z.writestr(zipfile.ZipInfo("archive/data.pkl", (2024, 1, 1, 0, 0, 0)), pkl)
 safetensors("mal_polyglot_zip.safetensors", {"a": np.frombuffer(zbuf.getvalue(), dtype="uint8")})
 safetensors("bad_overlap.safetensors", {}, header=json.dumps({
     "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
