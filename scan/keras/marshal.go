@@ -142,8 +142,12 @@ func (m *marshal) body(code byte, depth int) (value, error) {
 			d = -d
 		}
 		return value{}, m.skip(int(min(d, int64(len(m.b)))) * 2)
-	case 'f', 'x':
-		for range map[byte]int{'f': 1, 'x': 2}[code] {
+	case 'f', 'x': // text floats: one or two length-prefixed strings
+		parts := 1
+		if code == 'x' {
+			parts = 2
+		}
+		for range parts {
 			n, err := m.u8()
 			if err != nil {
 				return value{}, err
