@@ -201,3 +201,15 @@ func (f *File) ApplyLimits(lim scan.Limits) scan.Limits {
 	set(&lim.MaxDecompressed, f.Limits.MaxDecompressed)
 	return lim
 }
+
+// PolicyConfig returns the allow and deny entries for scan.NewPolicy.
+func (f *File) PolicyConfig() scan.PolicyConfig {
+	var cfg scan.PolicyConfig
+	for _, e := range f.Allow {
+		cfg.Allow = append(cfg.Allow, scan.PolicyEntry{Global: e.Global, Reason: e.Reason, Force: e.Force})
+	}
+	for _, e := range f.Deny {
+		cfg.Deny = append(cfg.Deny, scan.PolicyEntry{Global: e.Global, Reason: e.Reason})
+	}
+	return cfg
+}

@@ -1,0 +1,177 @@
+package scan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// findingSet keeps one finding per (rule, callable, offset), the most
+// severe, and at most maxPerCallable per (rule, callable).
+type findingSet struct {
+	list   []Finding
+	index  map[[3]string]int
+	kept   map[[2]string]int // findings kept per (rule, callable)
+	last   map[[2]string]int // index of the last one kept
+	hidden map[[2]string]int // findings left out per (rule, callable)
+}
+
+func (s *findingSet) add(f Finding) {
+	if f.Length < 1 {
+		f.Length = 1
+	}
+	f.Message = clean(f.Message, 4*maxEvidence)
+	k := [3]string{f.Rule, f.Callable, fmt.Sprint(f.Offset)}
+	k2 := [2]string{f.Rule, f.Callable}
+	if s.index == nil {
+		s.index, s.kept, s.last, s.hidden = map[[3]string]int{}, map[[2]string]int{}, map[[2]string]int{}, map[[2]string]int{}
+	}
+	if i, ok := s.index[k]; ok {
+		if f.Severity > s.list[i].Severity {
+			s.list[i] = f
+		}
+		return
+	}
+	if s.kept[k2] >= maxPerCallable {
+		s.hidden[k2]++
+		return
+	}
+	s.kept[k2]++
+	s.index[k] = len(s.list)
+	s.last[k2] = len(s.list)
+	s.list = append(s.list, f)
+}
+
+func (s *findingSet) sorted() []Finding {
+	for k2, n := range s.hidden {
+		i := s.last[k2]
+		s.list[i].Message += fmt.Sprintf(" (and %d more like it, not listed)", n)
+	}
+	sort.SliceStable(s.list, func(i, j int) bool {
+		a, b := s.list[i], s.list[j]
+		if a.Offset != b.Offset {
+			return a.Offset < b.Offset
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Callable < b.Callable
+	})
+	return s.list
+}
+
+func dangerWhat(name string, v Verdict) string {
+	s := name
+	if v.As != "" && v.As != name {
+		s += " resolves to " + v.As + ", which"
+	}
+	return fmt.Sprintf("%s %s (matched %q)", s, v.Reason, v.Matched)
+}
+
+func verdictNote(v Verdict) string {
+	if v.Class == ClassDangerous {
+		return "; " + v.Reason + " (matched " + fmt.Sprintf("%q", v.Matched) + ")"
+	}
+	return ""
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func times(n int, what string) string {
+	if n <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d %ss in all)", n, what)
+}
+
+// evidence renders a call, printable and bounded.
+func evidence(c pickle.Call) string {
+	return clean(c.String(), maxEvidence)
+}
+
+// clean keeps evidence printable and short: the reader's summaries are
+// printable already, this is defence in depth.
+func clean(s string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == limit {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsPrint(r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// reconstructorArgs splits the printable argument summary of
+// copyreg._reconstructor(cls, base, state) or copyreg.__newobj__(cls,
+// ...) into its class and base. It returns "" for what it cannot read.
+func reconstructorArgs(args string) (cls, base string) {
+	a := strings.TrimSpace(args)
+	if !strings.HasPrefix(a, "(") || !strings.HasSuffix(a, ")") {
+		return "", ""
+	}
+	parts := splitTop(a[1 : len(a)-1])
+	name := func(i int) string {
+		if i >= len(parts) {
+			return ""
+		}
+		s := strings.Trim(strings.TrimSpace(parts[i]), "<>")
+		if s == "" || strings.ContainsAny(s, " '\"()[]{}") || !strings.Contains(s, ".") && !isObject(s) {
+			return ""
+		}
+		return s
+	}
+	return name(0), name(1)
+}
+
+// splitTop splits s at commas outside brackets and quotes.
+func splitTop(s string) []string {
+	var parts []string
+	depth, start := 0, 0
+	var quote rune
+	for i, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '\'' || r == '"':
+			quote = r
+		case strings.ContainsRune("([{<", r):
+			depth++
+		case strings.ContainsRune(")]}>", r):
+			depth--
+		case r == ',' && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+func isObject(s string) bool {
+	return s == "object" || s == "builtins.object" || s == "__builtin__.object"
+}
+
+// globalOf splits "module.name" at its last dot.
+func globalOf(s string) pickle.Global {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return pickle.Global{Module: "builtins", Name: s}
+	}
+	return pickle.Global{Module: s[:i], Name: s[i+1:]}
+}
