@@ -139,13 +139,19 @@ func reportKeras(s *Session, in *Input, facts []keras.Fact, prefix string) {
 	}
 }
 
+// reportKerasReference judges a referenced global with the policy: known
+// dangerous is the safe_mode bypass, allowed is passed, unknown is a
+// reference outside Keras (or a custom object when it has a registered
+// package name).
 func reportKerasReference(s *Session, in *Input, f keras.Fact, key string) {
 	g := pickle.Global{Module: f.Module, Name: f.Name}
 	name := Quote(g.String(), 200)
+	v := s.Policy().Classify(g)
 	switch {
-	case kerasDenied(g):
-		s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: key, Callable: g.String(),
-			Message: "Keras config makes the loader import and call " + name + " (safe_mode bypass, CVE-2025-1550)"})
+	case v.Class == ClassDangerous:
+		s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: key, Callable: g.String(), Evidence: Quote(v.Reason, 200),
+			Message: "Keras config makes the loader import and call " + name + " (" + v.Reason + "; safe_mode bypass, CVE-2025-1550)"})
+	case v.Class == ClassSafe:
 	case f.Kind == keras.CustomObject:
 		s.Report(in, Finding{Rule: RuleKerasCustomObject, Offset: -1, Key: key, Callable: g.String(),
 			Message: "Keras custom object " + Quote(f.Registered, 200) + " from " + name + " must be importable to load the model"})
@@ -153,26 +159,4 @@ func reportKerasReference(s *Session, in *Input, f keras.Fact, key string) {
 		s.Report(in, Finding{Rule: RuleKerasExternal, Offset: -1, Key: key, Callable: g.String(),
 			Message: "Keras config references " + name + " outside Keras: loading imports it"})
 	}
-}
-
-// kerasDenied says whether a referenced global is known to be dangerous.
-// Interim: a short denylist stands in for the policy's classification
-// (Policy.Classify) until it is on main.
-func kerasDenied(g pickle.Global) bool {
-	root, _, _ := strings.Cut(g.Module, ".")
-	switch root {
-	case "os", "posix", "nt", "subprocess", "pty", "runpy", "shutil", "importlib", "socket", "ctypes",
-		"code", "codeop", "commands", "webbrowser", "sys", "multiprocessing", "pickle", "_pickle", "dill",
-		"marshal", "shelve", "asyncio", "platform", "pydoc", "timeit", "cProfile", "profile", "pdb", "bdb":
-		return true
-	case "builtins", "__builtin__", "__builtins__":
-		switch g.Name {
-		case "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr", "globals",
-			"locals", "vars", "input", "breakpoint", "exit", "quit":
-			return true
-		}
-	case "types":
-		return g.Name == "FunctionType" || g.Name == "CodeType"
-	}
-	return false
 }
