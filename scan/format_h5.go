@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	"github.com/modelgate/modelgate/scan/hdf5"
 	"github.com/modelgate/modelgate/scan/keras"
@@ -19,7 +21,19 @@ var _ Format = kerasH5{}
 
 func (kerasH5) Name() string { return "hdf5" }
 
-func (kerasH5) Match(in *Input) bool { return in.HasPrefix(hdf5.Signature) }
+// Match finds the signature at offset 0, or after a user block (512 bytes
+// up to 64 KiB, where HDF5 also looks) in files named like HDF5 files: the
+// extra reads are not spent on every file of a checkout.
+func (kerasH5) Match(in *Input) bool {
+	if in.HasPrefix(hdf5.Signature) {
+		return true
+	}
+	switch strings.ToLower(path.Ext(in.Name)) {
+	case ".h5", ".hdf5", ".he5", ".keras":
+		return in.At != nil && hdf5.FindSuperblock(io.NewSectionReader(in.At, 0, min(in.Size, 64<<10+8)), min(in.Size, 64<<10+8)) > 0
+	}
+	return false
+}
 
 func (kerasH5) Scan(s *Session, in *Input) error {
 	r, size, err := randomAccess(s, in)

@@ -136,6 +136,9 @@ for lv in ("earliest", "v108", "latest"):
     keras_h5("benign_keras2_%s.h5" % lv, lv, keras2_model([]))
     keras_h5("mal_lambda_%s.h5" % lv, lv, keras2_model([keras2_lambda]))
     keras_h5("mal_module_os_%s.h5" % lv, lv, keras2_model([keras2_os]))
+# A 512-byte user block before the superblock (h5py userblock_size).
+with h5py.File("mal_module_os_userblock.h5", "w", libver="earliest", userblock_size=512) as f:
+    f.attrs["model_config"] = keras2_model([keras2_os]).encode()
 # Dense attribute storage: managed objects in a fractal heap.
 keras_h5("mal_lambda_dense.h5", "latest", keras2_model([keras2_lambda]), dense_attrs=True)
 # A fixed-length model_config over 64 KiB: a huge object of the fractal heap.
