@@ -3,6 +3,7 @@ package scan
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/modelgate/modelgate/scan/gguf"
@@ -38,8 +39,14 @@ func (ggufModel) Scan(s *Session, in *Input) error {
 	f, err := gguf.Parse(rc, size, gguf.DefaultOptions())
 	if f != nil {
 		for _, kv := range f.KVs {
-			if gguf.TemplateKey(kv.Key) && kv.IsString {
+			switch {
+			case gguf.TemplateKey(kv.Key) && kv.IsString:
 				reportTemplate(s, in, kv)
+			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
+				s.Partial()
+				s.Report(in, Finding{Rule: RuleInconclusive, Offset: kv.Offset, Key: kv.Key,
+					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
+						Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
 			}
 		}
 	}

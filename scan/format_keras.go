@@ -2,6 +2,8 @@ package scan
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"strings"
@@ -15,8 +17,12 @@ const maxKerasConfig = 256 << 20
 
 // kerasZip recognises a Keras v3 archive: a zip whose central directory
 // lists config.json and metadata.json. It analyses the config and scans
-// every other member like any zip member. Interim: it reads the zip with
-// archive/zip until the project's lenient zip reader is on main.
+// every other member like any zip member. A .keras archive reached as a
+// stream (inside a compressed container) has no central directory to look
+// at: it is recognised by its first member, metadata.json or config.json
+// as Keras writes them, and read into memory within Limits.MaxMemberSize.
+// Interim: it reads the zip with archive/zip until the project's lenient
+// zip reader is on main.
 type kerasZip struct{}
 
 var _ Format = kerasZip{}
@@ -24,8 +30,11 @@ var _ Format = kerasZip{}
 func (kerasZip) Name() string { return "keras" }
 
 func (kerasZip) Match(in *Input) bool {
-	if in.At == nil || in.Size < 22 || !in.HasPrefix("PK\x03\x04") {
+	if !in.HasPrefix("PK\x03\x04") {
 		return false
+	}
+	if in.At == nil {
+		return firstMember(in.Head) == "metadata.json" || firstMember(in.Head) == "config.json"
 	}
 	zr, err := zip.NewReader(in.At, in.Size)
 	if err != nil {
@@ -39,12 +48,36 @@ func (kerasZip) Match(in *Input) bool {
 	return cfg && meta
 }
 
-func (kerasZip) Scan(s *Session, in *Input) error {
-	zr, err := zip.NewReader(in.At, in.Size)
-	if err != nil {
-		return fmt.Errorf("read zip directory: %w", err)
+// firstMember returns the name in the local header at the start of head.
+func firstMember(head []byte) string {
+	if len(head) < 30 {
+		return ""
 	}
+	n := int(binary.LittleEndian.Uint16(head[26:]))
+	if 30+n > len(head) {
+		return ""
+	}
+	return string(head[30 : 30+n])
+}
+
+func (kerasZip) Scan(s *Session, in *Input) error {
+	if in.At == nil {
+		b, err := readInput(s, in)
+		if err != nil {
+			return err
+		}
+		whole := *in
+		whole.At, whole.Size = bytes.NewReader(b), int64(len(b))
+		in = &whole
+	}
+	zr, err := zip.NewReader(in.At, in.Size)
 	s.Read(in)
+	if err != nil {
+		// Keras opens archives with Python's zipfile, which needs the
+		// central directory: without one the model does not load.
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + err.Error()})
+		return nil
+	}
 	for i, f := range zr.File {
 		if i >= s.Limits().MaxMembers {
 			return fmt.Errorf("more than %d members: %w", s.Limits().MaxMembers, ErrLimit)

@@ -108,3 +108,18 @@ func TestKerasArchiveMembers(t *testing.T) {
 		t.Errorf("format %q findings %+v", f.Format, f.Findings)
 	}
 }
+
+func TestKerasArchiveAsStream(t *testing.T) {
+	for _, tt := range []struct{ file, rule string }{
+		{"mal_module_os.keras", RuleKerasDangerous},
+		{"mal_lambda.keras", RuleKerasLambda},
+	} {
+		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
+			res := scanBytes(t, tt.file, fixture(t, tt.file))
+			if res.Format != "keras" || len(res.Findings) != 1 || res.Findings[0].Rule != tt.rule ||
+				res.Findings[0].Member != tt.file+" > config.json" {
+				t.Errorf("format %q findings %+v", res.Format, res.Findings)
+			}
+		})
+	}
+}

@@ -48,6 +48,8 @@ type KV struct {
 	// String holds the value of a string that is at most MaxString bytes.
 	String   string
 	IsString bool
+	// Skipped is the length of a string value over MaxString, not kept.
+	Skipped uint64
 	// Offset is the byte offset of the key in the file.
 	Offset int64
 }
@@ -195,6 +197,7 @@ func (r *reader) kv() (KV, error) {
 			return kv, err
 		}
 		if l > r.opts.MaxString {
+			kv.Skipped = l
 			return kv, r.skip(l)
 		}
 		b, err := r.bytes(l)

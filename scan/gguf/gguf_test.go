@@ -132,3 +132,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSkipsLongStrings(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "benign_llama3_v3.gguf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.MaxString = 100
+	f, err := Parse(bytes.NewReader(b), int64(len(b)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv := f.KVs[len(f.KVs)-1]
+	if kv.Key != "tokenizer.chat_template" || kv.IsString || kv.Skipped <= 100 {
+		t.Errorf("template kv %+v", kv)
+	}
+}
+
+func BenchmarkInspectTemplate(b *testing.B) {
+	tmpl := strings.Repeat("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>'}}{% endfor %}", 100)
+	b.SetBytes(int64(len(tmpl)))
+	for b.Loop() {
+		InspectTemplate(tmpl)
+	}
+}

@@ -72,3 +72,16 @@ func FuzzRootAttributes(f *testing.F) {
 		RootAttributes(bytes.NewReader(b), int64(len(b)), opts)
 	})
 }
+
+func BenchmarkRootAttributes(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "mal_module_os_huge.h5"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := bytes.NewReader(data)
+	for b.Loop() {
+		if _, err := RootAttributes(r, int64(len(data)), DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

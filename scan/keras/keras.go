@@ -95,7 +95,7 @@ func Analyze(data []byte, opts Options) []Fact {
 		return []Fact{{Kind: Malformed, Detail: fmt.Sprintf("config is not JSON: %v", err)}}
 	}
 	w := &walker{opts: opts}
-	w.walk(root, "", 0)
+	w.walk(root, 0)
 	return w.facts
 }
 
@@ -103,6 +103,36 @@ type walker struct {
 	opts  Options
 	facts []Fact
 	full  bool
+	// at is the path of the value being walked, rendered only for a fact.
+	at []segment
+}
+
+// segment is one step of a config path: an object key or an array index.
+type segment struct {
+	key   string
+	index int
+}
+
+// key renders the current path with extra object keys appended.
+func (w *walker) key(extra ...string) string {
+	var b strings.Builder
+	for _, s := range w.at {
+		if s.key == "" {
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.key)
+	}
+	for _, k := range extra {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(k)
+	}
+	return b.String()
 }
 
 func (w *walker) add(f Fact) {
@@ -117,51 +147,48 @@ func (w *walker) add(f Fact) {
 	w.facts = append(w.facts, f)
 }
 
-func (w *walker) walk(v any, key string, depth int) {
+func (w *walker) walk(v any, depth int) {
 	if w.full {
 		return
 	}
 	if depth > w.opts.MaxDepth {
-		w.add(Fact{Kind: Malformed, Key: key, Detail: fmt.Sprintf("config nested deeper than %d: not analysed further", w.opts.MaxDepth)})
+		w.add(Fact{Kind: Malformed, Key: w.key(), Detail: fmt.Sprintf("config nested deeper than %d: not analysed further", w.opts.MaxDepth)})
 		w.full = true
 		return
 	}
 	switch t := v.(type) {
 	case map[string]any:
-		w.object(t, key)
+		w.object(t)
 		keys := make([]string, 0, len(t))
 		for k := range t {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			w.walk(t[k], join(key, k), depth+1)
+			w.at = append(w.at, segment{key: k})
+			w.walk(t[k], depth+1)
+			w.at = w.at[:len(w.at)-1]
 		}
 	case []any:
 		for i, e := range t {
-			w.walk(e, key+"["+strconv.Itoa(i)+"]", depth+1)
+			w.at = append(w.at, segment{index: i})
+			w.walk(e, depth+1)
+			w.at = w.at[:len(w.at)-1]
 		}
 	}
 }
 
-func join(key, k string) string {
-	if key == "" {
-		return k
-	}
-	return key + "." + k
-}
-
 // object inspects one JSON object for the fields a Keras loader acts on.
-func (w *walker) object(o map[string]any, key string) {
+func (w *walker) object(o map[string]any) {
 	class, _ := o["class_name"].(string)
 	module, _ := o["module"].(string)
 	registered, _ := o["registered_name"].(string)
 	cfg, _ := o["config"].(map[string]any)
 	switch {
 	case class == "Lambda" && cfg != nil:
-		w.lambdaLayer(cfg, join(key, "config"))
+		w.lambdaLayer(cfg, w.key("config", "function"))
 	case class == "__lambda__" && cfg != nil:
-		w.lambdaCode(cfg["code"], key)
+		w.lambdaCode(cfg["code"], w.key())
 	}
 	if module != "" && class != "" && !KerasModule(module) {
 		name := class
@@ -170,7 +197,7 @@ func (w *walker) object(o map[string]any, key string) {
 				name = fn
 			}
 		}
-		f := Fact{Kind: Reference, Key: join(key, "module"), Module: module, Name: name, Registered: registered}
+		f := Fact{Kind: Reference, Key: w.key("module"), Module: module, Name: name, Registered: registered}
 		if pkg, _, ok := strings.Cut(registered, ">"); ok && pkg != "" {
 			f.Kind = CustomObject
 		}
@@ -178,7 +205,7 @@ func (w *walker) object(o map[string]any, key string) {
 		return
 	}
 	if pkg, name, ok := strings.Cut(registered, ">"); ok && pkg != "" && !KerasModule(pkg) {
-		w.add(Fact{Kind: CustomObject, Key: join(key, "registered_name"), Module: module, Name: name, Registered: registered})
+		w.add(Fact{Kind: CustomObject, Key: w.key("registered_name"), Module: module, Name: name, Registered: registered})
 	}
 }
 
@@ -186,8 +213,7 @@ func (w *walker) object(o map[string]any, key string) {
 // __lambda__ object (reported when the walk reaches it), Keras 2 stores
 // ["<base64 marshal>", defaults, closure] with function_type "lambda", or a
 // function name with function_type "function".
-func (w *walker) lambdaLayer(cfg map[string]any, key string) {
-	fkey := join(key, "function")
+func (w *walker) lambdaLayer(cfg map[string]any, fkey string) {
 	switch fn := cfg["function"].(type) {
 	case map[string]any:
 		// A __lambda__ object is reported when the walk reaches it, a

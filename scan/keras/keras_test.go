@@ -122,3 +122,18 @@ func TestCodeNamesLayouts(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkAnalyzeConfig(b *testing.B) {
+	var layers []string
+	for i := range 2000 {
+		layers = append(layers, fmt.Sprintf(`{"module": "keras.layers", "class_name": "Dense", "config": {"name": "d%d", "units": 4,
+			"kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null}}}}`, i))
+	}
+	cfg := []byte(`{"module": "keras", "class_name": "Sequential", "config": {"layers": [` + strings.Join(layers, ",") + `]}}`)
+	b.SetBytes(int64(len(cfg)))
+	for b.Loop() {
+		if facts := AnalyzeConfig(cfg); len(facts) != 0 {
+			b.Fatal(facts)
+		}
+	}
+}
