@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"runtime/debug"
 	"strings"
 
 	"github.com/modelgate/modelgate/scan/hdf5"
@@ -65,6 +67,27 @@ func randomAccess(s *Session, in *Input) (io.ReaderAt, int64, error) {
 	}
 	b, err := readInput(s, in)
 	return bytes.NewReader(b), int64(len(b)), err
+}
+
+// wholeInput returns all of in as bytes: the file mapped into memory when
+// in is a file on disk, else read, up to Limits.MaxMemberSize bytes. The
+// caller must call done when finished with the bytes, and parse them
+// through guardFaults.
+func wholeInput(s *Session, in *Input) (b []byte, done func(), err error) {
+	if f, ok := in.At.(*os.File); ok {
+		if b, unmap, ok := mapFile(f, in.Size); ok {
+			return b, unmap, nil
+		}
+	}
+	b, err = readInput(s, in)
+	return b, func() {}, err
+}
+
+// guardFaults runs parse with faults on mapped memory turned into panics
+// (recovered per file by the scanner) instead of a crash of the process.
+func guardFaults(parse func()) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	parse()
 }
 
 // readInput reads all of in, up to Limits.MaxMemberSize bytes.

@@ -20,12 +20,14 @@ func (onnxModel) Name() string { return "onnx" }
 func (onnxModel) Match(in *Input) bool { return onnx.Sniff(in.Head, in.Size) }
 
 func (onnxModel) Scan(s *Session, in *Input) error {
-	b, err := readInput(s, in)
+	b, done, err := wholeInput(s, in)
 	if err != nil {
 		return err
 	}
+	defer done()
 	s.Read(in)
-	m, err := onnx.Parse(b, onnx.DefaultOptions())
+	var m *onnx.Model
+	guardFaults(func() { m, err = onnx.Parse(b, onnx.DefaultOptions()) })
 	if errors.Is(err, onnx.ErrFormat) {
 		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
 		return nil

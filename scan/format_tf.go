@@ -47,12 +47,14 @@ func (tfGraph) Match(in *Input) bool {
 }
 
 func (tfGraph) Scan(s *Session, in *Input) error {
-	b, err := readInput(s, in)
+	b, done, err := wholeInput(s, in)
 	if err != nil {
 		return err
 	}
+	defer done()
 	s.Read(in)
-	g, err := tfgraph.Parse(b, tfgraph.DefaultOptions())
+	var g *tfgraph.Graph
+	guardFaults(func() { g, err = tfgraph.Parse(b, tfgraph.DefaultOptions()) })
 	if errors.Is(err, tfgraph.ErrFormat) {
 		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
 		return nil
@@ -90,12 +92,14 @@ func (kerasMetadata) Name() string { return "keras-metadata" }
 func (kerasMetadata) Match(in *Input) bool { return tfgraph.SniffKerasMetadata(in.Head) }
 
 func (kerasMetadata) Scan(s *Session, in *Input) error {
-	b, err := readInput(s, in)
+	b, done, err := wholeInput(s, in)
 	if err != nil {
 		return err
 	}
+	defer done()
 	s.Read(in)
-	objs, err := tfgraph.KerasMetadata(b)
+	var objs []tfgraph.KerasObject
+	guardFaults(func() { objs, err = tfgraph.KerasMetadata(b) })
 	for _, o := range objs {
 		if o.Metadata != "" {
 			reportKeras(s, in, keras.AnalyzeConfig([]byte(o.Metadata)), o.Path+".")
