@@ -7,3 +7,5 @@ require (
 	go.yaml.in/yaml/v3 v3.0.6
 	google.golang.org/protobuf v1.36.11
 )
+
+require github.com/nlpodyssey/gopickle v0.2.0

@@ -32,11 +32,21 @@ type Import struct {
 	// ExtCode is the extension registry code for EXT1/2/4 (Global is then
 	// zero: the registry is the loading process's, and the code is the evidence).
 	ExtCode int64
+	// Unresolved is set when STACK_GLOBAL takes a module or name that is
+	// computed at load time (the result of a call) instead of a literal:
+	// the unpickler may import anything. Global then holds "?" for each
+	// computed part, and Desc describes the computation.
+	Unresolved bool
+	Desc       string
 }
 
 // Call is one invocation the unpickler would perform.
 type Call struct {
-	// Op is the opcode that invokes: REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ, BUILD.
+	// Op is the opcode that invokes: REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ,
+	// BUILD; or APPEND, APPENDS, SETITEM, SETITEMS, ADDITEMS when they
+	// target an object that is not a list, dict or set built by the pickle
+	// (the unpickler then calls its extend/append/__setitem__/add method:
+	// SETITEM on os.environ, say). Desc then names the method.
 	Op     string
 	Offset int64
 	// Callee is the imported global that is invoked: the callable of REDUCE,
@@ -101,6 +111,17 @@ func (e *Error) Error() string {
 	return "offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }
 
+// Anomaly is something a policy may surface although the unpickler does
+// not fail on it: for example an operand that crosses a FRAME end (the C
+// unpickler reads on, pickle.py's _Unframer raises: the two loaders
+// disagree), a second PROTO, or a joblib wrapper that names an external
+// file.
+type Anomaly struct {
+	Offset int64
+	Op     string
+	Msg    string
+}
+
 // Limit records that a bound of Options was hit: the scan is inconclusive
 // from Offset on.
 type Limit struct {
@@ -117,6 +138,7 @@ type Result struct {
 	Calls         []Call
 	PersistentIDs []PersistentID
 	Nested        []Nested
+	Anomalies     []Anomaly
 	Trailing      *Trailing
 	Err           *Error
 	Limit         *Limit

@@ -1,0 +1,130 @@
+package pickle
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// hostile returns inputs built to exhaust a naive reader. Each must end
+// with the given fact; time and memory are measured by BenchmarkHostile.
+func hostile() []struct {
+	name, data, err, limit string
+} {
+	const million = 1_000_000
+	return []struct{ name, data, err, limit string }{
+		{"lone_ff", "\xff", "invalid load key", ""},
+		{"binbytes8_8eib", "\x80\x04\x8e\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x00\x00.", "truncated", ""},  // PROTO BINBYTES8 ...
+		{"frame_8eib", "\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x7fN.\x00\x00\x00", "", ""},                  // PROTO FRAME NONE STOP
+		{"binunicode8_huge", "\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00", "truncated", ""}, // PROTO BINUNICODE8
+		{"million_marks", strings.Repeat("(", million) + ".", "", "MaxStackDepth"},                            // MARK* STOP
+		{"million_appends", "]" + strings.Repeat("Na", million) + ".", "", ""},                                // EMPTY_LIST (NONE APPEND)* STOP
+		{"million_memo", "N" + strings.Repeat("\x94", million) + ".", "", ""},                                 // NONE MEMOIZE* STOP
+		{"million_memo_lists", strings.Repeat("]\x940", million) + "N.", "", ""},                              // (EMPTY_LIST MEMOIZE POP)* NONE STOP
+		{"sparse_memo", "N" + strings.Repeat("r\xff\xff\xff\x7f", 1) + sparsePuts(200_000) + ".", "", ""},     // NONE LONG_BINPUT* STOP
+		{"million_dups", "N" + strings.Repeat("2", million) + ".", "", "MaxStackDepth"},                       // NONE DUP* STOP
+		{"get_missing", "\x80\x02j\xff\xff\xff\xff.", "not found", ""},                                        // PROTO LONG_BINGET STOP
+		{"stack_global_non_str", "\x80\x04NN\x93.", "requires str", ""},                                       // PROTO NONE NONE STACK_GLOBAL STOP
+		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", ""},                                  // NONE TUPLE1* STOP
+		{"long_line", "S'" + strings.Repeat("a", 3<<20), "truncated", ""},                                     // STRING without newline
+		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxFacts"},           // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
+		{"million_pickles", strings.Repeat("N.", million), "", "MaxPickles"},                                  // (NONE STOP)*
+	}
+}
+
+func sparsePuts(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		k := uint32(i)*7919 + 1<<20
+		b.WriteString("r" + string([]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)}))
+	}
+	return b.String()
+}
+
+func TestHostile(t *testing.T) {
+	for _, h := range hostile() {
+		t.Run(h.name, func(t *testing.T) {
+			r := Read(strings.NewReader(h.data), DefaultOptions())
+			if h.err != "" && (r.Err == nil || !strings.Contains(r.Err.Msg, h.err)) {
+				t.Errorf("err %v, want %q", r.Err, h.err)
+			}
+			if h.limit != "" && (r.Limit == nil || r.Limit.Name != h.limit) {
+				t.Errorf("limit %+v, want %s", r.Limit, h.limit)
+			}
+			if h.err == "" && h.limit == "" && (r.Err != nil || r.Limit != nil) {
+				t.Errorf("unexpected err %v limit %+v", r.Err, r.Limit)
+			}
+		})
+	}
+}
+
+// TestNonSeekable reads a large operand through a plain reader (discard)
+// and through a seeker, with equal results.
+func TestNonSeekable(t *testing.T) {
+	big := strings.Repeat("x", 3<<20)
+	data := "\x80\x04\x8e" + string([]byte{0, 0, 0x30, 0, 0, 0, 0, 0}) + big + "cos\nsystem\n." // PROTO BINBYTES8 GLOBAL STOP
+	a := Read(strings.NewReader(data), DefaultOptions())
+	b := Read(struct{ *bytes.Buffer }{bytes.NewBufferString(data)}, DefaultOptions())
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("seekable and plain readers differ:\n%+v\n%+v", a, b)
+	}
+	if len(a.Imports) != 1 || a.Imports[0].Offset != int64(11+len(big)) || a.Err != nil {
+		t.Errorf("import after a skipped operand: %+v err %v", a.Imports, a.Err)
+	}
+}
+
+func TestReadOneEnd(t *testing.T) {
+	data := "\x80\x02K\x01.\x80\x02K\x02.RAWDATA" // PROTO BININT1 STOP PROTO BININT1 STOP raw
+	r := ReadOne(strings.NewReader(data), DefaultOptions())
+	if r.End != 5 || r.Pickles != 1 {
+		t.Fatalf("ReadOne end %d pickles %d", r.End, r.Pickles)
+	}
+	all := Read(strings.NewReader(data), DefaultOptions())
+	if all.Pickles != 2 || all.Trailing == nil || all.Trailing.Offset != 10 || all.Trailing.Size != 7 || all.Err != nil || all.End != 10 {
+		t.Fatalf("Read: pickles %d trailing %+v err %v end %d", all.Pickles, all.Trailing, all.Err, all.End)
+	}
+}
+
+func TestFrameAnomaly(t *testing.T) {
+	// FRAME of 3 bytes, then SHORT_BINUNICODE whose operand crosses the frame end.
+	data := "\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00\x8c\x04abcdN." // PROTO FRAME SHORT_BINUNICODE NONE STOP
+	r := Read(strings.NewReader(data), DefaultOptions())
+	if len(r.Anomalies) != 1 || !strings.Contains(r.Anomalies[0].Msg, "crosses the end of the frame") {
+		t.Errorf("anomalies %+v", r.Anomalies)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, dir := range []string{"oracle", "joblib"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
+		for _, file := range files {
+			if strings.HasSuffix(file, ".json") {
+				continue
+			}
+			if b, err := os.ReadFile(file); err == nil && len(b) < 16<<10 {
+				f.Add(b, dir == "joblib")
+			}
+		}
+	}
+	for _, h := range hostile() {
+		if len(h.data) < 4096 {
+			f.Add([]byte(h.data), false)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, joblib bool) {
+		opts := DefaultOptions()
+		opts.Joblib = joblib
+		a := Read(bytes.NewReader(data), opts)
+		b := Read(bytes.NewReader(data), opts)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("two reads differ")
+		}
+		one := ReadOne(bytes.NewReader(data), opts)
+		if one.End < 0 || one.End > int64(len(data)) || a.End > int64(len(data)) {
+			t.Fatalf("end out of range: %d %d of %d", one.End, a.End, len(data))
+		}
+	})
+}

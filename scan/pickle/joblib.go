@@ -1,0 +1,191 @@
+package pickle
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// wrapperKind says which joblib placeholder an object is.
+func wrapperKind(g *Global) string {
+	if g == nil {
+		return ""
+	}
+	m := g.Module
+	if m != "joblib.numpy_pickle" && m != "joblib.numpy_pickle_compat" &&
+		!strings.HasSuffix(m, ".joblib.numpy_pickle") && !strings.HasSuffix(m, ".joblib.numpy_pickle_compat") {
+		return ""
+	}
+	switch g.Name {
+	case "NumpyArrayWrapper", "NDArrayWrapper", "ZNDArrayWrapper":
+		return g.Name
+	}
+	return ""
+}
+
+// joblibBuild follows joblib's NumpyUnpickler.load_build: when BUILD
+// leaves a NumpyArrayWrapper on top, the array is read from the stream
+// right here, and replaces the wrapper on the stack.
+func (s *scanner) joblibBuild() {
+	top, ok := s.top()
+	if !ok || top.kind != kObject || !top.o.direct {
+		return
+	}
+	w := wrapperKind(top.o.g)
+	if w == "" {
+		return
+	}
+	state := top.o.item(2)
+	s.stack[len(s.stack)-1] = value{kind: kObject, o: &object{how: hJoblib, g: top.o.g}}
+	if w != "NumpyArrayWrapper" {
+		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
+		// its own, loaded with np.load(allow_pickle=True).
+		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, summary(dictGet(state, "filename"), s.opts.MaxArgsLen)))
+		return
+	}
+	if s.frameEnd >= 0 && s.in.off() < s.frameEnd {
+		s.limit("Joblib", "joblib array data inside a frame: pickle.py would read it after the frame")
+		return
+	}
+	size, object, err := arraySize(state)
+	if err != "" {
+		s.limit("Joblib", "cannot size the joblib array: "+err)
+		return
+	}
+	if object {
+		s.inlinePickle()
+		return
+	}
+	if align := dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
+		b, ok := s.operand(1)
+		if !ok {
+			return
+		}
+		if !s.skipOperand(int64(b[0])) {
+			return
+		}
+	}
+	if !s.in.fits(size) || !s.in.skip(size) {
+		s.readErr()
+		s.failf("EOF: reading array data, expected %d bytes", size)
+	}
+}
+
+// inlinePickle scans the pickle joblib writes inline for an object array
+// (read with pickle.load, the standard unpickler), in the same Result.
+func (s *scanner) inlinePickle() {
+	if s.depth+1 > s.opts.MaxNesting {
+		s.limit("MaxNesting", "joblib object array deeper than MaxNesting")
+		return
+	}
+	stack, marks, memo := s.stack, s.marks, s.memo
+	proto, maxProto, nops, frameEnd := s.proto, s.maxProto, s.nops, s.frameEnd
+	protocols := len(s.res.Protocols)
+	joblib := s.opts.Joblib
+	s.stack, s.marks = nil, nil
+	s.opts.Joblib = false
+	s.depth++
+	s.pickle()
+	s.depth--
+	s.opts.Joblib = joblib
+	s.res.Protocols = s.res.Protocols[:protocols]
+	s.stack, s.marks, s.memo = stack, marks, memo
+	s.proto, s.maxProto, s.nops, s.frameEnd = proto, maxProto, nops, frameEnd
+}
+
+// dictGet returns d[key] for a dict with str keys, or an absent value.
+func dictGet(d value, key string) value {
+	if d.kind != kDict {
+		return value{}
+	}
+	for i := 0; i+1 < len(d.o.items); i += 2 {
+		if k := d.o.items[i]; k.kind == kStr && k.s == key {
+			return d.o.items[i+1]
+		}
+	}
+	return value{}
+}
+
+// arraySize computes the bytes of array data from the wrapper state:
+// the product of shape times the dtype's item size, and whether the dtype
+// holds Python objects (then a pickle follows instead).
+func arraySize(state value) (int64, bool, string) {
+	if state.kind != kDict {
+		return 0, false, "wrapper state is not a dict"
+	}
+	itemsize, object, err := dtypeSize(dictGet(state, "dtype"))
+	if err != "" {
+		return 0, false, err
+	}
+	if object {
+		return 0, true, ""
+	}
+	shape := dictGet(state, "shape")
+	if shape.kind != kTuple || shape.o.count != int64(len(shape.o.items)) {
+		return 0, false, "shape is not a known tuple"
+	}
+	count := int64(1)
+	for _, d := range shape.o.items {
+		if d.kind != kInt || d.n < 0 {
+			return 0, false, "shape holds a value that is not a size"
+		}
+		if d.n != 0 && count > math.MaxInt64/d.n {
+			return 0, false, "shape overflows"
+		}
+		count *= d.n
+	}
+	if itemsize != 0 && count > math.MaxInt64/itemsize {
+		return 0, false, "array size overflows"
+	}
+	return count * itemsize, false, ""
+}
+
+// dtypeSize reads numpy.dtype(typestr, align, copy) and its BUILD state
+// (version, byteorder, subarray, names, fields, elsize, alignment, flags).
+func dtypeSize(dt value) (int64, bool, string) {
+	if dt.kind != kObject || dt.o.how != hCall || dt.o.g == nil || dt.o.g.Name != "dtype" ||
+		!strings.HasPrefix(dt.o.g.Module, "numpy") {
+		return 0, false, "dtype is not numpy.dtype(...)"
+	}
+	args := dt.o.item(1)
+	if args.kind != kTuple || args.o.count < 1 || !args.o.items[0].isText() {
+		return 0, false, "dtype arguments are not literal"
+	}
+	typ := args.o.items[0].s
+	state := dt.o.item(2)
+	var elsize, flags int64 = -1, 0
+	if state.kind == kTuple && len(state.o.items) >= 8 {
+		if e := state.o.items[5]; e.kind == kInt {
+			elsize = e.n
+		}
+		if f := state.o.items[7]; f.kind == kInt {
+			flags = f.n
+		}
+		if sub := state.o.items[2]; sub.kind != kNone {
+			return 0, false, "subarray dtypes are not supported"
+		}
+	}
+	kindChar := strings.TrimLeft(typ, "<>|=")
+	if kindChar == "" {
+		return 0, false, "empty dtype string"
+	}
+	if kindChar[0] == 'O' || flags&1 != 0 {
+		return 0, true, ""
+	}
+	digits := strings.TrimLeft(kindChar, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ?")
+	if i := strings.IndexByte(digits, '['); i >= 0 {
+		digits = digits[:i] // datetime units, e.g. M8[ns]
+	}
+	size, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || size < 0 {
+		return 0, false, "dtype string without a size: " + typ
+	}
+	switch kindChar[0] {
+	case 'V', 'U', 'S':
+		if elsize >= 0 {
+			size = elsize
+		}
+	}
+	return size, false, ""
+}

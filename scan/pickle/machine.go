@@ -1,0 +1,325 @@
+package pickle
+
+import (
+	"fmt"
+	"io"
+)
+
+// Read reads every pickle in r, back to back, the way repeated
+// pickle.load calls on one file would, and records what the unpickler
+// would do. Data after the last pickle that is not a pickle is reported as
+// Result.Trailing. Read never executes anything and always returns.
+func Read(r io.Reader, opts Options) *Result {
+	return read(r, opts, 0, false)
+}
+
+// ReadOne reads exactly one pickle and stops right after its STOP:
+// Result.End is the offset of the next byte, for containers that put raw
+// data after a pickle (legacy PyTorch files).
+func ReadOne(r io.Reader, opts Options) *Result {
+	return read(r, opts, 0, true)
+}
+
+func read(r io.Reader, opts Options, depth int, one bool) *Result {
+	return readShared(r, opts.sane(), depth, one, &shared{})
+}
+
+// shared is the work budget of a stream and every pickle nested in it, so
+// that a literal loaded many times over cannot multiply the work.
+type shared struct {
+	opcodes int64 // opcodes executed, against MaxOpcodes
+	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
+}
+
+func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
+	s := &scanner{
+		in:      newInput(r, opts.Size),
+		opts:    opts,
+		res:     &Result{},
+		depth:   depth,
+		sh:      sh,
+		globals: make(map[Global]*Global),
+	}
+	s.stream(one)
+	return s.res
+}
+
+// scanner is the state of one stream: the input, the facts so far and
+// the machine of the pickle being read.
+type scanner struct {
+	in    *input
+	opts  Options
+	res   *Result
+	depth int
+
+	// the machine
+	stack    []value
+	marks    []int
+	memo     memo
+	proto    int
+	maxProto int
+	opStart  int64 // offset of the opcode being executed
+	op       byte
+	frameEnd int64 // end of the current FRAME, -1 outside frames
+	nops     int   // opcodes executed in this pickle
+
+	// stream-wide accounting
+	sh       *shared
+	facts    int
+	evidence int64
+	kept     int64
+	halted   bool
+	globals  map[Global]*Global
+}
+
+// isOpcode reports whether b starts a pickle opcode.
+func isOpcode(b byte) bool { return opNames[b] != "" }
+
+// stream reads pickles until the data ends or stops being a pickle.
+func (s *scanner) stream(one bool) {
+	for !s.halted {
+		start := s.in.off()
+		if s.res.Pickles > 0 {
+			b, ok := s.in.peek()
+			if !ok {
+				s.readErr()
+				return
+			}
+			if !isOpcode(b) {
+				s.trailing(start)
+				return
+			}
+		}
+		if s.res.Pickles >= s.opts.MaxPickles {
+			s.limit("MaxPickles", fmt.Sprintf("more than %d pickles", s.opts.MaxPickles))
+			return
+		}
+		snap := s.snapshot()
+		if s.pickle() {
+			s.res.Pickles++
+			s.res.End = s.in.off()
+			if one {
+				return
+			}
+			continue
+		}
+		if s.res.Pickles > 0 && s.res.Err != nil && !snap.grew(s.res) {
+			// Data after a pickle that fails without doing anything is
+			// not a pickle: report it as trailing data instead.
+			snap.restore(s.res)
+			s.res.Err = nil
+			s.trailing(start)
+			return
+		}
+		s.res.End = s.in.off()
+		return
+	}
+}
+
+// readErr records a read error of the underlying reader, if any.
+func (s *scanner) readErr() {
+	if s.in.err != nil && s.res.Err == nil {
+		s.res.Err = &Error{Offset: s.in.off(), Msg: fmt.Sprintf("read: %v", s.in.err)}
+	}
+}
+
+// trailing records the data from start to the end as trailing.
+func (s *scanner) trailing(start int64) {
+	s.in.skipToEnd()
+	s.res.Trailing = &Trailing{Offset: start, Size: s.in.off() - start}
+	s.res.End = start
+	s.readErr()
+}
+
+// snap remembers the fact counts before a speculative pickle.
+type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts int }
+
+func (s *scanner) snapshot() snap {
+	r := s.res
+	return snap{len(r.Imports), len(r.Calls), len(r.PersistentIDs), len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
+}
+
+func (n snap) grew(r *Result) bool {
+	return len(r.Imports) > n.imports || len(r.Calls) > n.calls ||
+		len(r.PersistentIDs) > n.pids || len(r.Nested) > n.nested
+}
+
+func (n snap) restore(r *Result) {
+	r.Anomalies = r.Anomalies[:n.anomalies]
+	r.Protocols = r.Protocols[:n.protocols]
+}
+
+// pickle runs the machine over one pickle. It reports whether STOP was
+// reached; otherwise Result.Err or Result.Limit says why not.
+func (s *scanner) pickle() bool {
+	s.stack = s.stack[:0]
+	s.marks = s.marks[:0]
+	s.memo = newMemo(s.opts.MaxMemo)
+	s.proto, s.maxProto, s.nops = 0, 0, 0
+	s.frameEnd = -1
+	s.res.Protocols = append(s.res.Protocols, 0)
+	defer func() { s.res.Protocols[len(s.res.Protocols)-1] = s.maxProto }()
+	for !s.halted {
+		s.opStart = s.in.off()
+		if s.frameEnd >= 0 && s.opStart >= s.frameEnd {
+			s.frameEnd = -1
+		}
+		op, ok := s.in.readByte()
+		if !ok {
+			s.op = 0
+			s.readErr()
+			if s.nops == 0 {
+				s.fail("ran out of input")
+			} else {
+				s.fail("pickle data was truncated")
+			}
+			return false
+		}
+		s.op = op
+		s.nops++
+		s.sh.opcodes++
+		if s.sh.opcodes > s.opts.MaxOpcodes {
+			s.limit("MaxOpcodes", fmt.Sprintf("more than %d opcodes", s.opts.MaxOpcodes))
+			return false
+		}
+		if op == opSTOP {
+			_, ok := s.pop()
+			return ok
+		}
+		s.exec(op)
+	}
+	return false
+}
+
+// fail records the error the unpickler would raise at the current opcode.
+func (s *scanner) fail(msg string) {
+	if s.halted {
+		return
+	}
+	s.halted = true
+	s.res.Err = &Error{Offset: s.opStart, Op: opNames[s.op], Msg: msg}
+	if s.op == 0 && s.nops == 0 {
+		s.res.Err.Op = ""
+	}
+}
+
+// failf is fail with formatting.
+func (s *scanner) failf(format string, args ...any) { s.fail(fmt.Sprintf(format, args...)) }
+
+// limit records that a bound was hit at the current opcode.
+func (s *scanner) limit(name, msg string) {
+	if s.halted {
+		return
+	}
+	s.halted = true
+	s.res.Limit = &Limit{Offset: s.opStart, Name: name, Msg: msg}
+}
+
+// anomaly records a disagreement or oddity that does not stop the scan.
+func (s *scanner) anomaly(msg string) {
+	if len(s.res.Anomalies) >= s.opts.MaxAnomalies {
+		return
+	}
+	s.res.Anomalies = append(s.res.Anomalies, Anomaly{Offset: s.opStart, Op: opNames[s.op], Msg: msg})
+}
+
+// fact counts one recorded fact against MaxFacts.
+func (s *scanner) fact() bool {
+	s.facts++
+	if s.facts > s.opts.MaxFacts {
+		s.limit("MaxFacts", fmt.Sprintf("more than %d imports, calls and persistent ids", s.opts.MaxFacts))
+		return false
+	}
+	return true
+}
+
+// evidenceOK counts n bytes of kept evidence against MaxEvidenceBytes.
+func (s *scanner) evidenceOK(n int) bool {
+	s.evidence += int64(n)
+	if s.evidence > s.opts.MaxEvidenceBytes {
+		s.limit("MaxEvidenceBytes", fmt.Sprintf("more than %d bytes of evidence", s.opts.MaxEvidenceBytes))
+		return false
+	}
+	return true
+}
+
+// push puts v on the stack.
+func (s *scanner) push(v value) {
+	if len(s.stack)+len(s.marks) >= s.opts.MaxStackDepth {
+		s.limit("MaxStackDepth", fmt.Sprintf("more than %d stack entries and marks", s.opts.MaxStackDepth))
+		return
+	}
+	s.stack = append(s.stack, v)
+}
+
+// fence is the stack length at the innermost MARK: values below it are
+// out of reach until the mark is popped.
+func (s *scanner) fence() int {
+	if len(s.marks) == 0 {
+		return 0
+	}
+	return s.marks[len(s.marks)-1]
+}
+
+func (s *scanner) underflow() { s.fail("unpickling stack underflow") }
+
+// pop removes the top value.
+func (s *scanner) pop() (value, bool) {
+	n := len(s.stack)
+	if n <= s.fence() {
+		s.underflow()
+		return value{}, false
+	}
+	v := s.stack[n-1]
+	s.stack[n-1] = value{}
+	s.stack = s.stack[:n-1]
+	return v, true
+}
+
+// top returns the top value.
+func (s *scanner) top() (value, bool) {
+	n := len(s.stack)
+	if n <= s.fence() {
+		s.underflow()
+		return value{}, false
+	}
+	return s.stack[n-1], true
+}
+
+// marker pops the innermost mark, as _pickle.c's marker() does.
+func (s *scanner) marker() (int, bool) {
+	if len(s.marks) == 0 {
+		s.fail("could not find MARK")
+		return 0, false
+	}
+	m := s.marks[len(s.marks)-1]
+	s.marks = s.marks[:len(s.marks)-1]
+	return m, true
+}
+
+// popMark pops the mark and the values above it into a new container.
+func (s *scanner) popMark(k kind) (value, bool) {
+	m, ok := s.marker()
+	if !ok {
+		return value{}, false
+	}
+	v := filled(k, s.stack[m:])
+	s.truncate(m)
+	return v, true
+}
+
+// truncate drops the stack above n.
+func (s *scanner) truncate(n int) {
+	clear(s.stack[n:])
+	s.stack = s.stack[:n]
+}
+
+// intern returns the shared copy of g.
+func (s *scanner) intern(g Global) *Global {
+	if p, ok := s.globals[g]; ok {
+		return p
+	}
+	p := &g
+	s.globals[g] = p
+	return p
+}

@@ -1,0 +1,191 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+)
+
+// operand reads k (<= bufSize) operand bytes and checks them against the
+// current frame.
+func (s *scanner) operand(k int) ([]byte, bool) {
+	start := s.in.off()
+	b, ok := s.in.next(k)
+	if !ok {
+		s.readErr()
+		s.fail("pickle data was truncated")
+		return nil, false
+	}
+	s.span(start, s.in.off())
+	return b, true
+}
+
+// span checks an operand that occupied [start, end) against the frame:
+// pickle.py's _Unframer raises when an operand crosses the end of a
+// frame, _pickle.c reads on. The reader follows _pickle.c and records
+// the disagreement.
+func (s *scanner) span(start, end int64) {
+	if s.frameEnd >= 0 && start < s.frameEnd && end > s.frameEnd {
+		s.anomaly(fmt.Sprintf("operand crosses the end of the frame at %d: _pickle.c reads on, pickle.py raises", s.frameEnd))
+		s.frameEnd = -1
+	}
+}
+
+// line reads a text operand.
+func (s *scanner) line() ([]byte, bool) {
+	start := s.in.off()
+	b, long, ok := s.in.readLine(s.opts.MaxLineBytes)
+	if !ok {
+		s.readErr()
+		s.fail("pickle data was truncated")
+		return nil, false
+	}
+	if long {
+		s.limit("MaxLineBytes", fmt.Sprintf("text operand longer than %d bytes", s.opts.MaxLineBytes))
+		return nil, false
+	}
+	s.span(start, s.in.off())
+	return b, true
+}
+
+func (s *scanner) frame() {
+	if s.frameEnd >= 0 && s.opStart < s.frameEnd {
+		s.anomaly("FRAME before the end of the current frame: pickle.py raises, _pickle.c reads on")
+	}
+	b, ok := s.operand(8)
+	if !ok {
+		return
+	}
+	n := binary.LittleEndian.Uint64(b)
+	if n > math.MaxInt64 {
+		s.failf("FRAME length exceeds system's maximum of %d bytes", int64(math.MaxInt64))
+		return
+	}
+	if !s.in.fits(int64(n)) {
+		// _pickle.c raises here before running the frame; pickle.py runs
+		// what is there. Read on, so nothing inside is missed.
+		s.anomaly(fmt.Sprintf("FRAME declares %d bytes but only %d remain: _pickle.c raises, pickle.py runs them", n, s.in.remaining()))
+	}
+	s.frameEnd = s.in.off() + int64(n)
+	if s.frameEnd < 0 {
+		s.frameEnd = math.MaxInt64
+	}
+}
+
+func (s *scanner) intLine(long bool) {
+	b, ok := s.line()
+	if !ok {
+		return
+	}
+	if !long && len(b) == 2 && b[0] == '0' && (b[1] == '0' || b[1] == '1') {
+		s.push(value{kind: kBool, n: int64(b[1] - '0')})
+		return
+	}
+	if long && len(b) > 0 && b[len(b)-1] == 'L' {
+		b = b[:len(b)-1]
+	}
+	n, big, err := parseInt(string(b), 0)
+	if err != nil {
+		s.failf("invalid literal for int() with base 0: %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+		return
+	}
+	if big {
+		s.push(value{kind: kBigInt, n: int64(len(b))})
+		return
+	}
+	s.push(intValue(n))
+}
+
+func (s *scanner) binInt(op byte) {
+	switch op {
+	case opBININT:
+		if b, ok := s.operand(4); ok {
+			s.push(intValue(int64(int32(binary.LittleEndian.Uint32(b)))))
+		}
+	case opBININT1:
+		if b, ok := s.operand(1); ok {
+			s.push(intValue(int64(b[0])))
+		}
+	default:
+		if b, ok := s.operand(2); ok {
+			s.push(intValue(int64(binary.LittleEndian.Uint16(b))))
+		}
+	}
+}
+
+// long reads LONG1 and LONG4: a little-endian two's complement integer.
+func (s *scanner) long(op byte) {
+	var n int64
+	if op == opLONG1 {
+		b, ok := s.operand(1)
+		if !ok {
+			return
+		}
+		n = int64(b[0])
+	} else {
+		b, ok := s.operand(4)
+		if !ok {
+			return
+		}
+		n = int64(int32(binary.LittleEndian.Uint32(b)))
+		if n < 0 {
+			s.fail("LONG pickle has negative byte count")
+			return
+		}
+	}
+	if n <= 8 {
+		b, ok := s.operand(int(n))
+		if !ok {
+			return
+		}
+		var x int64
+		for i := len(b) - 1; i >= 0; i-- {
+			x = x<<8 | int64(b[i])
+		}
+		if n > 0 && n < 8 && b[n-1]&0x80 != 0 {
+			x -= 1 << (8 * n)
+		}
+		s.push(intValue(x))
+		return
+	}
+	if !s.skipOperand(n) {
+		return
+	}
+	s.push(value{kind: kBigInt, n: n})
+}
+
+// skipOperand skips n operand bytes after checking them against the
+// remaining data.
+func (s *scanner) skipOperand(n int64) bool {
+	if !s.in.fits(n) {
+		s.fail("pickle data was truncated")
+		return false
+	}
+	start := s.in.off()
+	if !s.in.skip(n) {
+		s.readErr()
+		s.fail("pickle data was truncated")
+		return false
+	}
+	s.span(start, s.in.off())
+	return true
+}
+
+func (s *scanner) floatLine() {
+	b, ok := s.line()
+	if !ok {
+		return
+	}
+	f, err := parseFloat(string(b))
+	if err != nil {
+		s.fail("could not convert string to float")
+		return
+	}
+	s.push(value{kind: kFloat, n: int64(math.Float64bits(f))})
+}
+
+func (s *scanner) binFloat() {
+	if b, ok := s.operand(8); ok {
+		s.push(value{kind: kFloat, n: int64(binary.BigEndian.Uint64(b))})
+	}
+}

@@ -1,0 +1,150 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// findClass records the import find_class would perform and returns the
+// imported object. Below protocol 3 names are mapped from Python 2 first
+// (fix_imports). Dotted names are recorded whole whatever the protocol:
+// CPython 3.11 resolves them as attribute chains from protocol 4 on and
+// fails below, but other versions and loaders differ, so the policy
+// judges every component (Global.Components).
+func (s *scanner) findClass(g Global) value {
+	if s.proto < 3 {
+		if m, ok := nameMapping[g]; ok {
+			g = m
+		} else if m, ok := importMapping[g.Module]; ok {
+			g.Module = m
+		}
+	}
+	p := s.intern(g)
+	s.addImport(Import{Global: *p, Offset: s.opStart, Op: opNames[s.op]})
+	return value{kind: kGlobal, o: &object{g: p, direct: true}}
+}
+
+func (s *scanner) addImport(imp Import) {
+	if !s.fact() {
+		return
+	}
+	s.res.Imports = append(s.res.Imports, imp)
+}
+
+// nameLines reads the two text lines of GLOBAL and INST.
+func (s *scanner) nameLines() (Global, bool) {
+	var parts [2]string
+	for i := range parts {
+		b, ok := s.line()
+		if !ok {
+			return Global{}, false
+		}
+		if len(b) == 0 {
+			// _pickle.c: a line of less than two bytes is bad_readline.
+			s.fail("pickle data was truncated")
+			return Global{}, false
+		}
+		parts[i] = string(b)
+	}
+	return Global{Module: parts[0], Name: parts[1]}, true
+}
+
+func (s *scanner) globalOp() {
+	g, ok := s.nameLines()
+	if !ok {
+		return
+	}
+	s.push(s.findClass(g))
+}
+
+// stackGlobal is STACK_GLOBAL: name and module come from the stack, from
+// wherever they were put (memo, DUP, mark juggling). Both must be str; a
+// value computed by a call may be a str at load time, so it is recorded
+// as an unresolved import rather than rejected.
+func (s *scanner) stackGlobal() {
+	name, ok := s.pop()
+	if !ok {
+		return
+	}
+	module, ok := s.pop()
+	if !ok {
+		return
+	}
+	computed := func(v value) bool { return v.kind == kObject || v.kind == kGlobal }
+	if (module.kind != kStr && !computed(module)) || (name.kind != kStr && !computed(name)) {
+		s.fail("STACK_GLOBAL requires str")
+		return
+	}
+	if module.kind == kStr && name.kind == kStr {
+		if module.flags&fTrunc != 0 || name.flags&fTrunc != 0 {
+			s.addImport(Import{Global: Global{Module: module.s, Name: name.s}, Offset: s.opStart,
+				Op: "STACK_GLOBAL", Unresolved: true, Desc: "name longer than the kept prefix"})
+			s.limit("MaxOperandBytes", "STACK_GLOBAL name too long to keep")
+			return
+		}
+		s.push(s.findClass(Global{Module: module.s, Name: name.s}))
+		return
+	}
+	g := Global{Module: "?", Name: "?"}
+	if module.kind == kStr {
+		g.Module = module.s
+	}
+	if name.kind == kStr {
+		g.Name = name.s
+	}
+	desc := fmt.Sprintf("find_class(%s, %s)", summary(module, s.opts.MaxArgsLen/2), summary(name, s.opts.MaxArgsLen/2))
+	s.addImport(Import{Global: g, Offset: s.opStart, Op: "STACK_GLOBAL", Unresolved: true, Desc: desc})
+	s.push(value{kind: kGlobal, o: &object{g: s.intern(g)}})
+}
+
+// ext is EXT1/2/4: an object from copyreg's extension registry. Nothing is
+// registered by default, so the loader raises unless the loading process
+// registered the code; the code is recorded as the evidence.
+func (s *scanner) ext(op byte) {
+	var code int64
+	switch op {
+	case opEXT1:
+		b, ok := s.operand(1)
+		if !ok {
+			return
+		}
+		code = int64(b[0])
+	case opEXT2:
+		b, ok := s.operand(2)
+		if !ok {
+			return
+		}
+		code = int64(binary.LittleEndian.Uint16(b))
+	default:
+		b, ok := s.operand(4)
+		if !ok {
+			return
+		}
+		code = int64(int32(binary.LittleEndian.Uint32(b)))
+	}
+	if code <= 0 {
+		s.fail("EXT specifies code <= 0")
+		return
+	}
+	s.addImport(Import{Offset: s.opStart, Op: opNames[op], ExtCode: code})
+	s.push(value{kind: kObject, o: &object{how: hExt, count: code}})
+}
+
+func (s *scanner) persid() {
+	b, ok := s.line()
+	if !ok {
+		return
+	}
+	s.persistent(value{kind: kStr, s: string(b), n: int64(len(b)), flags: fPy2})
+}
+
+// persistent records a persistent id and pushes what persistent_load
+// returns (unknown to the reader).
+func (s *scanner) persistent(pid value) {
+	sum := summary(pid, s.opts.MaxArgsLen)
+	if !s.fact() || !s.evidenceOK(len(sum)) {
+		return
+	}
+	s.res.PersistentIDs = append(s.res.PersistentIDs, PersistentID{Offset: s.opStart, Value: sum})
+	s.push(value{kind: kObject, o: &object{how: hPersistent, items: []value{pid}}})
+}

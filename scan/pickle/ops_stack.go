@@ -1,0 +1,163 @@
+package pickle
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+func (s *scanner) smallTuple(n int) {
+	start := len(s.stack) - n
+	if start < s.fence() {
+		s.underflow()
+		return
+	}
+	v := filled(kTuple, s.stack[start:])
+	s.truncate(start)
+	s.push(v)
+}
+
+func (s *scanner) dictOp() {
+	m, ok := s.marker()
+	if !ok {
+		return
+	}
+	if (len(s.stack)-m)%2 != 0 {
+		s.fail("odd number of items for DICT")
+		return
+	}
+	v := filled(kDict, s.stack[m:])
+	v.o.count /= 2
+	s.truncate(m)
+	s.push(v)
+}
+
+// batch is APPENDS, SETITEMS and ADDITEMS: the target sits just below
+// the mark.
+func (s *scanner) batch(op byte) {
+	m, ok := s.marker()
+	if !ok {
+		return
+	}
+	s.appendTo(m, opNames[op])
+}
+
+// appendTo adds stack[x:] to the object at stack[x-1], as do_append and
+// do_setitems in _pickle.c. Native lists, dicts and sets are filled; any
+// other object gets its extend/append/__setitem__/add method called,
+// which is recorded as a call.
+func (s *scanner) appendTo(x int, op string) {
+	n := len(s.stack)
+	if x > n || x <= s.fence() {
+		s.underflow()
+		return
+	}
+	if x == n {
+		return
+	}
+	items := s.stack[x:]
+	pairs := op == "SETITEM" || op == "SETITEMS"
+	if pairs && len(items)%2 != 0 {
+		s.fail("odd number of items for SETITEMS")
+		return
+	}
+	target := s.stack[x-1]
+	switch {
+	case target.kind == kList && !pairs && op != "ADDITEMS",
+		target.kind == kDict && pairs,
+		target.kind == kSet && op == "ADDITEMS":
+		for _, it := range items {
+			target.o.add(it)
+		}
+		if pairs {
+			target.o.count -= int64(len(items) / 2)
+		}
+	case target.kind == kGlobal || target.kind == kObject:
+		s.methodCall(target, items, op)
+	}
+	s.truncate(x)
+}
+
+// methodCall records extend/append/__setitem__/add invoked on an object
+// that is not a native container.
+func (s *scanner) methodCall(target value, items []value, op string) {
+	method := map[string]string{"APPEND": ".append", "APPENDS": ".extend",
+		"SETITEM": ".__setitem__", "SETITEMS": ".__setitem__", "ADDITEMS": ".add"}[op]
+	args := container(kTuple)
+	for _, it := range items {
+		args.o.add(it)
+	}
+	c := Call{Op: op, Offset: s.opStart}
+	if g, _ := target.global(); g != nil {
+		c.Callee = *g
+	}
+	c.Known = target.o != nil && target.o.direct
+	c.OnGlobal = target.kind == kGlobal
+	c.Desc = summary(target, s.opts.MaxArgsLen) + method
+	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	s.addCall(c)
+}
+
+// memoKey reads the key operand of GET/PUT and their binary forms.
+func (s *scanner) memoKey(op byte) (uint64, bool) {
+	switch op {
+	case opGET, opPUT:
+		b, ok := s.line()
+		if !ok {
+			return 0, false
+		}
+		n, big, err := parseInt(string(b), 10)
+		if err != nil || big {
+			s.failf("invalid memo key %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+			return 0, false
+		}
+		if n < 0 {
+			s.fail("negative " + opNames[op] + " argument")
+			return 0, false
+		}
+		return uint64(n), true
+	case opBINGET, opBINPUT:
+		b, ok := s.operand(1)
+		if !ok {
+			return 0, false
+		}
+		return uint64(b[0]), true
+	case opLONG_BINGET, opLONG_BINPUT:
+		b, ok := s.operand(4)
+		if !ok {
+			return 0, false
+		}
+		return uint64(binary.LittleEndian.Uint32(b)), true
+	}
+	return uint64(s.memo.n), true // MEMOIZE
+}
+
+func (s *scanner) get(op byte) {
+	k, ok := s.memoKey(op)
+	if !ok {
+		return
+	}
+	v, ok := s.memo.get(k)
+	if !ok {
+		s.failf("memo key %d not found (KeyError)", k)
+		return
+	}
+	s.push(v)
+}
+
+// put stores the top of the stack (not the previous operand: the
+// memo-desync bypass relies on readers confusing the two).
+func (s *scanner) put(op byte) {
+	k, ok := s.memoKey(op)
+	if !ok {
+		return
+	}
+	v, ok := s.top()
+	if !ok {
+		return
+	}
+	if s.memo.n >= s.opts.MaxMemo && !s.memo.has(k) {
+		s.limit("MaxMemo", fmt.Sprintf("more than %d memo entries", s.opts.MaxMemo))
+		return
+	}
+	s.memo.put(k, v)
+}
