@@ -49,6 +49,7 @@ func TestModelFormats(t *testing.T) {
 		{"mal_lambda_keras_metadata.pb", "keras-metadata", RuleKerasLambda, "root.layer-1.config.function[0]"},
 		{"benign_add.onnx", "onnx", "", ""},
 		{"benign_external.onnx", "onnx", "", ""},
+		{"benign_local_function.onnx", "onnx", "", ""},
 		{"mal_traversal.onnx", "onnx", RuleONNXExternalPath, "W"},
 		{"mal_absolute.onnx", "onnx", RuleONNXExternalPath, "W"},
 		{"odd_custom_domain.onnx", "onnx", RuleONNXCustomDomain, "evil"},

@@ -20,6 +20,7 @@ func TestParse(t *testing.T) {
 		{"benign_external.onnx", "graph.node[0]=:Add", "W=weights/W.bin"},
 		{"mal_traversal.onnx", "graph.node[0]=:Add", "W=../../../../etc/passwd"},
 		{"odd_custom_domain.onnx", "graph.node[0]=com.example.evil:Evil", ""},
+		{"benign_local_function.onnx", "graph.node[0]=local.fn:AddTwice functions[0].node[0]=:Add functions[0].node[1]=:Add", ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {

@@ -254,6 +254,17 @@ onnx_model("benign_add.onnx", [add], [helper.make_tensor("W", TensorProto.FLOAT,
 onnx_model("benign_external.onnx", [add], [external("W", "weights/W.bin")])
 onnx_model("mal_traversal.onnx", [add], [external("W", "../../../../etc/passwd")])
 onnx_model("mal_absolute.onnx", [add], [external("W", "/etc/shadow")])
+# A model-local function (FunctionProto, ModelProto field 25) in domain
+# "local.fn", called from the graph: not a custom native operator.
+fn = helper.make_function("local.fn", "AddTwice", ["a", "b"], ["c"],
+                          [helper.make_node("Add", ["a", "b"], ["t"]), helper.make_node("Add", ["t", "b"], ["c"])],
+                          [helper.make_opsetid("", 13)])
+g = helper.make_graph([helper.make_node("AddTwice", ["x", "W"], ["y"], name="twice", domain="local.fn")], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])],
+                      [helper.make_tensor("W", TensorProto.FLOAT, [2], [1.0, 2.0])])
+open("benign_local_function.onnx", "wb").write(helper.make_model(
+    g, functions=[fn], opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("local.fn", 1)]).SerializeToString())
 onnx_model("odd_custom_domain.onnx", [helper.make_node("Evil", ["x", "W"], ["y"], name="evil", domain="com.example.evil")],
            [helper.make_tensor("W", TensorProto.FLOAT, [2], [1.0, 2.0])], opsets=(("", 13), ("com.example.evil", 1)))
 
