@@ -110,7 +110,7 @@ func kerasConfigMember(s *Session, in *Input, f *zip.File) error {
 		return fmt.Errorf("open config.json: %w", err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxKerasConfig))
+	data, err := io.ReadAll(io.LimitReader(s.Bounded(rc, nil), maxKerasConfig))
 	if err != nil {
 		return fmt.Errorf("read config.json: %w", err)
 	}

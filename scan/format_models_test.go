@@ -55,6 +55,7 @@ func TestModelFormats(t *testing.T) {
 		{"odd_custom_domain.onnx", "onnx", RuleONNXCustomDomain, "evil"},
 		{"benign_llama3_v3.gguf", "gguf", "", ""},
 		{"benign_chatml_v2.gguf", "gguf", "", ""},
+		{"benign_chatml_v1.gguf", "gguf", "", ""},
 		{"mal_ssti_v3.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template"},
 		{"mal_ssti_named_v2.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template.rag"},
 		{"benign_model.safetensors", "safetensors", "", ""},

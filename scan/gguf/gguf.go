@@ -161,7 +161,11 @@ func Parse(r io.Reader, size int64, opts Options) (*File, error) {
 	if err != nil {
 		return f, err
 	}
-	if n > opts.MaxKVs || n > uint64(size)/13 { // a key-value takes at least 13 bytes
+	least := uint64(13) // length, type and a one-byte value; 9 with version 1's 32-bit lengths
+	if !rd.wide {
+		least = 9
+	}
+	if n > opts.MaxKVs || n > uint64(size)/least {
 		return f, fmt.Errorf("offset %d: %d metadata key-values: %w", rd.off, n, ErrFormat)
 	}
 	for range n {

@@ -31,6 +31,7 @@ func TestParse(t *testing.T) {
 		keys    string
 	}{
 		{"benign_llama3_v3.gguf", 3, "general.architecture general.name llama.context_length tokenizer.ggml.tokens tokenizer.chat_template"},
+		{"benign_chatml_v1.gguf", 1, "general.architecture general.name llama.context_length tokenizer.ggml.tokens tokenizer.chat_template"},
 		{"benign_chatml_v2.gguf", 2, "general.architecture general.name llama.context_length tokenizer.ggml.tokens tokenizer.chat_template tokenizer.chat_template.tool_use"},
 	}
 	for _, tt := range tests {

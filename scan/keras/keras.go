@@ -19,6 +19,9 @@
 //     a reference; whether it is dangerous is for the caller's policy. A
 //     function reference (class_name "function") names the function in
 //     its config string.
+//   - A Keras 2 class_name that is not a built-in layer is not reported:
+//     Keras 2 resolves such names only from the custom_objects its caller
+//     passes, it does not import them.
 //   - Parsers report facts: severity is not decided here.
 package keras
 

@@ -311,6 +311,7 @@ base = [("general.architecture", (8, "llama")), ("general.name", (8, "tiny")),
 gguf("benign_llama3_v3.gguf", 3, base + [("tokenizer.chat_template", (8, LLAMA3))])
 gguf("benign_chatml_v2.gguf", 2, base + [("tokenizer.chat_template", (8, CHATML)),
                                         ("tokenizer.chat_template.tool_use", (8, CHATML))])
+gguf("benign_chatml_v1.gguf", 1, base + [("tokenizer.chat_template", (8, CHATML))])
 gguf("mal_ssti_v3.gguf", 3, base + [("tokenizer.chat_template", (8, SSTI))])
 gguf("mal_ssti_named_v2.gguf", 2, base + [("tokenizer.chat_template", (8, CHATML)),
                                          ("tokenizer.chat_template.rag", (8, SSTI))])
