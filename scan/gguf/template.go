@@ -26,7 +26,11 @@ var (
 	literal   = regexp.MustCompile(`'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"`)
 	dunder    = regexp.MustCompile(`__[A-Za-z0-9_]*[A-Za-z0-9]__`)
 	ident     = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-	attrCall  = regexp.MustCompile(`\|\s*attr\s*\(\s*`)
+	nameLike  = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+	// builtKey is a subscript whose key is built by string filters or
+	// concatenation: x['__gl' ~ 'obals__'], x['%c%c'|format(95, 95) ~ ...].
+	builtKey = regexp.MustCompile(`\[[^\[\]]*(\|\s*(format|join|replace|reverse)\b|~)[^\[\]]*\]`)
+	attrCall = regexp.MustCompile(`\|\s*attr\s*\(\s*`)
 	// hostileNames are identifiers no chat template needs and SSTI
 	// payloads reach for: Python modules and builtins that run code, and
 	// the jinja2 internals that lead to them.
@@ -80,10 +84,16 @@ func InspectTemplate(t string) []Construct {
 				add(false, "name "+id)
 			}
 		}
+		// Only strings that could be a name count: a dunder in printed
+		// prose ('if __name__ == "__main__"') is not an attribute access.
 		var joined strings.Builder
 		named := false
 		for _, l := range lits {
-			s := unquote(l)
+			s := strings.TrimSpace(unquote(l))
+			if !nameLike.MatchString(s) {
+				joined.Reset()
+				continue
+			}
 			joined.WriteString(s)
 			if d := dunder.FindString(s); d != "" {
 				add(true, "string naming "+d)
@@ -101,6 +111,9 @@ func InspectTemplate(t string) []Construct {
 			if !strings.HasPrefix(code[loc[1]:], "'')") {
 				add(true, "|attr() with a computed name")
 			}
+		}
+		if builtKey.MatchString(code) {
+			add(true, "subscript with a computed name")
 		}
 		if strings.Contains(block, "%c") && strings.Contains(code, "format") {
 			add(true, "characters built with format('%c')")
