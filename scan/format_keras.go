@@ -166,6 +166,11 @@ func reportKeras(s *Session, in *Input, facts []keras.Fact, prefix string) {
 			s.Report(in, Finding{Rule: RuleKerasLambda, Offset: -1, Key: key, Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
 		case keras.Reference, keras.CustomObject:
 			reportKerasReference(s, in, f, key)
+		case keras.TFOp:
+			if what, ok := tfRiskyFunctions[f.Name]; ok {
+				s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: -1, Key: key, Callable: "tf." + f.Name,
+					Message: "Keras TFOpLambda layer calls tf." + Quote(f.Name, 100) + " (" + what + ") at " + key})
+			}
 		case keras.Malformed:
 			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Key: key, Message: "Keras config: " + f.Detail})
 		}

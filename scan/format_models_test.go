@@ -39,6 +39,7 @@ func TestModelFormats(t *testing.T) {
 		{"mal_lambda_dense.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
 		{"mal_module_os_earliest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
 		{"mal_module_os_latest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_tfoplambda_earliest.h5", "hdf5", RuleTensorFlowOp, "model_config.config.layers[2].config.function"},
 		{"mal_module_os_userblock.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
 		{"mal_module_os_huge.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[1502].module"},
 		{"benign_frozen.pb", "tensorflow", "", ""},

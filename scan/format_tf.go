@@ -35,6 +35,20 @@ var tfRiskyOps = map[string]string{
 	"CreateSummaryFileWriter": "writes files", "CreateSummaryDbWriter": "writes files",
 	"DebugIdentity": "writes to debug URLs", "DebugIdentityV2": "writes to debug URLs",
 	"DebugNanCount": "writes to debug URLs", "DebugNumericSummary": "writes to debug URLs",
+	"LoadAndRemapMatrix": "reads a checkpoint file",
+	// Not TensorFlow ops: names other scanners list, which only a custom
+	// op library could provide.
+	"ShellExecute": "runs commands", "ExecuteOp": "runs commands", "PyCall": "runs Python",
+}
+
+// tfRiskyFunctions are TensorFlow API functions (as TFOpLambda names
+// them, without "tf.") that run Python or touch files.
+var tfRiskyFunctions = map[string]string{
+	"py_function": "runs Python", "numpy_function": "runs Python", "compat.v1.py_func": "runs Python",
+	"io.read_file": "reads a file", "io.write_file": "writes a file", "io.matching_files": "lists files",
+	"io.gfile.glob": "lists files", "raw_ops.ReadFile": "reads a file", "raw_ops.WriteFile": "writes a file",
+	"raw_ops.PyFunc": "runs Python", "raw_ops.EagerPyFunc": "runs Python", "raw_ops.PyFuncStateless": "runs Python",
+	"compat.v1.read_file": "reads a file", "compat.v1.write_file": "writes a file",
 }
 
 func (tfGraph) Name() string { return "tensorflow" }

@@ -47,6 +47,9 @@ const (
 	CustomObject
 	// Malformed is a config that is not valid JSON or exceeds a bound.
 	Malformed
+	// TFOp is a TFOpLambda layer (Keras 2): it calls the TensorFlow API
+	// function named in Name (e.g. "io.write_file") when the model runs.
+	TFOp
 )
 
 // Fact is one thing found in a config.
@@ -188,6 +191,10 @@ func (w *walker) object(o map[string]any) {
 	registered, _ := o["registered_name"].(string)
 	cfg, _ := o["config"].(map[string]any)
 	switch {
+	case class == "TFOpLambda" && cfg != nil:
+		if fn, ok := cfg["function"].(string); ok {
+			w.add(Fact{Kind: TFOp, Key: w.key("config", "function"), Module: "tensorflow", Name: fn})
+		}
 	case class == "Lambda" && cfg != nil:
 		w.lambdaLayer(cfg, w.key("config", "function"))
 	case class == "__lambda__" && cfg != nil:

@@ -36,6 +36,8 @@ func TestAnalyzeConfig(t *testing.T) {
 			[]string{"3:registered_name:.MyLayer"}},
 		{"keras_hub_is_keras", `{"module": "keras_hub.src.models", "class_name": "Backbone", "config": {}, "registered_name": "keras_hub>Backbone"}`, nil},
 		{"not_json", `{"a": `, []string{"4::."}},
+		{"tfoplambda", `{"class_name": "Functional", "config": {"layers": [{"class_name": "TFOpLambda", "config": {"name": "tf.io.write_file", "function": "io.write_file"}}]}}`,
+			[]string{"5:config.layers[0].config.function:tensorflow.io.write_file"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -139,6 +139,9 @@ for lv in ("earliest", "v108", "latest"):
 # A 512-byte user block before the superblock (h5py userblock_size).
 with h5py.File("mal_module_os_userblock.h5", "w", libver="earliest", userblock_size=512) as f:
     f.attrs["model_config"] = keras2_model([keras2_os]).encode()
+# Keras 2 TFOpLambda calling tf.io.write_file when the model runs.
+keras_h5("mal_tfoplambda_earliest.h5", "earliest", keras2_model([{"class_name": "TFOpLambda", "config": {
+    "name": "tf.io.write_file", "function": "io.write_file"}}]))
 # Dense attribute storage: managed objects in a fractal heap.
 keras_h5("mal_lambda_dense.h5", "latest", keras2_model([keras2_lambda]), dense_attrs=True)
 # A fixed-length model_config over 64 KiB: a huge object of the fractal heap.
