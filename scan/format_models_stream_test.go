@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/scan/keras"
 )
 
 // scanBytes scans b as a stream member of an archive (no random access),
@@ -119,6 +121,38 @@ func TestKerasArchiveAsStream(t *testing.T) {
 			if res.Format != "keras" || len(res.Findings) != 1 || res.Findings[0].Rule != tt.rule ||
 				res.Findings[0].Member != tt.file+" > config.json" {
 				t.Errorf("format %q findings %+v", res.Format, res.Findings)
+			}
+		})
+	}
+}
+
+// TestKerasPolicy checks that Keras references are judged by the policy:
+// an allowed custom object passes, a denied module is critical.
+func TestKerasPolicy(t *testing.T) {
+	pol, err := NewPolicy(PolicyConfig{
+		Allow: []PolicyEntry{{Global: "my_pkg.layers.MyLayer", Reason: "our layer"}},
+		Deny:  []PolicyEntry{{Global: "my_pkg.evil.*", Reason: "not ours"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, config, rule string }{
+		{"allowed_custom_object", `{"module": "my_pkg.layers", "class_name": "MyLayer", "config": {}, "registered_name": "MyPkg>MyLayer"}`, ""},
+		{"denied_module", `{"module": "my_pkg.evil", "class_name": "Run", "config": {}, "registered_name": "MyPkg>Run"}`, RuleKerasDangerous},
+		{"unknown_module", `{"module": "other_pkg", "class_name": "Thing", "config": {}}`, RuleKerasExternal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := DefaultOptions()
+			opts.Policy = pol
+			res := &FileResult{}
+			s := &Session{scanner: &Scanner{opts: opts}, result: res, seen: map[string]bool{}}
+			reportKeras(s, &Input{Name: "config.json"}, keras.AnalyzeConfig([]byte(tt.config)), "")
+			switch {
+			case tt.rule == "" && len(res.Findings) > 0:
+				t.Errorf("findings %+v", res.Findings)
+			case tt.rule != "" && (len(res.Findings) != 1 || res.Findings[0].Rule != tt.rule):
+				t.Errorf("findings %+v, want %s", res.Findings, tt.rule)
 			}
 		})
 	}

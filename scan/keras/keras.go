@@ -19,6 +19,8 @@
 //     a reference; whether it is dangerous is for the caller's policy. A
 //     function reference (class_name "function") names the function in
 //     its config string.
+//   - A TFOpLambda layer (Keras 2) names the TensorFlow function it calls;
+//     it is reported with that name for the caller to judge.
 //   - A Keras 2 class_name that is not a built-in layer is not reported:
 //     Keras 2 resolves such names only from the custom_objects its caller
 //     passes, it does not import them.
