@@ -21,5 +21,21 @@ func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
 		kerasZip{}, kerasH5{}, ggufModel{}, safetensorsModel{}, onnxModel{}, kerasMetadata{}, tfGraph{},
+		zipArchive{kindTorchZip},
+		zipArchive{kindTorchScript},
+		zipArchive{kindNpz},
+		npyArray{},
+		zipArchive{kindZip},
+		torchLegacy{},
+		joblibDump{},
+		tarArchive{},
+		sevenZip{},
+		gzipStream,
+		bzip2Stream,
+		xzStream,
+		lzmaStream,
+		zlibStream,
+		lz4Stream,
+		rawPickle{},
 	}
 }

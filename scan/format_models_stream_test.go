@@ -12,9 +12,9 @@ import (
 	"github.com/modelgate/modelgate/scan/keras"
 )
 
-// scanBytes scans b as a stream member of an archive (no random access),
+// scanStream scans b as a stream member of an archive (no random access),
 // the way members of compressed containers reach a format.
-func scanBytes(t *testing.T, name string, b []byte) *FileResult {
+func scanStream(t *testing.T, name string, b []byte) *FileResult {
 	t.Helper()
 	res := &FileResult{}
 	s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: res, seen: map[string]bool{}}
@@ -29,7 +29,7 @@ func scanBytes(t *testing.T, name string, b []byte) *FileResult {
 	return res
 }
 
-func fixture(t *testing.T, name string) []byte {
+func modelFixture(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "formats6", name))
 	if err != nil {
@@ -50,7 +50,7 @@ func TestModelFormatsAsStreams(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
-			res := scanBytes(t, tt.file, fixture(t, tt.file))
+			res := scanStream(t, tt.file, modelFixture(t, tt.file))
 			if res.Format != tt.format || len(res.Findings) == 0 || res.Findings[0].Rule != tt.rule {
 				t.Errorf("format %q findings %+v", res.Format, res.Findings)
 			}
@@ -66,9 +66,9 @@ func TestModelFormatsAsStreams(t *testing.T) {
 func TestModelFormatsTruncated(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "formats6", "benign_*"))
 	for _, p := range files {
-		b := fixture(t, filepath.Base(p))
+		b := modelFixture(t, filepath.Base(p))
 		for _, n := range []int{len(b) / 4, len(b) / 2, len(b) - 3} {
-			res := scanBytes(t, filepath.Base(p), b[:n])
+			res := scanStream(t, filepath.Base(p), b[:n])
 			for _, f := range res.Findings {
 				if f.Severity > Medium {
 					t.Errorf("%s cut at %d: %+v", filepath.Base(p), n, f)
@@ -86,7 +86,7 @@ func TestKerasArchiveMembers(t *testing.T) {
 	for name, body := range map[string][]byte{
 		"config.json":      []byte(`{"module": "keras", "class_name": "Sequential", "config": {"layers": []}}`),
 		"metadata.json":    []byte(`{"keras_version": "3.3.3"}`),
-		"assets/chat.gguf": fixture(t, "mal_ssti_v3.gguf"),
+		"assets/chat.gguf": modelFixture(t, "mal_ssti_v3.gguf"),
 	} {
 		w, err := z.Create(name)
 		if err != nil {
@@ -117,7 +117,7 @@ func TestKerasArchiveAsStream(t *testing.T) {
 		{"mal_lambda.keras", RuleKerasLambda},
 	} {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
-			res := scanBytes(t, tt.file, fixture(t, tt.file))
+			res := scanStream(t, tt.file, modelFixture(t, tt.file))
 			if res.Format != "keras" || len(res.Findings) != 1 || res.Findings[0].Rule != tt.rule ||
 				res.Findings[0].Member != tt.file+" > config.json" {
 				t.Errorf("format %q findings %+v", res.Format, res.Findings)

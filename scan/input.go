@@ -40,7 +40,7 @@ func NewSectionInput(chain []string, name string, r io.ReaderAt, size int64) (*I
 		return nil, err
 	}
 	in := &Input{Chain: chain, Name: name, Size: size, At: r, Head: head[:n]}
-	in.open = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(r, 0, size)), nil }
+	in.open = func() (io.ReadCloser, error) { return sectionCloser{io.NewSectionReader(r, 0, size)}, nil }
 	return in, nil
 }
 
@@ -76,3 +76,9 @@ func (in *Input) Child(name string) []string {
 
 // HasPrefix reports whether the input starts with p.
 func (in *Input) HasPrefix(p string) bool { return bytes.HasPrefix(in.Head, []byte(p)) }
+
+// sectionCloser keeps the Seek of a section reader visible through the
+// io.ReadCloser that Open returns (io.NopCloser would hide it).
+type sectionCloser struct{ *io.SectionReader }
+
+func (sectionCloser) Close() error { return nil }

@@ -1,5 +1,7 @@
 package scan
 
+import "github.com/modelgate/modelgate/scan/pickle"
+
 // Limits bounds the work spent on one file. Hitting one is reported as an
 // inconclusive finding, never a crash. The zero value is not useful: start
 // from DefaultLimits.
@@ -16,10 +18,20 @@ type Limits struct {
 	MaxRatio int64
 	// MaxDecompressed is the total of decompressed bytes read per file.
 	MaxDecompressed int64
+	// MaxBuffered is the largest member held in memory when a format needs
+	// random access to a member that is only a stream (a zip or 7z inside
+	// a compressed stream); bigger ones are reported inconclusive.
+	MaxBuffered int64
+	// Pickle bounds the pickle reader (opcodes, stack, memo, operands,
+	// nesting); see pickle.DefaultOptions for its defaults. Formats set
+	// Size and Joblib per stream.
+	Pickle pickle.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
-// members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file.
+// members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file,
+// 256 MiB buffered per member that needs random access, and the pickle
+// reader's own defaults.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:        4,
@@ -27,5 +39,7 @@ func DefaultLimits() Limits {
 		MaxMemberSize:   4 << 30,
 		MaxRatio:        1000,
 		MaxDecompressed: 16 << 30,
+		MaxBuffered:     256 << 20,
+		Pickle:          pickle.DefaultOptions(),
 	}
 }

@@ -22,6 +22,8 @@ type Session struct {
 	partial bool
 	// decompressed counts the bytes inflated for this file, across members.
 	decompressed int64
+	// formats holds names set by SetFormat, which override Format.Name.
+	formats map[*Input]string
 }
 
 // Limits returns the bounds in force.
@@ -71,6 +73,17 @@ func (s *Session) Pickle(in *Input, res *pickle.Result, prefix string) {
 	}
 }
 
+// SetFormat names the format of in more precisely than the Name of the
+// format that scans it, e.g. "joblib-gzip" for a gzip stream holding a
+// joblib dump. The name "" says the input held nothing modelgate knows (a
+// gzip of a text file), so it is passed over like the text file would be.
+func (s *Session) SetFormat(in *Input, name string) {
+	if s.formats == nil {
+		s.formats = map[*Input]string{}
+	}
+	s.formats[in] = name
+}
+
 // Partial marks the file as not completely scanned; the caller reports why.
 func (s *Session) Partial() { s.partial = true }
 
@@ -99,6 +112,9 @@ func (s *Session) Scan(in *Input) string {
 		}
 		if err := f.Scan(s, in); err != nil {
 			s.Unscannable(in, fmt.Errorf("%s: %w", f.Name(), err))
+		}
+		if name, ok := s.formats[in]; ok {
+			return name
 		}
 		return f.Name()
 	}

@@ -1,0 +1,238 @@
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
+	"github.com/ulikunitz/xz/lzma"
+)
+
+// compressed is a stream compressed as a whole: gzip, bz2, xz, raw LZMA
+// ("alone", as Python's lzma.FORMAT_ALONE writes), zlib or an LZ4 frame.
+// joblib.dump(compress=...) writes exactly these around a joblib pickle,
+// and tar.gz and friends are the same around a tar.
+//
+// Decisions:
+//   - Matched by content: the codec's magic number (for zlib, whose two
+//     header bytes are weak, also a valid header checksum and a trial
+//     decode of the head; for raw LZMA a sane property byte, dictionary
+//     size and length).
+//   - The content is one member: its name is the base name without the
+//     compression extension ("model.pkl.gz" holds "model.pkl",
+//     "model.tgz" holds "model.tar"), else "<codec>" ("model.bin" holds
+//     "<zlib>"). It is decompressed through
+//     Session.Bounded, so size, ratio and the file's budget are bounded,
+//     and opened afresh by restarting decompression.
+//   - The reported format is the codec ("gzip"), or "joblib-<codec>" for a
+//     compressed joblib dump, which joblib.load reads as one: its pickle
+//     is then reported as the compressed input itself, not as a member. A
+//     compressed stream of nothing modelgate knows is passed over like its
+//     content would be, unless it is named like a pickle.
+//   - Dictionaries of (raw or xz) LZMA are capped at 64 MiB, the largest
+//     preset of xz and Python's lzma; larger ones fail to open and are
+//     reported unscannable rather than allocated.
+type compressed string
+
+// The codecs of compressed streams.
+const (
+	gzipStream  compressed = "gzip"
+	bzip2Stream compressed = "bz2"
+	xzStream    compressed = "xz"
+	lzmaStream  compressed = "lzma"
+	zlibStream  compressed = "zlib"
+	lz4Stream   compressed = "lz4"
+)
+
+var _ Format = gzipStream
+
+// maxLZMADict bounds the dictionary an LZMA stream may ask for.
+const maxLZMADict = 64 << 20
+
+func (c compressed) Name() string { return string(c) }
+
+func (c compressed) Match(in *Input) bool { return c.sniff(in.Head) }
+
+// sniff reports whether head starts a stream of codec c.
+func (c compressed) sniff(h []byte) bool {
+	switch c {
+	case gzipStream:
+		return len(h) >= 10 && h[0] == 0x1f && h[1] == 0x8b && h[2] == 8
+	case bzip2Stream:
+		return len(h) >= 10 && bytes.HasPrefix(h, []byte("BZh")) && h[3] >= '1' && h[3] <= '9' &&
+			(bytes.HasPrefix(h[4:], []byte("1AY&SY")) || bytes.HasPrefix(h[4:], []byte("\x17rE8P\x90")))
+	case xzStream:
+		return bytes.HasPrefix(h, []byte("\xfd7zXZ\x00"))
+	case lzmaStream:
+		return lzmaAlone(h)
+	case zlibStream:
+		return zlibHeader(h)
+	case lz4Stream:
+		return bytes.HasPrefix(h, []byte("\x04\x22\x4d\x18"))
+	}
+	return false
+}
+
+// lzmaAlone recognises the 13-byte header of the .lzma format: properties
+// lc=3 lp=0 pb=2 (what every common writer uses), a dictionary size of
+// 2^n or 2^n+2^(n-1) from 4 KiB, and a length that is unknown (all ones)
+// or below 2^50.
+func lzmaAlone(h []byte) bool {
+	if len(h) < 14 || h[0] != 0x5d {
+		return false
+	}
+	dict := binary.LittleEndian.Uint32(h[1:5])
+	if dict < 1<<12 || dict > 3<<30 {
+		return false
+	}
+	top := uint32(1) << (31 - leadingZeros32(dict))
+	if dict != top && dict != top|top>>1 {
+		return false
+	}
+	size := binary.LittleEndian.Uint64(h[5:13])
+	return size == ^uint64(0) || size < 1<<50
+}
+
+func leadingZeros32(x uint32) int {
+	n := 0
+	for x&(1<<31) == 0 {
+		x <<= 1
+		n++
+	}
+	return n
+}
+
+// zlibHeader recognises a zlib header (deflate, no preset dictionary,
+// valid check bits) whose head decodes without error.
+func zlibHeader(h []byte) bool {
+	if len(h) < 3 || h[0]&0x0f != 8 || h[0]>>4 > 7 || h[1]&0x20 != 0 || (uint16(h[0])<<8|uint16(h[1]))%31 != 0 {
+		return false
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(h))
+	if err != nil {
+		return false
+	}
+	_, err = zr.Read(make([]byte, 1))
+	return err == nil || err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// reader returns a decompressor for c over r.
+func (c compressed) reader(r io.Reader) (io.Reader, error) {
+	switch c {
+	case gzipStream:
+		return gzip.NewReader(r)
+	case bzip2Stream:
+		return bzip2.NewReader(r), nil
+	case xzStream:
+		return xz.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
+	case lzmaStream:
+		return lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
+	case zlibStream:
+		return zlib.NewReader(r)
+	case lz4Stream:
+		return lz4.NewReader(r), nil
+	}
+	return nil, fmt.Errorf("unknown codec %q", string(c))
+}
+
+// memberName is the name of the content of a compressed input.
+func (c compressed) memberName(name string) string {
+	base := path.Base(name)
+	lower := strings.ToLower(base)
+	exts := map[compressed][]string{
+		gzipStream: {".gz", ".tgz"}, bzip2Stream: {".bz2", ".tbz2", ".tbz"}, xzStream: {".xz", ".txz"},
+		lzmaStream: {".lzma", ".tlz"}, zlibStream: {".zlib", ".z"}, lz4Stream: {".lz4"},
+	}[c]
+	for _, ext := range exts {
+		if strings.HasSuffix(lower, ext) && len(base) > len(ext) {
+			if strings.HasPrefix(ext, ".t") {
+				return base[:len(base)-len(ext)] + ".tar"
+			}
+			return base[:len(base)-len(ext)]
+		}
+	}
+	return "<" + string(c) + ">"
+}
+
+func (c compressed) Scan(s *Session, in *Input) error {
+	name := c.memberName(in.Name)
+	open := func() (io.ReadCloser, error) {
+		rc, err := in.Open()
+		if err != nil {
+			return nil, err
+		}
+		src := &CountingReader{R: bufio.NewReader(rc)}
+		dec, err := c.reader(src)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("open %s stream at offset %d: %w", c, src.N, err)
+		}
+		return readCloser{s.Bounded(dec, src), rc}, nil
+	}
+	inner, err := NewStreamInput(in.Child(name), name, -1, open)
+	if err != nil {
+		return fmt.Errorf("read head of %s stream: %w", c, err)
+	}
+	inner.Depth = in.Depth + 1
+	before, members := len(s.result.Findings), len(s.result.Members)
+	got := scanMember(s, inner)
+	containerDone(s, in, btoi(got != ""), before)
+	if got == "joblib" {
+		s.SetFormat(in, "joblib-"+string(c))
+		s.rechain(inner.Member(), in.Member(), before, members)
+	}
+	return nil
+}
+
+// rechain renames the member chain from to chain to in the findings and
+// members recorded from the given counts on. A compressed joblib dump is
+// one file to joblib.load, which decompresses it transparently, so its
+// pickle is reported as the compressed input itself, not as a member.
+func (s *Session) rechain(from, to string, findings, members int) {
+	rename := func(m string) string {
+		switch {
+		case m == from:
+			return to
+		case strings.HasPrefix(m, from+" > ") && to == "":
+			return m[len(from)+3:]
+		case strings.HasPrefix(m, from+" > "):
+			return to + m[len(from):]
+		}
+		return m
+	}
+	for i := findings; i < len(s.result.Findings); i++ {
+		s.result.Findings[i].Member = rename(s.result.Findings[i].Member)
+	}
+	kept := s.result.Members[:members]
+	for _, m := range s.result.Members[members:] {
+		delete(s.seen, m)
+		if m = rename(m); m != "" && !s.seen[m] {
+			s.seen[m] = true
+			kept = append(kept, m)
+		}
+	}
+	s.result.Members = kept
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
+}

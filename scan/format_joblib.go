@@ -1,0 +1,84 @@
+package scan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// joblibDump is a file written by joblib.dump: a pickle in which every
+// NumPy array is a NumpyArrayWrapper whose BUILD is followed inline by the
+// array's raw bytes (or, for object arrays, by a nested pickle). Compressed
+// dumps are the same pickle inside a zlib, gzip, bz2, xz, lzma or lz4
+// stream, which the compressed formats unwrap.
+//
+// Decisions:
+//   - One entry point reads every pickle stream, scanPickleStream, with
+//     Options.Joblib set: a stream without joblib's wrappers reads exactly
+//     as without it, so a joblib dump is read correctly whichever format
+//     matched it, and its format is then named "joblib".
+//   - Inline arrays are skipped without reading them: by Seek when the
+//     input has random access, by discarding in a decompressed stream. The
+//     cost follows the pickle bytes, not the array bytes.
+//   - Matched when the head is a pickle that names joblib's wrapper; a dump
+//     whose first wrapper comes later is matched by the raw pickle format
+//     and still named "joblib" by scanPickleStream.
+type joblibDump struct{}
+
+var _ Format = joblibDump{}
+
+func (joblibDump) Name() string { return "joblib" }
+
+func (joblibDump) Match(in *Input) bool {
+	h := in.Head
+	return len(h) > 2 && h[0] == 0x80 && h[1] <= 5 && bytes.Contains(h, []byte("joblib.numpy_pickle")) &&
+		bytes.Contains(h, []byte("ArrayWrapper"))
+}
+
+func (joblibDump) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
+
+// scanPickleStream reads every pickle of a stream that is pickles from
+// its first byte (a raw pickle file, a joblib dump, an archive member)
+// with scanPickleAt, and names the format "joblib" when the stream uses
+// joblib's array wrappers: the one entry point of the pickle formats.
+func scanPickleStream(s *Session, in *Input) error {
+	res, err := scanPickleAt(s, in, 0, false, "")
+	if res != nil && usesJoblib(res) {
+		s.SetFormat(in, "joblib")
+	}
+	return err
+}
+
+// usesJoblib reports whether a stream imports joblib's array wrappers.
+func usesJoblib(res *pickle.Result) bool {
+	for _, im := range res.Imports {
+		if im.Global.Module == "joblib.numpy_pickle" && strings.HasSuffix(im.Global.Name, "ArrayWrapper") {
+			return true
+		}
+	}
+	return false
+}
+
+// openAt returns a reader of in from off: a seekable section with random
+// access, else the stream opened afresh with off bytes discarded.
+func openAt(in *Input, off int64) (io.Reader, io.Closer, error) {
+	if in.At != nil {
+		return io.NewSectionReader(in.At, off, max(in.Size-off, 0)), io.NopCloser(nil), nil
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	if n, err := io.CopyN(io.Discard, rc, off); err != nil {
+		rc.Close()
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, nil, fmt.Errorf("skip to offset %d: at %d: %w", off, n, err)
+	}
+	return rc, rc, nil
+}

@@ -1,0 +1,232 @@
+package scan
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/scan/torchlegacy"
+)
+
+// torchLegacy is PyTorch's legacy serialization (torch.save with
+// _use_new_zipfile_serialization=False, the default before 1.6): five
+// pickles back to back, then the raw storages (see torchlegacy).
+//
+// Decisions:
+//   - Matched by content: the first pickle holds torch's magic number.
+//   - Every pickle is read with ReadOne and the next one starts at its
+//     End; each is reported as the member "pickle#1" to "pickle#5"
+//     (1-based: the object itself is "pickle#4"). A pickle that fails or
+//     hits a bound ends the scan: torch.load would stop there too.
+//   - Storages are skipped by the sizes that pickle#4's persistent ids
+//     declare, in the order of pickle#5's keys; only each 8-byte element
+//     count is read and checked. A count or size that does not match is a
+//     malformed file, which torch.load refuses.
+//   - Bytes after the last storage are never read by torch.load, but they
+//     are reported as trailing data, and read as pickles (the member
+//     "after-storages") in case a second stage hides there.
+type torchLegacy struct{}
+
+var _ Format = torchLegacy{}
+
+func (torchLegacy) Name() string { return "torch-legacy" }
+
+func (torchLegacy) Match(in *Input) bool { return torchlegacy.MagicHead(in.Head) }
+
+// maxKeysPickle bounds the bytes of the keys pickle that are decoded.
+const maxKeysPickle = 16 << 20
+
+func (torchLegacy) Scan(s *Session, in *Input) error {
+	s.Read(in)
+	var starts [6]int64
+	var results [6]*pickle.Result
+	off := int64(0)
+	for k := 1; k <= 5; k++ {
+		res, err := readPickleAt(s, in, off, true)
+		if err != nil {
+			return fmt.Errorf("read pickle#%d at offset %d: %w", k, off, err)
+		}
+		resolveModuleIDs(res)
+		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k)), res, "")
+		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
+			return nil
+		}
+		starts[k], results[k] = off, res
+		off += res.End
+	}
+	decl, err := declaredStorages(results[4])
+	if err != nil {
+		return legacyMalformed(s, in, -1, err)
+	}
+	order := storageOrder(in, starts[5], results[5].End, decl)
+	end, err := skipStorages(in, off, order, decl)
+	if err != nil {
+		return legacyMalformed(s, in, end, err)
+	}
+	return legacyAfter(s, in, end, "the last storage")
+}
+
+// resolveModuleIDs names the callee of calls on what persistent_load
+// returns for a 'module' id: torch's legacy loader returns the class
+// itself, so the policy judges a call of that class (what a whole-model
+// save contains) rather than a call of an unknown object.
+func resolveModuleIDs(res *pickle.Result) {
+	for i, c := range res.Calls {
+		if c.Known {
+			continue
+		}
+		if module, name, ok := torchlegacy.ModuleClass(c.Desc); ok {
+			res.Calls[i].Callee = pickle.Global{Module: module, Name: name}
+			res.Calls[i].Known, res.Calls[i].Desc = true, ""
+		}
+	}
+}
+
+// legacyMember is the input standing for one part of a legacy file.
+func legacyMember(in *Input, name string) *Input {
+	return &Input{Chain: in.Child(name), Name: name, Size: -1, Depth: in.Depth + 1}
+}
+
+func legacyMalformed(s *Session, in *Input, off int64, err error) error {
+	s.Partial()
+	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: off,
+		Message: "legacy PyTorch file: " + err.Error() + "; what follows was not checked"})
+	return nil
+}
+
+// readPickleAt reads one pickle (one=true) or all pickles from off.
+func readPickleAt(s *Session, in *Input, off int64, one bool) (*pickle.Result, error) {
+	r, c, err := openAt(in, off)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	opts := s.Limits().Pickle
+	opts.Joblib, opts.Size = false, 0
+	if in.Size >= 0 {
+		opts.Size = max(in.Size-off, 0)
+	}
+	er := &inputErr{r: r}
+	var res *pickle.Result
+	if one {
+		res = pickle.ReadOne(er.reader(), opts)
+	} else {
+		res = pickle.Read(er.reader(), opts)
+	}
+	return res, er.err
+}
+
+// declaredStorages collects the storages pickle#4 declares, by root key;
+// the first declaration of a key wins, as in torch.load.
+func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error) {
+	decl := map[string]torchlegacy.Storage{}
+	for _, id := range res.PersistentIDs {
+		st, ok, err := torchlegacy.ParseStorage(id.Value)
+		if err != nil {
+			return nil, fmt.Errorf("pickle#4 at offset %d: %w", id.Offset, err)
+		}
+		if _, seen := decl[st.Key]; ok && !seen {
+			decl[st.Key] = st
+		}
+	}
+	return decl, nil
+}
+
+// storageOrder returns the keys in the order of the keys pickle, or
+// sorted (the order torch writes) when that pickle cannot be decoded.
+func storageOrder(in *Input, off, size int64, decl map[string]torchlegacy.Storage) []string {
+	if size <= maxKeysPickle {
+		if r, c, err := openAt(in, off); err == nil {
+			buf := make([]byte, size)
+			_, err := io.ReadFull(r, buf)
+			c.Close()
+			if keys, kerr := torchlegacy.StorageKeys(buf); err == nil && kerr == nil {
+				return keys
+			}
+		}
+	}
+	keys := make([]string, 0, len(decl))
+	for k := range decl {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// skipStorages checks each storage's element count and skips its data. It
+// returns the offset after the last storage, or where it stopped.
+func skipStorages(in *Input, off int64, order []string, decl map[string]torchlegacy.Storage) (int64, error) {
+	r, c, err := openAt(in, off)
+	if err != nil {
+		return off, err
+	}
+	defer c.Close()
+	sk, _ := r.(io.Seeker)
+	for i, key := range order {
+		st, ok := decl[key]
+		if !ok {
+			return off, fmt.Errorf("storage key %s (number %d) is declared by no persistent id", Quote(key, 40), i+1)
+		}
+		es, ok := torchlegacy.ElementSize(st.Type)
+		if !ok {
+			return off, fmt.Errorf("storage %s has unknown type %s", Quote(key, 40), Quote(st.Type, 60))
+		}
+		var hdr [8]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return off, fmt.Errorf("storage %s: element count truncated: %w", Quote(key, 40), err)
+		}
+		n := binary.LittleEndian.Uint64(hdr[:])
+		if n != uint64(st.Numel) {
+			return off, fmt.Errorf("storage %s holds %d elements, pickle#4 declares %d", Quote(key, 40), n, st.Numel)
+		}
+		if st.Numel > (math.MaxInt64-off)/es-8 {
+			return off, fmt.Errorf("storage %s: size overflows", Quote(key, 40))
+		}
+		size := st.Numel * es
+		if in.Size >= 0 && off+8+size > in.Size {
+			return off, fmt.Errorf("storage %s: %d bytes declared, %d left", Quote(key, 40), size, in.Size-off-8)
+		}
+		if sk != nil {
+			_, err = sk.Seek(size, io.SeekCurrent)
+		} else if m, cerr := io.CopyN(io.Discard, r, size); cerr != nil {
+			err = fmt.Errorf("%d of %d bytes: %w", m, size, cerr)
+		}
+		if err != nil {
+			return off, fmt.Errorf("skip storage %s: %w", Quote(key, 40), err)
+		}
+		off += 8 + size
+	}
+	return off, nil
+}
+
+// legacyAfter reports what follows the last part torch reads, at off.
+func legacyAfter(s *Session, in *Input, off int64, what string) error {
+	if in.Size >= 0 && off >= in.Size {
+		return nil
+	}
+	res, err := readPickleAt(s, in, off, false)
+	if err != nil {
+		return fmt.Errorf("read after %s at offset %d: %w", what, off, err)
+	}
+	size := int64(0)
+	if res.Trailing != nil {
+		size = res.Trailing.Offset + res.Trailing.Size
+	}
+	size = max(size, res.End)
+	if in.Size >= 0 {
+		size = in.Size - off
+	}
+	if size == 0 {
+		return nil
+	}
+	s.Report(in, Finding{Rule: RuleTrailingData, Offset: off, Length: size,
+		Message: fmt.Sprintf("%d bytes after %s, which torch.load never reads", size, what)})
+	if res.Pickles > 0 || len(res.Imports) > 0 || len(res.Calls) > 0 {
+		s.Pickle(legacyMember(in, "after-storages"), res, "")
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/modelgate/modelgate/scan/npy"
+)
+
+// npyArray is NumPy's .npy file, alone or as a member of an .npz.
+//
+// Decisions:
+//   - Only the header is parsed (package npy). A numeric array costs that
+//     read and reports nothing: numpy never unpickles its data.
+//   - A dtype that holds Python objects means numpy.load (with
+//     allow_pickle=True) unpickles the data right after the header: it is
+//     read with pickle.Read from there, offsets relative to the pickle's
+//     start, which each message names. A dtype npy does not know is read
+//     the same way (fail closed), and the message says so.
+//   - A header numpy would refuse is a malformed-format finding: nothing
+//     after it is loaded. A header over npy's size bound is inconclusive.
+type npyArray struct{}
+
+var _ Format = npyArray{}
+
+func (npyArray) Name() string { return "npy" }
+
+func (npyArray) Match(in *Input) bool { return in.HasPrefix(npy.Magic) }
+
+func (npyArray) Scan(s *Session, in *Input) error {
+	s.Read(in)
+	rc, err := in.Open()
+	if err != nil {
+		return err
+	}
+	h, err := npy.ReadHeader(rc, npy.DefaultOptions())
+	rc.Close()
+	switch {
+	case errors.Is(err, npy.ErrHeaderSize):
+		return fmt.Errorf("%w: %w", err, ErrLimit)
+	case err != nil:
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + Quote(err.Error(), 300)})
+		return nil
+	case !h.Object && !h.Unknown:
+		return nil
+	}
+	what := "object array"
+	if !h.Object {
+		what = "array of unknown dtype " + Quote(h.Descr, 80) + " read as a pickle"
+	}
+	prefix := fmt.Sprintf("%s: pickle at byte %d (offsets from there): ", what, h.DataOffset)
+	_, err = scanPickleAt(s, in, h.DataOffset, true, prefix)
+	return err
+}

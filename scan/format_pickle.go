@@ -1,0 +1,173 @@
+package scan
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// rawPickle is a stream of pickles from its first byte: a .pkl file, a
+// pytorch_model.bin that is a bare pickle, a pickle member of an archive.
+//
+// Decisions:
+//   - Protocols 2 to 5 start with PROTO and a version up to 5: matched on
+//     the head alone. Protocols 0 and 1 have no header (and a pickle may
+//     start with FRAME or any opcode): the first sniffWindow bytes are
+//     parsed, and the input is a pickle when a pickle completes with
+//     STOP, when an import of valid dotted Python identifiers was
+//     recorded before an error, when a bound was hit, or when a file
+//     longer than the window parsed for half of it. Text files (README,
+//     .py, .json, CMake files starting with "c" or "(") fail early
+//     without a valid import and are not pickles.
+//   - The whole stream is read with pickle.Read (every pickle back to
+//     back) over a seekable reader when the input has random access, so
+//     large operands are skipped, not read. Options.Joblib is set: a
+//     stream without joblib's array wrappers reads exactly as without it.
+//   - An error of the input itself (a decompression bound of an archive
+//     member) is returned, so the scan is reported inconclusive rather
+//     than the pickle malformed.
+type rawPickle struct{}
+
+var _ Format = rawPickle{}
+
+// sniffWindow is how much of a headerless input is parsed to decide
+// whether it is a pickle.
+const sniffWindow = 64 << 10
+
+func (rawPickle) Name() string { return "pickle" }
+
+func (rawPickle) Match(in *Input) bool {
+	h := in.Head
+	switch {
+	case len(h) == 0 || !isPickleOpcode(h[0]):
+		return false
+	case h[0] == 0x80: // PROTO
+		return len(h) > 1 && h[1] <= 5
+	}
+	return sniffPickle(in)
+}
+
+func (rawPickle) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
+
+// sniffPickle parses the start of a headerless input as a pickle.
+func sniffPickle(in *Input) bool {
+	var r io.Reader = bytes.NewReader(in.Head)
+	window := int64(len(in.Head))
+	if len(in.Head) == HeadSize && in.Size != int64(len(in.Head)) {
+		rc, err := in.Open()
+		if err != nil {
+			return false
+		}
+		defer rc.Close()
+		window = sniffWindow
+		if in.Size >= 0 {
+			window = min(window, in.Size)
+		}
+		r = io.LimitReader(rc, window)
+	}
+	opts := pickle.DefaultOptions()
+	opts.Size = window
+	res := pickle.Read(r, opts)
+	switch {
+	case res.Pickles > 0, res.Limit != nil:
+		return true
+	case res.Err != nil && window == sniffWindow && res.Err.Offset >= sniffWindow/2:
+		return true
+	}
+	for _, im := range res.Imports {
+		if dottedIdent(im.Global.Module) && dottedIdent(im.Global.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// dottedIdent reports whether s is a dotted Python identifier (ASCII
+// letters, digits and underscores; non-ASCII letters are accepted).
+func dottedIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, part := range strings.Split(s, ".") {
+		if part == "" || (part[0] >= '0' && part[0] <= '9') {
+			return false
+		}
+		for _, c := range part {
+			ok := c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pickleOpcodes are the bytes that start a pickle opcode, protocols 0 to 5.
+const pickleOpcodes = "(.012FGIJKLMNPQRSTUVXabcdeghijlopqrstu}])" +
+	"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b" +
+	"BC" + "\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95" + "\x96\x97\x98"
+
+func isPickleOpcode(b byte) bool { return strings.IndexByte(pickleOpcodes, b) >= 0 }
+
+// scanPickleAt reads every pickle of in from offset off, judges them and
+// returns the facts. With joblibOff the stream is read as plain
+// pickle.load reads it. prefix starts each message (offsets are relative
+// to off). The error is the input's own, not the pickle's.
+func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix string) (*pickle.Result, error) {
+	opts := s.Limits().Pickle
+	opts.Joblib = !joblibOff
+	var r io.Reader
+	if in.At != nil {
+		sec := io.NewSectionReader(in.At, off, max(in.Size-off, 0))
+		opts.Size = sec.Size()
+		r = sec
+	} else {
+		rc, err := in.Open()
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		if _, err := io.CopyN(io.Discard, rc, off); err != nil {
+			return nil, err
+		}
+		if in.Size >= 0 {
+			opts.Size = max(in.Size-off, 0)
+		}
+		r = rc
+	}
+	er := &inputErr{r: r}
+	res := pickle.Read(er.reader(), opts)
+	if er.err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
+		res.Err = nil // the input failed, not the pickle: returned below
+	}
+	s.Pickle(in, res, prefix)
+	return res, er.err
+}
+
+// inputErr remembers the first error of r other than io.EOF.
+type inputErr struct {
+	r   io.Reader
+	err error
+}
+
+// reader returns e, keeping the Seek of the underlying reader.
+func (e *inputErr) reader() io.Reader {
+	if sk, ok := e.r.(io.Seeker); ok {
+		return struct {
+			io.Reader
+			io.Seeker
+		}{e, sk}
+	}
+	return e
+}
+
+func (e *inputErr) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}

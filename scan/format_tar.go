@@ -1,0 +1,215 @@
+package scan
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// tarArchive is a tar archive (ustar, GNU, PAX or v7). Each regular file
+// member is identified by content and scanned with Session.Scan.
+//
+// Decisions:
+//   - Matched by the "ustar" magic at offset 257, or for v7 archives by a
+//     valid header checksum and a file name.
+//   - With random access a member is a section of the file: nothing is
+//     copied and formats inside may seek. In a stream (tar.gz) a member is
+//     a stream input; its first opens are served from the live stream and
+//     later ones restart the outer stream and skip to the member.
+//   - Links, directories and devices are not followed; sparse members,
+//     which no model writer produces, are reported unscannable.
+//   - The members "storages" and "tensors" of the tar written by
+//     torch.save before 0.4 are read as torch reads them (see
+//     format_legacy.go); the archive is then reported "torch-tar".
+type tarArchive struct{}
+
+var _ Format = tarArchive{}
+
+func (tarArchive) Name() string { return "tar" }
+
+func (tarArchive) Match(in *Input) bool {
+	h := in.Head
+	if len(h) < 512 {
+		return false
+	}
+	if bytes.HasPrefix(h[257:], []byte("ustar")) {
+		return true
+	}
+	return h[0] != 0 && tarChecksumOK(h[:512])
+}
+
+// tarChecksumOK checks a v7 header's checksum: the sum of its bytes with
+// the checksum field counted as spaces, stored as octal at 148.
+func tarChecksumOK(h []byte) bool {
+	field := strings.TrimRight(strings.TrimLeft(string(h[148:156]), " "), " \x00")
+	want, err := strconv.ParseInt(field, 8, 64)
+	if err != nil || field == "" {
+		return false
+	}
+	var sum int64
+	for i, b := range h {
+		if i >= 148 && i < 156 {
+			b = ' '
+		}
+		sum += int64(b)
+	}
+	return sum == want
+}
+
+func (tarArchive) Scan(s *Session, in *Input) error {
+	t := &tarScan{s: s, in: in}
+	if in.At != nil {
+		t.section = io.NewSectionReader(in.At, 0, in.Size)
+		t.tr = tar.NewReader(t.section)
+	} else {
+		rc, err := in.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		t.tr = tar.NewReader(rc)
+	}
+	before := len(s.result.Findings)
+	err := t.members()
+	if err != nil {
+		return err
+	}
+	containerDone(s, in, t.matched, before)
+	if t.torch() {
+		s.SetFormat(in, "torch-tar")
+	}
+	return nil
+}
+
+// tarScan is the state of one tar being scanned.
+type tarScan struct {
+	s       *Session
+	in      *Input
+	section *io.SectionReader // the whole archive, when it has random access
+	tr      *tar.Reader
+	matched int
+	names   map[string]bool
+}
+
+// torch reports whether the members are those of torch's legacy tar.
+func (t *tarScan) torch() bool {
+	return t.names["pickle"] && t.names["storages"] && t.names["tensors"]
+}
+
+func (t *tarScan) members() error {
+	t.names = map[string]bool{}
+	for i := 0; ; i++ {
+		hdr, err := t.tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read tar header after %d members: %w", i, err)
+		}
+		if i >= t.s.Limits().MaxMembers {
+			return fmt.Errorf("tar has more than %d members: %w", t.s.Limits().MaxMembers, ErrLimit)
+		}
+		if sparse(hdr) {
+			t.s.Unscannable(&Input{Chain: t.in.Child(hdr.Name)}, errors.New("sparse tar member"))
+			continue
+		}
+		if hdr.Typeflag != tar.TypeReg { // Next reports the old '\x00' as TypeReg
+			continue
+		}
+		t.names[hdr.Name] = true
+		member, err := t.member(hdr, i)
+		if err != nil {
+			t.s.Unscannable(&Input{Chain: t.in.Child(hdr.Name)}, fmt.Errorf("open tar member: %w", err))
+			continue
+		}
+		if scanTorchTarMember(t.s, member) || scanMember(t.s, member) != "" {
+			t.matched++
+		}
+	}
+}
+
+// sparse reports whether a member is stored sparse (GNU or PAX).
+func sparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+// member returns the input of the member whose header was just read.
+func (t *tarScan) member(hdr *tar.Header, index int) (*Input, error) {
+	chain := t.in.Child(hdr.Name)
+	if t.section != nil {
+		off, err := t.section.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, err
+		}
+		size := hdr.Size
+		if off+size > t.in.Size {
+			size = max(t.in.Size-off, 0)
+			t.s.Unscannable(&Input{Chain: chain}, fmt.Errorf("tar member at offset %d truncated: %d of %d bytes present", off, size, hdr.Size))
+		}
+		m, err := NewSectionInput(chain, hdr.Name, io.NewSectionReader(t.in.At, off, size), size)
+		if err != nil {
+			return nil, err
+		}
+		m.Depth = t.in.Depth + 1
+		return m, nil
+	}
+	reopen := func() (io.ReadCloser, error) { return t.reopen(index) }
+	m, err := NewStreamInput(chain, hdr.Name, hdr.Size, newReplay(t.tr, 4*HeadSize, reopen).Open)
+	if err != nil {
+		return nil, err
+	}
+	m.Depth = t.in.Depth + 1
+	return m, nil
+}
+
+// reopen restarts the archive stream and returns a reader of member index.
+func (t *tarScan) reopen(index int) (io.ReadCloser, error) {
+	rc, err := t.in.Open()
+	if err != nil {
+		return nil, err
+	}
+	tr := tar.NewReader(rc)
+	for i := 0; i <= index; i++ {
+		if _, err := tr.Next(); err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("reopen tar member %d: %w", index, err)
+		}
+	}
+	return readCloser{tr, rc}, nil
+}
+
+// containerDone records the outcome of a container whose members have
+// been scanned: read when a member matched a format or something was
+// reported, else passed over like its members ("" format).
+func containerDone(s *Session, in *Input, matched, findingsBefore int) {
+	if matched > 0 || len(s.result.Findings) > findingsBefore {
+		s.Read(in)
+		return
+	}
+	s.SetFormat(in, "")
+}
+
+// scanMember scans a member of a container. A member that is no format
+// modelgate knows but is named like a pickle is reported, as a file would
+// be.
+func scanMember(s *Session, in *Input) string {
+	got := s.Scan(in)
+	if got == "" && pickleName(in.Name) {
+		s.Report(in, Finding{Rule: RuleUnscannable, Offset: -1,
+			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+		s.Partial()
+	}
+	return got
+}

@@ -1,0 +1,113 @@
+package scan
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/scan/zipread"
+)
+
+// Zip kinds, the format names.
+const (
+	kindTorchZip    = "torch-zip"
+	kindTorchScript = "torchscript"
+	kindNpz         = "npz"
+	kindZip         = "zip"
+)
+
+// zipKind names an archive by its member names.
+func zipKind(a *zipread.Archive) string {
+	roots := torchRoots(a)
+	if len(roots) > 0 {
+		for _, m := range a.Members {
+			root, rest, _ := strings.Cut(m.Name, "/")
+			if roots[root] && (rest == "constants.pkl" || strings.HasPrefix(rest, "code/")) {
+				return kindTorchScript
+			}
+		}
+		return kindTorchZip
+	}
+	npz := false
+	for _, m := range a.Members {
+		if m.IsDir() {
+			continue
+		}
+		if !strings.HasSuffix(m.Name, ".npy") {
+			return kindZip
+		}
+		npz = true
+	}
+	if npz {
+		return kindNpz
+	}
+	return kindZip
+}
+
+// torchRoots returns the top folders that hold a data.pkl.
+func torchRoots(a *zipread.Archive) map[string]bool {
+	roots := map[string]bool{}
+	for _, m := range a.Members {
+		if root, ok := strings.CutSuffix(m.Name, "/data.pkl"); ok && root != "" && !strings.Contains(root, "/") {
+			roots[root] = true
+		}
+	}
+	return roots
+}
+
+// torchPickles are the members of a torch archive's root that torch
+// unpickles whatever their content.
+var torchPickles = []string{"data.pkl", "constants.pkl"}
+
+// storageKey finds the key of a torch persistent id:
+// ('storage', torch.FloatStorage, '0', 'cpu', 4).
+var storageKey = regexp.MustCompile(`^\('storage', [^,]*, '([0-9]+)'`)
+
+// torchArchive holds what the torch pickles of an archive say.
+type torchArchive struct {
+	roots   map[string]bool
+	pickles map[string]bool // member names of the torch pickles
+	// storages are the members the pickles reference as tensor storages
+	// (<root>/data/<key>, <root>/constants/<key>): torch reads them as
+	// raw bytes, so they are never read.
+	storages map[string]bool
+}
+
+// scanTorchPickles scans the pickles torch unpickles (data.pkl, and
+// constants.pkl in TorchScript) as pickles, whatever their content, and
+// collects the storages their persistent ids reference.
+func scanTorchPickles(s *Session, in *Input, a *zipread.Archive) *torchArchive {
+	t := &torchArchive{roots: torchRoots(a), pickles: map[string]bool{}, storages: map[string]bool{}}
+	for i := range a.Members {
+		m := &a.Members[i]
+		root, rest, _ := strings.Cut(m.Name, "/")
+		if !t.roots[root] || !containsString(torchPickles, rest) || t.pickles[m.Name] {
+			continue
+		}
+		t.pickles[m.Name] = true
+		res := scanZipMember(s, in, a, m, true)
+		if res == nil {
+			continue
+		}
+		t.reference(root, res)
+	}
+	return t
+}
+
+func (t *torchArchive) reference(root string, res *pickle.Result) {
+	for _, pid := range res.PersistentIDs {
+		if k := storageKey.FindStringSubmatch(pid.Value); k != nil {
+			t.storages[root+"/data/"+k[1]] = true
+			t.storages[root+"/constants/"+k[1]] = true
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
