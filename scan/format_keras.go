@@ -1,8 +1,6 @@
 package scan
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -10,19 +8,19 @@ import (
 
 	"github.com/modelgate/modelgate/scan/keras"
 	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/scan/zipread"
 )
 
 // maxKerasConfig is the largest config.json read from a .keras archive.
 const maxKerasConfig = 256 << 20
 
 // kerasZip recognises a Keras v3 archive: a zip whose central directory
-// lists config.json and metadata.json. It analyses the config and scans
-// every other member like any zip member. A .keras archive reached as a
-// stream (inside a compressed container) has no central directory to look
-// at: it is recognised by its first member, metadata.json or config.json
-// as Keras writes them, and read into memory within Limits.MaxMemberSize.
-// Interim: it reads the zip with archive/zip until the project's lenient
-// zip reader is on main.
+// lists config.json and metadata.json. It analyses the config, then scans
+// the archive like any zip (every other member identified afresh, data
+// before the archive, directory errors). A .keras archive reached as a
+// stream (inside a compressed container) shows only its head: it is
+// recognised by its first member, metadata.json or config.json as Keras
+// writes them, and held in memory within Limits.MaxBuffered.
 type kerasZip struct{}
 
 var _ Format = kerasZip{}
@@ -30,22 +28,33 @@ var _ Format = kerasZip{}
 func (kerasZip) Name() string { return "keras" }
 
 func (kerasZip) Match(in *Input) bool {
-	if !in.HasPrefix("PK\x03\x04") {
-		return false
-	}
 	if in.At == nil {
-		return firstMember(in.Head) == "metadata.json" || firstMember(in.Head) == "config.json"
+		first := firstMember(in.Head)
+		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
 	}
-	zr, err := zip.NewReader(in.At, in.Size)
-	if err != nil {
-		return false
+	// Any zip, wherever it starts: Python's zipfile (and so Keras) reads
+	// an archive with data before it.
+	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
+	return err == nil && kerasConfig(a) != nil
+}
+
+// kerasConfig returns the config.json member of a Keras archive, or nil
+// when the archive does not also hold metadata.json.
+func kerasConfig(a *zipread.Archive) *zipread.Member {
+	var cfg *zipread.Member
+	meta := false
+	for i := range a.Members {
+		switch a.Members[i].Name {
+		case "config.json":
+			cfg = &a.Members[i]
+		case "metadata.json":
+			meta = true
+		}
 	}
-	var cfg, meta bool
-	for _, f := range zr.File {
-		cfg = cfg || f.Name == "config.json"
-		meta = meta || f.Name == "metadata.json"
+	if !meta {
+		return nil
 	}
-	return cfg && meta
+	return cfg
 }
 
 // firstMember returns the name in the local header at the start of head.
@@ -62,89 +71,49 @@ func firstMember(head []byte) string {
 
 func (kerasZip) Scan(s *Session, in *Input) error {
 	if in.At == nil {
-		b, err := readInput(s, in)
+		buf, err := bufferInput(s, in)
 		if err != nil {
 			return err
 		}
-		whole := *in
-		whole.At, whole.Size = bytes.NewReader(b), int64(len(b))
-		in = &whole
+		in = buf
 	}
-	zr, err := zip.NewReader(in.At, in.Size)
 	s.Read(in)
+	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
 	if err != nil {
 		// Keras opens archives with Python's zipfile, which needs the
 		// central directory: without one the model does not load.
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + err.Error()})
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + Quote(err.Error(), 300)})
 		return nil
 	}
-	for i, f := range zr.File {
-		if i >= s.Limits().MaxMembers {
-			return fmt.Errorf("more than %d members: %w", s.Limits().MaxMembers, ErrLimit)
+	if m := kerasConfig(a); m != nil {
+		bare := &Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
+		if err := kerasConfigMember(s, a, m, bare); err != nil {
+			s.Unscannable(bare, err)
 		}
-		if f.Name == "config.json" {
-			if err := kerasConfigMember(s, in, f); err != nil {
-				s.Unscannable(&Input{Chain: in.Child(f.Name), Name: f.Name}, err)
-			}
-			continue
-		}
-		if f.FileInfo().IsDir() || f.Name == "metadata.json" {
-			continue
-		}
-		child, err := zipMemberInput(s, in, f)
-		if err != nil {
-			s.Unscannable(&Input{Chain: in.Child(f.Name), Name: f.Name}, err)
-			continue
-		}
-		s.Scan(child)
 	}
-	return nil
+	return zipArchive{kindZip}.Scan(s, in)
 }
 
-func kerasConfigMember(s *Session, in *Input, f *zip.File) error {
-	if f.UncompressedSize64 > maxKerasConfig {
-		return fmt.Errorf("config.json of %d bytes: %w", f.UncompressedSize64, ErrLimit)
+func kerasConfigMember(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input) error {
+	if m.Size > maxKerasConfig {
+		return fmt.Errorf("config.json of %d bytes: %w", m.Size, ErrLimit)
 	}
-	rc, err := f.Open()
+	mi, err := memberInput(s, a, m, bare)
+	if err != nil {
+		return err
+	}
+	rc, err := mi.Open()
 	if err != nil {
 		return fmt.Errorf("open config.json: %w", err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(s.Bounded(rc, nil), maxKerasConfig))
+	data, err := io.ReadAll(io.LimitReader(rc, maxKerasConfig))
 	if err != nil {
-		return fmt.Errorf("read config.json: %w", err)
+		return fmt.Errorf("read config.json at offset %d: %w", len(data), err)
 	}
-	member := &Input{Chain: in.Child(f.Name), Name: f.Name, Size: int64(len(data)), Depth: in.Depth + 1}
-	s.Read(member)
-	reportKeras(s, member, keras.AnalyzeConfig(data), "")
+	s.Read(mi)
+	reportKeras(s, mi, keras.AnalyzeConfig(data), "")
 	return nil
-}
-
-// zipMemberInput opens a member for Session.Scan: stored members keep
-// random access, compressed ones are streamed through the session's bounds.
-func zipMemberInput(s *Session, in *Input, f *zip.File) (*Input, error) {
-	chain, size := in.Child(f.Name), int64(f.UncompressedSize64)
-	var child *Input
-	var err error
-	if off, derr := f.DataOffset(); derr == nil && f.Method == zip.Store && size == int64(f.CompressedSize64) {
-		child, err = NewSectionInput(chain, f.Name, io.NewSectionReader(in.At, off, size), size)
-	} else {
-		child, err = NewStreamInput(chain, f.Name, size, func() (io.ReadCloser, error) {
-			rc, err := f.Open()
-			if err != nil {
-				return nil, err
-			}
-			return struct {
-				io.Reader
-				io.Closer
-			}{s.Bounded(rc, nil), rc}, nil
-		})
-	}
-	if err != nil {
-		return nil, err
-	}
-	child.Depth = in.Depth + 1
-	return child, nil
 }
 
 // reportKeras turns Keras config facts into findings; prefix is put

@@ -157,3 +157,27 @@ func TestKerasPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestKerasArchiveWithPrefix checks that data before the archive does not
+// hide the config: zipfile, and so Keras, still reads such an archive.
+func TestKerasArchiveWithPrefix(t *testing.T) {
+	dir := t.TempDir()
+	b := append([]byte("#!/bin/sh\nexit 0\n"), modelFixture(t, "mal_module_os.keras")...)
+	if err := os.WriteFile(filepath.Join(dir, "model.keras"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.Roots = []string{dir}
+	rep, err := Scan(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Files[0]
+	found := false
+	for _, fd := range f.Findings {
+		found = found || fd.Rule == RuleKerasDangerous && fd.Member == "config.json"
+	}
+	if f.Format != "keras" || !found {
+		t.Errorf("format %q findings %+v", f.Format, f.Findings)
+	}
+}
