@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"io"
 	"strings"
 
 	"github.com/modelgate/modelgate/scan/safetensors"
@@ -34,7 +35,23 @@ func (safetensorsModel) Scan(s *Session, in *Input) error {
 	for _, p := range rep.Polyglot {
 		s.Report(in, Finding{Rule: RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
 	}
+	if len(rep.Polyglot) > 0 && len(rep.Malformed) == 0 {
+		scanDataRegion(s, in, r, 8+rep.HeaderSize, size)
+	}
 	return nil
+}
+
+// scanDataRegion scans the data region of a polyglot as an input of its
+// own, so that what the other format's loader would run is reported too.
+func scanDataRegion(s *Session, in *Input, r io.ReaderAt, off, size int64) {
+	const name = "(safetensors data region)"
+	child, err := NewSectionInput(in.Child(name), name, io.NewSectionReader(r, off, size-off), size-off)
+	if err != nil {
+		s.Unscannable(&Input{Chain: in.Child(name)}, err)
+		return
+	}
+	child.Depth = in.Depth + 1
+	s.Scan(child)
 }
 
 // first returns at most n elements of l.

@@ -39,6 +39,8 @@ func DefaultOptions() Options { return Options{MaxHeader: 100_000_000, MaxTensor
 
 // Report is what the checks found.
 type Report struct {
+	// HeaderSize is the length of the JSON header; the data region starts
+	// at 8 + HeaderSize.
 	HeaderSize int64
 	Tensors    int
 	// Malformed lists how the file breaks the format.
@@ -226,7 +228,7 @@ func sniffData(r io.ReaderAt, off, size int64, out []string) []string {
 	switch {
 	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && (frame || bytes.IndexByte([]byte("}](cq\x8c"), b[2]) >= 0):
 		out = append(out, fmt.Sprintf("data region at offset %d starts with a pickle PROTO %d opcode", off, b[1]))
-	case string(b[:]) == "PK\x03\x04":
+	case string(b[:4]) == "PK\x03\x04":
 		out = append(out, fmt.Sprintf("data region at offset %d starts with a zip local file header", off))
 	}
 	return out
