@@ -44,7 +44,7 @@ func (ggufModel) Scan(s *Session, in *Input) error {
 				reportTemplate(s, in, kv)
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
 				s.Partial()
-				s.Report(in, Finding{Rule: RuleInconclusive, Offset: kv.Offset, Key: kv.Key,
+				s.Report(in, Finding{Rule: RuleInconclusive, Offset: kv.Offset, Key: plain(kv.Key),
 					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
 						Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
 			}
@@ -69,10 +69,10 @@ func reportTemplate(s *Session, in *Input, kv gguf.KV) {
 	key := Quote(kv.Key, 200)
 	switch {
 	case len(hostile) > 0:
-		s.Report(in, Finding{Rule: RuleGGUFTemplate, Offset: kv.Offset, Key: kv.Key, Evidence: Quote(strings.Join(hostile, "; "), 300),
+		s.Report(in, Finding{Rule: RuleGGUFTemplate, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(hostile, "; "), 300),
 			Message: "chat template " + key + " reaches Python internals (server-side template injection): " + Quote(strings.Join(hostile, "; "), 300)})
 	case len(odd) > 0:
-		s.Report(in, Finding{Rule: RuleGGUFTemplateOdd, Offset: kv.Offset, Key: kv.Key, Evidence: Quote(strings.Join(odd, "; "), 300),
+		s.Report(in, Finding{Rule: RuleGGUFTemplateOdd, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(odd, "; "), 300),
 			Message: "chat template " + key + " uses constructs chat templates do not need: " + Quote(strings.Join(odd, "; "), 300)})
 	}
 }

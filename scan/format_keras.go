@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/modelgate/modelgate/scan/keras"
 	"github.com/modelgate/modelgate/scan/pickle"
@@ -132,16 +134,16 @@ func reportKeras(s *Session, in *Input, facts []keras.Fact, prefix string) {
 			if f.Detail != "" {
 				msg += " (" + f.Detail + ")"
 			}
-			s.Report(in, Finding{Rule: RuleKerasLambda, Offset: -1, Key: key, Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
+			s.Report(in, Finding{Rule: RuleKerasLambda, Offset: -1, Key: plain(key), Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
 		case keras.Reference, keras.CustomObject:
 			reportKerasReference(s, in, f, key)
 		case keras.TFOp:
 			if what, ok := tfRiskyFunctions[f.Name]; ok {
-				s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: -1, Key: key, Callable: "tf." + f.Name,
+				s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
 					Message: "Keras TFOpLambda layer calls tf." + Quote(f.Name, 100) + " (" + what + ") at " + key})
 			}
 		case keras.Malformed:
-			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Key: key, Message: "Keras config: " + f.Detail})
+			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
 		}
 	}
 }
@@ -156,14 +158,24 @@ func reportKerasReference(s *Session, in *Input, f keras.Fact, key string) {
 	v := s.Policy().Classify(g)
 	switch {
 	case v.Class == ClassDangerous:
-		s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: key, Callable: g.String(), Evidence: Quote(v.Reason, 200),
+		s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(v.Reason, 200),
 			Message: "Keras config makes the loader import and call " + name + " (" + v.Reason + "; safe_mode bypass, CVE-2025-1550)"})
 	case v.Class == ClassSafe:
 	case f.Kind == keras.CustomObject:
-		s.Report(in, Finding{Rule: RuleKerasCustomObject, Offset: -1, Key: key, Callable: g.String(),
+		s.Report(in, Finding{Rule: RuleKerasCustomObject, Offset: -1, Key: plain(key), Callable: plain(g.String()),
 			Message: "Keras custom object " + Quote(f.Registered, 200) + " from " + name + " must be importable to load the model"})
 	default:
-		s.Report(in, Finding{Rule: RuleKerasExternal, Offset: -1, Key: key, Callable: g.String(),
+		s.Report(in, Finding{Rule: RuleKerasExternal, Offset: -1, Key: plain(key), Callable: plain(g.String()),
 			Message: "Keras config references " + name + " outside Keras: loading imports it"})
 	}
+}
+
+// plain returns s for a Key or Callable field when it is printable and
+// short, and Quote(s) otherwise: these fields carry names from the
+// scanned file (JSON keys, tensor and metadata names).
+func plain(s string) string {
+	if len(s) <= 300 && utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return Quote(s, 300)
 }

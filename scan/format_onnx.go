@@ -37,7 +37,7 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 	}
 	for _, e := range m.External {
 		if onnx.LeavesFolder(e.Location) {
-			s.Report(in, Finding{Rule: RuleONNXExternalPath, Offset: -1, Key: e.Tensor, Evidence: Quote(e.Location, 200),
+			s.Report(in, Finding{Rule: RuleONNXExternalPath, Offset: -1, Key: plain(e.Tensor), Evidence: Quote(e.Location, 200),
 				Message: fmt.Sprintf("tensor %s (%s) loads external data from %s, outside the model's folder",
 					Quote(e.Tensor, 200), e.Key, Quote(e.Location, 200))})
 		}
@@ -56,7 +56,7 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 		if n.Name != "" {
 			key = n.Name
 		}
-		s.Report(in, Finding{Rule: RuleONNXCustomDomain, Offset: -1, Key: key, Callable: n.Domain + "." + n.OpType,
+		s.Report(in, Finding{Rule: RuleONNXCustomDomain, Offset: -1, Key: plain(key), Callable: plain(n.Domain + "." + n.OpType),
 			Message: fmt.Sprintf("operator %s of custom domain %s (node %s at %s) needs a native operator library",
 				Quote(n.OpType, 100), Quote(n.Domain, 100), Quote(n.Name, 100), strings.TrimSpace(n.Key))})
 	}

@@ -85,7 +85,7 @@ func (tfGraph) Scan(s *Session, in *Input) error {
 		if n.Function != "" {
 			key, where = n.Function+"/"+n.Name, "function "+Quote(n.Function, 200)
 		}
-		s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: n.Offset, Key: key, Callable: n.Op,
+		s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: n.Offset, Key: plain(key), Callable: n.Op,
 			Message: fmt.Sprintf("TensorFlow op %s (%s) in node %s of the %s", n.Op, what, Quote(n.Name, 200), where)})
 	}
 	if g.Truncated {

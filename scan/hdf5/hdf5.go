@@ -79,7 +79,7 @@ func (f *file) read(off, n int64) ([]byte, error) {
 		return nil, formatErr(off, "%d bytes past the end of the file (%d bytes)", n, f.size)
 	}
 	b := make([]byte, n)
-	if _, err := f.r.ReadAt(b, off); err != nil && !(err == io.EOF) {
+	if _, err := f.r.ReadAt(b, off); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("offset %d: read: %w", off, err)
 	}
 	return b, nil
