@@ -139,3 +139,14 @@ func BenchmarkAnalyzeConfig(b *testing.B) {
 		}
 	}
 }
+
+func FuzzAnalyzeConfig(f *testing.F) {
+	f.Add([]byte(`{"module": "keras", "class_name": "Sequential", "config": {"layers": [{"module": "os", "class_name": "system", "config": {}}]}}`))
+	f.Add([]byte(`{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`))
+	f.Add([]byte(`{"class_name": "TFOpLambda", "config": {"function": "io.write_file"}, "registered_name": "a>b"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		opts := DefaultOptions()
+		opts.MaxDepth = 64
+		Analyze(b, opts)
+	})
+}
