@@ -5,8 +5,9 @@ type Finding struct {
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
-	// Member is the archive member chain inside the file, joined with " > "
-	// ("" for the file itself), e.g. "model.7z > archive/data.pkl".
+	// Member is the archive member chain inside the file, joined with MemberSep
+	// ("" for the file itself), e.g. "model.7z/archive/data.pkl". The
+	// pickles of a legacy PyTorch file are "pickle#0" to "pickle#4".
 	Member string `json:"member"`
 	// Offset is the byte offset inside the innermost stream (the pickle,
 	// the member), or -1 when the finding has no precise place.
@@ -66,7 +67,7 @@ type FileResult struct {
 	Format string `json:"format"`
 	Status Status `json:"status"`
 	Size   int64  `json:"size"`
-	// Members lists the archive members (chains joined with " > ") whose
+	// Members lists the archive members (chains joined with MemberSep) whose
 	// content was read.
 	Members  []string  `json:"members"`
 	Findings []Finding `json:"findings"`

@@ -13,13 +13,13 @@ func TestStreamContainerFixtures(t *testing.T) {
 	checkFixtures(t, []fixtureCase{
 		{"evil_broken_pickle.7z", `7z scanned system=["archive/data.pkl"] rules=[]`},
 		{"torch_zip.7z", "7z scanned system=[] rules=[]"},
-		{"evil_torch_zip.7z", `7z scanned system=["pytorch_model.bin > archive/data.pkl"] rules=[]`},
-		{"evil_broken_pickle.7z.gz", `gzip scanned system=["evil_broken_pickle.7z > archive/data.pkl"] rules=[]`},
+		{"evil_torch_zip.7z", `7z scanned system=["pytorch_model.bin/archive/data.pkl"] rules=[]`},
+		{"evil_broken_pickle.7z.gz", `gzip scanned system=["evil_broken_pickle.7z/archive/data.pkl"] rules=[]`},
 		{"encrypted_members.7z", `7z partial system=[] rules=["MG007@data.pkl"]`},
 		{"encrypted_header.7z", `7z not-scanned system=[] rules=["MG007@"]`},
 		{"pickle.tar", "tar scanned system=[] rules=[]"},
 		{"pickle.tar.gz", "gzip scanned system=[] rules=[]"},
-		{"evil_pickle.tar.gz", `gzip scanned system=["evil_pickle.tar > model.pkl"] rules=[]`},
+		{"evil_pickle.tar.gz", `gzip scanned system=["evil_pickle.tar/model.pkl"] rules=[]`},
 		{"pickle.pkl.bz2", "bz2 scanned system=[] rules=[]"},
 		{"pickle.pkl.xz", "xz scanned system=[] rules=[]"},
 		{"pickle.pkl.gz", "gzip scanned system=[] rules=[]"},
@@ -27,7 +27,7 @@ func TestStreamContainerFixtures(t *testing.T) {
 		{"evil_pickle.zlib", `zlib scanned system=["evil_pickle"] rules=[]`},
 		{"torch_tar.pt", "torch-tar scanned system=[] rules=[]"},
 		{"evil_torch_tar_pickle.pt", `torch-tar scanned system=["pickle"] rules=[]`},
-		{"evil_torch_tar_storages.pt", `torch-tar partial system=["storages > pickle#1"] rules=["MG140@storages"]`},
+		{"evil_torch_tar_storages.pt", `torch-tar partial system=["storages/pickle#0"] rules=["MG140@storages"]`},
 	})
 }
 

@@ -203,9 +203,9 @@ func (s *Session) rechain(from, to string, findings, members int) {
 		switch {
 		case m == from:
 			return to
-		case strings.HasPrefix(m, from+" > ") && to == "":
-			return m[len(from)+3:]
-		case strings.HasPrefix(m, from+" > "):
+		case strings.HasPrefix(m, from+MemberSep) && to == "":
+			return m[len(from)+len(MemberSep):]
+		case strings.HasPrefix(m, from+MemberSep):
 			return to + m[len(from):]
 		}
 		return m

@@ -144,7 +144,7 @@ func TestCompressed(t *testing.T) {
 		{"m.lzma", "lzma scanned [m:MG140:PROBE hello]"},
 		{"m.lz4", "lz4 scanned [m:MG140:PROBE hello]"},
 		{"m.bz2", "bz2 scanned [m:MG140:PROBE bz2 content]"},
-		{"twice.gz", "gzip scanned [twice > <zlib>:MG140:PROBE hello]"},
+		{"twice.gz", "gzip scanned [twice/<zlib>:MG140:PROBE hello]"},
 		{"notes.txt.gz", "none skipped"},
 		{"fake.pkl.gz", "gzip partial [fake.pkl:MG007:]"},
 		{"truncated.gz", "gzip partial [truncated:MG007:]"},

@@ -19,11 +19,11 @@ import (
 // Decisions:
 //   - Matched by content: the first pickle holds torch's magic number.
 //   - Every pickle is read with ReadOne and the next one starts at its
-//     End; each is reported as the member "pickle#1" to "pickle#5"
-//     (1-based: the object itself is "pickle#4"). A pickle that fails or
+//     End; each is reported as the member "pickle#0" to "pickle#4"
+//     (numbered from 0: the object itself is "pickle#3"). A pickle that fails or
 //     hits a bound ends the scan: torch.load would stop there too.
-//   - Storages are skipped by the sizes that pickle#4's persistent ids
-//     declare, in the order of pickle#5's keys; only each 8-byte element
+//   - Storages are skipped by the sizes that pickle#3's persistent ids
+//     declare, in the order of pickle#4's keys; only each 8-byte element
 //     count is read and checked. A count or size that does not match is a
 //     malformed file, which torch.load refuses.
 //   - Bytes after the last storage are never read by torch.load, but they
@@ -48,10 +48,10 @@ func (torchLegacy) Scan(s *Session, in *Input) error {
 	for k := 1; k <= 5; k++ {
 		res, err := readPickleAt(s, in, off, true)
 		if err != nil {
-			return fmt.Errorf("read pickle#%d at offset %d: %w", k, off, err)
+			return fmt.Errorf("read pickle#%d at offset %d: %w", k-1, off, err)
 		}
 		resolveModuleIDs(res)
-		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k)), res, "")
+		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k-1)), res, "")
 		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
 			return nil
 		}
@@ -120,14 +120,14 @@ func readPickleAt(s *Session, in *Input, off int64, one bool) (*pickle.Result, e
 	return res, er.err
 }
 
-// declaredStorages collects the storages pickle#4 declares, by root key;
+// declaredStorages collects the storages pickle#3 declares, by root key;
 // the first declaration of a key wins, as in torch.load.
 func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error) {
 	decl := map[string]torchlegacy.Storage{}
 	for _, id := range res.PersistentIDs {
 		st, ok, err := torchlegacy.ParseStorage(id.Value)
 		if err != nil {
-			return nil, fmt.Errorf("pickle#4 at offset %d: %w", id.Offset, err)
+			return nil, fmt.Errorf("pickle#3 at offset %d: %w", id.Offset, err)
 		}
 		if _, seen := decl[st.Key]; ok && !seen {
 			decl[st.Key] = st
@@ -181,7 +181,7 @@ func skipStorages(in *Input, off int64, order []string, decl map[string]torchleg
 		}
 		n := binary.LittleEndian.Uint64(hdr[:])
 		if n != uint64(st.Numel) {
-			return off, fmt.Errorf("storage %s holds %d elements, pickle#4 declares %d", Quote(key, 40), n, st.Numel)
+			return off, fmt.Errorf("storage %s holds %d elements, pickle#3 declares %d", Quote(key, 40), n, st.Numel)
 		}
 		if st.Numel > (math.MaxInt64-off)/es-8 {
 			return off, fmt.Errorf("storage %s: size overflows", Quote(key, 40))

@@ -15,7 +15,7 @@ import (
 // before 0.4 (and torch.load still reads) are not one pickle each: a
 // pickle of the entry count, then per entry a pickle and raw data, read
 // here as torch's legacy_load reads them. Every pickle is reported as the
-// member "<tar member> > pickle#k"; raw data is skipped by the sizes the
+// member "<tar member>/pickle#k" (k from 0); raw data is skipped by the sizes the
 // pickles declare: per storage an 8-byte element count times the element
 // size of the storage class the entry pickle imports, per tensor its
 // dimension count, sizes, strides and offset. In a stream (a tar inside a
@@ -62,7 +62,7 @@ func (t *torchTarEntries) next() (imports []string, size int64, err error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	t.s.Pickle(legacyMember(t.in, "pickle#"+strconv.Itoa(t.k)), res, "")
+	t.s.Pickle(legacyMember(t.in, "pickle#"+strconv.Itoa(t.k-1)), res, "")
 	if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
 		return nil, 0, errStop{}
 	}

@@ -15,9 +15,9 @@ func TestLegacyFixtures(t *testing.T) {
 	checkFixtures(t, []fixtureCase{
 		{"legacy_state_dict.pt", "torch-legacy scanned system=[] rules=[]"},
 		{"legacy_model.pt", "torch-legacy scanned system=[] rules=[]"},
-		{"evil_legacy_pickle1.pt", `torch-legacy scanned system=["pickle#1"] rules=[]`},
-		{"evil_legacy_pickle3.pt", `torch-legacy scanned system=["pickle#3"] rules=[]`},
-		{"evil_legacy_pickle4.pt", `torch-legacy scanned system=["pickle#4"] rules=[]`},
+		{"evil_legacy_pickle1.pt", `torch-legacy scanned system=["pickle#0"] rules=[]`},
+		{"evil_legacy_pickle3.pt", `torch-legacy scanned system=["pickle#2"] rules=[]`},
+		{"evil_legacy_pickle4.pt", `torch-legacy scanned system=["pickle#3"] rules=[]`},
 		{"evil_legacy_after_storages.pt", `torch-legacy scanned system=["after-storages"] rules=["MG010@"]`},
 		{"evil_legacy_bad_count.pt", `torch-legacy partial system=[] rules=["MG140@"]`},
 	})
@@ -128,12 +128,12 @@ func TestStreamPaths(t *testing.T) {
 	got := scanFiles(t, files, lim)
 	tests := []fixtureCase{
 		{"legacy_state_dict.pt.gz", "gzip scanned system=[] rules=[]"},
-		{"evil_legacy_pickle4.pt.gz", `gzip scanned system=["evil_legacy_pickle4.pt > pickle#4"] rules=[]`},
-		{"evil_legacy_after_storages.pt.gz", `gzip scanned system=["evil_legacy_after_storages.pt > after-storages"] rules=["MG010@evil_legacy_after_storages.pt"]`},
+		{"evil_legacy_pickle4.pt.gz", `gzip scanned system=["evil_legacy_pickle4.pt/pickle#3"] rules=[]`},
+		{"evil_legacy_after_storages.pt.gz", `gzip scanned system=["evil_legacy_after_storages.pt/after-storages"] rules=["MG010@evil_legacy_after_storages.pt"]`},
 		{"evil_legacy_bad_count.pt.gz", `gzip partial system=[] rules=["MG140@evil_legacy_bad_count.pt"]`},
 		{"evil_broken_pickle.7z.gz", `gzip partial system=[] rules=["MG006@evil_broken_pickle.7z"]`},
 		{"torch_tar.pt.gz", "gzip scanned system=[] rules=[]"},
-		{"evil_torch_tar_pickle.pt.gz", `gzip scanned system=["evil_torch_tar_pickle.pt > pickle"] rules=[]`},
+		{"evil_torch_tar_pickle.pt.gz", `gzip scanned system=["evil_torch_tar_pickle.pt/pickle"] rules=[]`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.NewReplacer(".", "_").Replace(tt.file), func(t *testing.T) {

@@ -119,7 +119,7 @@ func TestKerasArchiveAsStream(t *testing.T) {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
 			res := scanStream(t, tt.file, modelFixture(t, tt.file))
 			if res.Format != "keras" || len(res.Findings) != 1 || res.Findings[0].Rule != tt.rule ||
-				res.Findings[0].Member != tt.file+" > config.json" {
+				res.Findings[0].Member != tt.file+MemberSep+"config.json" {
 				t.Errorf("format %q findings %+v", res.Format, res.Findings)
 			}
 		})

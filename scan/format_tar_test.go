@@ -75,12 +75,12 @@ func TestTar(t *testing.T) {
 	long := "PROBE " + strings.Repeat("c", 5000)
 	tests := []struct{ file, want string }{
 		{"models.tar", "tar scanned [dir/a.pkl:MG140:PROBE a] [c.bin:MG140:" + long + "]"},
-		{"models.tgz", "gzip scanned [models.tar > dir/a.pkl:MG140:PROBE a] [models.tar > c.bin:MG140:" + long + "]"},
+		{"models.tgz", "gzip scanned [models.tar/dir/a.pkl:MG140:PROBE a] [models.tar/c.bin:MG140:" + long + "]"},
 		{"text.tar", "none skipped"},
 		{"v7.tar", "tar scanned [a.pkl:MG140:PROBE a]"},
 		{"truncated.tar", "tar partial [dir/a.pkl:MG140:PROBE a] [c.bin:MG007:] [c.bin:MG140:PROBE " + strings.Repeat("c", 1114) + "] [:MG007:]"},
 		{"fake.tar", "tar partial [x.pkl:MG007:]"},
-		{"nested.tar", "tar scanned [inner.tar.gz > inner.tar > a.pkl:MG140:PROBE a]"},
+		{"nested.tar", "tar scanned [inner.tar.gz/inner.tar/a.pkl:MG140:PROBE a]"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {

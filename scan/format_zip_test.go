@@ -93,7 +93,7 @@ func TestZipFixtures(t *testing.T) {
 		{"mal_flag_encrypted.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "posix.system@state/data.pkl"},
 		{"mal_prepended_pickle.pt", "torch-zip", StatusScanned, []string{"(data before the zip)", "state/data.pkl"}, []string{"MG141@"},
 			"posix.system@(data before the zip)"},
-		{"mal_nested.zip", "zip", StatusScanned, []string{"inner.pt", "inner.pt > evil/data.pkl"}, nil, "posix.system@inner.pt > evil/data.pkl"},
+		{"mal_nested.zip", "zip", StatusScanned, []string{"inner.pt", "inner.pt/evil/data.pkl"}, nil, "posix.system@inner.pt/evil/data.pkl"},
 		{"mal_bzip2.zip", "zip", StatusScanned, []string{"model.pkl"}, nil, "posix.system@model.pkl"},
 		{"encrypted.zip", "zip", StatusPartial, nil, []string{"MG007@secret.pkl"}, ""},
 		{"lzma.zip", "zip", StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
@@ -296,7 +296,7 @@ func TestZipInCompressedMember(t *testing.T) {
 		findings []string
 		callable string
 	}{
-		{"held", 1 << 20, nil, "os.system@inner.zip > m.pkl"},
+		{"held", 1 << 20, nil, "os.system@inner.zip/m.pkl"},
 		{"too_big", 1024, []string{"MG006@inner.zip"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -379,7 +379,7 @@ func TestZipMembers(t *testing.T) {
 		{"pickle_name_unknown_content", zipOf(t, [][3]string{{"model.pkl", "store", "\x00\x01 not a pickle"}}, nil),
 			StatusScanned, []string{"MG007@model.pkl"}, "", ""},
 		{"nested_deflated_zip", zipOf(t, [][3]string{{"inner.zip", "deflate", string(zipOf(t, [][3]string{{"m.pkl", "store", evil}}, nil))}}, nil),
-			StatusScanned, nil, "os.system@inner.zip > m.pkl", ""},
+			StatusScanned, nil, "os.system@inner.zip/m.pkl", ""},
 		{"pickle_in_storage_dir_of_plain_zip", zipOf(t, [][3]string{{"a/data/0", "store", evil}}, nil),
 			StatusScanned, nil, "os.system@a/data/0", ""},
 		{"truncated_member", zipOf(t, [][3]string{{"m.pkl", "store", evil}}, func(b []byte) []byte {
@@ -387,7 +387,7 @@ func TestZipMembers(t *testing.T) {
 			binary.LittleEndian.PutUint32(b[i+20:], 1<<20) // compressed size
 			binary.LittleEndian.PutUint32(b[i+24:], 1<<20) // size
 			return b
-		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl > m.pkl"}, "os.system@m.pkl", ""}, // the data runs into the directory
+		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl/m.pkl"}, "os.system@m.pkl", ""}, // the data runs into the directory
 		{"pickle_then_empty_end_record", []byte(evil + "PK\x05\x06" + strings.Repeat("\x00", 18)),
 			StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)", ""},
 	}

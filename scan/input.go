@@ -66,8 +66,14 @@ func NewStreamInput(chain []string, name string, size int64, open func() (io.Rea
 // be skipped without reading them.
 func (in *Input) Open() (io.ReadCloser, error) { return in.open() }
 
+// MemberSep joins the levels of a member chain in reports:
+// "model.7z/archive/data.pkl" is archive/data.pkl inside model.7z. Zip
+// member names hold slashes of their own, so the chain is for people and
+// for matching, not for splitting.
+const MemberSep = "/"
+
 // Member returns the member chain joined for reports, "" for the file.
-func (in *Input) Member() string { return strings.Join(in.Chain, " > ") }
+func (in *Input) Member() string { return strings.Join(in.Chain, MemberSep) }
 
 // Child returns the chain of a member of this input.
 func (in *Input) Child(name string) []string {

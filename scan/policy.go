@@ -21,6 +21,20 @@ import (
 //     __builtins__, ...) are dangerous anywhere in the path.
 //   - The allowlist is narrow: exact names, or "module *" only for modules
 //     whose every name is harmless, and never for a dotted name.
+//   - Writes into an imported object itself (BUILD, or SETITEM, APPEND
+//     and the like on a global rather than on an instance) last for the
+//     whole process: at least high, critical on a dangerous object.
+//   - A parse error at an opcode is at least high: should the reader
+//     throw where CPython reads on, what follows was never analysed
+//     (exception-oriented programming). A stream that merely ends early
+//     stays medium unless a finding before the break raises it.
+//   - Two harmless shapes of dangerous callables are excused, precisely
+//     (policy_exceptions.go): getattr(<instance of an allowlisted class
+//     built by the stream>, '<plain name>') whose result is never used,
+//     and a loader of a literal pickle scanned clean.
+//   - Names come raw from the file and are judged raw, as find_class
+//     sees them ("os " is not os); they are escaped wherever they are
+//     shown.
 //   - A configuration may allow a known-dangerous global only with force;
 //     such entries are returned by Forced so that the caller reports them.
 //   - The lists are parsed from embedded files in DefaultPolicy and

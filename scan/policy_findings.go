@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/modelgate/modelgate/scan/pickle"
 )
@@ -63,19 +64,36 @@ func (s *findingSet) sorted() []Finding {
 	return s.list
 }
 
-func dangerWhat(name string, v Verdict) string {
-	s := name
-	if v.As != "" && v.As != name {
-		s += " resolves to " + v.As + ", which"
+// because returns ": reason" for a dangerous verdict.
+func because(v Verdict) string {
+	if v.Class != ClassDangerous {
+		return ""
 	}
-	return fmt.Sprintf("%s %s (matched %q)", s, v.Reason, v.Matched)
+	return ": " + v.Reason
 }
 
-func verdictNote(v Verdict) string {
-	if v.Class == ClassDangerous {
-		return "; " + v.Reason + " (matched " + fmt.Sprintf("%q", v.Matched) + ")"
+// note returns the parenthesised tail of a message: the opcode, the list
+// entry that matched, the name a dotted path was judged as, and counts.
+func note(op string, v Verdict, more ...string) string {
+	var parts []string
+	if op != "" {
+		parts = append(parts, op)
 	}
-	return ""
+	if v.Class == ClassDangerous && v.Matched != "" {
+		parts = append(parts, "matched "+v.Matched)
+	}
+	if v.Class == ClassDangerous && v.As != "" {
+		parts = append(parts, "judged as "+printable(v.As, maxEvidence))
+	}
+	for _, m := range more {
+		if m != "" {
+			parts = append(parts, m)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 func plural(n int) string {
@@ -89,12 +107,60 @@ func times(n int, what string) string {
 	if n <= 1 {
 		return ""
 	}
-	return fmt.Sprintf(" (%d %ss in all)", n, what)
+	return fmt.Sprintf("%d %ss in all", n, what)
 }
 
-// evidence renders a call, printable and bounded.
+// globalName renders a global for messages and Finding.Callable: module
+// and name come raw from the file, so they are escaped (printable).
+func globalName(g pickle.Global) string {
+	return printable(g.String(), maxEvidence)
+}
+
+// evidence renders a call, printable and bounded: the callee's name
+// escaped, or the reader's own (escaped) description of a computed
+// callee or of the method an item write calls; then the arguments.
 func evidence(c pickle.Call) string {
-	return clean(c.String(), maxEvidence)
+	name := globalName(c.Callee)
+	switch {
+	case c.Desc != "" && (!c.Known || isItemWrite(c.Op)):
+		name = c.Desc
+	case c.Op == "BUILD":
+		name += ".__setstate__"
+	}
+	return clean(name+c.Args, maxEvidence)
+}
+
+// printable escapes a string that comes from the scanned file so that it
+// reads unambiguously: everything outside printable ASCII, the space and
+// the backslash included, becomes an escape (a module "os " is shown as
+// os\x20 and can never pass for os), and at most limit runes are kept.
+func printable(s string, limit int) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(s); {
+		if n == limit {
+			b.WriteString("...")
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r > ' ' && r < 0x7f:
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r <= 0xffff:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+		i += size
+		n++
+	}
+	return b.String()
 }
 
 // clean keeps evidence printable and short: the reader's summaries are
@@ -143,8 +209,13 @@ func splitTop(s string) []string {
 	var parts []string
 	depth, start := 0, 0
 	var quote rune
+	escaped := false
 	for i, r := range s {
 		switch {
+		case escaped:
+			escaped = false
+		case quote != 0 && r == '\\':
+			escaped = true
 		case quote != 0:
 			if r == quote {
 				quote = 0

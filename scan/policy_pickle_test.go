@@ -40,12 +40,12 @@ func TestPickle(t *testing.T) {
 	}{
 		{name: "nil", res: nil, want: ""},
 		{name: "os_system_called", res: osSystem, want: "MG001/critical@30",
-			contains: []string{"REDUCE at offset 30", "os.system('touch /tmp/x',)", "runs shell commands"}, evidence: "os.system('touch /tmp/x',)"},
+			contains: []string{"os.system('touch /tmp/x',) at offset 30: runs shell commands", "(REDUCE; matched os *)"}, evidence: "os.system('touch /tmp/x',)"},
 		{name: "dangerous_only_imported", res: &pickle.Result{Imports: []pickle.Import{imp(5, "builtins", "getattr"), imp(9, "builtins", "getattr")}},
-			want: "MG001/critical@5", contains: []string{"imports builtins.getattr at offset 5", "2 imports"}},
+			want: "MG001/critical@5", contains: []string{"builtins.getattr imported at offset 5", "2 imports"}},
 		{name: "dotted_stack_global", res: &pickle.Result{Imports: []pickle.Import{imp(4, "pathlib", "os.system")},
 			Calls: []pickle.Call{call("REDUCE", 40, "pathlib", "os.system", "('id',)")}},
-			want: "MG001/critical@40", contains: []string{"resolves to os.system"}},
+			want: "MG001/critical@40", contains: []string{"judged as os.system"}},
 		{name: "inst_op", res: &pickle.Result{Imports: []pickle.Import{{Global: gl("subprocess", "Popen"), Offset: 0, Op: "INST"}},
 			Calls: []pickle.Call{call("INST", 0, "subprocess", "Popen", "('id',)")}}, want: "MG001/critical@0"},
 		{name: "safe_flood", res: many(10000, func(i int) ([]pickle.Import, []pickle.Call) {
@@ -64,7 +64,7 @@ func TestPickle(t *testing.T) {
 				[]pickle.Call{call("NEWOBJ", off, "mypkg.models", "Net", "()"), call("BUILD", off+10, "mypkg.models", "Net", "({...},)")}
 		}), want: "MG003/medium@100", contains: []string{"mypkg.models.Net", "1000 uses", "weights_only=True"}},
 		{name: "unknown_import", res: &pickle.Result{Imports: []pickle.Import{imp(7, "mypkg", "CONST")}},
-			want: "MG004/medium@7", contains: []string{"imports mypkg.CONST at offset 7"}},
+			want: "MG004/medium@7", contains: []string{"mypkg.CONST imported at offset 7"}},
 		{name: "derived_call", res: &pickle.Result{Calls: []pickle.Call{{Op: "REDUCE", Offset: 60, Desc: "result of mypkg.f()", Args: "('x',)"}}},
 			want: "MG002/high@60", contains: []string{"result of mypkg.f()"}},
 		{name: "derived_from_dangerous", res: &pickle.Result{
@@ -74,14 +74,16 @@ func TestPickle(t *testing.T) {
 			want: "MG001/critical@20 MG001/critical@30", evidence: "builtins.getattr(<os>, 'system')"},
 		{name: "attribute_poison", res: &pickle.Result{Imports: []pickle.Import{imp(2, "numpy", "prod")},
 			Calls: []pickle.Call{{Op: "BUILD", Offset: 12, Callee: gl("numpy", "prod"), Known: true, OnGlobal: true, Args: "({'a': 'os'},)"}}},
-			want: "MG004/medium@2 MG013/high@12"},
+			want: "MG013/high@12"},
 		{name: "attribute_poison_dangerous", res: &pickle.Result{
 			Calls: []pickle.Call{{Op: "BUILD", Offset: 12, Callee: gl("os", "system"), Known: true, OnGlobal: true, Args: "({'x': 1},)"}}},
 			want: "MG013/critical@12"},
 		{name: "ext_code", res: &pickle.Result{Imports: []pickle.Import{{Op: "EXT2", Offset: 8, ExtCode: 513}}},
 			want: "MG012/high@8", contains: []string{"EXT2", "513"}},
 		{name: "malformed_alone", res: &pickle.Result{Err: &pickle.Error{Offset: 9, Op: "BINGET", Msg: "memo key 3 missing"}},
-			want: "MG005/medium@9", contains: []string{"offset 9", "BINGET", "memo key 3 missing"}},
+			want: "MG005/high@9", contains: []string{"offset 9", "BINGET", "memo key 3 missing", "not analysed"}},
+		{name: "malformed_truncated", res: &pickle.Result{Err: &pickle.Error{Offset: 9, Msg: "pickle data was truncated"}},
+			want: "MG005/medium@9", contains: []string{"the stream ends"}},
 		{name: "malformed_raised_by_payload_before", res: &pickle.Result{
 			Imports: osSystem.Imports, Calls: osSystem.Calls, Err: &pickle.Error{Offset: 41, Msg: "unexpected end"}},
 			want: "MG001/critical@30 MG005/critical@41"},

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, vet, race-enabled tests.
+# The whole test suite, as CI runs it: formatting, vet, the workflow lint,
+# and every test with the race detector. The SARIF tests validate each SARIF
+# they write with Microsoft's SARIF Multitool, installed here from npm (it is
+# required when npm is available or CI=true; without npm, locally, those
+# checks are skipped with a message and the JSON-schema checks still run).
+# MODELGATE_CONTAINER_CHECK=run also builds and runs the Docker image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './testdata/*'))
@@ -7,4 +12,12 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needed on:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+if command -v npm >/dev/null || [ "${CI:-}" = true ]; then
+  SARIF_MULTITOOL="$(./scripts/install-sarif-multitool.sh)"
+  export SARIF_MULTITOOL SARIF_MULTITOOL_REQUIRED=1
+fi
+./scripts/lint-workflows.sh
 go test -race -count=1 ./...
+if [ "${MODELGATE_CONTAINER_CHECK:-}" = run ]; then
+  ./scripts/container-check.sh
+fi

@@ -558,8 +558,8 @@ def stable_legacy(data):
 
 
 def legacy_chains(data):
-    """The five pickles of a legacy torch file as {"pickle#N": (data, start)}."""
-    return {"pickle#%d" % (i + 1): (data, a) for i, (a, _) in enumerate(split_pickles(data, 5))}
+    """The five pickles of a legacy torch file as {"pickle#N": (data, start)}, N from 0."""
+    return {"pickle#%d" % i: (data, a) for i, (a, _) in enumerate(split_pickles(data, 5))}
 
 
 def sklearn_data():
@@ -660,12 +660,12 @@ def benign_torch():
 
     rel = "benign/torch/legacy_state_dict.pt"
     data = write(rel, stable_legacy(torch_save_bytes(sd, _use_new_zipfile_serialization=False)))
-    add(rel, "benign", "none", "torch-legacy", "legacy-state-dict", member="pickle#4",
+    add(rel, "benign", "none", "torch-legacy", "legacy-state-dict", member="pickle#3",
         pickles=legacy_chains(data))
 
     rel = "benign/torch/legacy_sequential_whole.pt"
     data = write(rel, stable_legacy(torch_save_bytes(sequential(), _use_new_zipfile_serialization=False)))
-    add(rel, "benign", "none", "torch-legacy", "legacy-whole-standard-module", member="pickle#4",
+    add(rel, "benign", "none", "torch-legacy", "legacy-whole-standard-module", member="pickle#3",
         pickles=legacy_chains(data), note="legacy whole module: persistent ids carry the classes' source text")
 
     torch.manual_seed(0)
@@ -703,8 +703,8 @@ def benign_torch():
     rel = "benign/containers/checkpoint.7z"
     inner = read("benign/torch/state_dict_p2.pt")
     data = write(rel, sevenz_write([("model.pt", inner)]))
-    add(rel, "benign", "none", "7z", "7z-wrapped-torch-zip", member="model.pt > state_dict_p2/data.pkl",
-        pickles=zip_pickles(inner, "model.pt > "))
+    add(rel, "benign", "none", "7z", "7z-wrapped-torch-zip", member="model.pt/state_dict_p2/data.pkl",
+        pickles=zip_pickles(inner, "model.pt/"))
 
 
 def legacy_tar(obj_pickle):
@@ -940,8 +940,8 @@ def malicious_raw():
     first = pickle.dumps({"epoch": 1, "acc": 0.5}, protocol=2)
     second = system_pickle("second-pickle", 2)
     data = first + second
-    mal("malicious/pickle/second_pickle.pkl", data, "payload-in-second-pickle", member="pickle#2",
-        pickles={"pickle#1": (data, 0), "pickle#2": (data, len(first))},
+    mal("malicious/pickle/second_pickle.pkl", data, "payload-in-second-pickle", member="pickle#1",
+        pickles={"pickle#0": (data, 0), "pickle#1": (data, len(first))},
         note="pickle.load returns the first (benign) object; a second load on the same file runs the payload")
 
     inner = system_pickle("nested", 2)
@@ -1090,7 +1090,7 @@ def malicious_torch():
         piece = splice_after_proto(legacy[a:b], name)
         data = legacy[:a] + piece + legacy[b:]
         mal("malicious/torch/legacy_pickle%d.pt" % n, data, "legacy-payload-in-pickle-%d" % n, fmt="torch-legacy",
-            member="pickle#%d" % n, pickles=legacy_chains(data),
+            member="pickle#%d" % (n - 1), pickles=legacy_chains(data),
             note="legacy torch: pickles are magic, protocol, sys_info, object, storage keys; payload spliced "
                  "after PROTO of pickle #%d" % n)
     obj = splice_after_proto(pickle.dumps({"epoch": 1, "note": "tiny"}, protocol=2), "legacy-tar")
@@ -1103,7 +1103,7 @@ def malicious_torch():
     ms = spliced("7z-torch")
     inner = zip_write(ms)
     mal("malicious/torch/model_in_7z.7z", sevenz_write([("model.pt", inner)]), "7z-wrapped-torch-zip", fmt="7z",
-        member="model.pt > archive/data.pkl", pickles=zip_pickles(inner, "model.pt > "))
+        member="model.pt/archive/data.pkl", pickles=zip_pickles(inner, "model.pt/"))
     body = dict(members)["archive/data.pkl"]
     broken = body[:2] + op_global("posix", "system") + op_binunicode(cmd("nullifai")) + b"\x85R" + body[2:40]
     assert analyse(broken)["error"]

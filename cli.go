@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/modelgate/modelgate/baseline"
+	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/report"
+	"github.com/modelgate/modelgate/scan"
+)
+
+const scanUsage = `Usage: modelgate scan [flags] [PATH ...]
+
+Scans files and directories (default ".") for model files and reports code
+that would run when they are loaded. Nothing is ever loaded or executed.
+
+Flags:
+  --format text|json|sarif   report format (default text)
+  --output FILE              write the report to FILE (default stdout)
+  --fail-on SEVERITY         exit 1 on a finding of this severity or higher:
+                             critical, high, medium, low or none (default high)
+  --include GLOB             scan only paths matching GLOB (** allowed; repeatable)
+  --exclude GLOB             skip paths matching GLOB (repeatable)
+  --jobs N                   files scanned at once (default: number of CPUs)
+  --category NAME            SARIF automationDetails.id, to keep several
+                             analyses of one commit apart
+  --sarif-file FILE          also write SARIF to FILE (used by the GitHub Action)
+  --config FILE              policy file (default: .modelgate.yml in the first
+                             PATH, when present)
+  --baseline FILE            a previous JSON or SARIF report: only findings not
+                             in it count towards --fail-on
+  --shard K/N                scan only part K of N of the files
+  --stats                    print wall and CPU time, bytes read, peak memory
+                             and files/s to stderr after the scan
+
+Exit status: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage error or scanner failure.
+`
+
+// listFlag is a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// scanArgs are the settings of one scan, from flags, then INPUT_*
+// variables inside GitHub Actions, then defaults.
+type scanArgs struct {
+	format, output, failOn, category, sarifFile, config, baseline, shard string
+	include, exclude                                                     listFlag
+	jobs                                                                 int
+	stats                                                                bool
+	paths                                                                []string
+}
+
+// parseScan parses flags and paths; flags and paths may be interleaved, and
+// everything after "--" is a path.
+func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
+	a := &scanArgs{}
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&a.format, "format", "", "")
+	fs.StringVar(&a.output, "output", "", "")
+	fs.StringVar(&a.failOn, "fail-on", "", "")
+	fs.StringVar(&a.category, "category", "", "")
+	fs.StringVar(&a.sarifFile, "sarif-file", "", "")
+	fs.StringVar(&a.config, "config", "", "")
+	fs.StringVar(&a.baseline, "baseline", "", "")
+	fs.StringVar(&a.shard, "shard", "", "")
+	fs.Var(&a.include, "include", "")
+	fs.Var(&a.exclude, "exclude", "")
+	fs.IntVar(&a.jobs, "jobs", 0, "")
+	fs.BoolVar(&a.stats, "stats", false, "")
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err != nil {
+			return nil, err
+		}
+		consumed := len(rest) - fs.NArg()
+		if consumed > 0 && rest[consumed-1] == "--" {
+			a.paths = append(a.paths, fs.Args()...)
+			break
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		a.paths = append(a.paths, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	a.paths = splitLines(a.paths)
+	return a, nil
+}
+
+// splitLines splits items that hold several lines (a multi-line path input
+// passed as one argument) and drops blank ones.
+func splitLines(items []string) []string {
+	var out []string
+	for _, it := range items {
+		if !strings.Contains(it, "\n") {
+			if it != "" {
+				out = append(out, it)
+			}
+			continue
+		}
+		for _, l := range strings.Split(it, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// fillFromInputs fills what the flags left empty from the action's inputs:
+// a flag given with a value always wins. runs.args passes empty inputs as
+// "--flag=" and an empty path as "", so empty values count as not given.
+func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&a.failOn, in.FailOn)
+	fill(&a.sarifFile, in.SarifFile)
+	fill(&a.config, in.Config)
+	fill(&a.category, in.Category)
+	if len(a.paths) == 0 {
+		a.paths = in.Path
+	}
+	if len(a.include) == 0 {
+		a.include = in.Include
+	}
+	if len(a.exclude) == 0 {
+		a.exclude = in.Exclude
+	}
+}
+
+func usageError(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "modelgate scan: "+format+"\nRun \"modelgate scan --help\" for usage.\n", args...)
+	return exitProblem
+}
+
+func failure(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "modelgate: %s\n", report.Clean(err.Error()))
+	return exitProblem
+}
+
+func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	a, err := parseScan(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, scanUsage)
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "%v", err)
+	}
+	inActions := ghaction.Enabled(getenv)
+	if inActions {
+		a.fillFromInputs(ghaction.ReadInputs(getenv))
+	}
+	a.format = strings.ToLower(cmpOr(a.format, "text"))
+	if a.format != "text" && a.format != "json" && a.format != "sarif" {
+		return usageError(stderr, "unknown --format %q (want text, json or sarif)", a.format)
+	}
+	failOn, err := scan.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high")))
+	if err != nil {
+		return usageError(stderr, "--fail-on: %v", err)
+	}
+	if a.jobs < 0 {
+		return usageError(stderr, "--jobs must be 0 or more")
+	}
+	setMemoryLimit(a.jobs, getenv)
+	opts := scan.DefaultOptions()
+	opts.Roots = a.paths
+	opts.Jobs = a.jobs
+	opts.Include, opts.Exclude = a.include, a.exclude
+	if a.shard != "" {
+		if opts.Shard, err = scan.ParseShard(a.shard); err != nil {
+			return usageError(stderr, "--shard: %v", err)
+		}
+	}
+	policy, policyPath, err := loadPolicy(a.config, opts.Roots)
+	if err != nil {
+		return failure(stderr, err)
+	}
+	if policy != nil {
+		opts.Include = append(opts.Include, policy.Paths.Include...)
+		opts.Exclude = append(opts.Exclude, policy.Paths.Exclude...)
+		opts.Limits = policy.ApplyLimits(opts.Limits)
+		if opts.Policy, err = scan.NewPolicy(policy.PolicyConfig()); err != nil {
+			return failure(stderr, fmt.Errorf("policy file %s: %w", policyPath, err))
+		}
+	}
+	var base baseline.Set
+	if a.baseline != "" {
+		if base, err = baseline.Load(a.baseline); err != nil {
+			return failure(stderr, err)
+		}
+	}
+	var progress *report.Progress
+	if isTerminal(stderr) && !inActions {
+		progress = report.NewProgress(stderr)
+		opts.Progress = progress.Update
+	}
+
+	start := time.Now()
+	rep, err := scan.Scan(ctx, opts)
+	if progress != nil {
+		progress.Done()
+	}
+	if err != nil {
+		return failure(stderr, fmt.Errorf("scan: %w", err))
+	}
+	if a.stats {
+		writeStats(stderr, start, rep)
+	}
+	if policy != nil {
+		addForced(rep, policyPath, opts.Policy.Forced())
+		for _, w := range policy.Apply(rep, time.Now()) {
+			fmt.Fprintf(stderr, "modelgate: warning: %s\n", report.Clean(w))
+		}
+	}
+	if base != nil {
+		base.Apply(rep)
+	}
+	summary := scan.Summarize(rep.Files, rep.Summary.Excluded)
+	summary.OutOfScope = rep.Summary.OutOfScope
+	rep.Summary = summary
+
+	failed := gateFails(rep, failOn)
+	color := a.output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !inActions
+	if err := writeReports(a, rep, stdout, getenv, inActions, color); err != nil {
+		return failure(stderr, err)
+	}
+	if inActions {
+		if err := publish(stdout, getenv, rep, failOn, failed, a.sarifFile); err != nil {
+			return failure(stderr, err)
+		}
+	}
+	if failed {
+		return exitFailed
+	}
+	return exitOK
+}

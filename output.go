@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/modelgate/modelgate/config"
+	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/report"
+	"github.com/modelgate/modelgate/sarif"
+	"github.com/modelgate/modelgate/scan"
+)
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// loadPolicy reads the policy file: the one given, else .modelgate.yml in
+// the first root when that is a directory and has one, else none. It
+// returns the file and its path as reports name it.
+func loadPolicy(path string, roots []string) (*config.File, string, error) {
+	if path == "" {
+		dir := "."
+		if len(roots) > 0 {
+			dir = roots[0]
+		}
+		candidate := filepath.Join(dir, config.DefaultName)
+		if fi, err := os.Stat(candidate); err != nil || !fi.Mode().IsRegular() {
+			return nil, "", nil
+		}
+		path = candidate
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy file: %w", err)
+	}
+	return f, reportPath(path), nil
+}
+
+// reportPath is path relative to the working directory with forward
+// slashes when it lies below it, else as given.
+func reportPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+// addForced reports every allow entry of the policy file that covers a
+// known-dangerous global and was accepted only with force: true, as
+// findings on the policy file itself.
+func addForced(r *scan.Report, policyPath string, forced []scan.PolicyEntry) {
+	if len(forced) == 0 {
+		return
+	}
+	rule, _ := scan.RuleByID(scan.RuleForcedAllow)
+	res := scan.FileResult{Path: policyPath, Format: "policy", Status: scan.StatusScanned, Members: []string{}}
+	for _, e := range forced {
+		res.Findings = append(res.Findings, scan.Finding{Rule: rule.ID, Severity: rule.Severity, Offset: -1, Callable: e.Global,
+			Message: fmt.Sprintf("the policy file allows the known-dangerous global %s by force (reason: %s)", e.Global, e.Reason)})
+	}
+	r.Files = append(r.Files, res)
+	slices.SortStableFunc(r.Files, func(a, b scan.FileResult) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// gateFails reports whether a finding that counts towards the gate is at
+// or above the threshold.
+func gateFails(r *scan.Report, failOn scan.Severity) bool {
+	for _, f := range r.Files {
+		for _, fd := range f.Findings {
+			if fd.Gating() && fd.Severity >= failOn {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// render writes the report in one format.
+func render(w io.Writer, format string, r *scan.Report, category string, color bool) error {
+	switch format {
+	case "json":
+		return report.JSON(w, r, report.Tool{Name: "modelgate", Version: version()})
+	case "sarif":
+		return sarif.Write(w, r, sarif.Options{Version: version(), Category: category})
+	default:
+		return report.Text(w, r, report.TextOptions{Color: color})
+	}
+}
+
+// writeReports writes the report in --format to --output (or stdout) and,
+// with --sarif-file, the SARIF log. Inside Actions, files are given to the
+// workspace owner.
+func writeReports(a *scanArgs, r *scan.Report, stdout io.Writer, getenv func(string) string, inActions, color bool) error {
+	if a.output == "" {
+		if err := render(stdout, a.format, r, a.category, color); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	} else if err := writeFile(a.output, a.format, r, a.category, getenv, inActions); err != nil {
+		return err
+	}
+	if a.sarifFile != "" {
+		return writeFile(a.sarifFile, "sarif", r, a.category, getenv, inActions)
+	}
+	return nil
+}
+
+// writeFile renders into memory, then creates (truncating) the file.
+func writeFile(path, format string, r *scan.Report, category string, getenv func(string) string, inActions bool) error {
+	var buf bytes.Buffer
+	if err := render(&buf, format, r, category, false); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if inActions {
+		if err := ghaction.GiveToOwnerOf(path, cmpOr(getenv("GITHUB_WORKSPACE"), ".")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publish sets the action's outputs, writes the step summary and prints
+// annotations.
+func publish(stdout io.Writer, getenv func(string) string, r *scan.Report, failOn scan.Severity, failed bool, sarifFile string) error {
+	if err := ghaction.SetOutputs(getenv, ghaction.OutputsOf(r, sarifFile)); err != nil {
+		return err
+	}
+	if err := ghaction.AddStepSummary(getenv, ghaction.Summary(r, failOn, failed, sarifFile)); err != nil {
+		return err
+	}
+	return ghaction.Annotate(stdout, r)
+}

@@ -1,0 +1,168 @@
+package sarif
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/modelgate/modelgate/report"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// ToolName is tool.driver.name.
+const ToolName = "modelgate"
+
+// InformationURI is tool.driver.informationUri.
+const InformationURI = "https://github.com/modelgate/modelgate"
+
+// MaxRelated is the number of other occurrences of a rule in a file that
+// are listed as related locations; the message counts the rest.
+const MaxRelated = 100
+
+// Options controls the SARIF log.
+type Options struct {
+	// Version is the tool version, "devel" for a build without one.
+	Version string
+	// Category, when set, becomes runs[0].automationDetails.id (with a
+	// trailing "/" added, as github/codeql-action does) so that several
+	// analyses of one commit do not replace each other.
+	Category string
+}
+
+// Write writes r as a SARIF 2.1.0 log to w.
+func Write(w io.Writer, r *scan.Report, opts Options) error {
+	log, err := Build(r, opts)
+	if err != nil {
+		return err
+	}
+	return encode(w, log)
+}
+
+// Build returns r as a go-sarif report.
+func Build(r *scan.Report, opts Options) (*gosarif.Report, error) {
+	log, err := gosarif.New(gosarif.Version210)
+	if err != nil {
+		return nil, fmt.Errorf("new sarif log: %w", err)
+	}
+	version := cmp.Or(opts.Version, "devel")
+	// Only semanticVersion: the Multitool (SARIF2005) wants a version that
+	// starts with a digit, and a Go module version starts with "v".
+	driver := gosarif.NewDriver(ToolName).
+		WithSemanticVersion(semanticVersion(version)).
+		WithInformationURI(InformationURI)
+	index := map[string]int{}
+	for i, rule := range scan.Rules() {
+		driver.AddRule(descriptor(rule))
+		index[rule.ID] = i
+	}
+	run := gosarif.NewRun(*gosarif.NewTool(driver))
+	if opts.Category != "" {
+		id := opts.Category
+		if !strings.HasSuffix(id, "/") {
+			id += "/"
+		}
+		run.WithAutomationDetails(gosarif.NewRunAutomationDetails().WithID(id))
+	}
+	for _, g := range groups(r) {
+		ri, ok := index[g.rule]
+		if !ok {
+			return nil, fmt.Errorf("finding in %s names unknown rule %q", g.path, g.rule)
+		}
+		run.Results = append(run.Results, result(g, ri))
+	}
+	log.AddRun(run)
+	return log, nil
+}
+
+// semanticVersion turns a Go module version ("v1.2.3", "devel") into a
+// SemVer string ("1.2.3", "0.0.0-devel").
+func semanticVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v == "" || v == "devel" || v == "(devel)" {
+		return "0.0.0-devel"
+	}
+	return v
+}
+
+// group is the findings of one rule in one file that share a state:
+// suppressed or not, and their baseline state.
+type group struct {
+	path, rule string
+	suppressed bool
+	baseline   string
+	findings   []scan.Finding // sorted, primary first
+}
+
+// groups collects findings into one group per file, rule, suppression and
+// baseline state, ordered by those keys.
+func groups(r *scan.Report) []*group {
+	type key struct {
+		path, rule string
+		suppressed bool
+		baseline   string
+	}
+	byKey := map[key]*group{}
+	var out []*group
+	for _, f := range r.Files {
+		for _, fd := range f.Findings {
+			k := key{f.Path, fd.Rule, fd.Suppression != nil, fd.Baseline}
+			g := byKey[k]
+			if g == nil {
+				g = &group{path: f.Path, rule: fd.Rule, suppressed: k.suppressed, baseline: fd.Baseline}
+				byKey[k] = g
+				out = append(out, g)
+			}
+			g.findings = append(g.findings, fd)
+		}
+	}
+	for _, g := range out {
+		slices.SortStableFunc(g.findings, report.CompareFindings)
+	}
+	slices.SortFunc(out, func(a, b *group) int {
+		return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.rule, b.rule),
+			compareBool(a.suppressed, b.suppressed), cmp.Compare(a.baseline, b.baseline))
+	})
+	return out
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// Level is the SARIF level for a severity: error for critical and high,
+// warning for medium, note for low.
+func Level(s scan.Severity) string {
+	switch {
+	case s >= scan.High:
+		return "error"
+	case s == scan.Medium:
+		return "warning"
+	default:
+		return "note"
+	}
+}
+
+// SecuritySeverity is the security-severity property for a severity, a
+// number well inside GitHub's band for it.
+func SecuritySeverity(s scan.Severity) string {
+	switch s {
+	case scan.Critical:
+		return "9.8"
+	case scan.High:
+		return "8.0"
+	case scan.Medium:
+		return "5.5"
+	default:
+		return "2.0"
+	}
+}

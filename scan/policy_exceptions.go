@@ -1,0 +1,178 @@
+package scan
+
+import (
+	"strings"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// Precise exceptions. A few dangerous callables appear in real files in
+// one harmless shape, and only that shape is excused; every other use
+// keeps its verdict.
+//
+//   - A bound method. pickle stores obj.method as
+//     builtins.getattr(obj, 'method'): torch 1.13's OneCycleLR keeps
+//     self._annealing_cos in its state, so every checkpoint with that
+//     scheduler has one. Excused only when the first argument is an
+//     instance built by this stream (NEWOBJ, NEWOBJ_EX, INST, OBJ or a
+//     copyreg reconstructor, before the getattr) of an allowlisted class,
+//     the second a literal attribute name that does not start with "__",
+//     and no result of builtins.getattr is ever called, instantiated or
+//     written to in the stream, nor builtins.getattr itself passed as an
+//     argument. getattr on a module, on an imported global, on an unknown
+//     class, of a dunder, or whose result is used, stays critical.
+//   - A nested loader (pickle.loads, torch.storage._load_from_bytes, ...)
+//     whose argument is a literal pickle that the reader scanned to its
+//     end with nothing above medium in it: pickle.dumps(tensor) writes
+//     torch.storage._load_from_bytes(b'<legacy torch file>'). The nested
+//     pickle keeps its own findings and MG009 records the load.
+
+var getattrGlobal = pickle.Global{Module: "builtins", Name: "getattr"}
+
+// exceptions holds the facts of one stream that the exceptions need.
+type exceptions struct {
+	p *Policy
+	// built maps the rendered name of each class instantiated in the
+	// stream to the class and the offset of its first instantiation.
+	built map[string]builtClass
+	// getattrUsed is set when a result of builtins.getattr is called,
+	// instantiated, given state or written to.
+	getattrUsed bool
+	// clean holds the offsets of loader calls whose nested pickle was
+	// scanned and found clean, with the loader.
+	clean map[int64]pickle.Global
+	calls []pickle.Call
+}
+
+type builtClass struct {
+	g      pickle.Global
+	offset int64
+}
+
+func newExceptions(p *Policy, res *pickle.Result, clean map[int64]pickle.Global) *exceptions {
+	ex := &exceptions{p: p, built: map[string]builtClass{}, clean: clean, calls: res.Calls}
+	for _, c := range res.Calls {
+		g := normalize(c.Callee)
+		switch {
+		case !c.Known:
+			ex.getattrUsed = ex.getattrUsed || g == getattrGlobal
+		case c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX" || c.Op == "INST" || c.Op == "OBJ":
+			ex.addBuilt(g, c.Offset)
+		case c.Op == "REDUCE" && isInstantiator(g.String()):
+			if cls, _ := reconstructorArgs(c.Args); cls != "" {
+				ex.addBuilt(globalOf(cls), c.Offset)
+			}
+		}
+	}
+	return ex
+}
+
+func (ex *exceptions) addBuilt(g pickle.Global, off int64) {
+	k := g.String()
+	if b, ok := ex.built[k]; !ok || off < b.offset {
+		ex.built[k] = builtClass{g: g, offset: off}
+	}
+}
+
+// excuses reports whether call c (REDUCE, INST or OBJ of a known global)
+// has one of the excused shapes.
+func (ex *exceptions) excuses(c pickle.Call) bool {
+	g := normalize(c.Callee)
+	if l, ok := ex.clean[c.Offset]; ok && l == g {
+		return true
+	}
+	return g == getattrGlobal && ex.boundMethod(c)
+}
+
+// boundMethod reports builtins.getattr(<instance of an allowlisted class
+// built earlier in the stream>, '<name>') whose results are never used.
+func (ex *exceptions) boundMethod(c pickle.Call) bool {
+	if ex.getattrUsed || c.Op != "REDUCE" {
+		return false
+	}
+	cls, attr, ok := getattrArgs(c.Args)
+	if !ok || strings.HasPrefix(attr, "__") {
+		return false
+	}
+	b, ok := ex.built[cls]
+	if !ok || b.offset > c.Offset {
+		return false
+	}
+	return ex.p.Classify(b.g).Class == ClassSafe
+}
+
+// referenced reports whether g is passed as an argument anywhere in the
+// stream (its name rendered without a call after it).
+func (ex *exceptions) referenced(g pickle.Global) bool {
+	name := g.String()
+	for _, c := range ex.calls {
+		for _, s := range []string{c.Args, c.Desc} {
+			for i := strings.Index(s, name); i >= 0; {
+				if end := i + len(name); end >= len(s) || s[end] != '(' {
+					return true
+				}
+				j := strings.Index(s[i+1:], name)
+				if j < 0 {
+					break
+				}
+				i += 1 + j
+			}
+		}
+	}
+	return false
+}
+
+// getattrArgs reads the argument summary of getattr(obj, 'attr') where obj
+// is rendered as an object built by a call, "pkg.mod.Class(...)". It
+// returns the class as rendered and the attribute name; ok is false for
+// any other shape (a global, a literal, a third argument, a truncated
+// summary, a name that is not an identifier).
+//
+// The reader exposes arguments only as this rendering; a structured fact
+// (the argument's kind and the class of an instance) would replace it.
+func getattrArgs(args string) (cls, attr string, ok bool) {
+	if !strings.HasPrefix(args, "(") || !strings.HasSuffix(args, ")") {
+		return "", "", false
+	}
+	parts := splitTop(args[1 : len(args)-1])
+	if len(parts) != 2 {
+		return "", "", false
+	}
+	obj, name := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+	i := strings.IndexByte(obj, '(')
+	if i <= 0 || !strings.HasSuffix(obj, ")") || !isDotted(obj[:i]) {
+		return "", "", false
+	}
+	if len(name) < 3 || name[0] != '\'' || name[len(name)-1] != '\'' || !isIdent(name[1:len(name)-1]) {
+		return "", "", false
+	}
+	return obj[:i], name[1 : len(name)-1], true
+}
+
+// isIdent reports an ASCII Python identifier.
+func isIdent(s string) bool {
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// isDotted reports a dotted path of at least two ASCII identifiers.
+func isDotted(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if !isIdent(p) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,86 @@
+package scan
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// The red-team tests run the reader and the policy together over real
+// bytes: every known way around a pickle scanner, written here by hand
+// (opcodes in the trailing comment), must be flagged; real files from
+// real libraries (redteam_benign_test.go) must not be.
+
+// scanBytes reads data as a stream of pickles and judges it with the
+// default policy.
+func redteamScan(data string) ([]Finding, *pickle.Result) {
+	res := pickle.Read(strings.NewReader(data), pickle.DefaultOptions())
+	return DefaultPolicy().Pickle(res), res
+}
+
+// worst returns the highest severity among fs.
+func worst(fs []Finding) Severity {
+	w := SeverityInvalid
+	for _, f := range fs {
+		if f.Severity > w {
+			w = f.Severity
+		}
+	}
+	return w
+}
+
+// dumpFindings renders findings and facts for a failure message.
+func dumpFindings(fs []Finding, res *pickle.Result) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "\n  %s %s %q: %s", f.Rule, f.Severity, f.Callable, f.Message)
+	}
+	fmt.Fprintf(&b, "\n  facts: pickles=%d err=%v limit=%v", res.Pickles, res.Err, res.Limit)
+	for _, c := range res.Calls {
+		fmt.Fprintf(&b, "\n  call %s@%d %s known=%v onglobal=%v desc=%q args=%q", c.Op, c.Offset, c.Callee, c.Known, c.OnGlobal, c.Desc, c.Args)
+	}
+	return b.String()
+}
+
+// TestRedteamCorpus is an outside check against a folder of samples with
+// a manifest.json (verdict malicious: a finding of at least high; benign:
+// nothing above medium). It runs only when MODELGATE_CORPUS names the
+// folder; the samples are not part of the project.
+func TestRedteamCorpus(t *testing.T) {
+	dir := os.Getenv("MODELGATE_CORPUS")
+	if dir == "" {
+		t.Skip("MODELGATE_CORPUS not set")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []struct{ Path, Verdict, Format string }
+	if err := json.Unmarshal(b, &entries); err != nil {
+		t.Fatal(err)
+	}
+	pass, total := 0, 0
+	for _, e := range entries {
+		if e.Format != "pickle" || e.Verdict == "either" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, res := redteamScan(string(data))
+		w := worst(fs)
+		total++
+		if (e.Verdict == "malicious" && w >= High) || (e.Verdict == "benign" && w <= Medium) {
+			pass++
+			continue
+		}
+		t.Errorf("%s (%s): worst %s%s", e.Path, e.Verdict, w, dumpFindings(fs, res))
+	}
+	t.Logf("corpus: %d of %d pickle samples as expected", pass, total)
+}
