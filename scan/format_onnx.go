@@ -37,9 +37,10 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 	}
 	for _, e := range m.External {
 		if onnx.LeavesFolder(e.Location) {
-			s.Report(in, Finding{Rule: RuleONNXExternalPath, Offset: -1, Key: plain(e.Tensor), Evidence: Quote(e.Location, 200),
-				Message: fmt.Sprintf("tensor %s (%s) loads external data from %s, outside the model's folder",
-					Quote(e.Tensor, 200), e.Key, Quote(e.Location, 200))})
+			key := plain(externalKey(e))
+			s.Report(in, Finding{Rule: RuleONNXExternalPath, Offset: -1, Key: key, Evidence: Quote(e.Location, 200),
+				Message: fmt.Sprintf("tensor %s at %s loads external data from %s, outside the model's folder",
+					Quote(e.Tensor, 200), key, Quote(e.Location, 200))})
 		}
 	}
 	local := map[string]bool{}
@@ -64,4 +65,14 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 		s.Unscannable(in, fmt.Errorf("more than %d nodes and tensors: %w", onnx.DefaultOptions().MaxItems, ErrLimit))
 	}
 	return nil
+}
+
+// externalKey names the place of an external data location by tensor
+// name, as people write it: graph.initializer[W].external_data.location.
+func externalKey(e onnx.External) string {
+	k := e.Key
+	if i := strings.LastIndexByte(k, '['); i >= 0 && e.Tensor != "" {
+		k = k[:i] + "[" + e.Tensor + "]"
+	}
+	return k + ".external_data.location"
 }
