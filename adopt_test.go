@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -108,6 +110,13 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if len(hooks) != 1 || hooks[0].ID != "modelgate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
 		t.Fatalf("hooks: %+v", hooks)
+	}
+	// pre-commit's golang language runs "go install ./..." in the
+	// repository: it must install exactly one command, modelgate.
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "./...")
+	cmd.Dir = repoRoot(t)
+	if out, err := cmd.Output(); err != nil || strings.TrimSpace(string(out)) != "github.com/modelgate/modelgate" {
+		t.Errorf("main packages of the module: %q (%v), want only github.com/modelgate/modelgate", out, err)
 	}
 	entry := strings.Fields(hooks[0].Entry)
 	if entry[0] != "modelgate" || entry[1] != "scan" {

@@ -57,10 +57,16 @@ func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string
 		j.note(fmt.Sprintf("cannot list the files changed since %s: %s; scanning every file instead", rev, why))
 		return nil
 	}
-	j.opts.Only = make(map[string]bool, len(paths))
+	only := make(map[string]bool, len(paths))
 	for _, p := range paths {
-		j.opts.Only[p] = true
+		only[p] = true
 	}
+	if j.policy != nil && only[j.policyPath] {
+		// A changed policy can change the findings of unchanged files.
+		j.note(fmt.Sprintf("the policy file %s changed since %s; scanning every file", j.policyPath, rev))
+		return nil
+	}
+	j.opts.Only = only
 	j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (%d in the work tree)", rev, len(paths)))
 	return nil
 }

@@ -108,6 +108,16 @@ func TestChangedSince(t *testing.T) {
 			t.Errorf("scanned %q from models/", got)
 		}
 	})
+	t.Run("policy_changed", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(dir, ".modelgate.yml"), []byte("severity:\n  MG003: high\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(filepath.Join(dir, ".modelgate.yml"))
+		r := runIn(t, dir, nil, "scan", "--format=json", "--changed-since", base)
+		if got := scannedPaths(t, r.stdout); !slices.Contains(got, "models/keep.pkl") || !strings.Contains(r.stderr, "the policy file .modelgate.yml changed since") {
+			t.Errorf("a changed policy file did not widen the scan: %q\n%s", got, r.stderr)
+		}
+	})
 	for name, args := range map[string][]string{"dash_rev": {"--changed-since=-p"}, "outside": {"--changed-since=HEAD", ".."},
 		"bad_scope": {"--scan-scope=some"}} {
 		t.Run(name, func(t *testing.T) {
