@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
-	"github.com/modelgate/modelgate/baseline"
 	"github.com/modelgate/modelgate/ghaction"
 	"github.com/modelgate/modelgate/report"
-	"github.com/modelgate/modelgate/scan"
 )
 
 const scanUsage = `Usage: modelgate scan [flags] [PATH ...]
@@ -35,7 +30,13 @@ Flags:
                              PATH, when present)
   --baseline FILE            a previous JSON or SARIF report: only findings not
                              in it count towards --fail-on
-  --shard K/N                scan only part K of N of the files
+  --shard K/N                scan only part K of N of the files (balanced by
+                             bytes); SARIF category default modelgate/shard-K-of-N
+  --changed-since REF        scan only files added, modified or renamed since the
+                             git revision REF (a full scan when git or the
+                             history is missing, with a note saying why)
+  --scan-scope all|changed   inside GitHub Actions, "changed" on a pull_request
+                             event is --changed-since the pull request's base
   --stats                    print wall and CPU time, bytes read, peak memory
                              and files/s to stderr after the scan
 
@@ -53,6 +54,7 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 // variables inside GitHub Actions, then defaults.
 type scanArgs struct {
 	format, output, failOn, category, sarifFile, config, baseline, shard string
+	changedSince, scanScope                                              string
 	include, exclude                                                     listFlag
 	jobs                                                                 int
 	stats                                                                bool
@@ -74,6 +76,8 @@ func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
 	fs.StringVar(&a.config, "config", "", "")
 	fs.StringVar(&a.baseline, "baseline", "", "")
 	fs.StringVar(&a.shard, "shard", "", "")
+	fs.StringVar(&a.changedSince, "changed-since", "", "")
+	fs.StringVar(&a.scanScope, "scan-scope", "", "")
 	fs.Var(&a.include, "include", "")
 	fs.Var(&a.exclude, "exclude", "")
 	fs.IntVar(&a.jobs, "jobs", 0, "")
@@ -120,7 +124,7 @@ func splitLines(items []string) []string {
 // fillFromInputs fills what the flags left empty from the action's inputs:
 // a flag given with a value always wins. runs.args passes empty inputs as
 // "--flag=" and an empty path as "", so empty values count as not given.
-func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
+func (a *scanArgs) fillFromInputs(in ghaction.Inputs, getenv func(string) string) {
 	fill := func(dst *string, v string) {
 		if *dst == "" {
 			*dst = v
@@ -130,6 +134,11 @@ func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
 	fill(&a.sarifFile, in.SarifFile)
 	fill(&a.config, in.Config)
 	fill(&a.category, in.Category)
+	// Inputs added with the adoption features, read as the runner names
+	// them (upper case, hyphens kept).
+	for dst, name := range map[*string]string{&a.shard: "SHARD", &a.baseline: "BASELINE", &a.scanScope: "SCAN-SCOPE"} {
+		fill(dst, strings.TrimSpace(getenv("INPUT_"+name)))
+	}
 	if len(a.paths) == 0 {
 		a.paths = in.Path
 	}
@@ -149,102 +158,4 @@ func usageError(stderr io.Writer, format string, args ...any) int {
 func failure(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "modelgate: %s\n", report.Clean(err.Error()))
 	return exitProblem
-}
-
-func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	a, err := parseScan(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, scanUsage)
-		return exitOK
-	}
-	if err != nil {
-		return usageError(stderr, "%v", err)
-	}
-	inActions := ghaction.Enabled(getenv)
-	if inActions {
-		a.fillFromInputs(ghaction.ReadInputs(getenv))
-	}
-	a.format = strings.ToLower(cmpOr(a.format, "text"))
-	if a.format != "text" && a.format != "json" && a.format != "sarif" {
-		return usageError(stderr, "unknown --format %q (want text, json or sarif)", a.format)
-	}
-	failOn, err := scan.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high")))
-	if err != nil {
-		return usageError(stderr, "--fail-on: %v", err)
-	}
-	if a.jobs < 0 {
-		return usageError(stderr, "--jobs must be 0 or more")
-	}
-	setMemoryLimit(a.jobs, getenv)
-	opts := scan.DefaultOptions()
-	opts.Roots = a.paths
-	opts.Jobs = a.jobs
-	opts.Include, opts.Exclude = a.include, a.exclude
-	if a.shard != "" {
-		if opts.Shard, err = scan.ParseShard(a.shard); err != nil {
-			return usageError(stderr, "--shard: %v", err)
-		}
-	}
-	policy, policyPath, err := loadPolicy(a.config, opts.Roots)
-	if err != nil {
-		return failure(stderr, err)
-	}
-	if policy != nil {
-		opts.Include = append(opts.Include, policy.Paths.Include...)
-		opts.Exclude = append(opts.Exclude, policy.Paths.Exclude...)
-		opts.Limits = policy.ApplyLimits(opts.Limits)
-		if opts.Policy, err = scan.NewPolicy(policy.PolicyConfig()); err != nil {
-			return failure(stderr, fmt.Errorf("policy file %s: %w", policyPath, err))
-		}
-	}
-	var base baseline.Set
-	if a.baseline != "" {
-		if base, err = baseline.Load(a.baseline); err != nil {
-			return failure(stderr, err)
-		}
-	}
-	var progress *report.Progress
-	if isTerminal(stderr) && !inActions {
-		progress = report.NewProgress(stderr)
-		opts.Progress = progress.Update
-	}
-
-	start := time.Now()
-	rep, err := scan.Scan(ctx, opts)
-	if progress != nil {
-		progress.Done()
-	}
-	if err != nil {
-		return failure(stderr, fmt.Errorf("scan: %w", err))
-	}
-	if a.stats {
-		writeStats(stderr, start, rep)
-	}
-	if policy != nil {
-		addForced(rep, policyPath, opts.Policy.Forced())
-		for _, w := range policy.Apply(rep, time.Now()) {
-			fmt.Fprintf(stderr, "modelgate: warning: %s\n", report.Clean(w))
-		}
-	}
-	if base != nil {
-		base.Apply(rep)
-	}
-	summary := scan.Summarize(rep.Files, rep.Summary.Excluded)
-	summary.OutOfScope = rep.Summary.OutOfScope
-	rep.Summary = summary
-
-	failed := gateFails(rep, failOn)
-	color := a.output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !inActions
-	if err := writeReports(a, rep, stdout, getenv, inActions, color); err != nil {
-		return failure(stderr, err)
-	}
-	if inActions {
-		if err := publish(stdout, getenv, rep, failOn, failed, a.sarifFile); err != nil {
-			return failure(stderr, err)
-		}
-	}
-	if failed {
-		return exitFailed
-	}
-	return exitOK
 }

@@ -55,10 +55,17 @@ type stepResult struct {
 // directory, and no other environment.
 func runAsAction(t *testing.T, bin, ws string, inputs map[string]string) stepResult {
 	t.Helper()
+	return runAsActionEnv(t, bin, ws, inputs, nil)
+}
+
+// runAsActionEnv is runAsAction with more variables (the event, PATH).
+func runAsActionEnv(t *testing.T, bin, ws string, inputs map[string]string, extra []string) stepResult {
+	t.Helper()
 	a := loadAction(t)
 	files := t.TempDir()
 	env := []string{"GITHUB_ACTIONS=true", "CI=true", "GITHUB_WORKSPACE=" + ws, "HOME=" + files,
 		"GITHUB_OUTPUT=" + filepath.Join(files, "output"), "GITHUB_STEP_SUMMARY=" + filepath.Join(files, "summary")}
+	env = append(env, extra...)
 	values := map[string]string{}
 	for name, in := range a.Inputs {
 		values[name] = in.Default
@@ -187,6 +194,7 @@ func TestActionEndToEnd(t *testing.T) {
 			t.Errorf("annotations on a clean tree:\n%s", r.stdout)
 		}
 	})
+	t.Run("adoption_inputs", func(t *testing.T) { adoptionInputs(t, bin) })
 }
 
 func compileSARIFSchema(t *testing.T) *jsonschema.Schema {

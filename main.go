@@ -2,12 +2,15 @@
 // loaded, without ever loading them, and gates a build on what it finds.
 //
 //	modelgate scan [flags] [PATH ...]
+//	modelgate init [--force] [PATH]
 //
 // Exit status: 0 when no finding is at or above --fail-on, 1 when one is,
 // 2 for a usage error or a failure of the scanner itself.
 //
 // main is a shim: run does the work and is tested in-process. The scan
-// command is in cli.go, its GitHub Actions side in package ghaction.
+// command's flags are in cli.go, its run in scanjob.go (the pull-request
+// scope in scope.go), its GitHub Actions side in package ghaction; the
+// init command is in initcmd.go.
 package main
 
 import (
@@ -39,8 +42,9 @@ PyTorch, joblib, NumPy, Keras, ...), without ever loading them.
 
 Usage:
   modelgate scan [flags] [PATH ...]   scan files and directories (default ".")
+  modelgate init [--force] [PATH]     write a starter .modelgate.yml from a first scan
   modelgate version                   print the version
-  modelgate help [scan]               print help
+  modelgate help [scan|init]          print help
 
 Flags:
   --version   print the version and exit
@@ -59,12 +63,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], stdout, stderr, getenv)
+	case "init":
+		return runInit(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "modelgate %s\n", version())
 		return exitOK
 	case "help", "-h", "--help", "-help":
 		if len(args) > 1 && args[1] == "scan" {
 			return runScan(ctx, []string{"--help"}, stdout, stderr, getenv)
+		}
+		if len(args) > 1 && args[1] == "init" {
+			return runInit(ctx, []string{"--help"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
 		return exitOK

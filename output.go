@@ -24,13 +24,16 @@ func cmpOr(s, def string) string {
 }
 
 // loadPolicy reads the policy file: the one given, else .modelgate.yml in
-// the first root when that is a directory and has one, else none. It
-// returns the file and its path as reports name it.
+// the first root when that is a directory, or in the working directory
+// when the first root is a file (pre-commit passes file names), else none.
+// It returns the file and its path as reports name it.
 func loadPolicy(path string, roots []string) (*config.File, string, error) {
 	if path == "" {
 		dir := "."
 		if len(roots) > 0 {
-			dir = roots[0]
+			if fi, err := os.Stat(roots[0]); err == nil && fi.IsDir() {
+				dir = roots[0]
+			}
 		}
 		candidate := filepath.Join(dir, config.DefaultName)
 		if fi, err := os.Stat(candidate); err != nil || !fi.Mode().IsRegular() {
@@ -40,7 +43,7 @@ func loadPolicy(path string, roots []string) (*config.File, string, error) {
 	}
 	f, err := config.Load(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("policy file: %w", err)
+		return nil, "", err
 	}
 	return f, reportPath(path), nil
 }
@@ -144,14 +147,36 @@ func writeFile(path, format string, r *scan.Report, category string, getenv func
 	return nil
 }
 
-// publish sets the action's outputs, writes the step summary and prints
-// annotations.
-func publish(stdout io.Writer, getenv func(string) string, r *scan.Report, failOn scan.Severity, failed bool, sarifFile string) error {
+// publish sets the action's outputs, writes the step summary (with the
+// notes of the run) and prints annotations.
+func publish(stdout io.Writer, getenv func(string) string, r *scan.Report, failOn scan.Severity, failed bool, sarifFile string, notes []string) error {
 	if err := ghaction.SetOutputs(getenv, ghaction.OutputsOf(r, sarifFile)); err != nil {
 		return err
 	}
-	if err := ghaction.AddStepSummary(getenv, ghaction.Summary(r, failOn, failed, sarifFile)); err != nil {
+	if err := ghaction.AddStepSummary(getenv, ghaction.Summary(r, failOn, failed, sarifFile)+summaryNotes(notes)); err != nil {
 		return err
 	}
 	return ghaction.Annotate(stdout, r)
+}
+
+// summaryNotes renders the notes of a run as a Markdown list, with every
+// character that Markdown or HTML could act on escaped (notes quote git's
+// messages and revisions).
+func summaryNotes(notes []string) string {
+	if len(notes) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n### Notes\n\n")
+	for _, n := range notes {
+		b.WriteString("- ")
+		for _, c := range report.Clean(n) {
+			if c < 0x80 && strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&", c) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(c)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -99,3 +99,10 @@ func TestSinceShallow(t *testing.T) {
 		t.Fatalf("shallow clone: err = %v, want ErrNoHistory", err)
 	}
 }
+
+func TestSinceWithoutGit(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if _, err := Since(context.Background(), t.TempDir(), "HEAD~1"); !errors.Is(err, ErrNoGit) {
+		t.Errorf("Since without git = %v, want ErrNoGit", err)
+	}
+}

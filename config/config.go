@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -105,12 +106,42 @@ func Parse(b []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
+		return nil, explain(err)
 	}
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// sections names the YAML section of each type, for messages.
+var sections = map[string]string{"File": "at the top level", "Entry": "in an allow or deny entry",
+	"Ignore": "in an ignore entry", "Paths": "under paths", "Limits": "under limits"}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type config\.(\w+)`)
+
+// explain rewrites the YAML decoder's errors in the file's own terms:
+// `line 3: unknown key "alow" at the top level`.
+func explain(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("not valid YAML: %w", err)
+	}
+	errs := make([]error, 0, len(te.Errors))
+	for _, e := range te.Errors {
+		if m := unknownField.FindStringSubmatch(e); m != nil {
+			e = strings.Replace(e, m[0], fmt.Sprintf("unknown key %q %s", m[1], cmpOr(sections[m[2]], "in "+m[2])), 1)
+		}
+		errs = append(errs, errors.New(e))
+	}
+	return errors.Join(errs...)
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 var globalPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?$`)
@@ -165,15 +196,21 @@ func (f *File) validate() error {
 func containsDot(s string) bool { return bytes.IndexByte([]byte(s), '.') > 0 }
 
 func (l Limits) validate() error {
-	for name, v := range map[string]int64{
-		"max_depth": deref(l.MaxDepth), "max_members": deref(l.MaxMembers), "max_member_size": deref(l.MaxMemberSize),
-		"max_ratio": deref(l.MaxRatio), "max_decompressed": deref(l.MaxDecompressed),
+	var errs []error
+	for _, lim := range []struct {
+		name string
+		set  bool
+		v    int64
+	}{
+		{"max_depth", l.MaxDepth != nil, deref(l.MaxDepth)}, {"max_members", l.MaxMembers != nil, deref(l.MaxMembers)},
+		{"max_member_size", l.MaxMemberSize != nil, deref(l.MaxMemberSize)}, {"max_ratio", l.MaxRatio != nil, deref(l.MaxRatio)},
+		{"max_decompressed", l.MaxDecompressed != nil, deref(l.MaxDecompressed)},
 	} {
-		if v < 0 {
-			return fmt.Errorf("limits: %s must be positive", name)
+		if lim.set && lim.v < 1 {
+			errs = append(errs, fmt.Errorf("limits: %s must be positive (leave it out for the default)", lim.name))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func deref[T int | int64](p *T) int64 {

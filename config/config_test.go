@@ -54,8 +54,12 @@ func TestParseRejects(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string
 	}{
-		{"unknown_key", "alow: []\n", "alow"},
-		{"unknown_entry_key", "allow:\n  - global: a.b\n    reason: x\n    why: y\n", "why"},
+		{"unknown_key", "alow: []\n", `line 1: unknown key "alow" at the top level`},
+		{"unknown_entry_key", "allow:\n  - global: a.b\n    reason: x\n    why: y\n", `line 4: unknown key "why" in an allow or deny entry`},
+		{"unknown_limit", "limits:\n  max_depht: 3\n", `unknown key "max_depht" under limits`},
+		{"not_yaml", "allow: [\n", "not valid YAML"},
+		{"wrong_type", "limits:\n  max_depth: many\n", "line 2: cannot unmarshal"},
+		{"zero_limit", "limits:\n  max_members: 0\n", "max_members must be positive"},
 		{"missing_reason", "allow:\n  - global: a.b\n", "reason is required"},
 		{"bad_global", "deny:\n  - global: 'os system'\n    reason: x\n", "not a dotted name"},
 		{"bare_module", "allow:\n  - global: os\n    reason: x\n", "not a dotted name"},

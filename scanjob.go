@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/modelgate/modelgate/baseline"
+	"github.com/modelgate/modelgate/config"
+	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/report"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// scanJob is one run of the scan command: the options for package scan,
+// then what is done to the report (policy file, baseline) and where it goes.
+type scanJob struct {
+	args       *scanArgs
+	failOn     scan.Severity
+	opts       scan.Options
+	policy     *config.File
+	policyPath string
+	base       baseline.Set
+	inActions  bool
+	stderr     io.Writer
+	// notes are said on stderr as they arise and repeated in the step
+	// summary inside GitHub Actions.
+	notes []string
+}
+
+// usageErr is a mistake in the flags: exit 2 with a pointer to --help.
+type usageErr struct{ error }
+
+func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	a, err := parseScan(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, scanUsage)
+		return exitOK
+	}
+	if err != nil {
+		return usageError(stderr, "%v", err)
+	}
+	inActions := ghaction.Enabled(getenv)
+	if inActions {
+		a.fillFromInputs(ghaction.ReadInputs(getenv), getenv)
+	}
+	job, err := newScanJob(ctx, a, stderr, getenv, inActions)
+	var ue usageErr
+	if errors.As(err, &ue) {
+		return usageError(stderr, "%v", ue.error)
+	}
+	if err != nil {
+		return failure(stderr, err)
+	}
+	rep, err := job.run(ctx)
+	if err != nil {
+		return failure(stderr, fmt.Errorf("scan: %w", err))
+	}
+	return job.finish(rep, stdout, getenv)
+}
+
+// newScanJob checks the settings and reads the policy file, the baseline
+// and the list of changed files.
+func newScanJob(ctx context.Context, a *scanArgs, stderr io.Writer, getenv func(string) string, inActions bool) (*scanJob, error) {
+	j := &scanJob{args: a, inActions: inActions, stderr: stderr}
+	if err := j.settings(); err != nil {
+		return nil, err
+	}
+	setMemoryLimit(a.jobs, getenv)
+	if err := j.usePolicyFile(); err != nil {
+		return nil, err
+	}
+	if a.baseline != "" {
+		var err error
+		if j.base, err = baseline.Load(a.baseline); err != nil {
+			return nil, err
+		}
+	}
+	return j, j.limitToChanges(ctx, getenv)
+}
+
+// settings validates the flags and turns them into scan options.
+func (j *scanJob) settings() error {
+	a := j.args
+	a.format = strings.ToLower(cmpOr(a.format, "text"))
+	if a.format != "text" && a.format != "json" && a.format != "sarif" {
+		return usageErr{fmt.Errorf("unknown --format %q (want text, json or sarif)", a.format)}
+	}
+	var err error
+	if j.failOn, err = scan.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high"))); err != nil {
+		return usageErr{fmt.Errorf("--fail-on: %w", err)}
+	}
+	if a.jobs < 0 {
+		return usageErr{errors.New("--jobs must be 0 or more")}
+	}
+	j.opts = scan.DefaultOptions()
+	j.opts.Roots, j.opts.Jobs = a.paths, a.jobs
+	j.opts.Include, j.opts.Exclude = a.include, a.exclude
+	if a.shard != "" {
+		if j.opts.Shard, err = scan.ParseShard(a.shard); err != nil {
+			return usageErr{fmt.Errorf("--shard: %w", err)}
+		}
+		if a.category == "" && j.opts.Shard.N > 1 {
+			a.category = fmt.Sprintf("modelgate/shard-%d-of-%d", j.opts.Shard.K, j.opts.Shard.N)
+		}
+	}
+	return j.scopeSettings()
+}
+
+// usePolicyFile reads the policy file, when there is one, into the options.
+func (j *scanJob) usePolicyFile() error {
+	policy, path, err := loadPolicy(j.args.config, j.opts.Roots)
+	if err != nil || policy == nil {
+		return err
+	}
+	j.policy, j.policyPath = policy, path
+	j.opts.Include = append(j.opts.Include, policy.Paths.Include...)
+	j.opts.Exclude = append(j.opts.Exclude, policy.Paths.Exclude...)
+	j.opts.Limits = policy.ApplyLimits(j.opts.Limits)
+	if j.opts.Policy, err = scan.NewPolicy(policy.PolicyConfig()); err != nil {
+		return fmt.Errorf("policy file %s: %w", path, err)
+	}
+	return nil
+}
+
+// note says something the user should know about this run.
+func (j *scanJob) note(msg string) {
+	j.notes = append(j.notes, msg)
+	fmt.Fprintf(j.stderr, "modelgate: %s\n", report.Clean(msg))
+}
+
+// run scans, then applies the policy file and the baseline.
+func (j *scanJob) run(ctx context.Context) (*scan.Report, error) {
+	var progress *report.Progress
+	if isTerminal(j.stderr) && !j.inActions {
+		progress = report.NewProgress(j.stderr)
+		j.opts.Progress = progress.Update
+	}
+	start := time.Now()
+	rep, err := scan.Scan(ctx, j.opts)
+	if progress != nil {
+		progress.Done()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if j.args.stats {
+		writeStats(j.stderr, start, rep)
+	}
+	if j.policy != nil {
+		addForced(rep, j.policyPath, j.opts.Policy.Forced())
+		for _, w := range j.policy.Apply(rep, time.Now()) {
+			j.note("warning: " + w)
+		}
+	}
+	if j.base != nil {
+		j.base.Apply(rep)
+	}
+	summary := scan.Summarize(rep.Files, rep.Summary.Excluded)
+	summary.OutOfScope = rep.Summary.OutOfScope
+	rep.Summary = summary
+	return rep, nil
+}
+
+// finish writes the reports and, inside Actions, the outputs and the step
+// summary, and returns the exit status of the gate.
+func (j *scanJob) finish(rep *scan.Report, stdout io.Writer, getenv func(string) string) int {
+	failed := gateFails(rep, j.failOn)
+	color := j.args.output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !j.inActions
+	if err := writeReports(j.args, rep, stdout, getenv, j.inActions, color); err != nil {
+		return failure(j.stderr, err)
+	}
+	if j.inActions {
+		if err := publish(stdout, getenv, rep, j.failOn, failed, j.args.sarifFile, j.notes); err != nil {
+			return failure(j.stderr, err)
+		}
+	}
+	if failed {
+		return exitFailed
+	}
+	return exitOK
+}

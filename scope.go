@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/modelgate/modelgate/changes"
+)
+
+// scopeSettings validates --scan-scope and --changed-since.
+func (j *scanJob) scopeSettings() error {
+	a := j.args
+	a.scanScope = strings.ToLower(cmpOr(a.scanScope, "all"))
+	if a.scanScope != "all" && a.scanScope != "changed" {
+		return usageErr{fmt.Errorf("unknown --scan-scope %q (want all or changed)", a.scanScope)}
+	}
+	if strings.HasPrefix(a.changedSince, "-") {
+		return usageErr{fmt.Errorf("--changed-since %q: a revision must not start with '-'", a.changedSince)}
+	}
+	return nil
+}
+
+// limitToChanges limits the scan to the files changed since the revision
+// of --changed-since or, with --scan-scope changed, since the base of the
+// pull request. Whenever the changes cannot be known (no git, a shallow
+// clone, not a pull request), it scans everything and says why: a gate
+// must never pass a change it did not see.
+func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string) error {
+	rev := j.args.changedSince
+	if rev == "" && j.args.scanScope == "changed" {
+		var why string
+		if rev, why = pullRequestBase(getenv, j.inActions); rev == "" {
+			j.note("scan-scope changed: " + why + "; scanning every file")
+			return nil
+		}
+	}
+	if rev == "" {
+		return nil
+	}
+	for _, root := range j.opts.Roots {
+		if !insideWorkingDir(root) {
+			return usageErr{fmt.Errorf("--changed-since: path %s is outside the working directory; run modelgate from the repository", root)}
+		}
+	}
+	paths, err := changes.Since(ctx, ".", rev)
+	if err != nil {
+		why := err.Error()
+		if errors.Is(err, changes.ErrNoGit) {
+			why = "git is not installed here (the modelgate Action's image has none)"
+		}
+		j.note(fmt.Sprintf("cannot list the files changed since %s: %s; scanning every file instead", rev, why))
+		return nil
+	}
+	only := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		only[p] = true
+	}
+	if j.policy != nil && only[j.policyPath] {
+		// A changed policy can change the findings of unchanged files.
+		j.note(fmt.Sprintf("the policy file %s changed since %s; scanning every file", j.policyPath, rev))
+		return nil
+	}
+	j.opts.Only = only
+	j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (%d in the work tree)", rev, len(paths)))
+	return nil
+}
+
+// insideWorkingDir reports whether path is the working directory or below
+// it, where reported paths and git's relative paths agree.
+func insideWorkingDir(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(wd, abs)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+var commitSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+
+// pullRequestBase returns the base commit of the pull request that
+// triggered the workflow, from the event payload, or why there is none.
+func pullRequestBase(getenv func(string) string, inActions bool) (sha, why string) {
+	if !inActions {
+		return "", "applies inside GitHub Actions only"
+	}
+	event := getenv("GITHUB_EVENT_NAME")
+	if event != "pull_request" && event != "pull_request_target" {
+		return "", fmt.Sprintf("applies to pull_request events, and this run is for another event (%q)", event)
+	}
+	b, err := os.ReadFile(getenv("GITHUB_EVENT_PATH"))
+	if err != nil {
+		return "", fmt.Sprintf("cannot read the event payload: %v", err)
+	}
+	var payload struct {
+		PullRequest struct {
+			Base struct {
+				SHA string `json:"sha"`
+			} `json:"base"`
+		} `json:"pull_request"`
+	}
+	if err := json.Unmarshal(b, &payload); err != nil {
+		return "", fmt.Sprintf("cannot parse the event payload: %v", err)
+	}
+	if sha = payload.PullRequest.Base.SHA; !commitSHA.MatchString(sha) {
+		return "", "the event payload has no pull_request.base.sha"
+	}
+	return sha, ""
+}
