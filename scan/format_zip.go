@@ -59,11 +59,11 @@ func (z zipArchive) Match(in *Input) bool {
 		// A compressed member: only the head can be seen.
 		return z.kind == kindZip && (in.HasPrefix("PK\x03\x04") || in.HasPrefix("PK\x05\x06"))
 	}
+	// The directory is read once per input, whichever kind asks first.
+	a, err := in.zipArchive(zipOptions(DefaultLimits()))
 	if z.kind == kindZip {
-		_, err := zipread.FindEnd(in.At, in.Size)
 		return err == nil || in.HasPrefix("PK\x03\x04")
 	}
-	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
 	return err == nil && zipKind(a) == z.kind
 }
 
@@ -82,7 +82,7 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		}
 		in = buf
 	}
-	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
+	a, err := in.zipArchive(zipOptions(s.Limits()))
 	if err != nil {
 		return fmt.Errorf("read zip central directory: %w", err)
 	}
