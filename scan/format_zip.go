@@ -34,8 +34,8 @@ import (
 //     with any name, an .npy, a nested zip, 7z or gzip) from its first
 //     HeadSize bytes.
 //   - Stored members are inputs with random access over the file;
-//     compressed ones are streams inflated afresh for each reader, through
-//     Session.Bounded. A zip inside a compressed member is held in memory
+//     compressed ones are streams inflated through Session.Bounded, once
+//     for the head and the format that matches (see NewStreamInput). A zip inside a compressed member is held in memory
 //     up to Limits.MaxBuffered bytes, beyond which it is inconclusive. Member errors (encrypted, unknown compression, a
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
@@ -222,7 +222,7 @@ func memberInput(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input)
 	if m.Method == zipread.Stored {
 		mi, err = NewSectionInput(bare.Chain, bare.Name, raw, raw.Size())
 	} else {
-		if _, derr := zipread.Decompress(m, raw); derr != nil {
+		if derr := zipread.CheckMethod(m); derr != nil {
 			return nil, derr
 		}
 		mi, err = NewStreamInput(bare.Chain, bare.Name, m.Size, func() (io.ReadCloser, error) {

@@ -101,7 +101,7 @@ print("  %-28s %9.1f MB  read %8.3f MB  peak RSS %5.1f MB  %.3f s" % (
 ' "$f"
 done
 echo "== big checkpoint alone, $runs runs (target: read < 1 MB)"
-for _ in $(seq "$runs"); do scan --jobs 1 "$dir/big"; done | summarize
+for _ in $(seq "$runs"); do scan --jobs 1 "$dir"/big/*.pt; done | summarize
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== other scanners"

@@ -215,3 +215,25 @@ func TestFindEndLongComment(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckMethod(t *testing.T) {
+	tests := []struct {
+		name   string
+		method uint16
+		ok     bool
+	}{
+		{"stored", Stored, true},
+		{"deflated", Deflated, true},
+		{"bzip2", Bzip2, true},
+		{"lzma", 14, false},
+		{"zstd", 93, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckMethod(&Member{Name: "m", Method: tt.method})
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrMethod)) {
+				t.Errorf("method %d: %v", tt.method, err)
+			}
+		})
+	}
+}
