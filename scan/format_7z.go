@@ -78,7 +78,7 @@ func scanSevenZipMember(s *Session, in *Input, f *sevenzip.File) bool {
 		return true
 	}
 	defer live.Close()
-	member, err := NewStreamInput(in.Child(f.Name), f.Name, size, newReplay(live, 4*HeadSize, open).Open)
+	member, err := streamInput(in.Child(f.Name), f.Name, size, live, open)
 	if err != nil {
 		s.Unscannable(&Input{Chain: in.Child(f.Name)}, err)
 		return true

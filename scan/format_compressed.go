@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strings"
 
@@ -32,8 +33,8 @@ import (
 //     compression extension ("model.pkl.gz" holds "model.pkl",
 //     "model.tgz" holds "model.tar"), else "<codec>" ("model.bin" holds
 //     "<zlib>"). It is decompressed through
-//     Session.Bounded, so size, ratio and the file's budget are bounded,
-//     and opened afresh by restarting decompression.
+//     Session.Bounded, so size, ratio and the file's budget are bounded;
+//     a second pass over it restarts decompression.
 //   - The reported format is the codec ("gzip"), or "joblib-<codec>" for a
 //     compressed joblib dump, which joblib.load reads as one: its pickle
 //     is then reported as the compressed input itself, not as a member. A
@@ -41,7 +42,14 @@ import (
 //     content would be, unless it is named like a pickle.
 //   - Dictionaries of (raw or xz) LZMA are capped at 64 MiB, the largest
 //     preset of xz and Python's lzma; larger ones fail to open and are
-//     reported unscannable rather than allocated.
+//     reported unscannable rather than allocated. An xz decoder allocates
+//     the dictionary its block declares (8 MiB for the default preset),
+//     not the cap; the cap is checked on the first block's header, in the
+//     head. A later block of a multi-block stream is decoded with the size
+//     it declares (the decoder has no hook to refuse it).
+//   - The content is decompressed once when the format that matches it
+//     reads it from the start (see NewStreamInput): the head and the scan
+//     share one decoder.
 type compressed string
 
 // The codecs of compressed streams.
@@ -134,7 +142,8 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	case bzip2Stream:
 		return bzip2.NewReader(r), nil
 	case xzStream:
-		return xz.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
+		// DictCap is a floor here: the block's own size is used when larger.
+		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(r)
 	case lzmaStream:
 		return lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
 	case zlibStream:
@@ -166,6 +175,11 @@ func (c compressed) memberName(name string) string {
 
 func (c compressed) Scan(s *Session, in *Input) error {
 	name := c.memberName(in.Name)
+	if c == xzStream {
+		if d := xzDictSize(in.Head); d > maxLZMADict {
+			return fmt.Errorf("open xz stream: dictionary of %d bytes over the %d allowed: %w", d, maxLZMADict, ErrLimit)
+		}
+	}
 	open := func() (io.ReadCloser, error) {
 		rc, err := in.Open()
 		if err != nil {
@@ -235,4 +249,49 @@ func btoi(b bool) int {
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// xzDictSize returns the largest LZMA2 dictionary the first block header
+// of an xz stream declares, or 0 when head does not hold that header.
+func xzDictSize(h []byte) uint64 {
+	const streamHeader = 12
+	if len(h) < streamHeader+2 || h[streamHeader] == 0 {
+		return 0 // no block: an empty stream, its index follows
+	}
+	end := min(streamHeader+(int(h[streamHeader])+1)*4, len(h))
+	b := h[streamHeader+2 : end]
+	flags := h[streamHeader+1]
+	varint := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	for _, bit := range []byte{0x40, 0x80} { // compressed, uncompressed size present
+		if flags&bit != 0 {
+			if _, ok := varint(); !ok {
+				return 0
+			}
+		}
+	}
+	dict := uint64(0)
+	for range int(flags&3) + 1 {
+		id, ok1 := varint()
+		n, ok2 := varint()
+		if !ok1 || !ok2 || n > uint64(len(b)) {
+			return dict
+		}
+		if id == 0x21 && n == 1 { // LZMA2: the dictionary size in one byte
+			bits := uint64(b[0] & 0x3f)
+			d := uint64(math.MaxUint32)
+			if bits < 40 {
+				d = (2 | bits&1) << (bits/2 + 11)
+			}
+			dict = max(dict, d)
+		}
+		b = b[n:]
+	}
+	return dict
 }

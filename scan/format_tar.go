@@ -166,7 +166,7 @@ func (t *tarScan) member(hdr *tar.Header, index int) (*Input, error) {
 		return m, nil
 	}
 	reopen := func() (io.ReadCloser, error) { return t.reopen(index) }
-	m, err := NewStreamInput(chain, hdr.Name, hdr.Size, newReplay(t.tr, 4*HeadSize, reopen).Open)
+	m, err := streamInput(chain, hdr.Name, hdr.Size, t.tr, reopen)
 	if err != nil {
 		return nil, err
 	}

@@ -34,8 +34,8 @@ import (
 //     with any name, an .npy, a nested zip, 7z or gzip) from its first
 //     HeadSize bytes.
 //   - Stored members are inputs with random access over the file;
-//     compressed ones are streams inflated afresh for each reader, through
-//     Session.Bounded. A zip inside a compressed member is held in memory
+//     compressed ones are streams inflated through Session.Bounded, once
+//     for the head and the format that matches (see NewStreamInput). A zip inside a compressed member is held in memory
 //     up to Limits.MaxBuffered bytes, beyond which it is inconclusive. Member errors (encrypted, unknown compression, a
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
@@ -59,11 +59,11 @@ func (z zipArchive) Match(in *Input) bool {
 		// A compressed member: only the head can be seen.
 		return z.kind == kindZip && (in.HasPrefix("PK\x03\x04") || in.HasPrefix("PK\x05\x06"))
 	}
+	// The directory is read once per input, whichever kind asks first.
+	a, err := in.zipArchive(zipOptions(DefaultLimits()))
 	if z.kind == kindZip {
-		_, err := zipread.FindEnd(in.At, in.Size)
 		return err == nil || in.HasPrefix("PK\x03\x04")
 	}
-	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
 	return err == nil && zipKind(a) == z.kind
 }
 
@@ -82,7 +82,7 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		}
 		in = buf
 	}
-	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
+	a, err := in.zipArchive(zipOptions(s.Limits()))
 	if err != nil {
 		return fmt.Errorf("read zip central directory: %w", err)
 	}
@@ -222,7 +222,7 @@ func memberInput(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input)
 	if m.Method == zipread.Stored {
 		mi, err = NewSectionInput(bare.Chain, bare.Name, raw, raw.Size())
 	} else {
-		if _, derr := zipread.Decompress(m, raw); derr != nil {
+		if derr := zipread.CheckMethod(m); derr != nil {
 			return nil, derr
 		}
 		mi, err = NewStreamInput(bare.Chain, bare.Name, m.Size, func() (io.ReadCloser, error) {

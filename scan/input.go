@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"strings"
+
+	"github.com/modelgate/modelgate/scan/zipread"
 )
 
 // HeadSize is how many leading bytes are read to identify an input. It
@@ -30,6 +32,29 @@ type Input struct {
 	Depth int
 
 	open func() (io.ReadCloser, error)
+	zip  *zipCache
+}
+
+// zipCache holds the central directory of an input once read, so that the
+// zip formats' Match calls and the Scan of the one that matched read it
+// once.
+type zipCache struct {
+	opts zipread.Options
+	a    *zipread.Archive
+	err  error
+}
+
+// zipArchive returns the zip structure of an input with random access,
+// read once per set of options.
+func (in *Input) zipArchive(o zipread.Options) (*zipread.Archive, error) {
+	if in.At == nil {
+		return nil, zipread.ErrNotZip
+	}
+	if in.zip == nil || in.zip.opts != o {
+		a, err := zipread.Open(in.At, in.Size, o)
+		in.zip = &zipCache{opts: o, a: a, err: err}
+	}
+	return in.zip.a, in.zip.err
 }
 
 // NewSectionInput returns an input with random access over r.
@@ -44,21 +69,44 @@ func NewSectionInput(chain []string, name string, r io.ReaderAt, size int64) (*I
 	return in, nil
 }
 
-// NewStreamInput returns an input that can only be read in order; open is
-// called once for the head and once per reader a format asks for, so it
-// must start the stream afresh each time.
+// streamKeep is how many leading bytes of a stream input are kept to
+// serve a later open without restarting the stream: the head and what a
+// format's Match may read beyond it (a headerless pickle is parsed for its
+// first sniffWindow bytes).
+const streamKeep = sniffWindow
+
+// NewStreamInput returns an input that can only be read in order. open
+// starts the stream afresh; it is called once at once, and the reader it
+// returns is shared: the head is read from it, and the first reader a
+// format asks for (and any later one, while nobody has read past the
+// first streamKeep bytes) continues it instead of restarting. A stream
+// that is decompressed is thus decompressed once in the common case (a
+// format matched on the head reads the stream to its end). open is
+// called again only when a format needs a second pass.
 func NewStreamInput(chain []string, name string, size int64, open func() (io.ReadCloser, error)) (*Input, error) {
 	rc, err := open()
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	return streamInput(chain, name, size, rc, open)
+}
+
+// streamInput returns a stream input over live, a reader at the start of
+// the content, and reopen, which starts the content afresh. The readers
+// hold memory only (the file itself is closed by the scanner), so the
+// live reader is left to the garbage collector once the input is done.
+func streamInput(chain []string, name string, size int64, live io.Reader, reopen func() (io.ReadCloser, error)) (*Input, error) {
+	rp := newReplay(live, streamKeep, reopen)
+	rc, err := rp.Open()
+	if err != nil {
+		return nil, err
+	}
 	head := make([]byte, HeadSize)
 	n, err := io.ReadFull(rc, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, err
 	}
-	return &Input{Chain: chain, Name: name, Size: size, Head: head[:n], open: open}, nil
+	return &Input{Chain: chain, Name: name, Size: size, Head: head[:n], open: rp.Open}, nil
 }
 
 // Open returns a reader from the start of the input. When the input has

@@ -1,18 +1,34 @@
 #!/usr/bin/python3
-"""Generate a realistic model repository for scripts/bench.sh.
+"""Generate the benchmark trees of scripts/bench.sh.
 
 Run with the Debian interpreter that has torch, numpy, joblib and sklearn:
-    /usr/bin/python3 scripts/bench_gen.py DIR [--scale N]
+    /usr/bin/python3 scripts/bench_gen.py repo DIR [--scale S]
+    /usr/bin/python3 scripts/bench_gen.py big DIR [--gb G]
 
---scale 1 (the default) writes about 2.5 GB:
-  - 4 PyTorch zip checkpoints of ~400 MB each (state dicts of 4000 tensors)
-  - 1 legacy (non-zip) PyTorch checkpoint of ~300 MB
-  - 1 joblib dump of ~300 MB with inline NumPy arrays and a fitted forest
-  - 2000 small pickles (protocols 2-5) and 2000 non-model files
-Every file is benign; the scan is expected to finish with no finding above
-medium. Nothing here is ever loaded by the scanner's tests.
+`repo` writes a model repository shaped like a model hub checkout; at
+--scale 1 (the default) about 2.6 GB:
+  - models/checkpoint-{0..3}.pt: PyTorch zip checkpoints of ~400 MB each,
+    state dicts of 4000 tensors (a data.pkl of ~300 KB)
+  - models/legacy.pt: a legacy (non-zip) PyTorch checkpoint of ~300 MB,
+    2000 tensors
+  - models/pipeline.joblib: a joblib dump of ~300 MB, ten inline float
+    arrays and a fitted random forest
+  - models/pipeline-small.joblib.z: a zlib-compressed joblib dump (~20 MB
+    of arrays, compress=3), which must be decompressed to be read
+  - models/embeddings.npy (~100 MB float) and models/arrays.npz
+  - data/pickles/state-NNNNN.pkl: 2000 small pickles, protocols 2 to 5
+  - src/, configs: 2000 Python modules, JSON configs, a README
+The counts of small files do not shrink below 100 with --scale.
+
+`big` writes DIR/model-<G>g.pt, a single torch zip checkpoint of about G
+GB (default 2) in 500 tensors, for the bytes-read check.
+
+Every file is benign, and written only by trusted code here: the scanner
+reads them statically, nothing is ever loaded. A file `.complete` is
+written last so an interrupted run is regenerated, not reused.
 """
 import argparse
+import json
 import os
 import pickle
 
@@ -21,43 +37,74 @@ import numpy as np
 import torch
 from sklearn.ensemble import RandomForestClassifier
 
+MB = 1 << 20
 
-def state_dict(n_tensors, total_bytes, seed):
+
+def state_dict(n_tensors, total_bytes, seed, random=True):
     g = torch.Generator().manual_seed(seed)
     per = max(1, total_bytes // n_tensors // 4)
-    return {f"layers.{i}.weight": torch.randn(per, generator=g) for i in range(n_tensors)}
+    if random:
+        return {f"layers.{i}.weight": torch.randn(per, generator=g) for i in range(n_tensors)}
+    return {f"layers.{i}.weight": torch.zeros(per) for i in range(n_tensors)}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dir")
-    ap.add_argument("--scale", type=float, default=1.0)
-    a = ap.parse_args()
-    mb = int(1 << 20)
-    s = a.scale
-    os.makedirs(a.dir, exist_ok=True)
-    models = os.path.join(a.dir, "models")
-    os.makedirs(models, exist_ok=True)
+def write_repo(d, s):
+    models = os.path.join(d, "models")
+    small = os.path.join(d, "data", "pickles")
+    src = os.path.join(d, "src")
+    conf = os.path.join(d, "configs")
+    for p in (models, small, src, conf):
+        os.makedirs(p, exist_ok=True)
     for i in range(4):
-        torch.save(state_dict(4000, int(400 * mb * s), i), os.path.join(models, f"checkpoint-{i}.pt"))
-    torch.save(state_dict(2000, int(300 * mb * s), 9), os.path.join(models, "legacy.pt"),
+        torch.save(state_dict(4000, int(400 * MB * s), i), os.path.join(models, f"checkpoint-{i}.pt"))
+    torch.save(state_dict(2000, int(300 * MB * s), 9), os.path.join(models, "legacy.pt"),
                _use_new_zipfile_serialization=False)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 8))
     y = (x[:, 0] > 0).astype(int)
     forest = RandomForestClassifier(n_estimators=50, random_state=0).fit(x, y)
-    arrays = {f"emb{i}": rng.normal(size=int(30 * mb * s) // 8) for i in range(10)}
+    arrays = {f"emb{i}": rng.normal(size=int(30 * MB * s) // 8) for i in range(10)}
     joblib.dump({"model": forest, "arrays": arrays}, os.path.join(models, "pipeline.joblib"))
-    small = os.path.join(a.dir, "data", "pickles")
-    other = os.path.join(a.dir, "src")
-    os.makedirs(small, exist_ok=True)
-    os.makedirs(other, exist_ok=True)
-    for i in range(int(2000 * max(s, 0.05))):
+    # Rounded values compress like real weights do (somewhat), unlike noise.
+    packed = {f"w{i}": np.round(rng.normal(size=int(2 * MB * s) // 8), 2) for i in range(10)}
+    joblib.dump({"model": forest, "arrays": packed}, os.path.join(models, "pipeline-small.joblib.z"),
+                compress=("zlib", 3))
+    np.save(os.path.join(models, "embeddings.npy"), rng.normal(size=(int(100 * MB * s) // 8 // 256, 256)))
+    np.savez(os.path.join(models, "arrays.npz"), a=np.arange(1000), b=np.ones((64, 64)))
+    n = int(2000 * max(s, 0.05))
+    for i in range(n):
         obj = {"step": i, "lr": 0.001 * i, "hist": list(range(i % 50)), "arr": np.arange(i % 20)}
         with open(os.path.join(small, f"state-{i:05d}.pkl"), "wb") as f:
             pickle.dump(obj, f, protocol=2 + i % 4)
-        with open(os.path.join(other, f"module_{i:05d}.py"), "w") as f:
+        with open(os.path.join(src, f"module_{i:05d}.py"), "w") as f:
             f.write(f"# generated file {i}\nVALUE = {i}\n\ndef f(x):\n    return x * VALUE\n" * 5)
+        if i % 10 == 0:
+            with open(os.path.join(conf, f"config-{i:05d}.json"), "w") as f:
+                json.dump({"hidden_size": 768, "layers": i, "vocab": list(range(100))}, f)
+    with open(os.path.join(d, "README.md"), "w") as f:
+        f.write("# Benchmark repository\n\nGenerated by scripts/bench_gen.py.\n" * 20)
+
+
+def write_big(d, gb):
+    os.makedirs(d, exist_ok=True)
+    # Zeros: the content of storages does not matter to a scan that never
+    # reads them, and zeros are quick to make.
+    torch.save(state_dict(500, int(gb * 1024 * MB), 0, random=False), os.path.join(d, f"model-{gb:g}g.pt"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["repo", "big"])
+    ap.add_argument("dir")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--gb", type=float, default=2.0)
+    a = ap.parse_args()
+    if a.what == "repo":
+        write_repo(a.dir, a.scale)
+    else:
+        write_big(a.dir, a.gb)
+    with open(os.path.join(a.dir, ".complete"), "w") as f:
+        f.write(f"{a.what} scale={a.scale} gb={a.gb}\n")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@
 // Decisions:
 //   - The end record is searched backward in the last 64 KiB + 22 bytes,
 //     like zipfile. Candidates are tried from the end; the first whose
-//     central directory can be found wins.
+//     central directory can be found wins. The last kilobyte is read
+//     first and the rest of the window only when it holds no such
+//     candidate, so an archive without a long comment costs about 1 KiB
+//     beyond its directory.
 //   - Data prepended before the archive is found like zipfile's "concat":
 //     the central directory is assumed to end where the end record (or the
 //     zip64 end record) starts, and the difference with the recorded

@@ -51,12 +51,34 @@ type End struct {
 }
 
 // FindEnd locates the end record and the central directory. It reads the
-// last 64 KiB + 22 bytes of the file and a few bytes per candidate.
+// last firstTail bytes of the file, then, only when no end record there
+// leads to a directory, the last 64 KiB + 22 bytes (an archive comment may
+// be that long), and a few bytes per candidate. Either way the candidates
+// are tried from the end, so the result is the same as one read of the
+// whole window.
 func FindEnd(r io.ReaderAt, size int64) (*End, error) {
 	if size < endLen {
 		return nil, ErrNotZip
 	}
-	tailLen := min(size, maxComment+endLen)
+	short := min(size, firstTail)
+	if e, err := findEndIn(r, size, short); e != nil || err != nil {
+		return e, err
+	}
+	if full := min(size, maxComment+endLen); full > short {
+		if e, err := findEndIn(r, size, full); e != nil || err != nil {
+			return e, err
+		}
+	}
+	return nil, ErrNotZip
+}
+
+// firstTail is how much of the end of a file is read first: an end record
+// with a comment of up to a kilobyte.
+const firstTail = 1024 + endLen
+
+// findEndIn tries the end record candidates in the last tailLen bytes; it
+// returns nil, nil when none leads to a central directory.
+func findEndIn(r io.ReaderAt, size, tailLen int64) (*End, error) {
 	tail := make([]byte, tailLen)
 	if _, err := r.ReadAt(tail, size-tailLen); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("read zip end at offset %d: %w", size-tailLen, err)
@@ -72,7 +94,7 @@ func FindEnd(r io.ReaderAt, size int64) (*End, error) {
 		}
 		i--
 	}
-	return nil, ErrNotZip
+	return nil, nil
 }
 
 // resolve checks an end record candidate at pos (rec holds the bytes from

@@ -75,6 +75,16 @@ func (a *Archive) Raw(m *Member) (*io.SectionReader, error) {
 	return io.NewSectionReader(a.r, l.DataOffset, n), nil
 }
 
+// CheckMethod returns ErrMethod (wrapped) when the member's compression
+// method cannot be decompressed, without creating a decompressor.
+func CheckMethod(m *Member) error {
+	switch m.Method {
+	case Stored, Deflated, Bzip2:
+		return nil
+	}
+	return fmt.Errorf("member %q: method %d: %w", m.Name, m.Method, ErrMethod)
+}
+
 // Decompress returns a reader of the member's content, decompressing raw
 // (as returned by Raw) with the member's method. The output is cut at the
 // member's declared size, as both loaders do. The caller bounds it.
@@ -88,7 +98,7 @@ func Decompress(m *Member, raw io.Reader) (io.ReadCloser, error) {
 	case Bzip2:
 		rc = io.NopCloser(bzip2.NewReader(raw))
 	default:
-		return nil, fmt.Errorf("member %q: method %d: %w", m.Name, m.Method, ErrMethod)
+		return nil, CheckMethod(m)
 	}
 	return limitCloser{io.LimitReader(rc, m.Size), rc}, nil
 }

@@ -194,3 +194,46 @@ func readZipFile(f *zip.File) ([]byte, error) {
 	defer rc.Close()
 	return io.ReadAll(rc)
 }
+
+// TestFindEndLongComment checks that an end record behind a comment longer
+// than the first read of the tail is still found, and found by the same
+// candidate as a single read of the whole window would.
+func TestFindEndLongComment(t *testing.T) {
+	for _, n := range []int{0, firstTail - endLen, firstTail, 40_000, maxComment} {
+		comment := bytes.Repeat([]byte("c"), n)
+		if n > 100 {
+			// A false end signature inside the comment, nearer the end.
+			copy(comment[n-60:], sigEnd)
+		}
+		b := buildZip([]entry{{name: "a.pkl", body: []byte("x")}}, layout{count: -1, comment: comment})
+		a, err := Open(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+		if err != nil {
+			t.Fatalf("comment %d: %v", n, err)
+		}
+		if len(a.Members) != 1 || a.Members[0].Name != "a.pkl" {
+			t.Errorf("comment %d: members %+v", n, a.Members)
+		}
+	}
+}
+
+func TestCheckMethod(t *testing.T) {
+	tests := []struct {
+		name   string
+		method uint16
+		ok     bool
+	}{
+		{"stored", Stored, true},
+		{"deflated", Deflated, true},
+		{"bzip2", Bzip2, true},
+		{"lzma", 14, false},
+		{"zstd", 93, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckMethod(&Member{Name: "m", Method: tt.method})
+			if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrMethod)) {
+				t.Errorf("method %d: %v", tt.method, err)
+			}
+		})
+	}
+}
