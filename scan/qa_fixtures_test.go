@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,7 +37,7 @@ func TestQASamples(t *testing.T) {
 	}
 	got := scanPaths(t, nil, "testdata/qa")
 	for _, c := range cases {
-		t.Run(c.File[:3], func(t *testing.T) {
+		t.Run(subtestName(c.File), func(t *testing.T) {
 			f, ok := got[c.File]
 			if !ok {
 				t.Fatal("not in the report")
@@ -50,6 +51,17 @@ func TestQASamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// subtestName turns a file name into a subtest name of [a-z0-9_].
+func subtestName(file string) string {
+	b := []byte(strings.ToLower(file))
+	for i, c := range b {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 func checkQA(t *testing.T, c qaCase, f FileResult) {
