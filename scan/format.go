@@ -20,6 +20,7 @@ type Format interface {
 func DefaultFormats() []Format {
 	return []Format{
 		lfsPointer{},
+		kerasZip{}, kerasH5{}, ggufModel{}, safetensorsModel{}, onnxModel{}, kerasMetadata{}, tfGraph{},
 		zipArchive{kindTorchZip},
 		zipArchive{kindTorchScript},
 		zipArchive{kindNpz},

@@ -88,18 +88,77 @@ func manySmall(n int) []byte {
 	return b.Bytes()
 }
 
+// torchStateDict writes the data.pkl that torch.save (torch 1.13, zip
+// format) writes for an OrderedDict of n tensors: globals and repeated
+// strings are memoized once and fetched with BINGET, every tensor is a
+// _rebuild_tensor_v2 REDUCE over a BINPERSID storage and an empty
+// OrderedDict of backward hooks.
+func torchStateDict(n int) []byte {
+	var b bytes.Buffer
+	memo := uint32(0)
+	put := func() { longBinput(&b, memo); memo++ }
+	get := func(k uint32) { b.WriteByte('j'); binary.Write(&b, binary.LittleEndian, k) }
+	b.WriteString("\x80\x02ccollections\nOrderedDict\n")
+	put() // 0: OrderedDict
+	b.WriteString(")R")
+	put()
+	b.WriteString("(")
+	for i := 0; i < n; i++ {
+		if i > 0 && i%1000 == 0 {
+			b.WriteString("u(")
+		}
+		binunicode(&b, "model.layers."+strconv.Itoa(i/8)+".mlp.weight")
+		put()
+		if i == 0 {
+			b.WriteString("ctorch._utils\n_rebuild_tensor_v2\n")
+			put() // 3
+		} else {
+			get(3)
+		}
+		b.WriteString("((")
+		if i == 0 {
+			binunicode(&b, "storage")
+			put() // 4
+			b.WriteString("ctorch\nFloatStorage\n")
+			put() // 5
+		} else {
+			get(4)
+			get(5)
+		}
+		binunicode(&b, strconv.Itoa(i))
+		put()
+		if i == 0 {
+			binunicode(&b, "cpu")
+			put() // 7
+		} else {
+			get(7)
+		}
+		b.WriteString("J\x00\x00\x10\x00tQK\x00M\x00\x04M\x00\x04\x86")
+		put()
+		b.WriteString("M\x00\x04K\x01\x86")
+		put()
+		b.WriteString("\x89j\x00\x00\x00\x00)R")
+		put()
+		b.WriteString("tR")
+		put()
+	}
+	b.WriteString("u.")
+	return b.Bytes()
+}
+
 func benchRead(b *testing.B, data []byte, opts Options) {
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
+	measure(b, int64(len(data)), func() {
 		r := Read(bytes.NewReader(data), opts)
 		if r.Err != nil || r.Limit != nil {
 			b.Fatalf("err %v limit %v", r.Err, r.Limit)
 		}
-	}
+	})
 }
 
 func BenchmarkStateDict(b *testing.B) { benchRead(b, stateDict(20000), DefaultOptions()) }
+
+// BenchmarkTorchStateDict reads a torch.save pickle of 30,000 tensors.
+func BenchmarkTorchStateDict(b *testing.B) { benchRead(b, torchStateDict(30000), DefaultOptions()) }
 
 func BenchmarkManySmall(b *testing.B) { benchRead(b, manySmall(3_000_000), DefaultOptions()) }
 
@@ -119,11 +178,7 @@ func BenchmarkHostile(b *testing.B) {
 	for _, h := range hostile() {
 		b.Run(h.name, func(b *testing.B) {
 			data := []byte(h.data)
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				Read(bytes.NewReader(data), DefaultOptions())
-			}
+			measure(b, int64(len(data)), func() { Read(bytes.NewReader(data), DefaultOptions()) })
 		})
 	}
 }

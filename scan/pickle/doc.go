@@ -65,7 +65,23 @@
 // Options holds every bound with its default (see DefaultOptions):
 // opcodes, stack plus marks, memo entries, recorded facts, evidence bytes,
 // operand and line lengths, bytes kept for nested scans, nesting depth,
-// pickles per stream. Declared lengths are checked against the remaining
+// pickles per stream, and the bytes spent on the model of the objects
+// (MaxModelBytes: containers, call results, memo pages and kept strings,
+// charged when made, so that a million nested tuples or memoized lists
+// end in a Limit rather than in hundreds of megabytes).
+//
+// # Cost
+//
+// The scan costs what the pickle bytes cost, not what the tensors weigh:
+// a state dict's pickle is read once, tensor data is never touched. Every
+// call is recorded, but only the first MaxCallSummaries calls of each
+// opcode and callee get printable summaries (a state dict makes one
+// _rebuild_tensor_v2 call per tensor; a policy shows a few per callable);
+// later ones carry Call.Elided. Persistent ids are listed up to
+// MaxPersistentIDs and counted; PyTorch storage references are all listed
+// compactly in Result.Storages. Small containers are allocated with their
+// items, globals and the empty tuple are shared, facts are collected in
+// chunks, and a short stream gets a buffer of its own size. Declared lengths are checked against the remaining
 // data when the size is known (Options.Size, or by seeking) before any
 // read, and operands longer than MaxOperandBytes are skipped with Seek or
 // discarded rather than buffered.

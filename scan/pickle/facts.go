@@ -64,6 +64,13 @@ type Call struct {
 	Desc string
 	// Args is a short, printable summary of the arguments, e.g. "('id',)".
 	Args string
+	// Elided is set when Args and Desc were left empty because
+	// Options.MaxCallSummaries earlier calls with the same Op, Callee,
+	// Known and OnGlobal were recorded in full. Every call is still
+	// recorded, with its offset, so counts stay exact; calls whose first
+	// argument names the class they instantiate (copyreg._reconstructor,
+	// copyreg.__newobj__, copyreg.__newobj_ex__) are never elided.
+	Elided bool
 }
 
 // String renders the call as evidence, e.g. os.system('id').
@@ -83,6 +90,24 @@ func (c Call) String() string {
 type PersistentID struct {
 	Offset int64
 	Value  string // printable summary
+}
+
+// Storage is a tensor storage that a PyTorch pickle refers to by a
+// persistent id of the form ('storage', type, key, location, elements)
+// (zip checkpoints) or with a sixth item, the view metadata (legacy
+// files, where key is the root key). It is recorded for every such
+// persistent id, however many there are, so that a container format can
+// find and size the storages without the printable summaries.
+type Storage struct {
+	Offset int64 // offset of the PERSID or BINPERSID
+	// Type is the storage class, e.g. torch.FloatStorage (for a
+	// computed one, the global it derives from); zero when unknown.
+	Type     Global
+	Key      string // the storage key: the record name in a zip checkpoint
+	Location string // e.g. "cpu", "cuda:0"
+	// Elements is the element count declared by the pickle (not bytes),
+	// or -1 when it is not a literal int.
+	Elements int64
 }
 
 // Nested is a pickle that reaches a loader (pickle.loads, torch.load over
@@ -132,16 +157,21 @@ type Limit struct {
 
 // Result holds the facts read from one stream of zero or more pickles.
 type Result struct {
-	Pickles       int   // complete pickles read (STOP reached)
-	Protocols     []int // the highest protocol in effect in each pickle
-	Imports       []Import
-	Calls         []Call
-	PersistentIDs []PersistentID
-	Nested        []Nested
-	Anomalies     []Anomaly
-	Trailing      *Trailing
-	Err           *Error
-	Limit         *Limit
+	Pickles   int   // complete pickles read (STOP reached)
+	Protocols []int // the highest protocol in effect in each pickle
+	Imports   []Import
+	Calls     []Call
+	// PersistentIDs lists the first Options.MaxPersistentIDs persistent
+	// ids with a printable summary; PersistentIDCount counts them all.
+	PersistentIDs     []PersistentID
+	PersistentIDCount int
+	// Storages lists every PyTorch storage reference (see Storage).
+	Storages  []Storage
+	Nested    []Nested
+	Anomalies []Anomaly
+	Trailing  *Trailing
+	Err       *Error
+	Limit     *Limit
 	// End is the offset just past the last byte that belongs to the pickles
 	// read, so a caller can position the next reader on a container.
 	End int64

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -17,21 +18,23 @@ func hostile() []struct {
 	const million = 1_000_000
 	return []struct{ name, data, err, limit string }{
 		{"lone_ff", "\xff", "invalid load key", ""},
-		{"binbytes8_8eib", "\x80\x04\x8e\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x00\x00.", "truncated", ""},  // PROTO BINBYTES8 ...
-		{"frame_8eib", "\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x7fN.\x00\x00\x00", "", ""},                  // PROTO FRAME NONE STOP
-		{"binunicode8_huge", "\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00", "truncated", ""}, // PROTO BINUNICODE8
-		{"million_marks", strings.Repeat("(", million) + ".", "", "MaxStackDepth"},                            // MARK* STOP
-		{"million_appends", "]" + strings.Repeat("Na", million) + ".", "", ""},                                // EMPTY_LIST (NONE APPEND)* STOP
-		{"million_memo", "N" + strings.Repeat("\x94", million) + ".", "", ""},                                 // NONE MEMOIZE* STOP
-		{"million_memo_lists", strings.Repeat("]\x940", million) + "N.", "", ""},                              // (EMPTY_LIST MEMOIZE POP)* NONE STOP
-		{"sparse_memo", "N" + strings.Repeat("r\xff\xff\xff\x7f", 1) + sparsePuts(200_000) + ".", "", ""},     // NONE LONG_BINPUT* STOP
-		{"million_dups", "N" + strings.Repeat("2", million) + ".", "", "MaxStackDepth"},                       // NONE DUP* STOP
-		{"get_missing", "\x80\x02j\xff\xff\xff\xff.", "not found", ""},                                        // PROTO LONG_BINGET STOP
-		{"stack_global_non_str", "\x80\x04NN\x93.", "requires str", ""},                                       // PROTO NONE NONE STACK_GLOBAL STOP
-		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", ""},                                  // NONE TUPLE1* STOP
-		{"long_line", "S'" + strings.Repeat("a", 3<<20), "truncated", ""},                                     // STRING without newline
-		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxFacts"},           // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
-		{"million_pickles", strings.Repeat("N.", million), "", "MaxPickles"},                                  // (NONE STOP)*
+		{"binbytes8_8eib", "\x80\x04\x8e\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x00\x00.", "truncated", ""},                        // PROTO BINBYTES8 ...
+		{"frame_8eib", "\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x7fN.\x00\x00\x00", "", ""},                                        // PROTO FRAME NONE STOP
+		{"binunicode8_huge", "\x80\x04\x8d\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00\x00\x00", "truncated", ""},                       // PROTO BINUNICODE8
+		{"million_marks", strings.Repeat("(", million) + ".", "", "MaxStackDepth"},                                                  // MARK* STOP
+		{"million_appends", "]" + strings.Repeat("Na", million) + ".", "", ""},                                                      // EMPTY_LIST (NONE APPEND)* STOP
+		{"million_memo", "N" + strings.Repeat("\x94", million) + ".", "", ""},                                                       // NONE MEMOIZE* STOP
+		{"million_memo_lists", strings.Repeat("]\x940", million) + "N.", "", "MaxModelBytes"},                                       // (EMPTY_LIST MEMOIZE POP)* NONE STOP
+		{"full_memo_lists", strings.Repeat("]("+strings.Repeat("N", 32)+"e\x940", 200_000) + "N.", "", "MaxModelBytes"},             // (EMPTY_LIST MARK NONE*32 APPENDS MEMOIZE POP)* NONE STOP
+		{"sparse_memo", "N" + strings.Repeat("r\xff\xff\xff\x7f", 1) + sparsePuts(200_000) + ".", "", ""},                           // NONE LONG_BINPUT* STOP
+		{"million_dups", "N" + strings.Repeat("2", million) + ".", "", "MaxStackDepth"},                                             // NONE DUP* STOP
+		{"get_missing", "\x80\x02j\xff\xff\xff\xff.", "not found", ""},                                                              // PROTO LONG_BINGET STOP
+		{"stack_global_non_str", "\x80\x04NN\x93.", "requires str", ""},                                                             // PROTO NONE NONE STACK_GLOBAL STOP
+		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", "MaxModelBytes"},                                           // NONE TUPLE1* STOP
+		{"long_line", "S'" + strings.Repeat("a", 3<<20), "truncated", ""},                                                           // STRING without newline
+		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxFacts"},                                 // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
+		{"million_pickles", strings.Repeat("N.", million), "", "MaxPickles"},                                                        // (NONE STOP)*
+		{"repeated_loads", "cpickle\nloads\nq\x00C\x04\x80\x02N.\x85q\x01" + strings.Repeat("h\x00h\x01R0", 10_000) + "N.", "", ""}, // GLOBAL BINPUT SHORT_BINBYTES TUPLE1 BINPUT (BINGET BINGET REDUCE POP)* NONE STOP
 	}
 }
 
@@ -56,6 +59,24 @@ func TestHostile(t *testing.T) {
 			}
 			if h.err == "" && h.limit == "" && (r.Err != nil || r.Limit != nil) {
 				t.Errorf("unexpected err %v limit %+v", r.Err, r.Limit)
+			}
+		})
+	}
+}
+
+// TestHostileMemory bounds what each hostile input allocates, in all
+// (TotalAlloc, deterministic for one goroutine), so also its peak.
+func TestHostileMemory(t *testing.T) {
+	const bound = 100 << 20
+	for _, h := range hostile() {
+		t.Run(h.name, func(t *testing.T) {
+			data := []byte(h.data)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			Read(bytes.NewReader(data), DefaultOptions())
+			runtime.ReadMemStats(&after)
+			if n := after.TotalAlloc - before.TotalAlloc; n > bound {
+				t.Errorf("allocated %d bytes, more than %d", n, bound)
 			}
 		})
 	}

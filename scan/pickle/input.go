@@ -6,8 +6,9 @@ import (
 	"io"
 )
 
-// bufSize is the read buffer: operands up to this size are returned as
-// slices of the buffer without allocation.
+// bufSize is the read buffer (smaller for shorter streams of known size):
+// operands up to this size are returned as slices of the buffer without
+// allocation.
 const bufSize = 64 << 10
 
 // input is a buffered, offset-tracking reader that skips large operands
@@ -26,7 +27,7 @@ type input struct {
 }
 
 func newInput(r io.Reader, size int64) *input {
-	in := &input{r: r, buf: make([]byte, bufSize), size: -1}
+	in := &input{r: r, size: -1}
 	if size > 0 {
 		in.size = size
 	}
@@ -41,6 +42,13 @@ func newInput(r io.Reader, size int64) *input {
 			}
 		}
 	}
+	// A short stream of known size (a nested pickle, a small file) gets a
+	// buffer of its size: no operand can be longer than the data left.
+	n := bufSize
+	if in.size >= 0 && in.size < bufSize {
+		n = max(int(in.size), 16)
+	}
+	in.buf = make([]byte, n)
 	return in
 }
 

@@ -29,6 +29,7 @@ func read(r io.Reader, opts Options, depth int, one bool) *Result {
 type shared struct {
 	opcodes int64 // opcodes executed, against MaxOpcodes
 	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
+	model   int64 // bytes spent on the model of objects, against MaxModelBytes
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
@@ -38,9 +39,10 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		res:     &Result{},
 		depth:   depth,
 		sh:      sh,
-		globals: make(map[Global]*Global),
+		globals: make(map[Global]*object),
 	}
 	s.stream(one)
+	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
 	return s.res
 }
 
@@ -69,7 +71,16 @@ type scanner struct {
 	evidence int64
 	kept     int64
 	halted   bool
-	globals  map[Global]*Global
+	// globals interns imported names: the object of a direct import,
+	// shared by every import of that name (never modified).
+	globals map[Global]*object
+	// the long lists of facts, moved to res at the end
+	imports    chunks[Import]
+	calls      chunks[Call]
+	storages   chunks[Storage]
+	emptyTuple *object
+	// summaries counts the calls rendered per key (MaxCallSummaries).
+	summaries map[callKey]int
 }
 
 // isOpcode reports whether b starts a pickle opcode.
@@ -103,7 +114,7 @@ func (s *scanner) stream(one bool) {
 			}
 			continue
 		}
-		if s.res.Pickles > 0 && s.res.Err != nil && !snap.grew(s.res) {
+		if s.res.Pickles > 0 && s.res.Err != nil && !s.grew(snap) {
 			// Data after a pickle that fails without doing anything is
 			// not a pickle: report it as trailing data instead.
 			snap.restore(s.res)
@@ -136,12 +147,13 @@ type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts int 
 
 func (s *scanner) snapshot() snap {
 	r := s.res
-	return snap{len(r.Imports), len(r.Calls), len(r.PersistentIDs), len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
+	return snap{s.imports.n, s.calls.n, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
 }
 
-func (n snap) grew(r *Result) bool {
-	return len(r.Imports) > n.imports || len(r.Calls) > n.calls ||
-		len(r.PersistentIDs) > n.pids || len(r.Nested) > n.nested
+func (s *scanner) grew(n snap) bool {
+	r := s.res
+	return s.imports.n > n.imports || s.calls.n > n.calls ||
+		r.PersistentIDCount > n.pids || len(r.Nested) > n.nested
 }
 
 func (n snap) restore(r *Result) {
@@ -223,103 +235,15 @@ func (s *scanner) anomaly(msg string) {
 	s.res.Anomalies = append(s.res.Anomalies, Anomaly{Offset: s.opStart, Op: opNames[s.op], Msg: msg})
 }
 
-// fact counts one recorded fact against MaxFacts.
-func (s *scanner) fact() bool {
-	s.facts++
-	if s.facts > s.opts.MaxFacts {
-		s.limit("MaxFacts", fmt.Sprintf("more than %d imports, calls and persistent ids", s.opts.MaxFacts))
-		return false
-	}
-	return true
-}
-
-// evidenceOK counts n bytes of kept evidence against MaxEvidenceBytes.
-func (s *scanner) evidenceOK(n int) bool {
-	s.evidence += int64(n)
-	if s.evidence > s.opts.MaxEvidenceBytes {
-		s.limit("MaxEvidenceBytes", fmt.Sprintf("more than %d bytes of evidence", s.opts.MaxEvidenceBytes))
-		return false
-	}
-	return true
-}
-
-// push puts v on the stack.
-func (s *scanner) push(v value) {
-	if len(s.stack)+len(s.marks) >= s.opts.MaxStackDepth {
-		s.limit("MaxStackDepth", fmt.Sprintf("more than %d stack entries and marks", s.opts.MaxStackDepth))
-		return
-	}
-	s.stack = append(s.stack, v)
-}
-
-// fence is the stack length at the innermost MARK: values below it are
-// out of reach until the mark is popped.
-func (s *scanner) fence() int {
-	if len(s.marks) == 0 {
-		return 0
-	}
-	return s.marks[len(s.marks)-1]
-}
-
-func (s *scanner) underflow() { s.fail("unpickling stack underflow") }
-
-// pop removes the top value.
-func (s *scanner) pop() (value, bool) {
-	n := len(s.stack)
-	if n <= s.fence() {
-		s.underflow()
-		return value{}, false
-	}
-	v := s.stack[n-1]
-	s.stack[n-1] = value{}
-	s.stack = s.stack[:n-1]
-	return v, true
-}
-
-// top returns the top value.
-func (s *scanner) top() (value, bool) {
-	n := len(s.stack)
-	if n <= s.fence() {
-		s.underflow()
-		return value{}, false
-	}
-	return s.stack[n-1], true
-}
-
-// marker pops the innermost mark, as _pickle.c's marker() does.
-func (s *scanner) marker() (int, bool) {
-	if len(s.marks) == 0 {
-		s.fail("could not find MARK")
-		return 0, false
-	}
-	m := s.marks[len(s.marks)-1]
-	s.marks = s.marks[:len(s.marks)-1]
-	return m, true
-}
-
-// popMark pops the mark and the values above it into a new container.
-func (s *scanner) popMark(k kind) (value, bool) {
-	m, ok := s.marker()
-	if !ok {
-		return value{}, false
-	}
-	v := filled(k, s.stack[m:])
-	s.truncate(m)
-	return v, true
-}
-
-// truncate drops the stack above n.
-func (s *scanner) truncate(n int) {
-	clear(s.stack[n:])
-	s.stack = s.stack[:n]
-}
-
 // intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global {
-	if p, ok := s.globals[g]; ok {
-		return p
+func (s *scanner) intern(g Global) *Global { return s.imported(g).g }
+
+// imported returns the shared object of a direct import of g.
+func (s *scanner) imported(g Global) *object {
+	if o, ok := s.globals[g]; ok {
+		return o
 	}
-	p := &g
-	s.globals[g] = p
-	return p
+	o := &object{g: &g, direct: true}
+	s.globals[g] = o
+	return o
 }

@@ -34,12 +34,14 @@ func (m *memo) has(k uint64) bool {
 	return ok
 }
 
-// put stores v at k. The value must not be kAbsent.
-func (m *memo) put(k uint64, v value) {
+// put stores v at k and reports whether a page was added. The value must
+// not be kAbsent.
+func (m *memo) put(k uint64, v value) (paged bool) {
 	p := k >> pageBits
 	_, inSparse := m.sparse[k]
 	if p == uint64(len(m.pages)) && len(m.pages) < m.maxPages && !inSparse {
 		m.pages = append(m.pages, make([]value, 1<<pageBits))
+		paged = true
 	}
 	if p < uint64(len(m.pages)) && !inSparse {
 		slot := &m.pages[p][k&(1<<pageBits-1)]
@@ -47,7 +49,7 @@ func (m *memo) put(k uint64, v value) {
 			m.n++
 		}
 		*slot = v
-		return
+		return paged
 	}
 	if m.sparse == nil {
 		m.sparse = make(map[uint64]value)
@@ -56,4 +58,5 @@ func (m *memo) put(k uint64, v value) {
 		m.n++
 	}
 	m.sparse[k] = v
+	return false
 }

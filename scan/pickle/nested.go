@@ -179,6 +179,9 @@ func (s *scanner) loader(g Global, args value) {
 		s.limit("MaxNesting", "nested pickle deeper than MaxNesting")
 		return
 	}
+	if !s.fact() {
+		return
+	}
 	s.sh.nested += int64(len(data.s))
 	if s.sh.nested > s.opts.MaxNestedBytes {
 		s.limit("MaxNestedBytes", "more nested pickle data than MaxNestedBytes")

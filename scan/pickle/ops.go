@@ -145,7 +145,14 @@ func (s *scanner) exec(op byte) {
 		s.fail("pickle stream refers to out-of-band data but no *buffers* argument was given")
 	case opREADONLY_BUFFER:
 		s.readonly()
-	case opEMPTY_TUPLE, opEMPTY_LIST, opEMPTY_DICT, opEMPTY_SET:
+	case opEMPTY_TUPLE:
+		// Tuples are never modified: one empty tuple serves them all.
+		if s.emptyTuple == nil {
+			s.emptyTuple = &object{}
+		}
+		s.push(value{kind: kTuple, o: s.emptyTuple})
+	case opEMPTY_LIST, opEMPTY_DICT, opEMPTY_SET:
+		s.charge(objectBytes)
 		s.push(container(emptyKind(op)))
 	case opTUPLE, opLIST, opFROZENSET:
 		if v, ok := s.popMark(markKind(op)); ok {

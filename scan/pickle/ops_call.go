@@ -5,27 +5,66 @@ func (s *scanner) addCall(c Call) {
 	if !s.fact() || !s.evidenceOK(len(c.Args)+len(c.Desc)) {
 		return
 	}
-	s.res.Calls = append(s.res.Calls, c)
+	s.calls.add(c)
+}
+
+// callKey groups calls for Options.MaxCallSummaries.
+type callKey struct {
+	op              string
+	g               *Global // interned, nil for none
+	known, onGlobal bool
+}
+
+// instantiators are the callables whose first argument is the class they
+// create: their summaries name it, so they are never elided.
+var instantiators = map[Global]bool{
+	{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true,
+	{"copyreg", "__newobj_ex__"}: true, {"copy_reg", "_reconstructor"}: true,
+}
+
+// newCall starts the record of a call by the current opcode of the object
+// that derives from g, and reports whether its summaries are to be
+// rendered: the first MaxCallSummaries calls of each (Op, Callee, Known,
+// OnGlobal) are, later ones are marked Elided.
+func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, bool) {
+	c := Call{Op: op, Offset: s.opStart, Known: known, OnGlobal: onGlobal}
+	if g != nil {
+		c.Callee = *g
+	}
+	k := callKey{op, g, known, onGlobal}
+	n := s.summaries[k]
+	if n >= s.opts.MaxCallSummaries && !(g != nil && instantiators[*g]) {
+		c.Elided = true
+		return c, false
+	}
+	if s.summaries == nil {
+		s.summaries = make(map[callKey]int)
+	}
+	s.summaries[k] = n + 1
+	return c, true
 }
 
 // call records that fn is invoked with args by the current opcode.
 func (s *scanner) call(fn, args value) {
-	c := Call{Op: opNames[s.op], Offset: s.opStart}
-	if g, _ := fn.global(); g != nil {
-		c.Callee = *g
+	g, _ := fn.global()
+	known := fn.kind == kGlobal && fn.o.direct
+	c, render := s.newCall(opNames[s.op], g, known, false)
+	if render {
+		if !known {
+			c.Desc = summary(fn, s.opts.MaxArgsLen)
+		}
+		c.Args = argsSummary(args, s.opts.MaxArgsLen)
 	}
-	c.Known = fn.kind == kGlobal && fn.o.direct
-	if !c.Known {
-		c.Desc = summary(fn, s.opts.MaxArgsLen)
-	}
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
 	s.addCall(c)
 }
 
 // result is the object a call of fn returns, or the instance a class
 // creates (h says which).
-func result(fn, args value, h how) value {
-	o := &object{how: h, items: []value{fn, args}}
+func (s *scanner) result(fn, args value, h how) value {
+	s.charge(objectBytes + 2*valueBytes)
+	o := newObject(2)
+	o.how = h
+	o.items = append(o.items, fn, args)
 	if fn.o != nil {
 		o.g = fn.o.g
 		o.direct = fn.kind == kGlobal && fn.o.direct
@@ -52,7 +91,7 @@ func (s *scanner) reduce() {
 			return
 		}
 	}
-	s.push(result(fn, args, hCall))
+	s.push(s.result(fn, args, hCall))
 }
 
 // special handles callables whose result the reader must know: the
@@ -61,7 +100,7 @@ func (s *scanner) reduce() {
 func (s *scanner) special(g Global, args value) (value, bool) {
 	if g == (Global{"copyreg", "_reconstructor"}) && args.kind == kTuple && args.o.count == 3 {
 		cls := args.o.items[0]
-		return result(cls, args, hReconstruct), true
+		return s.result(cls, args, hReconstruct), true
 	}
 	if v, ok := s.decode(g, args); ok {
 		return v, true
@@ -94,7 +133,7 @@ func (s *scanner) newobj() {
 		return
 	}
 	s.call(cls, args)
-	s.push(result(cls, args, hNew))
+	s.push(s.result(cls, args, hNew))
 }
 
 func (s *scanner) newobjEx() {
@@ -121,16 +160,16 @@ func (s *scanner) newobjEx() {
 	all := container(kTuple)
 	all.o.add(args)
 	all.o.add(kwargs)
-	c := Call{Op: "NEWOBJ_EX", Offset: s.opStart, Known: cls.kind == kGlobal && cls.o.direct}
-	if g, _ := cls.global(); g != nil {
-		c.Callee = *g
+	g, _ := cls.global()
+	c, render := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false)
+	if render {
+		if !c.Known {
+			c.Desc = summary(cls, s.opts.MaxArgsLen)
+		}
+		c.Args = "(*" + summary(args, s.opts.MaxArgsLen/2) + ", **" + summary(kwargs, s.opts.MaxArgsLen/2) + ")"
 	}
-	if !c.Known {
-		c.Desc = summary(cls, s.opts.MaxArgsLen)
-	}
-	c.Args = "(*" + summary(args, s.opts.MaxArgsLen/2) + ", **" + summary(kwargs, s.opts.MaxArgsLen/2) + ")"
 	s.addCall(c)
-	s.push(result(cls, all, hNew))
+	s.push(s.result(cls, all, hNew))
 }
 
 // inst is INST: the mark is taken before the names are read, as in
@@ -146,12 +185,13 @@ func (s *scanner) inst() {
 	}
 	cls := s.findClass(g)
 	args := container(kTuple)
+	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m:] {
 		args.o.add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
-	s.push(result(cls, args, hNew))
+	s.push(s.result(cls, args, hNew))
 }
 
 // obj is OBJ: the class is the first value after the mark.
@@ -166,12 +206,13 @@ func (s *scanner) obj() {
 	}
 	cls := s.stack[m]
 	args := container(kTuple)
+	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m+1:] {
 		args.o.add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
-	s.push(result(cls, args, hNew))
+	s.push(s.result(cls, args, hNew))
 }
 
 // build is BUILD: the state goes to inst.__setstate__ or into its
@@ -186,26 +227,27 @@ func (s *scanner) build() {
 	if !ok {
 		return
 	}
-	c := Call{Op: "BUILD", Offset: s.opStart}
-	if g, _ := inst.global(); g != nil {
-		c.Callee = *g
-	}
+	var known, onGlobal bool
 	switch inst.kind {
 	case kGlobal:
-		c.Known, c.OnGlobal = inst.o.direct, true
+		known, onGlobal = inst.o.direct, true
 	case kObject:
 		// An instance of an imported class (or what calling an imported
 		// callable returned): attributed to that global.
-		c.Known = inst.o.direct
+		known = inst.o.direct
 	}
-	if !c.Known {
-		c.Desc = summary(inst, s.opts.MaxArgsLen)
+	g, _ := inst.global()
+	c, render := s.newCall("BUILD", g, known, onGlobal)
+	if render {
+		if !c.Known {
+			c.Desc = summary(inst, s.opts.MaxArgsLen)
+		}
+		p := printer{max: s.opts.MaxArgsLen}
+		p.raw("(")
+		p.value(state, 0)
+		p.raw(")")
+		c.Args = p.done()
 	}
-	p := printer{max: s.opts.MaxArgsLen}
-	p.raw("(")
-	p.value(state, 0)
-	p.raw(")")
-	c.Args = p.done()
 	s.addCall(c)
 	if inst.o != nil && inst.kind == kObject {
 		inst.o.setState(state)

@@ -19,16 +19,16 @@ func (s *scanner) findClass(g Global) value {
 			g.Module = m
 		}
 	}
-	p := s.intern(g)
-	s.addImport(Import{Global: *p, Offset: s.opStart, Op: opNames[s.op]})
-	return value{kind: kGlobal, o: &object{g: p, direct: true}}
+	o := s.imported(g)
+	s.addImport(Import{Global: *o.g, Offset: s.opStart, Op: opNames[s.op]})
+	return value{kind: kGlobal, o: o}
 }
 
 func (s *scanner) addImport(imp Import) {
 	if !s.fact() {
 		return
 	}
-	s.res.Imports = append(s.res.Imports, imp)
+	s.imports.add(imp)
 }
 
 // nameLines reads the two text lines of GLOBAL and INST.
@@ -141,10 +141,44 @@ func (s *scanner) persid() {
 // persistent records a persistent id and pushes what persistent_load
 // returns (unknown to the reader).
 func (s *scanner) persistent(pid value) {
-	sum := summary(pid, s.opts.MaxArgsLen)
-	if !s.fact() || !s.evidenceOK(len(sum)) {
+	if !s.fact() {
 		return
 	}
-	s.res.PersistentIDs = append(s.res.PersistentIDs, PersistentID{Offset: s.opStart, Value: sum})
-	s.push(value{kind: kObject, o: &object{how: hPersistent, items: []value{pid}}})
+	s.res.PersistentIDCount++
+	if len(s.res.PersistentIDs) < s.opts.MaxPersistentIDs {
+		sum := summary(pid, s.opts.MaxArgsLen)
+		if !s.evidenceOK(len(sum)) {
+			return
+		}
+		s.res.PersistentIDs = append(s.res.PersistentIDs, PersistentID{Offset: s.opStart, Value: sum})
+	}
+	if st, ok := storage(pid); ok {
+		st.Offset = s.opStart
+		s.storages.add(st)
+	}
+	s.charge(objectBytes + valueBytes)
+	o := newObject(1)
+	o.how = hPersistent
+	o.items = append(o.items, pid)
+	s.push(value{kind: kObject, o: o})
+}
+
+// storage reads a PyTorch storage reference: ('storage', type, key,
+// location, elements[, view_metadata]).
+func storage(pid value) (Storage, bool) {
+	if pid.kind != kTuple || pid.o.count < 5 || pid.o.count > 6 {
+		return Storage{}, false
+	}
+	it := pid.o.items
+	if !it[0].isText() || it[0].s != "storage" || !it[2].isText() || !it[3].isText() {
+		return Storage{}, false
+	}
+	st := Storage{Key: it[2].s, Location: it[3].s, Elements: -1}
+	if g, _ := it[1].global(); g != nil {
+		st.Type = *g
+	}
+	if it[4].kind == kInt {
+		st.Elements = it[4].n
+	}
+	return st, true
 }

@@ -11,7 +11,7 @@ func (s *scanner) smallTuple(n int) {
 		s.underflow()
 		return
 	}
-	v := filled(kTuple, s.stack[start:])
+	v := s.filled(kTuple, s.stack[start:])
 	s.truncate(start)
 	s.push(v)
 }
@@ -25,7 +25,7 @@ func (s *scanner) dictOp() {
 		s.fail("odd number of items for DICT")
 		return
 	}
-	v := filled(kDict, s.stack[m:])
+	v := s.filled(kDict, s.stack[m:])
 	v.o.count /= 2
 	s.truncate(m)
 	s.push(v)
@@ -65,6 +65,10 @@ func (s *scanner) appendTo(x int, op string) {
 	case target.kind == kList && !pairs && op != "ADDITEMS",
 		target.kind == kDict && pairs,
 		target.kind == kSet && op == "ADDITEMS":
+		if room := min(len(items), maxItems-len(target.o.items)); room > 0 {
+			s.charge(valueBytes * int64(room))
+			target.o.grow(room)
+		}
 		for _, it := range items {
 			target.o.add(it)
 		}
@@ -77,23 +81,23 @@ func (s *scanner) appendTo(x int, op string) {
 	s.truncate(x)
 }
 
+// methods names the method the unpickler calls for each opcode.
+var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
+	"SETITEM": ".__setitem__", "SETITEMS": ".__setitem__", "ADDITEMS": ".add"}
+
 // methodCall records extend/append/__setitem__/add invoked on an object
 // that is not a native container.
 func (s *scanner) methodCall(target value, items []value, op string) {
-	method := map[string]string{"APPEND": ".append", "APPENDS": ".extend",
-		"SETITEM": ".__setitem__", "SETITEMS": ".__setitem__", "ADDITEMS": ".add"}[op]
-	args := container(kTuple)
-	for _, it := range items {
-		args.o.add(it)
+	g, _ := target.global()
+	c, render := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
+	if render {
+		args := container(kTuple)
+		for _, it := range items {
+			args.o.add(it)
+		}
+		c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
+		c.Args = argsSummary(args, s.opts.MaxArgsLen)
 	}
-	c := Call{Op: op, Offset: s.opStart}
-	if g, _ := target.global(); g != nil {
-		c.Callee = *g
-	}
-	c.Known = target.o != nil && target.o.direct
-	c.OnGlobal = target.kind == kGlobal
-	c.Desc = summary(target, s.opts.MaxArgsLen) + method
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
 	s.addCall(c)
 }
 
@@ -159,5 +163,9 @@ func (s *scanner) put(op byte) {
 		s.limit("MaxMemo", fmt.Sprintf("more than %d memo entries", s.opts.MaxMemo))
 		return
 	}
-	s.memo.put(k, v)
+	if s.memo.put(k, v) {
+		s.charge(valueBytes << pageBits)
+	} else if k>>pageBits >= uint64(len(s.memo.pages)) {
+		s.charge(2 * valueBytes) // a map entry
+	}
 }

@@ -52,6 +52,7 @@ func (s *scanner) data(n int64) (string, bool, bool) {
 		return "", false, false
 	}
 	s.span(start, s.in.off())
+	s.charge(int64(len(content)))
 	return content, !whole, true
 }
 
@@ -173,6 +174,7 @@ func (s *scanner) pushText(b []byte, long bool, k kind, flags uint8) {
 	if long || !whole {
 		flags |= fTrunc
 	}
+	s.charge(keep)
 	s.push(value{kind: k, s: string(b[:keep]), n: n, flags: flags})
 }
 

@@ -21,6 +21,15 @@ type Options struct {
 	// MaxEvidenceBytes caps the total length of the printable summaries
 	// kept as evidence (call arguments, persistent ids). Default 16 MiB.
 	MaxEvidenceBytes int64
+	// MaxCallSummaries is how many calls with the same opcode and callee
+	// get their printable summaries rendered; later ones are recorded
+	// with Call.Elided (a policy shows a few calls per callable, and a
+	// state dict makes one _rebuild_tensor_v2 call per tensor). Default 32.
+	MaxCallSummaries int
+	// MaxPersistentIDs is how many persistent ids are listed with a
+	// printable summary; all are counted, and PyTorch storages are all
+	// listed in Result.Storages. Default 64.
+	MaxPersistentIDs int
 	// MaxArgsLen caps one printable summary; longer ones end in "...".
 	// Default 160.
 	MaxArgsLen int
@@ -37,6 +46,13 @@ type Options struct {
 	// to such a value yields a Limit. It also caps the total data scanned
 	// as nested pickles. Default 16 MiB.
 	MaxNestedBytes int64
+	// MaxModelBytes caps the memory spent on the model of the objects a
+	// stream builds: containers and call results with their kept items,
+	// memo pages and entries, kept strings, each charged when made, never
+	// refunded (a pickle rarely drops what it builds: the pickler memoizes
+	// every container). Nested pickles share the budget. Default 64 MiB,
+	// about 60,000 tensors of a PyTorch state dict.
+	MaxModelBytes int64
 	// MaxLineBytes caps a text operand line (GLOBAL, INT, PUT, ...).
 	// STRING and UNICODE lines longer than this keep a prefix like long
 	// binary operands; other opcodes hit the limit. Default 1 MiB.
@@ -67,10 +83,13 @@ func DefaultOptions() Options {
 		MaxMemo:          1 << 20,
 		MaxFacts:         1 << 18,
 		MaxEvidenceBytes: 16 << 20,
+		MaxCallSummaries: 32,
+		MaxPersistentIDs: 64,
 		MaxArgsLen:       160,
 		MaxOperandBytes:  1 << 20,
 		KeepPrefix:       256,
 		MaxNestedBytes:   16 << 20,
+		MaxModelBytes:    64 << 20,
 		MaxLineBytes:     1 << 20,
 		MaxNesting:       3,
 		MaxPickles:       1000,
@@ -97,6 +116,12 @@ func (o Options) sane() Options {
 	if o.MaxEvidenceBytes <= 0 {
 		o.MaxEvidenceBytes = d.MaxEvidenceBytes
 	}
+	if o.MaxCallSummaries <= 0 {
+		o.MaxCallSummaries = d.MaxCallSummaries
+	}
+	if o.MaxPersistentIDs <= 0 {
+		o.MaxPersistentIDs = d.MaxPersistentIDs
+	}
 	if o.MaxArgsLen <= 0 {
 		o.MaxArgsLen = d.MaxArgsLen
 	}
@@ -108,6 +133,9 @@ func (o Options) sane() Options {
 	}
 	if o.MaxNestedBytes <= 0 {
 		o.MaxNestedBytes = d.MaxNestedBytes
+	}
+	if o.MaxModelBytes <= 0 {
+		o.MaxModelBytes = d.MaxModelBytes
 	}
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = d.MaxLineBytes

@@ -80,6 +80,15 @@ func (o *object) add(v value) {
 	o.count++
 }
 
+// grow makes room for n more items at once.
+func (o *object) grow(n int) {
+	if cap(o.items)-len(o.items) < n {
+		items := make([]value, len(o.items), len(o.items)+n)
+		copy(items, o.items)
+		o.items = items
+	}
+}
+
 func (o *object) item(i int) value {
 	if o == nil || i >= len(o.items) {
 		return value{}
@@ -87,7 +96,7 @@ func (o *object) item(i int) value {
 	return o.items[i]
 }
 
-// state records the state BUILD gives an object.
+// setState records the state BUILD gives an object.
 func (o *object) setState(v value) {
 	for len(o.items) < 2 {
 		o.items = append(o.items, value{kind: kNone})
@@ -101,13 +110,56 @@ func (o *object) setState(v value) {
 
 func container(k kind) value { return value{kind: k, o: &object{}} }
 
+// newObject returns an object with room for n items, allocated together
+// with its items when n is small: one allocation instead of two.
+func newObject(n int) *object {
+	switch n {
+	case 0:
+		return &object{}
+	case 1:
+		x := &struct {
+			o object
+			a [1]value
+		}{}
+		x.o.items = x.a[:0]
+		return &x.o
+	case 2:
+		x := &struct {
+			o object
+			a [2]value
+		}{}
+		x.o.items = x.a[:0]
+		return &x.o
+	case 3:
+		x := &struct {
+			o object
+			a [3]value
+		}{}
+		x.o.items = x.a[:0]
+		return &x.o
+	case 4:
+		x := &struct {
+			o object
+			a [4]value
+		}{}
+		x.o.items = x.a[:0]
+		return &x.o
+	case 5, 6:
+		x := &struct {
+			o object
+			a [6]value
+		}{}
+		x.o.items = x.a[:0]
+		return &x.o
+	}
+	return &object{items: make([]value, 0, n)}
+}
+
 // filled returns a container holding a copy of items (the first maxItems).
 func filled(k kind, items []value) value {
-	o := &object{count: int64(len(items))}
-	if len(items) > 0 {
-		o.items = make([]value, min(len(items), maxItems))
-		copy(o.items, items)
-	}
+	o := newObject(min(len(items), maxItems))
+	o.items = append(o.items, items[:min(len(items), maxItems)]...)
+	o.count = int64(len(items))
 	return value{kind: k, o: o}
 }
 

@@ -1,0 +1,105 @@
+package scan
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestModelFormats scans the fixtures written by testdata/formats6/gen.py:
+// benign files get nothing above medium, malicious ones the rule and key
+// of their risk.
+func TestModelFormats(t *testing.T) {
+	opts := DefaultOptions()
+	opts.Roots = []string{filepath.Join("testdata", "formats6")}
+	rep, err := Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]FileResult{}
+	for _, f := range rep.Files {
+		got[filepath.Base(f.Path)] = f
+	}
+	tests := []struct {
+		file, format, rule, key string
+	}{
+		{"benign_sequential.keras", "keras", "", ""},
+		{"benign_custom.keras", "keras", RuleKerasCustomObject, "config.layers[1].module"},
+		{"mal_lambda.keras", "keras", RuleKerasLambda, "config.layers[2].config.function"},
+		{"mal_module_os.keras", "keras", RuleKerasDangerous, "config.layers[2].module"},
+		{"mal_nested_function.keras", "keras", RuleKerasDangerous, "config.layers[0].config.layer.config.activation.module"},
+		{"benign_keras2_earliest.h5", "hdf5", "", ""},
+		{"benign_keras2_latest.h5", "hdf5", "", ""},
+		{"benign_keras2_v108.h5", "hdf5", "", ""},
+		{"mal_lambda_v108.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_module_os_v108.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_lambda_earliest.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_lambda_latest.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_lambda_dense.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_module_os_earliest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_module_os_latest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_tfoplambda_earliest.h5", "hdf5", RuleTensorFlowOp, "model_config.config.layers[2].config.function"},
+		{"mal_module_os_userblock.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_module_os_huge.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[1502].module"},
+		{"benign_frozen.pb", "tensorflow", "", ""},
+		{"benign_saved_model.pb", "tensorflow", "", ""},
+		{"mal_readfile.pb", "tensorflow", RuleTensorFlowOp, "steal/read"},
+		{"mal_pyfunc_saved_model.pb", "tensorflow", RuleTensorFlowOp, "__inference_call_34/hook"},
+		{"benign_keras_metadata.pb", "keras-metadata", "", ""},
+		{"mal_lambda_keras_metadata.pb", "keras-metadata", RuleKerasLambda, "root.layer-1.config.function[0]"},
+		{"benign_add.onnx", "onnx", "", ""},
+		{"benign_external.onnx", "onnx", "", ""},
+		{"benign_local_function.onnx", "onnx", "", ""},
+		{"mal_traversal.onnx", "onnx", RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
+		{"mal_absolute.onnx", "onnx", RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
+		{"odd_custom_domain.onnx", "onnx", RuleONNXCustomDomain, "evil"},
+		{"benign_llama3_v3.gguf", "gguf", "", ""},
+		{"benign_chatml_v2.gguf", "gguf", "", ""},
+		{"benign_chatml_v1.gguf", "gguf", "", ""},
+		{"mal_ssti_v3.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template"},
+		{"mal_ssti_named_v2.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template.rag"},
+		{"benign_model.safetensors", "safetensors", "", ""},
+		{"mal_polyglot_pickle.safetensors", "safetensors", RulePolyglot, ""},
+		{"mal_polyglot_pickle.safetensors", "safetensors", RuleDangerousCallable, ""},
+		{"mal_polyglot_zip.safetensors", "safetensors", RulePolyglot, ""},
+		{"mal_polyglot_zip.safetensors", "safetensors", RuleDangerousCallable, ""},
+		{"bad_overlap.safetensors", "safetensors", RuleMalformedFormat, ""},
+		{"bad_shape.safetensors", "safetensors", RuleMalformedFormat, ""},
+		{"bad_dtype.safetensors", "safetensors", RuleMalformedFormat, ""},
+		{"bad_truncated.safetensors", "safetensors", RuleMalformedFormat, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.NewReplacer(".", "_").Replace(tt.file), func(t *testing.T) {
+			f, ok := got[tt.file]
+			if !ok {
+				t.Fatal("not in report")
+			}
+			if f.Format != tt.format {
+				t.Errorf("format %q, want %q", f.Format, tt.format)
+			}
+			if strings.HasPrefix(tt.file, "benign_") && f.Worst() > Medium {
+				t.Errorf("benign file has findings above medium: %+v", f.Findings)
+			}
+			if tt.rule == "" {
+				if len(f.Findings) > 0 {
+					t.Errorf("unexpected findings %+v", f.Findings)
+				}
+				return
+			}
+			want, _ := RuleByID(tt.rule)
+			found := false
+			for _, fd := range f.Findings {
+				if fd.Rule == tt.rule && (tt.key == "" || fd.Key == tt.key) && fd.Severity == want.Severity {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no %s finding with key %q in %+v", tt.rule, tt.key, f.Findings)
+			}
+			if strings.HasPrefix(tt.file, "mal_") && f.Worst() < High {
+				t.Errorf("malicious file worst severity %v", f.Worst())
+			}
+		})
+	}
+}

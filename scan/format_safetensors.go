@@ -1,0 +1,58 @@
+package scan
+
+import (
+	"io"
+	"strings"
+
+	"github.com/modelgate/modelgate/scan/safetensors"
+)
+
+// safetensorsModel recognises safetensors files by their header and
+// validates it; it reads a few bytes of the data region and of the end of
+// the file to find polyglots, never the tensors.
+type safetensorsModel struct{}
+
+var _ Format = safetensorsModel{}
+
+func (safetensorsModel) Name() string { return "safetensors" }
+
+func (safetensorsModel) Match(in *Input) bool { return safetensors.Sniff(in.Head, in.Size) }
+
+func (safetensorsModel) Scan(s *Session, in *Input) error {
+	r, size, err := randomAccess(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	rep, err := safetensors.Check(r, size, safetensors.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	if len(rep.Malformed) > 0 {
+		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
+			Message: "safetensors header does not follow the format: " + Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
+	}
+	for _, p := range rep.Polyglot {
+		s.Report(in, Finding{Rule: RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
+	}
+	if len(rep.Polyglot) > 0 && len(rep.Malformed) == 0 {
+		scanDataRegion(s, in, r, 8+rep.HeaderSize, size)
+	}
+	return nil
+}
+
+// scanDataRegion scans the data region of a polyglot as an input of its
+// own, so that what the other format's loader would run is reported too.
+func scanDataRegion(s *Session, in *Input, r io.ReaderAt, off, size int64) {
+	const name = "(safetensors data region)"
+	child, err := NewSectionInput(in.Child(name), name, io.NewSectionReader(r, off, size-off), size-off)
+	if err != nil {
+		s.Unscannable(&Input{Chain: in.Child(name)}, err)
+		return
+	}
+	child.Depth = in.Depth + 1
+	s.Scan(child)
+}
+
+// first returns at most n elements of l.
+func first(l []string, n int) []string { return l[:min(len(l), n)] }

@@ -1,0 +1,183 @@
+package hdf5
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+)
+
+// maxHeapObjects bounds the objects walked in one global heap collection.
+const maxHeapObjects = 1 << 16
+
+// attributes reads the attributes of the object whose header is at off,
+// compact (attribute messages) and dense (attribute info message).
+func (f *file) attributes(off int64) ([]Attribute, error) {
+	msgs, err := f.messages(off)
+	if err != nil {
+		return nil, err
+	}
+	var out []Attribute
+	for _, m := range msgs {
+		switch m.typ {
+		case msgAttribute:
+			a, err := f.attribute(m)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, a)
+		case msgAttrInfo:
+			dense, err := f.denseAttributes(m)
+			out = append(out, dense...)
+			if err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// attribute decodes an attribute message.
+func (f *file) attribute(m message) (Attribute, error) {
+	b := m.data
+	if len(b) < 8 {
+		return Attribute{}, formatErr(m.off, "attribute message truncated")
+	}
+	ver, flags := b[0], b[1]
+	nameSize, dtSize, dsSize := int(binary.LittleEndian.Uint16(b[2:])), int(binary.LittleEndian.Uint16(b[4:])), int(binary.LittleEndian.Uint16(b[6:]))
+	pad := func(n int) int { return n }
+	p := 8
+	switch ver {
+	case 1:
+		pad = func(n int) int { return (n + 7) &^ 7 }
+	case 2:
+	case 3:
+		p = 9
+	default:
+		return Attribute{}, formatErr(m.off, "attribute message version %d", ver)
+	}
+	if p+pad(nameSize)+pad(dtSize)+pad(dsSize) > len(b) {
+		return Attribute{}, formatErr(m.off, "attribute message fields past its end")
+	}
+	name := string(bytes.TrimRight(b[p:p+nameSize], "\x00"))
+	p += pad(nameSize)
+	dt := b[p : p+dtSize]
+	p += pad(dtSize)
+	ds := b[p : p+dsSize]
+	p += pad(dsSize)
+	a := Attribute{Name: name}
+	if flags&3 != 0 {
+		return a, nil // shared datatype or dataspace: not needed for Keras
+	}
+	n, err := elements(ds, f.lenSize)
+	if err != nil || n != 1 || len(dt) < 8 {
+		return a, nil // not a single value: listed by name only
+	}
+	v, ok, err := f.stringValue(dt, b[p:], m.off+int64(p))
+	a.Value, a.IsString = v, ok
+	return a, err
+}
+
+// elements returns the number of elements a dataspace message describes.
+func elements(ds []byte, lenSize int) (uint64, error) {
+	if len(ds) < 4 {
+		return 0, fmt.Errorf("dataspace truncated: %w", ErrFormat)
+	}
+	rank, p := int(ds[1]), 8
+	if ds[0] == 2 {
+		p = 4
+		if ds[3] == 2 {
+			return 0, nil // null dataspace
+		}
+	}
+	n := uint64(1)
+	for i := range rank {
+		at := p + i*lenSize
+		if at+lenSize > len(ds) {
+			return 0, fmt.Errorf("dataspace dimensions truncated: %w", ErrFormat)
+		}
+		d := uintN(ds[at:], lenSize)
+		if d != 0 && n > (1<<62)/d {
+			return 0, fmt.Errorf("dataspace too large: %w", ErrFormat)
+		}
+		n *= d
+	}
+	return n, nil
+}
+
+// stringValue decodes one fixed-length or variable-length string.
+func (f *file) stringValue(dt, data []byte, off int64) (string, bool, error) {
+	class, size := dt[0]&0x0f, int64(binary.LittleEndian.Uint32(dt[4:]))
+	switch {
+	case class == 3:
+		if size > f.opts.MaxValue {
+			return "", false, fmt.Errorf("offset %d: string of %d bytes over the limit: %w", off, size, ErrUnsupported)
+		}
+		if int64(len(data)) < size {
+			return "", false, formatErr(off, "string value of %d bytes truncated", size)
+		}
+		s := data[:size]
+		if i := bytes.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		return string(bytes.TrimRight(s, " ")), true, nil
+	case class == 9 && dt[1]&0x0f == 1:
+		if len(data) < 8+f.offSize {
+			return "", false, formatErr(off, "variable-length string reference truncated")
+		}
+		n := int64(binary.LittleEndian.Uint32(data))
+		coll := f.abs(f.addr(data[4:]))
+		idx := binary.LittleEndian.Uint32(data[4+f.offSize:])
+		s, err := f.globalHeap(coll, idx, n)
+		return s, err == nil, err
+	}
+	return "", false, nil
+}
+
+// globalHeap returns object idx of the global heap collection at off.
+func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
+	if off < 0 {
+		if want == 0 {
+			return "", nil
+		}
+		return "", formatErr(off, "variable-length string in an undefined heap")
+	}
+	h, err := f.read(off, int64(8+f.lenSize))
+	if err != nil {
+		return "", err
+	}
+	if string(h[:4]) != "GCOL" {
+		return "", formatErr(off, "global heap without GCOL signature")
+	}
+	end := off + int64(min(f.length(h[8:]), uint64(f.size)))
+	hdr := int64(8 + f.lenSize)
+	p := off + hdr
+	for range maxHeapObjects {
+		if p+hdr > end {
+			break
+		}
+		o, err := f.read(p, hdr)
+		if err != nil {
+			return "", err
+		}
+		index := binary.LittleEndian.Uint16(o)
+		size := f.length(o[8:])
+		if index == 0 || size > uint64(end-p) {
+			break // free space runs to the end of the collection
+		}
+		if uint32(index) == idx {
+			if int64(size) > f.opts.MaxValue {
+				return "", fmt.Errorf("offset %d: heap object of %d bytes over the limit: %w", p, size, ErrUnsupported)
+			}
+			b, err := f.read(p+hdr, int64(size))
+			if err != nil {
+				return "", err
+			}
+			if want >= 0 && want < int64(len(b)) {
+				b = b[:want]
+			}
+			return string(bytes.TrimRight(b, "\x00")), nil
+		}
+		p += hdr + (int64(size)+7)&^7
+	}
+	return "", formatErr(off, "global heap object %d not found", idx)
+}

@@ -1,0 +1,271 @@
+// Package onnx reads an ONNX model (a ModelProto in protobuf bytes) far
+// enough to list what loading or running it reaches outside the file: the
+// external data locations of its tensors and the operator domains of its
+// nodes. It never runs anything.
+//
+// Decisions:
+//   - Field numbers, from onnx/onnx.proto: ModelProto{ir_version=1,
+//     opset_import=8, graph=7, training_info=20, functions=25};
+//     GraphProto{node=1, initializer=5, sparse_initializer=15};
+//     NodeProto{name=3, op_type=4, attribute=5, domain=7};
+//     AttributeProto{t=5, g=6, tensors=10, graphs=11, sparse_tensor=22,
+//     sparse_tensors=23}; TensorProto{name=8, external_data=13,
+//     data_location=14}; StringStringEntryProto{key=1, value=2};
+//     SparseTensorProto{values=1, indices=2}; TrainingInfoProto{
+//     initialization=1, algorithm=2}; FunctionProto{name=1, node=7,
+//     domain=10}; OperatorSetIdProto{domain=1}.
+//   - Subgraphs (If/Loop/Scan bodies in attributes), training graphs and
+//     model-local functions are walked like the main graph.
+//   - Content decides: a buffer is a model when its top level has
+//     ir_version (field 1, varint) and a graph or functions, and every
+//     field it has is of the wire type the schema gives it.
+//   - Bounded: Options.MaxItems nodes and tensors, Options.MaxDepth
+//     nested graphs.
+package onnx
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// Node is one operator node.
+type Node struct {
+	// Key is its place, e.g. "graph.node[3]" or "functions[0].node[1]".
+	Key    string
+	Name   string
+	Domain string
+	OpType string
+}
+
+// External is one tensor whose data lives in another file.
+type External struct {
+	Key      string
+	Tensor   string
+	Location string
+}
+
+// Model is what was read.
+type Model struct {
+	Nodes    []Node
+	External []External
+	// Opsets lists the domains of opset_import.
+	Opsets []string
+	// Functions lists the domain and name of model-local functions, as
+	// "domain:name"; nodes calling them are not custom operators.
+	Functions []string
+	Truncated bool
+}
+
+// Options bounds the reading.
+type Options struct {
+	// MaxItems is how many nodes and external tensors are listed.
+	MaxItems int
+	// MaxDepth is how deeply subgraphs may nest.
+	MaxDepth int
+}
+
+// DefaultOptions returns 1 000 000 items and depth 64.
+func DefaultOptions() Options { return Options{MaxItems: 1_000_000, MaxDepth: 64} }
+
+// ErrFormat marks bytes that are not an ONNX model.
+var ErrFormat = errors.New("not an onnx model")
+
+// Parse reads b as a ModelProto.
+func Parse(b []byte, opts Options) (*Model, error) {
+	p := &parser{opts: opts, m: &Model{}}
+	ir, body := false, false
+	err := fields(b, 0, func(f field) error {
+		switch {
+		case f.num == 1 && f.typ == 0:
+			ir = true
+		case f.num == 5 && f.typ == 0:
+		case (f.num >= 2 && f.num <= 4 || f.num == 6 || f.num == 14) && f.bytes != nil:
+		case f.num == 7 && f.bytes != nil:
+			body = true
+			return p.graph(f.bytes, f.val, "graph", 0)
+		case f.num == 8 && f.bytes != nil:
+			return fields(f.bytes, f.val, func(g field) error {
+				if g.num == 1 && g.bytes != nil {
+					p.m.Opsets = append(p.m.Opsets, string(g.bytes))
+				}
+				return nil
+			})
+		case f.num == 20 && f.bytes != nil:
+			return p.training(f.bytes, f.val)
+		case f.num == 25 && f.bytes != nil:
+			body = true
+			return p.function(f.bytes, f.val, len(p.m.Functions))
+		case f.num > 8 && f.num != 14 && f.num != 20 && f.num != 25:
+			// a field of a later ONNX version
+		default:
+			return fmt.Errorf("offset %d: field %d (wire type %d) in a ModelProto: %w", f.off, f.num, f.typ, ErrFormat)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !ir || !body {
+		return nil, fmt.Errorf("no ir_version or no graph: %w", ErrFormat)
+	}
+	return p.m, nil
+}
+
+type parser struct {
+	opts Options
+	m    *Model
+}
+
+func (p *parser) full() bool {
+	if len(p.m.Nodes)+len(p.m.External) >= p.opts.MaxItems {
+		p.m.Truncated = true
+		return true
+	}
+	return false
+}
+
+func (p *parser) graph(b []byte, base int, key string, depth int) error {
+	if depth > p.opts.MaxDepth {
+		return fmt.Errorf("offset %d: graphs nested deeper than %d: %w", base, p.opts.MaxDepth, ErrFormat)
+	}
+	var nodes, inits int
+	return fields(b, base, func(f field) error {
+		if f.bytes == nil {
+			return nil
+		}
+		switch f.num {
+		case 1:
+			nodes++
+			return p.node(f.bytes, f.val, key+".node["+strconv.Itoa(nodes-1)+"]", depth)
+		case 5:
+			inits++
+			return p.tensor(f.bytes, f.val, key+".initializer["+strconv.Itoa(inits-1)+"]")
+		case 15:
+			inits++
+			return p.sparse(f.bytes, f.val, key+".sparse_initializer["+strconv.Itoa(inits-1)+"]")
+		}
+		return nil
+	})
+}
+
+func (p *parser) training(b []byte, base int) error {
+	return fields(b, base, func(f field) error {
+		if (f.num == 1 || f.num == 2) && f.bytes != nil {
+			return p.graph(f.bytes, f.val, "training_info.graph"+strconv.Itoa(int(f.num)), 1)
+		}
+		return nil
+	})
+}
+
+func (p *parser) function(b []byte, base, i int) error {
+	key := "functions[" + strconv.Itoa(i) + "]"
+	name, domain, n := "", "", 0
+	err := fields(b, base, func(f field) error {
+		if f.bytes == nil {
+			return nil
+		}
+		switch f.num {
+		case 1:
+			name = string(f.bytes)
+		case 10:
+			domain = string(f.bytes)
+		case 7:
+			n++
+			return p.node(f.bytes, f.val, key+".node["+strconv.Itoa(n-1)+"]", 1)
+		}
+		return nil
+	})
+	p.m.Functions = append(p.m.Functions, domain+":"+name)
+	return err
+}
+
+func (p *parser) node(b []byte, base int, key string, depth int) error {
+	n := Node{Key: key}
+	var attrs []field
+	err := fields(b, base, func(f field) error {
+		switch {
+		case f.num == 3 && f.bytes != nil:
+			n.Name = string(f.bytes)
+		case f.num == 4 && f.bytes != nil:
+			n.OpType = string(f.bytes)
+		case f.num == 7 && f.bytes != nil:
+			n.Domain = string(f.bytes)
+		case f.num == 5 && f.bytes != nil:
+			attrs = append(attrs, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !p.full() {
+		p.m.Nodes = append(p.m.Nodes, n)
+	}
+	for i, a := range attrs {
+		if err := p.attribute(a.bytes, a.val, key+".attribute["+strconv.Itoa(i)+"]", depth); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) attribute(b []byte, base int, key string, depth int) error {
+	return fields(b, base, func(f field) error {
+		if f.bytes == nil {
+			return nil
+		}
+		switch f.num {
+		case 5, 10:
+			return p.tensor(f.bytes, f.val, key+".t")
+		case 6, 11:
+			return p.graph(f.bytes, f.val, key+".g", depth+1)
+		case 22, 23:
+			return p.sparse(f.bytes, f.val, key+".sparse_tensor")
+		}
+		return nil
+	})
+}
+
+func (p *parser) sparse(b []byte, base int, key string) error {
+	return fields(b, base, func(f field) error {
+		if (f.num == 1 || f.num == 2) && f.bytes != nil {
+			return p.tensor(f.bytes, f.val, key)
+		}
+		return nil
+	})
+}
+
+func (p *parser) tensor(b []byte, base int, key string) error {
+	name := ""
+	var locs []string
+	err := fields(b, base, func(f field) error {
+		switch {
+		case f.num == 8 && f.bytes != nil:
+			name = string(f.bytes)
+		case f.num == 13 && f.bytes != nil:
+			k, v := "", ""
+			err := fields(f.bytes, f.val, func(g field) error {
+				switch {
+				case g.num == 1 && g.bytes != nil:
+					k = string(g.bytes)
+				case g.num == 2 && g.bytes != nil:
+					v = string(g.bytes)
+				}
+				return nil
+			})
+			if k == "location" {
+				locs = append(locs, v)
+			}
+			return err
+		}
+		return nil
+	})
+	for _, l := range locs {
+		if p.full() {
+			break
+		}
+		p.m.External = append(p.m.External, External{Key: key, Tensor: name, Location: l})
+	}
+	return err
+}

@@ -1,0 +1,48 @@
+package pickle
+
+import "fmt"
+
+// fact counts one recorded fact against MaxFacts.
+func (s *scanner) fact() bool {
+	s.facts++
+	if s.facts > s.opts.MaxFacts {
+		s.limit("MaxFacts", fmt.Sprintf("more than %d imports, calls and persistent ids", s.opts.MaxFacts))
+		return false
+	}
+	return true
+}
+
+// evidenceOK counts n bytes of kept evidence against MaxEvidenceBytes.
+func (s *scanner) evidenceOK(n int) bool {
+	s.evidence += int64(n)
+	if s.evidence > s.opts.MaxEvidenceBytes {
+		s.limit("MaxEvidenceBytes", fmt.Sprintf("more than %d bytes of evidence", s.opts.MaxEvidenceBytes))
+		return false
+	}
+	return true
+}
+
+// Approximate sizes charged against MaxModelBytes.
+const (
+	objectBytes = 48 // an object without items
+	valueBytes  = 40 // one kept item, memo slot or stack entry
+)
+
+// charge counts n bytes of the model against MaxModelBytes. Objects are
+// charged when made and never refunded: a pickle rarely drops what it
+// builds (the pickler memoizes every container), and a hostile one that
+// does still pays for the work.
+func (s *scanner) charge(n int64) bool {
+	s.sh.model += n
+	if s.sh.model > s.opts.MaxModelBytes {
+		s.limit("MaxModelBytes", fmt.Sprintf("the objects built take more than %d bytes", s.opts.MaxModelBytes))
+		return false
+	}
+	return true
+}
+
+// filled is the package filled, charged.
+func (s *scanner) filled(k kind, items []value) value {
+	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
+	return filled(k, items)
+}

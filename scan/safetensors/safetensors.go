@@ -1,0 +1,248 @@
+// Package safetensors validates the header of a safetensors file and
+// looks for signs that the file is also another format (a polyglot). It
+// reads the header and a few bytes at the start of the data region and at
+// the end of the file, never the tensors.
+//
+// Decisions:
+//   - Checked as the reference loader would: an 8-byte little-endian
+//     header length within the file and at most Options.MaxHeader; a JSON
+//     object without duplicate keys; every tensor with a known dtype, a
+//     shape whose byte size matches its data_offsets, offsets in bounds,
+//     sorted, contiguous from 0 and ending exactly at the end of the file;
+//     __metadata__ a map of strings to strings.
+//   - A polyglot is a file whose data region starts with a pickle (PROTO
+//     opcode) or zip local header, or that ends with a zip end record: a
+//     loader of the other format would read it.
+//   - Problems are facts: the caller decides their severity.
+package safetensors
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/bits"
+	"sort"
+)
+
+// Options bounds the reading.
+type Options struct {
+	// MaxHeader is the largest header accepted, in bytes.
+	MaxHeader int64
+	// MaxTensors is how many tensors are checked.
+	MaxTensors int
+}
+
+// DefaultOptions returns a 100 MB header and 1 000 000 tensors.
+func DefaultOptions() Options { return Options{MaxHeader: 100_000_000, MaxTensors: 1_000_000} }
+
+// Report is what the checks found.
+type Report struct {
+	// HeaderSize is the length of the JSON header; the data region starts
+	// at 8 + HeaderSize.
+	HeaderSize int64
+	Tensors    int
+	// Malformed lists how the file breaks the format.
+	Malformed []string
+	// Polyglot lists the other formats the file also looks like.
+	Polyglot []string
+}
+
+// dtypeBits is the size of each dtype in bits.
+var dtypeBits = map[string]uint64{
+	"BOOL": 8, "U8": 8, "I8": 8, "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8,
+	"I16": 16, "U16": 16, "F16": 16, "BF16": 16,
+	"I32": 32, "U32": 32, "F32": 32, "C64": 64,
+	"F64": 64, "I64": 64, "U64": 64, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6,
+}
+
+// Sniff reports whether head looks like the start of a safetensors file:
+// a header length followed by a JSON object. The length must fit in size,
+// unless a key follows at once and the length is under 100 MB: then the
+// file is a truncated safetensors file, claimed to be reported.
+func Sniff(head []byte, size int64) bool {
+	if len(head) < 10 || head[8] != '{' || (head[9] != '"' && head[9] != '}' && head[9] != ' ') {
+		return false
+	}
+	n := binary.LittleEndian.Uint64(head)
+	return n >= 2 && (size < 0 || n <= uint64(size) || head[9] == '"' && n <= 100_000_000)
+}
+
+type tensor struct {
+	Dtype   string  `json:"dtype"`
+	Shape   []int64 `json:"shape"`
+	Offsets []int64 `json:"data_offsets"`
+}
+
+// Check validates the file r of size bytes.
+func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
+	rep := &Report{}
+	bad := func(format string, a ...any) { rep.Malformed = append(rep.Malformed, fmt.Sprintf(format, a...)) }
+	if size < 10 {
+		bad("file of %d bytes is too short", size)
+		return rep, nil
+	}
+	var lb [8]byte
+	if _, err := r.ReadAt(lb[:], 0); err != nil {
+		return nil, fmt.Errorf("read header length: %w", err)
+	}
+	n := binary.LittleEndian.Uint64(lb[:])
+	if n > uint64(size-8) || int64(n) > opts.MaxHeader {
+		bad("header length %d over the file (%d bytes) or the limit (%d)", n, size, opts.MaxHeader)
+		rep.Polyglot = tail(r, size, rep.Polyglot)
+		return rep, nil
+	}
+	rep.HeaderSize = int64(n)
+	hdr := make([]byte, n)
+	if _, err := r.ReadAt(hdr, 8); err != nil {
+		return nil, fmt.Errorf("read header: %w", err)
+	}
+	dataStart := 8 + int64(n)
+	tensors, err := decode(hdr, bad)
+	if err == nil {
+		rep.Tensors = len(tensors)
+		if len(tensors) > opts.MaxTensors {
+			bad("%d tensors, over the limit of %d: not checked", len(tensors), opts.MaxTensors)
+		} else {
+			checkTensors(tensors, size-dataStart, bad)
+		}
+	}
+	rep.Polyglot = sniffData(r, dataStart, size, rep.Polyglot)
+	rep.Polyglot = tail(r, size, rep.Polyglot)
+	return rep, nil
+}
+
+// decode reads the header JSON, reporting duplicate keys and a malformed
+// __metadata__, and returns the tensors by name.
+func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, error) {
+	dec := json.NewDecoder(bytes.NewReader(hdr))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		bad("header is not a JSON object")
+		return nil, fmt.Errorf("header")
+	}
+	out := map[string]tensor{}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			bad("header JSON: %v", err)
+			return nil, err
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			bad("duplicate key %q: loaders disagree on which one counts", key)
+		}
+		seen[key] = true
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			bad("header JSON: %v", err)
+			return nil, err
+		}
+		if key == "__metadata__" {
+			var m map[string]string
+			if err := json.Unmarshal(raw, &m); err != nil {
+				bad("__metadata__ is not a map of strings: %v", err)
+			}
+			continue
+		}
+		var tn tensor
+		if err := json.Unmarshal(raw, &tn); err != nil {
+			bad("tensor %q: %v", key, err)
+			continue
+		}
+		out[key] = tn
+	}
+	if _, err := dec.Token(); err != nil {
+		bad("header JSON: %v", err)
+	}
+	if rest := bytes.TrimRight(hdr[dec.InputOffset():], " "); len(rest) > 0 {
+		bad("%d bytes after the header JSON", len(rest))
+	}
+	return out, nil
+}
+
+// checkTensors checks dtypes, shapes and offsets against a data region of
+// dataLen bytes.
+func checkTensors(ts map[string]tensor, dataLen int64, bad func(string, ...any)) {
+	names := make([]string, 0, len(ts))
+	for k := range ts {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := ts[names[i]].Offsets, ts[names[j]].Offsets
+		if len(a) == 2 && len(b) == 2 && a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		return names[i] < names[j]
+	})
+	end := int64(0)
+	for _, name := range names {
+		t := ts[name]
+		if len(t.Offsets) != 2 || t.Offsets[0] < 0 || t.Offsets[1] < t.Offsets[0] || t.Offsets[1] > dataLen {
+			bad("tensor %q: data_offsets %v outside the data region (%d bytes)", name, t.Offsets, dataLen)
+			continue
+		}
+		if t.Offsets[0] != end {
+			bad("tensor %q starts at %d, not at %d: data not contiguous or overlapping", name, t.Offsets[0], end)
+		}
+		end = t.Offsets[1]
+		b, ok := dtypeBits[t.Dtype]
+		if !ok {
+			bad("tensor %q: unknown dtype %q", name, t.Dtype)
+			continue
+		}
+		count, over := uint64(1), false
+		for _, d := range t.Shape {
+			if d < 0 {
+				over = true
+				break
+			}
+			hi, lo := bits.Mul64(count, uint64(d))
+			over = over || hi != 0
+			count = lo
+		}
+		hi, total := bits.Mul64(count, b)
+		if over || hi != 0 || total%8 != 0 || total/8 != uint64(t.Offsets[1]-t.Offsets[0]) {
+			bad("tensor %q: shape %v of %s does not match its %d bytes", name, t.Shape, t.Dtype, t.Offsets[1]-t.Offsets[0])
+		}
+	}
+	if end != dataLen {
+		bad("tensors end at %d but the data region has %d bytes", end, dataLen)
+	}
+}
+
+// sniffData looks at the first bytes of the data region.
+func sniffData(r io.ReaderAt, off, size int64, out []string) []string {
+	var b [11]byte
+	if size-off < int64(len(b)) {
+		return out
+	}
+	if _, err := r.ReadAt(b[:], off); err != nil {
+		return out
+	}
+	// PROTO then FRAME (protocol 4 and 5) or a first opcode pickle
+	// writers emit (protocol 2 and 3), so tensor bytes that merely start
+	// with 0x80 are not taken for a pickle.
+	frame := b[2] == 0x95 && binary.LittleEndian.Uint64(b[3:]) <= uint64(size-off)
+	switch {
+	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && (frame || bytes.IndexByte([]byte("}](cq\x8c"), b[2]) >= 0):
+		out = append(out, fmt.Sprintf("data region at offset %d starts with a pickle PROTO %d opcode", off, b[1]))
+	case string(b[:4]) == "PK\x03\x04":
+		out = append(out, fmt.Sprintf("data region at offset %d starts with a zip local file header", off))
+	}
+	return out
+}
+
+// tail looks for a zip end of central directory record in the last bytes.
+func tail(r io.ReaderAt, size int64, out []string) []string {
+	n := min(size, 1024)
+	b := make([]byte, n)
+	if _, err := r.ReadAt(b, size-n); err != nil && err != io.EOF {
+		return out
+	}
+	if i := bytes.LastIndex(b, []byte("PK\x05\x06")); i >= 0 && int64(len(b)-i) >= 22 {
+		out = append(out, fmt.Sprintf("zip end of central directory record at offset %d", size-n+int64(i)))
+	}
+	return out
+}

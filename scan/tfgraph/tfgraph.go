@@ -1,0 +1,299 @@
+// Package tfgraph reads TensorFlow graphs, SavedModel (saved_model.pb)
+// and frozen GraphDef (.pb), from their protobuf bytes and lists every
+// node with its op, in the graph and in the functions of its library. It
+// never runs anything and knows nothing about which ops are risky: the
+// caller decides.
+//
+// Decisions:
+//   - Field numbers, from tensorflow/core/protobuf/saved_model.proto,
+//     meta_graph.proto and core/framework/graph.proto, node_def.proto,
+//     function.proto, op_def.proto: SavedModel{saved_model_schema_version=1
+//     varint, meta_graphs=2}; MetaGraphDef{graph_def=2};
+//     GraphDef{node=1, library=2, version=3, versions=4, debug_info=5};
+//     NodeDef{name=1, op=2, input=3, device=4, attr=5};
+//     FunctionDefLibrary{function=1, gradient=2};
+//     FunctionDef{signature=1 (OpDef{name=1}), node_def=3}.
+//   - Content decides: a buffer is a SavedModel when its top level has
+//     only fields 1 (varint) and 2 (bytes) and every meta graph holds a
+//     graph that parses; it is a GraphDef when its top level has only
+//     GraphDef fields and it has at least one node or function. Every node
+//     must have an op made of identifier characters and a name of graph
+//     name characters. Anything else is not a graph, so arbitrary binary
+//     files are not claimed.
+//   - Bounded: Options.MaxNodes nodes are listed; the nesting of messages
+//     is fixed by the schema, so recursion is bounded too.
+package tfgraph
+
+import (
+	"errors"
+	"fmt"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// Kind is the message at the top of the file.
+type Kind int
+
+// Kinds of graph files.
+const (
+	SavedModel Kind = iota + 1
+	GraphDef
+)
+
+// Node is one node of a graph or function.
+type Node struct {
+	// Function is the name of the library function holding the node, ""
+	// for the main graph.
+	Function string
+	Name     string
+	Op       string
+	// Offset is the byte offset of the NodeDef in the file.
+	Offset int64
+}
+
+// Graph is what was read.
+type Graph struct {
+	Kind  Kind
+	Nodes []Node
+	// Truncated is set when Options.MaxNodes was hit.
+	Truncated bool
+}
+
+// Options bounds the reading.
+type Options struct {
+	// MaxNodes is how many nodes are listed, over the graph and its functions.
+	MaxNodes int
+}
+
+// DefaultOptions returns 1 000 000 nodes.
+func DefaultOptions() Options { return Options{MaxNodes: 1_000_000} }
+
+// ErrFormat marks bytes that are not a TensorFlow graph.
+var ErrFormat = errors.New("not a tensorflow graph")
+
+// Parse reads b as a SavedModel or a GraphDef.
+func Parse(b []byte, opts Options) (*Graph, error) {
+	g := &Graph{}
+	p := &parser{opts: opts, g: g}
+	if err := p.savedModel(b); err == nil {
+		g.Kind = SavedModel
+		return g, nil
+	}
+	g.Nodes, g.Truncated = nil, false
+	if err := p.graphDef(b, 0); err != nil {
+		return nil, err
+	}
+	if len(g.Nodes) == 0 && !p.hasLibrary {
+		return nil, fmt.Errorf("graph without nodes: %w", ErrFormat)
+	}
+	g.Kind = GraphDef
+	return g, nil
+}
+
+type parser struct {
+	opts       Options
+	g          *Graph
+	hasLibrary bool
+}
+
+func (p *parser) savedModel(b []byte) error {
+	metas := 0
+	err := fields(b, 0, func(f field) error {
+		switch {
+		case f.num == 1 && f.typ == 0:
+		case f.num == 2 && f.bytes != nil:
+			metas++
+			return p.metaGraph(f.bytes, f.val)
+		default:
+			return fmt.Errorf("offset %d: field %d in a SavedModel: %w", f.off, f.num, ErrFormat)
+		}
+		return nil
+	})
+	if err == nil && metas == 0 {
+		err = fmt.Errorf("saved model without meta graphs: %w", ErrFormat)
+	}
+	return err
+}
+
+func (p *parser) metaGraph(b []byte, base int) error {
+	graphs := 0
+	err := fields(b, base, func(f field) error {
+		if f.num == 2 {
+			if f.bytes == nil {
+				return fmt.Errorf("offset %d: graph_def is not a message: %w", f.off, ErrFormat)
+			}
+			graphs++
+			return p.graphDef(f.bytes, f.val)
+		}
+		return nil
+	})
+	if err == nil && graphs == 0 {
+		err = fmt.Errorf("offset %d: meta graph without a graph: %w", base, ErrFormat)
+	}
+	return err
+}
+
+func (p *parser) graphDef(b []byte, base int) error {
+	return fields(b, base, func(f field) error {
+		switch {
+		case f.num == 1 && f.bytes != nil:
+			return p.node(f.bytes, f.val, "")
+		case f.num == 2 && f.bytes != nil:
+			p.hasLibrary = true
+			return p.library(f.bytes, f.val)
+		case f.num == 3 && f.typ == 0, (f.num == 4 || f.num == 5) && f.bytes != nil:
+			return nil
+		}
+		return fmt.Errorf("offset %d: field %d in a GraphDef: %w", f.off, f.num, ErrFormat)
+	})
+}
+
+func (p *parser) library(b []byte, base int) error {
+	return fields(b, base, func(f field) error {
+		if f.num == 1 && f.bytes != nil {
+			return p.function(f.bytes, f.val)
+		}
+		return nil
+	})
+}
+
+func (p *parser) function(b []byte, base int) error {
+	name := ""
+	var nodes []field
+	err := fields(b, base, func(f field) error {
+		switch {
+		case f.num == 1 && f.bytes != nil:
+			return fields(f.bytes, f.val, func(g field) error {
+				if g.num == 1 && g.bytes != nil {
+					name = string(g.bytes)
+				}
+				return nil
+			})
+		case f.num == 3 && f.bytes != nil:
+			nodes = append(nodes, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		name = "?"
+	}
+	for _, f := range nodes {
+		if err := p.node(f.bytes, f.val, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) node(b []byte, base int, fn string) error {
+	n := Node{Function: fn, Offset: int64(base)}
+	err := fields(b, base, func(f field) error {
+		switch {
+		case f.num == 1 && f.bytes != nil:
+			n.Name = string(f.bytes)
+		case f.num == 2 && f.bytes != nil:
+			n.Op = string(f.bytes)
+		case f.num == 3 || f.num == 4 || f.num == 5 || f.num == 6 || f.num == 7:
+		default:
+			return fmt.Errorf("offset %d: field %d in a NodeDef: %w", f.off, f.num, ErrFormat)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !opName(n.Op) || !nodeName(n.Name) {
+		return fmt.Errorf("offset %d: node %q with op %q: %w", base, n.Name, n.Op, ErrFormat)
+	}
+	if len(p.g.Nodes) >= p.opts.MaxNodes {
+		p.g.Truncated = true
+		return nil
+	}
+	p.g.Nodes = append(p.g.Nodes, n)
+	return nil
+}
+
+// opName accepts op names as TensorFlow registers them: [A-Za-z_][A-Za-z0-9_>.]*
+// (">" and "." appear in namespaced custom ops).
+func opName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		ok := c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' ||
+			i > 0 && (c >= '0' && c <= '9' || c == '>' || c == '.')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// nodeName accepts node names: [A-Za-z0-9._][A-Za-z0-9_./>-]*.
+func nodeName(s string) bool {
+	if s == "" || len(s) > 4096 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		ok := c == '_' || c == '.' || c == '-' || c == '/' || c == '>' ||
+			c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// SniffGraphDef reports whether head, the first bytes of a file of size
+// bytes (-1 when unknown), starts like a GraphDef: a first node whose name
+// and op (the first two fields, in field order) are plausible and whose
+// length fits in the file.
+func SniffGraphDef(head []byte, size int64) bool {
+	if len(head) < 4 || head[0] != 0x0a {
+		return false
+	}
+	n, k := protowire.ConsumeVarint(head[1:])
+	if k < 0 || size >= 0 && n > uint64(size) {
+		return false
+	}
+	node := head[1+k:]
+	name, op := "", ""
+	for i := 0; i < 2; i++ {
+		num, typ, t := protowire.ConsumeTag(node)
+		if t < 0 || typ != protowire.BytesType {
+			return false
+		}
+		v, l := protowire.ConsumeBytes(node[t:])
+		if l < 0 {
+			return false
+		}
+		switch num {
+		case 1:
+			name = string(v)
+		case 2:
+			op = string(v)
+		default:
+			return false
+		}
+		node = node[t+l:]
+	}
+	return nodeName(name) && opName(op)
+}
+
+// SniffSavedModel reports whether head starts like a SavedModel: schema
+// version 1, then a meta graph whose length fits in the file and whose
+// first field is meta_info_def (1) or graph_def (2).
+func SniffSavedModel(head []byte, size int64) bool {
+	if len(head) < 5 || head[0] != 0x08 || head[1] != 0x01 || head[2] != 0x12 {
+		return false
+	}
+	n, k := protowire.ConsumeVarint(head[3:])
+	if k < 0 || size >= 0 && n > uint64(size) || 3+k >= len(head) {
+		return false
+	}
+	t := head[3+k]
+	return t == 0x0a || t == 0x12
+}
