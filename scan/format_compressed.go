@@ -29,7 +29,8 @@ import (
 //     header bytes are weak, also a valid header checksum and a trial
 //     decode of the head; for raw LZMA a sane property byte, dictionary
 //     size and length).
-//   - The content is one member: its name is the base name without the
+//   - The content is one member: its name is the original name a gzip
+//     header records (FNAME), else the base name without the
 //     compression extension ("model.pkl.gz" holds "model.pkl",
 //     "model.tgz" holds "model.tar"), else "<codec>" ("model.bin" holds
 //     "<zlib>"). It is decompressed through
@@ -154,6 +155,39 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("unknown codec %q", string(c))
 }
 
+// gzipName returns the original file name a gzip header records (FNAME,
+// what gzip -N restores and Python's gzip.open writes), base name only,
+// or "" when there is none in head.
+func gzipName(h []byte) string {
+	if len(h) < 10 || h[3]&0x08 == 0 {
+		return ""
+	}
+	rest := h[10:]
+	if h[3]&0x04 != 0 { // FEXTRA: a 2-byte length, then that many bytes
+		if len(rest) < 2 {
+			return ""
+		}
+		n := int(binary.LittleEndian.Uint16(rest))
+		if len(rest) < 2+n {
+			return ""
+		}
+		rest = rest[2+n:]
+	}
+	end := bytes.IndexByte(rest, 0)
+	if end <= 0 {
+		return ""
+	}
+	latin1 := make([]rune, end)
+	for i, b := range rest[:end] {
+		latin1[i] = rune(b)
+	}
+	name := path.Base(strings.ReplaceAll(string(latin1), "\\", "/"))
+	if name == "." || name == ".." || name == "/" {
+		return ""
+	}
+	return memberName(name)
+}
+
 // memberName is the name of the content of a compressed input.
 func (c compressed) memberName(name string) string {
 	base := path.Base(name)
@@ -178,6 +212,11 @@ func (c compressed) Scan(s *Session, in *Input) error {
 	if c == xzStream {
 		if d := xzDictSize(in.Head); d > maxLZMADict {
 			return fmt.Errorf("open xz stream: dictionary of %d bytes over the %d allowed: %w", d, maxLZMADict, ErrLimit)
+		}
+	}
+	if c == gzipStream {
+		if n := gzipName(in.Head); n != "" {
+			name = n
 		}
 	}
 	open := func() (io.ReadCloser, error) {

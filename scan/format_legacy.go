@@ -17,7 +17,10 @@ import (
 // pickles back to back, then the raw storages (see torchlegacy).
 //
 // Decisions:
-//   - Matched by content: the first pickle holds torch's magic number.
+//   - Matched by content: the first pickle holds torch's magic number,
+//     looked for in the head, then (for a pickle-looking file with random
+//     access) in the first magicWindow bytes, since a payload run before
+//     the number may push it out of the head.
 //   - Every pickle is read with ReadOne and the next one starts at its
 //     End; each is reported as the member "pickle#0" to "pickle#4"
 //     (numbered from 0: the object itself is "pickle#3"). A pickle that fails or
@@ -35,7 +38,22 @@ var _ Format = torchLegacy{}
 
 func (torchLegacy) Name() string { return "torch-legacy" }
 
-func (torchLegacy) Match(in *Input) bool { return torchlegacy.MagicHead(in.Head) }
+// magicWindow is how far the magic number is looked for when it is not in
+// the head: a first pickle may run a long payload before returning it.
+const magicWindow = 64 << 10
+
+func (torchLegacy) Match(in *Input) bool {
+	if torchlegacy.MagicHead(in.Head) {
+		return true
+	}
+	h := in.Head
+	if in.At == nil || len(h) < HeadSize || in.Size <= int64(len(h)) || (h[0] != 0x80 && h[0] != 'c' && h[0] != 'L') {
+		return false
+	}
+	buf := make([]byte, min(in.Size, magicWindow))
+	n, _ := in.At.ReadAt(buf, 0)
+	return torchlegacy.MagicHead(buf[:n])
+}
 
 // maxKeysPickle bounds the bytes of the keys pickle that are decoded.
 const maxKeysPickle = 16 << 20

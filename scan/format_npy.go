@@ -18,7 +18,8 @@ import (
 //     start, which each message names. A dtype npy does not know is read
 //     the same way (fail closed), and the message says so.
 //   - A header numpy would refuse is a malformed-format finding: nothing
-//     after it is loaded. A header over npy's size bound is inconclusive.
+//     after it is loaded. So is numeric data shorter than the header
+//     declares (a truncated file), when the size is known. A header over npy's size bound is inconclusive.
 type npyArray struct{}
 
 var _ Format = npyArray{}
@@ -42,6 +43,10 @@ func (npyArray) Scan(s *Session, in *Input) error {
 		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + Quote(err.Error(), 300)})
 		return nil
 	case !h.Object && !h.Unknown:
+		if need, ok := h.DataSize(); ok && in.Size >= 0 && in.Size-h.DataOffset < need {
+			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: h.DataOffset, Message: fmt.Sprintf(
+				"array data truncated: the header declares %d bytes, %d present; numpy would refuse it", need, max(in.Size-h.DataOffset, 0))})
+		}
 		return nil
 	}
 	what := "object array"

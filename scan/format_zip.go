@@ -32,7 +32,7 @@ import (
 //     references is treated like any other member.
 //   - Every other member is identified afresh by Session.Scan (a pickle
 //     with any name, an .npy, a nested zip, 7z or gzip) from its first
-//     HeadSize bytes.
+//     HeadSize bytes; a directory entry that holds data too.
 //   - Stored members are inputs with random access over the file;
 //     compressed ones are streams inflated through Session.Bounded, once
 //     for the head and the format that matches (see NewStreamInput). A zip inside a compressed member is held in memory
@@ -44,6 +44,14 @@ import (
 //     format modelgate knows nor plain text (encrypted data is random
 //     bytes); a flag on a model member in plain is a malformed-format
 //     finding, since zip readers disagree on it.
+//   - Central entries that share a name are all scanned, reported as
+//     "name#0", "name#1", ... in directory order: zipfile opens the last,
+//     miniz may pick either, and a payload in the one a scanner skips
+//     would pass.
+//   - Bytes between members that no central entry references (a local
+//     header left out of the directory, or anything else) are never read
+//     by a loader, but are not allowed to hide: they are reported and
+//     scanned (see scanGaps).
 //   - Data before the archive (before its first local header or its
 //     central directory) is scanned as an input of its own; when it is a
 //     known format (a pickle that torch.load would run because the
@@ -96,18 +104,41 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
 			s.Limits().MaxMembers, zipOptions(s.Limits()).MaxNameBytes, ErrLimit))
 	}
+	names := memberNames(a)
 	t := &torchArchive{}
 	if kind := zipKind(a); kind == kindTorchZip || kind == kindTorchScript {
-		t = scanTorchPickles(s, in, a)
+		t = scanTorchPickles(s, in, a, names)
 	}
 	for i := range a.Members {
 		m := &a.Members[i]
-		if m.IsDir() || t.pickles[m.Name] || t.storages[m.Name] {
+		if (m.IsDir() && m.Size == 0 && m.CompressedSize == 0) || t.pickles[i] || (t.storages[m.Name] && names[i] == m.Name) {
 			continue
 		}
-		scanZipMember(s, in, a, m, false)
+		scanZipMember(s, in, a, m, names[i], false)
 	}
+	scanGaps(s, in, a)
 	return nil
+}
+
+// memberNames returns the reported name of each member: its name, or
+// "name#k" (k the occurrence, from 0) when several central entries share
+// it. Loaders pick one of them (zipfile the last, miniz either), so every
+// one is scanned and told apart in reports.
+func memberNames(a *zipread.Archive) []string {
+	count := map[string]int{}
+	for _, m := range a.Members {
+		count[m.Name]++
+	}
+	seen := map[string]int{}
+	out := make([]string, len(a.Members))
+	for i, m := range a.Members {
+		out[i] = memberName(m.Name)
+		if count[m.Name] > 1 {
+			out[i] += "#" + strconv.Itoa(seen[m.Name])
+			seen[m.Name]++
+		}
+	}
+	return out
 }
 
 // bufferInput reads a stream input into memory, up to
@@ -171,8 +202,7 @@ func (z zipArchive) scanPrefix(s *Session, in *Input, n int64) {
 // scanZipMember identifies one member and scans it. With asPickle the
 // member is read as a pickle whatever its content (torch's data.pkl), and
 // the facts are returned.
-func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member, asPickle bool) *pickle.Result {
-	name := memberName(m.Name)
+func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member, name string, asPickle bool) *pickle.Result {
 	bare := &Input{Chain: in.Child(name), Name: path.Base(name), Size: m.Size, Depth: in.Depth + 1}
 	mi, err := memberInput(s, a, m, bare)
 	if err != nil {
@@ -261,9 +291,10 @@ func plainText(head []byte) bool {
 }
 
 // memberName renders a member name for reports: as is when it is
-// printable UTF-8, quoted otherwise.
+// printable UTF-8, quoted otherwise (the empty name too, which would read
+// as the file itself).
 func memberName(name string) string {
-	if utf8.ValidString(name) && strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+	if name != "" && utf8.ValidString(name) && strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
 		return name
 	}
 	return strconv.Quote(name)

@@ -66,7 +66,7 @@ var storageKey = regexp.MustCompile(`^\('storage', [^,]*, '([0-9]+)'`)
 // torchArchive holds what the torch pickles of an archive say.
 type torchArchive struct {
 	roots   map[string]bool
-	pickles map[string]bool // member names of the torch pickles
+	pickles map[int]bool // indexes of the torch pickles in the directory
 	// storages are the members the pickles reference as tensor storages
 	// (<root>/data/<key>, <root>/constants/<key>): torch reads them as
 	// raw bytes, so they are never read.
@@ -76,16 +76,16 @@ type torchArchive struct {
 // scanTorchPickles scans the pickles torch unpickles (data.pkl, and
 // constants.pkl in TorchScript) as pickles, whatever their content, and
 // collects the storages their persistent ids reference.
-func scanTorchPickles(s *Session, in *Input, a *zipread.Archive) *torchArchive {
-	t := &torchArchive{roots: torchRoots(a), pickles: map[string]bool{}, storages: map[string]bool{}}
+func scanTorchPickles(s *Session, in *Input, a *zipread.Archive, names []string) *torchArchive {
+	t := &torchArchive{roots: torchRoots(a), pickles: map[int]bool{}, storages: map[string]bool{}}
 	for i := range a.Members {
 		m := &a.Members[i]
 		root, rest, _ := strings.Cut(m.Name, "/")
-		if !t.roots[root] || !containsString(torchPickles, rest) || t.pickles[m.Name] {
+		if !t.roots[root] || !containsString(torchPickles, rest) {
 			continue
 		}
-		t.pickles[m.Name] = true
-		res := scanZipMember(s, in, a, m, true)
+		t.pickles[i] = true
+		res := scanZipMember(s, in, a, m, names[i], true)
 		if res == nil {
 			continue
 		}

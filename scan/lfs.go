@@ -8,7 +8,9 @@ import (
 	"strings"
 )
 
-const lfsHeader = "version https://git-lfs.github.com/spec/v1"
+// lfsHeaders start a Git LFS pointer: the current spec, and the
+// pre-release "hawser" one that git-lfs still accepts.
+var lfsHeaders = []string{"version https://git-lfs.github.com/spec/v1", "version https://hawser.github.com/spec/v1"}
 
 // lfsPointer recognises Git LFS pointer files: the model itself is not in
 // the checkout, so nothing can be scanned and the gate must not pass.
@@ -19,7 +21,15 @@ var _ Format = lfsPointer{}
 func (lfsPointer) Name() string { return "lfs-pointer" }
 
 func (lfsPointer) Match(in *Input) bool {
-	return in.Size >= 0 && in.Size < 1024 && in.HasPrefix(lfsHeader)
+	if in.Size < 0 || in.Size >= 1024 {
+		return false
+	}
+	for _, h := range lfsHeaders {
+		if in.HasPrefix(h) {
+			return true
+		}
+	}
+	return false
 }
 
 func (lfsPointer) Scan(s *Session, in *Input) error {

@@ -22,12 +22,30 @@ var pickleExtensions = map[string]bool{
 	".joblib": true, ".npy": true, ".npz": true, ".dill": true,
 }
 
+// compressionExtensions are looked through: "clf.pkl.gz" is named like
+// a pickle, as joblib.load reads it.
+var compressionExtensions = map[string]bool{
+	".gz": true, ".bz2": true, ".xz": true, ".lzma": true, ".z": true, ".zlib": true, ".lz4": true, ".zst": true,
+}
+
+// nameExt returns the extension of name, lower case, looking through one
+// compression extension.
+func nameExt(name string) string {
+	ext := strings.ToLower(path.Ext(name))
+	if compressionExtensions[ext] {
+		if inner := strings.ToLower(path.Ext(strings.TrimSuffix(name, name[len(name)-len(ext):]))); inner != "" {
+			return inner
+		}
+	}
+	return ext
+}
+
 func modelName(name string) bool {
-	return modelExtensions[strings.ToLower(path.Ext(name))]
+	return modelExtensions[nameExt(name)]
 }
 
 func pickleName(name string) bool {
-	return pickleExtensions[strings.ToLower(path.Ext(name))]
+	return pickleExtensions[nameExt(name)]
 }
 
 // Quote renders s for a report: printable, escaped like a Go string, and

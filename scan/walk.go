@@ -124,8 +124,9 @@ func selected(rel string, include, exclude []string) bool {
 }
 
 // outsideLink reports whether a symlink at p with text link points outside
-// root at something named like a model: a file we would have scanned had
-// it been in the tree.
+// root, and the link or its target is named like a model: a file we would
+// have scanned had it been in the tree (a loader opens model.pt whatever
+// the name of what it points at).
 func outsideLink(root, p, link string) bool {
 	dest := link
 	if !filepath.IsAbs(dest) {
@@ -134,5 +135,5 @@ func outsideLink(root, p, link string) bool {
 	dest = filepath.Clean(dest)
 	r, err := filepath.Rel(root, dest)
 	inside := err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-	return !inside && modelName(dest)
+	return !inside && (modelName(dest) || modelName(p))
 }

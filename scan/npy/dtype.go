@@ -129,3 +129,27 @@ func write(b *strings.Builder, v Value, max int) {
 		b.WriteString(closing)
 	}
 }
+
+// plainType is a type string with an explicit size: "<f8", "|S5", "<U3",
+// "<M8[ns]".
+var plainType = regexp.MustCompile(`^[<>|=]?([?bBhHiIlLqQefdgFDGSUVuicmM])([0-9]+)(?:\[[0-9]*[a-zA-Z]+\])?$`)
+
+// itemSize returns the bytes per element of a plain type string, 0 for
+// any other descr.
+func itemSize(v Value) int64 {
+	if v.Kind != Str {
+		return 0
+	}
+	m := plainType.FindStringSubmatch(v.Str)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.ParseInt(m[2], 10, 32)
+	if err != nil {
+		return 0
+	}
+	if m[1] == "U" {
+		n *= 4
+	}
+	return n
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,6 +45,25 @@ type Header struct {
 	Unknown      bool
 	FortranOrder bool
 	Shape        []int64
+	// ItemSize is the bytes per element of a plain type string ("<f8",
+	// "|S5", "<U3"), 0 when the dtype is anything else.
+	ItemSize int64
+}
+
+// DataSize returns the bytes of array data the header declares, and false
+// when it cannot tell (objects, structured dtypes) or the size overflows.
+func (h *Header) DataSize() (int64, bool) {
+	if h.Object || h.ItemSize <= 0 {
+		return 0, false
+	}
+	n := h.ItemSize
+	for _, d := range h.Shape {
+		if d != 0 && n > math.MaxInt64/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
 }
 
 // ReadHeader reads the magic, version and header from r.
@@ -118,6 +138,7 @@ func (h *Header) parse(text []byte) error {
 		case "descr":
 			h.Descr = render(val, 200)
 			h.Object, h.Unknown = descrKind(val, 0)
+			h.ItemSize = itemSize(val)
 		case "fortran_order":
 			if val.Kind != Bool {
 				return fmt.Errorf("fortran_order is not a bool: %s", render(val, 40))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // ErrMethod is returned for a compression method this package cannot
@@ -109,3 +110,49 @@ type limitCloser struct {
 }
 
 func (l limitCloser) Close() error { return l.c.Close() }
+
+// LocalEntry reads the local header at off as a member of its own: for a
+// local header that no central entry references. Name, flags, method and
+// sizes come from that header (a zip64 extra field included); sizes that
+// are zero because a data descriptor follows the data stay zero, and the
+// caller bounds them.
+func (a *Archive) LocalEntry(off int64) (Member, error) {
+	le := binary.LittleEndian
+	hdr := make([]byte, localLen)
+	if off < 0 || off > a.size-localLen {
+		return Member{}, fmt.Errorf("local header at offset %d: outside the file", off)
+	}
+	if _, err := a.r.ReadAt(hdr, off); err != nil {
+		return Member{}, fmt.Errorf("read local header at offset %d: %w", off, err)
+	}
+	if string(hdr[:4]) != sigLocal {
+		return Member{}, fmt.Errorf("local header at offset %d: bad signature %q", off, hdr[:4])
+	}
+	nameLen, extraLen := int64(le.Uint16(hdr[26:])), int64(le.Uint16(hdr[28:]))
+	if off+localLen+nameLen+extraLen > a.size {
+		return Member{}, fmt.Errorf("local header at offset %d: name and extra run past the end of the file", off)
+	}
+	varPart := make([]byte, nameLen+extraLen)
+	if _, err := a.r.ReadAt(varPart, off+localLen); err != nil {
+		return Member{}, fmt.Errorf("read local header at offset %d: %w", off, err)
+	}
+	m := Member{
+		Name:         string(varPart[:nameLen]),
+		Flags:        le.Uint16(hdr[6:]),
+		Method:       le.Uint16(hdr[8:]),
+		CRC32:        le.Uint32(hdr[14:]),
+		HeaderOffset: off,
+	}
+	csize, usize := uint64(le.Uint32(hdr[18:])), uint64(le.Uint32(hdr[22:]))
+	if csize == math.MaxUint32 || usize == math.MaxUint32 {
+		var err error
+		if usize, csize, _, err = zip64Extra(varPart[nameLen:], usize, csize, 0); err != nil {
+			return Member{}, fmt.Errorf("local header at offset %d: %w", off, err)
+		}
+	}
+	if csize > math.MaxInt64/2 || usize > math.MaxInt64/2 {
+		return Member{}, fmt.Errorf("local header at offset %d: sizes out of range", off)
+	}
+	m.CompressedSize, m.Size = int64(csize), int64(usize)
+	return m, nil
+}
