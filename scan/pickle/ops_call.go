@@ -179,7 +179,7 @@ func (s *scanner) inst() {
 	if !ok {
 		return
 	}
-	g, ok := s.nameLines()
+	g, ok := s.nameLines(true)
 	if !ok {
 		return
 	}
