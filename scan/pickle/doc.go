@@ -81,10 +81,13 @@
 //
 // The scan costs what the pickle bytes cost, not what the tensors weigh:
 // a state dict's pickle is read once, tensor data is never touched. Every
-// call is recorded, but only the first MaxCallSummaries calls of each
-// opcode and callee get printable summaries (a state dict makes one
-// _rebuild_tensor_v2 call per tensor; a policy shows a few per callable);
-// later ones carry Call.Elided. Persistent ids are listed up to
+// call is counted in a CallGroup (opcode, callee, Known, OnGlobal: count,
+// first offset), but only the first MaxCallSummaries calls of each group
+// are listed in Result.Calls with printable summaries and argument facts
+// (a state dict makes one _rebuild_tensor_v2 call per tensor; a policy
+// shows a few per callable). The calls a policy must examine one by one
+// (copyreg reconstructors, builtins.getattr, loaders) are listed up to
+// MaxListedCalls per group. Persistent ids are listed up to
 // MaxPersistentIDs and counted; PyTorch storage references are all listed
 // compactly in Result.Storages. Small containers are allocated with their
 // items, globals and the empty tuple are shared, facts are collected in

@@ -89,15 +89,17 @@ var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
 // that is not a native container.
 func (s *scanner) methodCall(target value, items []value, op string) {
 	g, _ := target.global()
-	c, render := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
-	if render {
-		args := container(kTuple)
-		for _, it := range items {
-			args.o.add(it)
-		}
-		c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
-		c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c, listed := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
+	if !listed {
+		return
 	}
+	args := container(kTuple)
+	for _, it := range items {
+		args.o.add(it)
+	}
+	c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
+	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	s.argFacts(&c, args)
 	s.addCall(c)
 }
 
