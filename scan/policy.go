@@ -32,6 +32,11 @@ import (
 //     (policy_exceptions.go): getattr(<instance of an allowlisted class
 //     built by the stream>, '<plain name>') whose result is never used,
 //     and a loader of a literal pickle scanned clean.
+//   - Calls are judged from the reader's structured facts (callee, the
+//     globals, instances and literal strings passed as arguments), never
+//     by parsing the printable summaries. Calls the reader counted
+//     without listing them (pickle.CallGroup) count toward their callable
+//     and its "more like it", and are never excused.
 //   - Names come raw from the file and are judged raw, as find_class
 //     sees them ("os " is not os); they are escaped wherever they are
 //     shown.

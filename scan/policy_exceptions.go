@@ -59,8 +59,8 @@ func newExceptions(p *Policy, res *pickle.Result, clean map[int64]pickle.Global)
 		case c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX" || c.Op == "INST" || c.Op == "OBJ":
 			ex.addBuilt(g, c.Offset)
 		case c.Op == "REDUCE" && isInstantiator(g.String()):
-			if cls, _ := reconstructorArgs(c.Args); cls != "" {
-				ex.addBuilt(globalOf(cls), c.Offset)
+			if cls, ok := argGlobal(c, 0); ok {
+				ex.addBuilt(cls, c.Offset)
 			}
 		}
 	}
@@ -90,11 +90,14 @@ func (ex *exceptions) boundMethod(c pickle.Call) bool {
 	if ex.getattrUsed || c.Op != "REDUCE" {
 		return false
 	}
-	cls, attr, ok := getattrArgs(c.Args)
-	if !ok || strings.HasPrefix(attr, "__") {
+	if c.NArgs != 2 || len(c.ArgFacts) != 2 {
 		return false
 	}
-	b, ok := ex.built[cls]
+	obj, attr := c.ArgFacts[0], c.ArgFacts[1]
+	if obj.Kind != pickle.ArgInstance || attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
+		return false
+	}
+	b, ok := ex.built[normalize(obj.Global).String()]
 	if !ok || b.offset > c.Offset {
 		return false
 	}
@@ -102,10 +105,16 @@ func (ex *exceptions) boundMethod(c pickle.Call) bool {
 }
 
 // referenced reports whether g is passed as an argument anywhere in the
-// stream (its name rendered without a call after it).
+// stream: as a positional argument, or its name rendered without a call
+// after it in the summaries (inside a container).
 func (ex *exceptions) referenced(g pickle.Global) bool {
 	name := g.String()
 	for _, c := range ex.calls {
+		for _, a := range c.ArgFacts {
+			if a.Kind == pickle.ArgGlobal && normalize(a.Global) == g {
+				return true
+			}
+		}
 		for _, s := range []string{c.Args, c.Desc} {
 			for i := strings.Index(s, name); i >= 0; {
 				if end := i + len(name); end >= len(s) || s[end] != '(' {
@@ -122,33 +131,6 @@ func (ex *exceptions) referenced(g pickle.Global) bool {
 	return false
 }
 
-// getattrArgs reads the argument summary of getattr(obj, 'attr') where obj
-// is rendered as an object built by a call, "pkg.mod.Class(...)". It
-// returns the class as rendered and the attribute name; ok is false for
-// any other shape (a global, a literal, a third argument, a truncated
-// summary, a name that is not an identifier).
-//
-// The reader exposes arguments only as this rendering; a structured fact
-// (the argument's kind and the class of an instance) would replace it.
-func getattrArgs(args string) (cls, attr string, ok bool) {
-	if !strings.HasPrefix(args, "(") || !strings.HasSuffix(args, ")") {
-		return "", "", false
-	}
-	parts := splitTop(args[1 : len(args)-1])
-	if len(parts) != 2 {
-		return "", "", false
-	}
-	obj, name := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
-	i := strings.IndexByte(obj, '(')
-	if i <= 0 || !strings.HasSuffix(obj, ")") || !isDotted(obj[:i]) {
-		return "", "", false
-	}
-	if len(name) < 3 || name[0] != '\'' || name[len(name)-1] != '\'' || !isIdent(name[1:len(name)-1]) {
-		return "", "", false
-	}
-	return obj[:i], name[1 : len(name)-1], true
-}
-
 // isIdent reports an ASCII Python identifier.
 func isIdent(s string) bool {
 	if s == "" || (s[0] >= '0' && s[0] <= '9') {
@@ -157,20 +139,6 @@ func isIdent(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// isDotted reports a dotted path of at least two ASCII identifiers.
-func isDotted(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 {
-		return false
-	}
-	for _, p := range parts {
-		if !isIdent(p) {
 			return false
 		}
 	}

@@ -46,8 +46,20 @@ func (s *findingSet) add(f Finding) {
 	s.list = append(s.list, f)
 }
 
+// hide counts n findings of rule for callable that are left out (calls
+// the reader counted without listing them).
+func (s *findingSet) hide(rule, callable string, n int64) {
+	if s.index == nil {
+		s.index, s.kept, s.last, s.hidden = map[[3]string]int{}, map[[2]string]int{}, map[[2]string]int{}, map[[2]string]int{}
+	}
+	s.hidden[[2]string{rule, callable}] += int(n)
+}
+
 func (s *findingSet) sorted() []Finding {
 	for k2, n := range s.hidden {
+		if s.kept[k2] == 0 {
+			continue
+		}
 		i := s.last[k2]
 		s.list[i].Message += fmt.Sprintf(" (and %d more like it, not listed)", n)
 	}
@@ -180,69 +192,4 @@ func clean(s string, limit int) string {
 		n++
 	}
 	return b.String()
-}
-
-// reconstructorArgs splits the printable argument summary of
-// copyreg._reconstructor(cls, base, state) or copyreg.__newobj__(cls,
-// ...) into its class and base. It returns "" for what it cannot read.
-func reconstructorArgs(args string) (cls, base string) {
-	a := strings.TrimSpace(args)
-	if !strings.HasPrefix(a, "(") || !strings.HasSuffix(a, ")") {
-		return "", ""
-	}
-	parts := splitTop(a[1 : len(a)-1])
-	name := func(i int) string {
-		if i >= len(parts) {
-			return ""
-		}
-		s := strings.Trim(strings.TrimSpace(parts[i]), "<>")
-		if s == "" || strings.ContainsAny(s, " '\"()[]{}") || !strings.Contains(s, ".") && !isObject(s) {
-			return ""
-		}
-		return s
-	}
-	return name(0), name(1)
-}
-
-// splitTop splits s at commas outside brackets and quotes.
-func splitTop(s string) []string {
-	var parts []string
-	depth, start := 0, 0
-	var quote rune
-	escaped := false
-	for i, r := range s {
-		switch {
-		case escaped:
-			escaped = false
-		case quote != 0 && r == '\\':
-			escaped = true
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			}
-		case r == '\'' || r == '"':
-			quote = r
-		case strings.ContainsRune("([{<", r):
-			depth++
-		case strings.ContainsRune(")]}>", r):
-			depth--
-		case r == ',' && depth == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-func isObject(s string) bool {
-	return s == "object" || s == "builtins.object" || s == "__builtin__.object"
-}
-
-// globalOf splits "module.name" at its last dot.
-func globalOf(s string) pickle.Global {
-	i := strings.LastIndexByte(s, '.')
-	if i < 0 {
-		return pickle.Global{Module: "builtins", Name: s}
-	}
-	return pickle.Global{Module: s[:i], Name: s[i+1:]}
 }

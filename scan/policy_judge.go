@@ -13,7 +13,7 @@ func (p *Policy) judge(out *findingSet, x *use, ex *exceptions) {
 	name := globalName(x.g)
 	// An import whose only uses were reported as writes into it, or
 	// excused, needs no finding of its own.
-	onlyImported := len(x.calls) == 0 && len(x.inst) == 0
+	onlyImported := len(x.calls) == 0 && len(x.inst) == 0 && x.moreCalls == 0 && x.moreInst == 0
 	if onlyImported && (x.poisons > 0 || x.excused > 0 && !ex.referenced(x.g)) {
 		return
 	}
@@ -37,19 +37,20 @@ func (p *Policy) judge(out *findingSet, x *use, ex *exceptions) {
 			out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: name, Evidence: ev,
 				Message: fmt.Sprintf("%s at offset %d%s: %s%s", ev, c.Offset, uses, v.Reason, note(c.Op, v))})
 		}
+		out.hide(RuleDangerousCallable, name, x.moreCalls+x.moreInst)
 	default:
 		switch {
 		case len(x.calls) > 0:
 			c := x.calls[0]
 			ev := evidence(c)
 			out.add(Finding{Rule: RuleUnknownCall, Severity: High, Offset: c.Offset, Callable: name, Evidence: ev,
-				Message: fmt.Sprintf("%s at offset %d calls %s, which is on no allowlist%s", ev, c.Offset, name, note(c.Op, v, times(len(x.calls), "call")))})
+				Message: fmt.Sprintf("%s at offset %d calls %s, which is on no allowlist%s", ev, c.Offset, name, note(c.Op, v, times(len(x.calls)+int(x.moreCalls), "call")))})
 		case len(x.inst) > 0:
 			c := x.inst[0]
 			ev := evidence(c)
 			out.add(Finding{Rule: RuleUnknownClass, Severity: Medium, Offset: c.Offset, Callable: name, Evidence: ev,
 				Message: fmt.Sprintf("%s at offset %d builds an instance of %s, a class on no allowlist; loading imports it, and torch.load(weights_only=True) would refuse it%s",
-					ev, c.Offset, name, note(c.Op, v, times(len(x.inst), "use")))})
+					ev, c.Offset, name, note(c.Op, v, times(len(x.inst)+int(x.moreInst), "use")))})
 		default:
 			out.add(Finding{Rule: RuleUnknownImport, Severity: Medium, Offset: x.first, Callable: name, Evidence: name,
 				Message: fmt.Sprintf("%s imported at offset %d is on no allowlist; importing runs its module's top-level code%s", name, x.first, note("", v, times(x.imports, "import")))})

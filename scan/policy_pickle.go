@@ -23,7 +23,7 @@ const (
 // isInstantiator reports the safe callables whose first argument is a
 // class that they create without calling its constructor;
 // copyreg._reconstructor also calls base.__init__ when its base is not
-// object (see reconstructorArgs).
+// object (see argGlobal).
 func isInstantiator(name string) bool {
 	switch name {
 	case "copyreg._reconstructor", "copyreg.__newobj__", "copyreg.__newobj_ex__":
@@ -49,9 +49,12 @@ type use struct {
 	imports int
 	calls   []pickle.Call // REDUCE, INST, OBJ on the global itself
 	inst    []pickle.Call // NEWOBJ, NEWOBJ_EX, BUILD, item writes on instances, instantiators
-	excused int           // calls a precise exception judged harmless (policy_exceptions.go)
-	poisons int           // writes into the global itself, reported at once (MG013)
-	order   int
+	// moreCalls and moreInst count the calls of each sort that the
+	// reader counted without listing them (pickle.CallGroup).
+	moreCalls, moreInst int64
+	excused             int // calls a precise exception judged harmless (policy_exceptions.go)
+	poisons             int // writes into the global itself, reported at once (MG013)
+	order               int
 }
 
 type uses struct {
@@ -106,6 +109,9 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 	for _, c := range res.Calls {
 		p.call(&out, u, ex, c)
 	}
+	for _, g := range res.CallGroups {
+		p.unlisted(&out, u, g)
+	}
 	list := make([]*use, 0, len(u.m))
 	for _, x := range u.m {
 		list = append(list, x)
@@ -144,14 +150,13 @@ func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 		}
 		x.calls = append(x.calls, c)
 		if isInstantiator(normalize(c.Callee).String()) {
-			cls, base := reconstructorArgs(c.Args)
-			if cls != "" {
-				y := u.get(globalOf(cls))
+			if cls, ok := argGlobal(c, 0); ok {
+				y := u.get(cls)
 				y.inst = append(y.inst, c)
 			}
-			if base != "" && !isObject(base) {
+			if base, ok := argGlobal(c, 1); ok && normalize(base) != objectGlobal {
 				// copyreg._reconstructor calls base.__init__(obj, state).
-				y := u.get(globalOf(base))
+				y := u.get(base)
 				y.calls = append(y.calls, c)
 			}
 		}
@@ -193,4 +198,46 @@ func (p *Policy) derivedCall(out *findingSet, c pickle.Call) {
 	}
 	f.Message = fmt.Sprintf("%s at offset %d calls an object computed at load time%s%s%s", ev, c.Offset, from, because(v), note(c.Op, v))
 	out.add(f)
+}
+
+var objectGlobal = pickle.Global{Module: "builtins", Name: "object"}
+
+// argGlobal returns the imported global that positional argument i of c
+// is, if it is one.
+func argGlobal(c pickle.Call, i int) (pickle.Global, bool) {
+	if i >= len(c.ArgFacts) || c.ArgFacts[i].Kind != pickle.ArgGlobal {
+		return pickle.Global{}, false
+	}
+	return c.ArgFacts[i].Global, true
+}
+
+// unlisted accounts for the calls of a group that the reader counted
+// without listing them: they add to the counts of their callable and to
+// the "more like it" of the findings the listed ones raised. None of them
+// is excused: an exception needs the call itself.
+func (p *Policy) unlisted(out *findingSet, u *uses, g pickle.CallGroup) {
+	n := g.Count - g.Listed
+	if n <= 0 {
+		return
+	}
+	name := globalName(g.Callee)
+	switch {
+	case g.OnGlobal && (g.Op == "BUILD" || isItemWrite(g.Op)):
+		if !g.Callee.IsZero() {
+			u.get(g.Callee).poisons += int(n)
+		}
+		out.hide(RuleAttributePoison, name, n)
+	case g.Op == "BUILD" || g.Op == "NEWOBJ" || g.Op == "NEWOBJ_EX" || (g.Known && isItemWrite(g.Op)):
+		if !g.Callee.IsZero() {
+			u.get(g.Callee).moreInst += n
+		}
+	case !g.Known || g.Callee.IsZero():
+		rule := RuleUnknownCall
+		if p.Classify(g.Callee).Class == ClassDangerous {
+			rule = RuleDangerousCallable
+		}
+		out.hide(rule, name, n)
+	default:
+		u.get(g.Callee).moreCalls += n
+	}
 }

@@ -13,7 +13,17 @@ func imp(off int64, module, name string) pickle.Import {
 }
 
 func call(op string, off int64, module, name, args string) pickle.Call {
-	return pickle.Call{Op: op, Offset: off, Callee: gl(module, name), Known: true, Args: args}
+	return pickle.Call{Op: op, Offset: off, Callee: gl(module, name), Known: true, Args: args, NArgs: -1}
+}
+
+// withArgs gives c the structured facts of its positional arguments.
+func withArgs(c pickle.Call, args ...pickle.ArgFact) pickle.Call {
+	c.NArgs, c.ArgFacts = len(args), args
+	return c
+}
+
+func argG(module, name string) pickle.ArgFact {
+	return pickle.ArgFact{Kind: pickle.ArgGlobal, Global: gl(module, name)}
 }
 
 func TestPickle(t *testing.T) {
@@ -95,11 +105,11 @@ func TestPickle(t *testing.T) {
 			want: "MG006/high@100 MG010/low@200"},
 		{name: "reconstructor_on_object", res: &pickle.Result{
 			Imports: []pickle.Import{imp(2, "copyreg", "_reconstructor"), imp(20, "mypkg", "Net"), imp(30, "builtins", "object")},
-			Calls:   []pickle.Call{call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, builtins.object, None)")}},
+			Calls:   []pickle.Call{withArgs(call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, builtins.object, None)"), argG("mypkg", "Net"), argG("builtins", "object"), pickle.ArgFact{})}},
 			want: "MG003/medium@40"},
 		{name: "reconstructor_calls_base_init", res: &pickle.Result{
 			Imports: []pickle.Import{imp(2, "copyreg", "_reconstructor"), imp(20, "mypkg", "Net"), imp(30, "subprocess", "Popen")},
-			Calls:   []pickle.Call{call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, subprocess.Popen, 'id')")}},
+			Calls:   []pickle.Call{withArgs(call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, subprocess.Popen, 'id')"), argG("mypkg", "Net"), argG("subprocess", "Popen"), pickle.ArgFact{Kind: pickle.ArgStr, Str: "id"})}},
 			want: "MG001/critical@40 MG003/medium@40"},
 		{name: "forced_allow", cfg: PolicyConfig{Allow: []PolicyEntry{{Global: "os.system", Force: true}}}, res: osSystem, want: ""},
 		{name: "config_deny", cfg: PolicyConfig{Deny: []PolicyEntry{{Global: "mypkg.deploy", Reason: "pushes to production"}}},
@@ -258,5 +268,38 @@ func BenchmarkPickle(b *testing.B) {
 func BenchmarkDefaultPolicy(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		DefaultPolicy()
+	}
+}
+
+// TestPickleUnlistedCalls: calls the reader counts without listing them
+// (beyond Options.MaxCallSummaries per group) still count, and are never
+// excused.
+func TestPickleUnlistedCalls(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"dangerous", "cos\nsystem\n" + strings.Repeat("2\x8c\x02id\x85R0", 100) + ".", // GLOBAL (DUP SHORT_BINUNICODE TUPLE1 REDUCE POP)*100 STOP
+			"(and 80 more like it, not listed)"},
+		{"unknown", "cmypkg\nf\n" + strings.Repeat("2)R0", 100) + ".", // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)*100 STOP
+			"100 calls in all"},
+		// 20 findings of the 100 derived calls and one of mypkg.f itself
+		// are kept (rule MG002, callable mypkg.f), 81 are counted.
+		{"derived", "cmypkg\nf\n)R" + strings.Repeat("2)R0", 100) + ".", // GLOBAL EMPTY_TUPLE REDUCE (DUP EMPTY_TUPLE REDUCE POP)*100 STOP
+			"(and 81 more like it, not listed)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := pickle.Read(strings.NewReader(tt.data), pickle.DefaultOptions())
+			if len(res.Calls) >= 100 {
+				t.Fatalf("%d calls listed: the test needs unlisted ones", len(res.Calls))
+			}
+			found := false
+			for _, f := range DefaultPolicy().Pickle(res) {
+				found = found || strings.Contains(f.Message, tt.want)
+			}
+			if !found {
+				t.Errorf("no finding says %q%s", tt.want, dumpFindings(DefaultPolicy().Pickle(res), res))
+			}
+		})
 	}
 }

@@ -31,8 +31,10 @@ func TestRedteamNamesRaw(t *testing.T) {
 		{"homoglyph_module",
 			"\x80\x04\x8c\x03\xd0\xbes\x8c\x06system\x93\x8c\x02id\x85R.", // PROTO SHORT_BINUNICODE(Cyrillic o + s) SHORT_BINUNICODE STACK_GLOBAL SHORT_BINUNICODE TUPLE1 REDUCE STOP
 			`\u043es.system`, High},
+		// GLOBAL lines must be UTF-8 (_pickle.c raises otherwise), but a
+		// Python 2 STRING is any bytes (decoded by the loader's encoding).
 		{"invalid_utf8_name",
-			"cposix\nsys\xfftem\n(S'id'\ntR.", // GLOBAL MARK STRING TUPLE REDUCE STOP
+			"S'posix'\nS'sys\\xfftem'\n\x93(S'id'\ntR.", // STRING STRING STACK_GLOBAL MARK STRING TUPLE REDUCE STOP
 			`posix.sys\xfftem`, Critical},
 	}
 	for _, tt := range tests {

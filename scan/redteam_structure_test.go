@@ -44,16 +44,23 @@ var bypassesStructure = []bypass{
 	{"int_forms_before_payload",
 		"I0123\nI01\nI00\nL12L\nI1_000\nI 7\ncposix\nsystem\n(S'id'\ntR.", // INT(octal in _pickle.c) INT(True) INT(False) LONG INT INT GLOBAL MARK STRING TUPLE REDUCE STOP
 		[]string{"posix.system"}, Critical, ""},
-	// The reader stops at these two although _pickle.c reads on (reader
-	// issues: FLOAT "-nan" and "+nan", memo keys with underscores); the
-	// policy's fail-closed error keeps them at high until it is fixed,
-	// critical after.
+	// _pickle.c reads on after these text operands (PyOS_string_to_double
+	// takes a signed nan, PyLong_FromString underscores).
 	{"float_signed_nan_before_payload",
 		"F-nan\ncposix\nsystem\n(S'id'\ntR.", // FLOAT GLOBAL MARK STRING TUPLE REDUCE STOP
-		[]string{"FLOAT"}, High, ""},
+		[]string{"posix.system"}, Critical, ""},
+	{"float_plus_infinity_before_payload",
+		"F+Infinity\n0cposix\nsystem\n(S'id'\ntR.", // FLOAT POP GLOBAL MARK STRING TUPLE REDUCE STOP
+		[]string{"posix.system"}, Critical, ""},
 	{"memo_key_underscore_before_payload",
 		"(lp1_0\ncposix\nsystem\n(S'id'\ntR.", // MARK LIST PUT GLOBAL MARK STRING TUPLE REDUCE STOP
-		[]string{"PUT"}, High, ""},
+		[]string{"posix.system"}, Critical, ""},
+	{"get_key_spaces_before_payload",
+		"]p7\n0g 7 \n0cposix\nsystem\n(S'id'\ntR.", // EMPTY_LIST PUT POP GET POP GLOBAL MARK STRING TUPLE REDUCE STOP
+		[]string{"posix.system"}, Critical, ""},
+	{"int_nul_before_payload",
+		"I5\x00junk\n0cposix\nsystem\n(S'id'\ntR.", // INT POP GLOBAL MARK STRING TUPLE REDUCE STOP
+		[]string{"posix.system"}, Critical, ""},
 	{"second_pickle_carries_payload",
 		"\x80\x02K\x01.\x80\x02cposix\nsystem\nX\x02\x00\x00\x00id\x85R.", // PROTO BININT1 STOP | PROTO GLOBAL BINUNICODE TUPLE1 REDUCE STOP
 		[]string{"posix.system"}, Critical, ""},

@@ -41,7 +41,14 @@
 // the reader reads on, like pickle.py, so that nothing inside is missed).
 // Where the outcome depends on the loader's options (encoding, a
 // persistent_load, an extension registry) the reader assumes the loader
-// goes on, so it sees at least what any loader would run. Names are mapped
+// goes on, so it sees at least what any loader would run. Text operands
+// are parsed as _pickle.c parses them, quirks included, since a reader
+// that stops where CPython reads on misses what follows: a NUL ends a
+// number ("I5\x00junk" is 5), INT goes through strtol then
+// PyLong_FromString ("I010" is 8, "I5_0" is 50, "I 1" is True), FLOAT
+// takes signed "nan" and "infinity" but no space or underscore, memo
+// keys take spaces and underscores, GLOBAL names must be UTF-8, INST
+// names and PERSID ids ASCII (numbers.go). Names are mapped
 // from Python 2 as _compat_pickle maps them when the protocol is below 3.
 // Dotted names are recorded whole whatever the protocol (CPython 3.11
 // resolves them as attribute chains from protocol 4 on);
@@ -74,10 +81,13 @@
 //
 // The scan costs what the pickle bytes cost, not what the tensors weigh:
 // a state dict's pickle is read once, tensor data is never touched. Every
-// call is recorded, but only the first MaxCallSummaries calls of each
-// opcode and callee get printable summaries (a state dict makes one
-// _rebuild_tensor_v2 call per tensor; a policy shows a few per callable);
-// later ones carry Call.Elided. Persistent ids are listed up to
+// call is counted in a CallGroup (opcode, callee, Known, OnGlobal: count,
+// first offset), but only the first MaxCallSummaries calls of each group
+// are listed in Result.Calls with printable summaries and argument facts
+// (a state dict makes one _rebuild_tensor_v2 call per tensor; a policy
+// shows a few per callable). The calls a policy must examine one by one
+// (copyreg reconstructors, builtins.getattr, loaders) are listed up to
+// MaxListedCalls per group. Persistent ids are listed up to
 // MaxPersistentIDs and counted; PyTorch storage references are all listed
 // compactly in Result.Storages. Small containers are allocated with their
 // items, globals and the empty tuple are shared, facts are collected in

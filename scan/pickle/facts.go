@@ -64,13 +64,50 @@ type Call struct {
 	Desc string
 	// Args is a short, printable summary of the arguments, e.g. "('id',)".
 	Args string
-	// Elided is set when Args and Desc were left empty because
-	// Options.MaxCallSummaries earlier calls with the same Op, Callee,
-	// Known and OnGlobal were recorded in full. Every call is still
-	// recorded, with its offset, so counts stay exact; calls whose first
-	// argument names the class they instantiate (copyreg._reconstructor,
-	// copyreg.__newobj__, copyreg.__newobj_ex__) are never elided.
-	Elided bool
+	// NArgs is the number of positional arguments when they are a tuple
+	// the reader knows (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX: the
+	// arguments; an item write: the items), or -1 (computed arguments,
+	// BUILD).
+	NArgs int
+	// ArgFacts describes the first positional arguments (at most 32) one
+	// by one, for a policy that must not parse Args; nil when none of
+	// them is of a sort ArgFact records.
+	ArgFacts []ArgFact
+}
+
+// ArgKind says what an ArgFact records.
+type ArgKind uint8
+
+// Kinds of ArgFact. The zero value records nothing.
+const (
+	ArgOther    ArgKind = iota
+	ArgGlobal           // the argument is the imported global Global (a class handed to copyreg._reconstructor)
+	ArgInstance         // an instance, built by this stream (NEWOBJ, NEWOBJ_EX, INST, OBJ, copyreg._reconstructor), of the class Global imported directly
+	ArgStr              // a literal str of at most Options.MaxArgsLen bytes, Str raw (escape it to show it)
+)
+
+// ArgFact is what the reader knows of one positional argument.
+type ArgFact struct {
+	Kind   ArgKind
+	Global Global
+	Str    string
+}
+
+// CallGroup counts the calls with one Op, Callee, Known and OnGlobal.
+// Every call the unpickler would make is counted in exactly one group;
+// Result.Calls lists the first Options.MaxCallSummaries of each group
+// (Options.MaxListedCalls for copyreg._reconstructor, copyreg.__newobj__,
+// copyreg.__newobj_ex__, builtins.getattr and the loaders the reader
+// follows), so that a state dict's 100,000 _rebuild_tensor_v2 calls cost
+// one group and a few records. Count - Listed calls were not examined
+// one by one.
+type CallGroup struct {
+	Op              string
+	Callee          Global
+	Known, OnGlobal bool
+	Count           int64 // calls in the group
+	Listed          int64 // of which listed in Result.Calls
+	First           int64 // offset of the first
 }
 
 // String renders the call as evidence, e.g. os.system('id').
@@ -160,7 +197,10 @@ type Result struct {
 	Pickles   int   // complete pickles read (STOP reached)
 	Protocols []int // the highest protocol in effect in each pickle
 	Imports   []Import
-	Calls     []Call
+	// Calls lists calls with their summaries; CallGroups counts them all
+	// (see CallGroup).
+	Calls      []Call
+	CallGroups []CallGroup
 	// PersistentIDs lists the first Options.MaxPersistentIDs persistent
 	// ids with a printable summary; PersistentIDCount counts them all.
 	PersistentIDs     []PersistentID

@@ -32,7 +32,8 @@ func hostile() []struct {
 		{"stack_global_non_str", "\x80\x04NN\x93.", "requires str", ""},                                                             // PROTO NONE NONE STACK_GLOBAL STOP
 		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", "MaxModelBytes"},                                           // NONE TUPLE1* STOP
 		{"long_line", "S'" + strings.Repeat("a", 3<<20), "truncated", ""},                                                           // STRING without newline
-		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxFacts"},                                 // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
+		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxModelBytes"},                            // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
+		{"million_getattr", "cbuiltins\ngetattr\n" + strings.Repeat("2N\x8c\x01x\x86R0", million) + ".", "", "MaxModelBytes"},       // GLOBAL (DUP NONE SHORT_BINUNICODE TUPLE2 REDUCE POP)* STOP: 4096 calls listed
 		{"million_pickles", strings.Repeat("N.", million), "", "MaxPickles"},                                                        // (NONE STOP)*
 		{"repeated_loads", "cpickle\nloads\nq\x00C\x04\x80\x02N.\x85q\x01" + strings.Repeat("h\x00h\x01R0", 10_000) + "N.", "", ""}, // GLOBAL BINPUT SHORT_BINBYTES TUPLE1 BINPUT (BINGET BINGET REDUCE POP)* NONE STOP
 	}

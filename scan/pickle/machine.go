@@ -79,8 +79,9 @@ type scanner struct {
 	calls      chunks[Call]
 	storages   chunks[Storage]
 	emptyTuple *object
-	// summaries counts the calls rendered per key (MaxCallSummaries).
-	summaries map[callKey]int
+	// groups indexes Result.CallGroups; ncalls counts every call.
+	groups map[callKey]int
+	ncalls int
 }
 
 // isOpcode reports whether b starts a pickle opcode.
@@ -143,16 +144,16 @@ func (s *scanner) trailing(start int64) {
 }
 
 // snap remembers the fact counts before a speculative pickle.
-type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts int }
+type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts, groups int }
 
 func (s *scanner) snapshot() snap {
 	r := s.res
-	return snap{s.imports.n, s.calls.n, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts}
+	return snap{s.imports.n, s.ncalls, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts, len(r.CallGroups)}
 }
 
 func (s *scanner) grew(n snap) bool {
 	r := s.res
-	return s.imports.n > n.imports || s.calls.n > n.calls ||
+	return s.imports.n > n.imports || s.ncalls > n.calls ||
 		r.PersistentIDCount > n.pids || len(r.Nested) > n.nested
 }
 

@@ -1,60 +1,114 @@
 package pickle
 
-// addCall records a call, counting its summaries as evidence.
+// addCall records a listed call (counted as a fact by newCall), counting
+// its summaries as evidence.
 func (s *scanner) addCall(c Call) {
-	if !s.fact() || !s.evidenceOK(len(c.Args)+len(c.Desc)) {
+	if !s.evidenceOK(len(c.Args) + len(c.Desc)) {
 		return
 	}
 	s.calls.add(c)
 }
 
-// callKey groups calls for Options.MaxCallSummaries.
+// callKey groups calls (CallGroup).
 type callKey struct {
 	op              string
 	g               *Global // interned, nil for none
 	known, onGlobal bool
 }
 
-// instantiators are the callables whose first argument is the class they
-// create: their summaries name it, so they are never elided.
-var instantiators = map[Global]bool{
-	{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true,
-	{"copyreg", "__newobj_ex__"}: true, {"copy_reg", "_reconstructor"}: true,
+// listedAlways are the callables whose calls are listed up to
+// MaxListedCalls: a policy needs the class an instantiator builds, what
+// getattr fetches, and the offset of each loader call to match its
+// nested pickle.
+func listedAlways(g Global) bool {
+	_, loader := loaders[g]
+	return loader || argFacted[g]
 }
 
-// newCall starts the record of a call by the current opcode of the object
-// that derives from g, and reports whether its summaries are to be
-// rendered: the first MaxCallSummaries calls of each (Op, Callee, Known,
-// OnGlobal) are, later ones are marked Elided.
+// argFacted are the instantiators and getattr (see listedAlways).
+var argFacted = map[Global]bool{
+	{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true,
+	{"copyreg", "__newobj_ex__"}: true, {"copy_reg", "_reconstructor"}: true,
+	{"copy_reg", "__newobj__"}: true, {"builtins", "getattr"}: true,
+	{"__builtin__", "getattr"}: true,
+}
+
+// newCall counts a call by the current opcode of the object that derives
+// from g in its group, and starts its record when it is to be listed:
+// the first MaxCallSummaries of each group, and every call of the
+// callables listedAlways names.
 func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, bool) {
-	c := Call{Op: op, Offset: s.opStart, Known: known, OnGlobal: onGlobal}
+	c := Call{Op: op, Offset: s.opStart, Known: known, OnGlobal: onGlobal, NArgs: -1}
 	if g != nil {
 		c.Callee = *g
 	}
+	s.ncalls++
 	k := callKey{op, g, known, onGlobal}
-	n := s.summaries[k]
-	if n >= s.opts.MaxCallSummaries && !(g != nil && instantiators[*g]) {
-		c.Elided = true
+	i, ok := s.groups[k]
+	if !ok {
+		if s.groups == nil {
+			s.groups = make(map[callKey]int)
+		}
+		i = len(s.res.CallGroups)
+		s.groups[k] = i
+		s.res.CallGroups = append(s.res.CallGroups, CallGroup{Op: op, Callee: c.Callee, Known: known, OnGlobal: onGlobal, First: s.opStart})
+	}
+	grp := &s.res.CallGroups[i]
+	grp.Count++
+	max := s.opts.MaxCallSummaries
+	if g != nil && known && listedAlways(*g) {
+		max = s.opts.MaxListedCalls
+	}
+	if grp.Listed >= int64(max) {
 		return c, false
 	}
-	if s.summaries == nil {
-		s.summaries = make(map[callKey]int)
+	if !s.fact() {
+		return c, false
 	}
-	s.summaries[k] = n + 1
+	grp.Listed++
 	return c, true
+}
+
+// argFacts fills the facts of the positional arguments of c from args,
+// a tuple the reader knows (NArgs stays -1 otherwise).
+func (s *scanner) argFacts(c *Call, args value) {
+	if args.kind != kTuple || args.o == nil {
+		return
+	}
+	c.NArgs = int(args.o.count)
+	items := args.o.items
+	for i, it := range items {
+		var f ArgFact
+		switch {
+		case it.kind == kGlobal && it.o.direct:
+			f = ArgFact{Kind: ArgGlobal, Global: *it.o.g}
+		case it.kind == kObject && it.o.direct && it.o.g != nil && (it.o.how == hNew || it.o.how == hReconstruct):
+			f = ArgFact{Kind: ArgInstance, Global: *it.o.g}
+		case it.isText() && len(it.s) <= s.opts.MaxArgsLen:
+			f = ArgFact{Kind: ArgStr, Str: it.s}
+		default:
+			continue
+		}
+		if c.ArgFacts == nil {
+			c.ArgFacts = make([]ArgFact, len(items))
+		}
+		c.ArgFacts[i] = f
+	}
 }
 
 // call records that fn is invoked with args by the current opcode.
 func (s *scanner) call(fn, args value) {
 	g, _ := fn.global()
 	known := fn.kind == kGlobal && fn.o.direct
-	c, render := s.newCall(opNames[s.op], g, known, false)
-	if render {
-		if !known {
-			c.Desc = summary(fn, s.opts.MaxArgsLen)
-		}
-		c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c, listed := s.newCall(opNames[s.op], g, known, false)
+	if !listed {
+		return
 	}
+	if !known {
+		c.Desc = summary(fn, s.opts.MaxArgsLen)
+	}
+	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	s.argFacts(&c, args)
 	s.addCall(c)
 }
 
@@ -161,14 +215,14 @@ func (s *scanner) newobjEx() {
 	all.o.add(args)
 	all.o.add(kwargs)
 	g, _ := cls.global()
-	c, render := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false)
-	if render {
+	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false); listed {
 		if !c.Known {
 			c.Desc = summary(cls, s.opts.MaxArgsLen)
 		}
 		c.Args = "(*" + summary(args, s.opts.MaxArgsLen/2) + ", **" + summary(kwargs, s.opts.MaxArgsLen/2) + ")"
+		s.argFacts(&c, args)
+		s.addCall(c)
 	}
-	s.addCall(c)
 	s.push(s.result(cls, all, hNew))
 }
 
@@ -179,7 +233,7 @@ func (s *scanner) inst() {
 	if !ok {
 		return
 	}
-	g, ok := s.nameLines()
+	g, ok := s.nameLines(true)
 	if !ok {
 		return
 	}
@@ -237,8 +291,7 @@ func (s *scanner) build() {
 		known = inst.o.direct
 	}
 	g, _ := inst.global()
-	c, render := s.newCall("BUILD", g, known, onGlobal)
-	if render {
+	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
 		if !c.Known {
 			c.Desc = summary(inst, s.opts.MaxArgsLen)
 		}
@@ -247,8 +300,8 @@ func (s *scanner) build() {
 		p.value(state, 0)
 		p.raw(")")
 		c.Args = p.done()
+		s.addCall(c)
 	}
-	s.addCall(c)
 	if inst.o != nil && inst.kind == kObject {
 		inst.o.setState(state)
 	}

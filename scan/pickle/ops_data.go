@@ -72,28 +72,46 @@ func (s *scanner) frame() {
 	}
 }
 
+// intLine is INT and LONG (numbers.go has the rules).
 func (s *scanner) intLine(long bool) {
 	b, ok := s.line()
 	if !ok {
 		return
 	}
-	if !long && len(b) == 2 && b[0] == '0' && (b[1] == '0' || b[1] == '1') {
-		s.push(value{kind: kBool, n: int64(b[1] - '0')})
+	if len(b) == 0 {
+		s.fail("pickle data was truncated")
 		return
 	}
-	if long && len(b) > 0 && b[len(b)-1] == 'L' {
-		b = b[:len(b)-1]
+	var n num
+	if long {
+		t := b
+		if t[len(t)-1] == 'L' {
+			t = t[:len(t)-1]
+		}
+		if n, ok = pyLong(cString(t), 0); !ok {
+			s.failf("invalid literal for int() with base 0: %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+			return
+		}
+	} else {
+		z := cString(b)
+		if n, ok = strtol(z); ok {
+			if len(b) == 2 && (n.n == 0 || n.n == 1) {
+				s.push(value{kind: kBool, n: n.n})
+				return
+			}
+		} else if n, ok = pyLong(z, 0); !ok {
+			s.fail(errInt.Error())
+			return
+		}
 	}
-	n, big, err := parseInt(string(b), 0)
-	if err != nil {
-		s.failf("invalid literal for int() with base 0: %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
-		return
+	if n.digits > maxStrDigits {
+		s.anomaly(fmt.Sprintf("integer literal of %d digits: CPython 3.11 and later raise ValueError beyond %d digits unless sys.set_int_max_str_digits was raised; read on", n.digits, maxStrDigits))
 	}
-	if big {
+	if n.big {
 		s.push(value{kind: kBigInt, n: int64(len(b))})
 		return
 	}
-	s.push(intValue(n))
+	s.push(intValue(n.n))
 }
 
 func (s *scanner) binInt(op byte) {
@@ -171,14 +189,19 @@ func (s *scanner) skipOperand(n int64) bool {
 	return true
 }
 
+// floatLine is FLOAT (numbers.go has the rules).
 func (s *scanner) floatLine() {
 	b, ok := s.line()
 	if !ok {
 		return
 	}
-	f, err := parseFloat(string(b))
+	if len(b) == 0 {
+		s.fail("pickle data was truncated")
+		return
+	}
+	f, err := parseFloatC(b)
 	if err != nil {
-		s.fail("could not convert string to float")
+		s.fail(err.Error())
 		return
 	}
 	s.push(value{kind: kFloat, n: int64(math.Float64bits(f))})

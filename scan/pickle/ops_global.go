@@ -3,6 +3,7 @@ package pickle
 import (
 	"encoding/binary"
 	"fmt"
+	"unicode/utf8"
 )
 
 // findClass records the import find_class would perform and returns the
@@ -31,8 +32,10 @@ func (s *scanner) addImport(imp Import) {
 	s.imports.add(imp)
 }
 
-// nameLines reads the two text lines of GLOBAL and INST.
-func (s *scanner) nameLines() (Global, bool) {
+// nameLines reads the two text lines of GLOBAL and INST. _pickle.c
+// decodes GLOBAL's as strict UTF-8 and INST's as strict ASCII, and
+// raises on anything else before find_class is reached.
+func (s *scanner) nameLines(ascii bool) (Global, bool) {
 	var parts [2]string
 	for i := range parts {
 		b, ok := s.line()
@@ -44,13 +47,30 @@ func (s *scanner) nameLines() (Global, bool) {
 			s.fail("pickle data was truncated")
 			return Global{}, false
 		}
+		if ascii && !isASCII(b) {
+			s.fail("'ascii' codec can't decode the INST name (UnicodeDecodeError)")
+			return Global{}, false
+		}
+		if !utf8.Valid(b) {
+			s.fail("'utf-8' codec can't decode the GLOBAL name (UnicodeDecodeError)")
+			return Global{}, false
+		}
 		parts[i] = string(b)
 	}
 	return Global{Module: parts[0], Name: parts[1]}, true
 }
 
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *scanner) globalOp() {
-	g, ok := s.nameLines()
+	g, ok := s.nameLines(false)
 	if !ok {
 		return
 	}
@@ -133,6 +153,11 @@ func (s *scanner) ext(op byte) {
 func (s *scanner) persid() {
 	b, ok := s.line()
 	if !ok {
+		return
+	}
+	if !isASCII(b) {
+		// load_persid decodes the id as strict ASCII.
+		s.fail("persistent IDs in protocol 0 must be ASCII strings")
 		return
 	}
 	s.persistent(value{kind: kStr, s: string(b), n: int64(len(b)), flags: fPy2})

@@ -89,15 +89,17 @@ var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
 // that is not a native container.
 func (s *scanner) methodCall(target value, items []value, op string) {
 	g, _ := target.global()
-	c, render := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
-	if render {
-		args := container(kTuple)
-		for _, it := range items {
-			args.o.add(it)
-		}
-		c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
-		c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c, listed := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
+	if !listed {
+		return
 	}
+	args := container(kTuple)
+	for _, it := range items {
+		args.o.add(it)
+	}
+	c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
+	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	s.argFacts(&c, args)
 	s.addCall(c)
 }
 
@@ -109,16 +111,24 @@ func (s *scanner) memoKey(op byte) (uint64, bool) {
 		if !ok {
 			return 0, false
 		}
-		n, big, err := parseInt(string(b), 10)
-		if err != nil || big {
+		if len(b) == 0 {
+			s.fail("pickle data was truncated")
+			return 0, false
+		}
+		n, ok := pyLong(cString(b), 10)
+		if !ok || n.big {
 			s.failf("invalid memo key %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
 			return 0, false
 		}
-		if n < 0 {
+		if n.n < 0 {
+			if op == opGET {
+				s.failf("Memo value not found at index %d", n.n)
+				return 0, false
+			}
 			s.fail("negative " + opNames[op] + " argument")
 			return 0, false
 		}
-		return uint64(n), true
+		return uint64(n.n), true
 	case opBINGET, opBINPUT:
 		b, ok := s.operand(1)
 		if !ok {

@@ -15,17 +15,25 @@ type Options struct {
 	MaxStackDepth int
 	// MaxMemo caps the memo entries of one pickle. Default 1,048,576.
 	MaxMemo int
-	// MaxFacts caps the imports, calls and persistent ids recorded per
-	// stream. Default 262,144.
+	// MaxFacts caps the imports, listed calls and persistent ids recorded
+	// per stream (calls only counted in a CallGroup are not facts).
+	// Default 262,144: a state dict of 260,000 tensors.
 	MaxFacts int
 	// MaxEvidenceBytes caps the total length of the printable summaries
 	// kept as evidence (call arguments, persistent ids). Default 16 MiB.
 	MaxEvidenceBytes int64
 	// MaxCallSummaries is how many calls with the same opcode and callee
-	// get their printable summaries rendered; later ones are recorded
-	// with Call.Elided (a policy shows a few calls per callable, and a
-	// state dict makes one _rebuild_tensor_v2 call per tensor). Default 32.
+	// (a CallGroup) are listed in Result.Calls with their summaries;
+	// later ones are only counted in the group (a policy shows a few
+	// calls per callable, and a state dict makes one _rebuild_tensor_v2
+	// call per tensor). Default 32.
 	MaxCallSummaries int
+	// MaxListedCalls is how many calls of one group are listed when the
+	// callee is one whose every call a policy must examine (copyreg
+	// reconstructors, builtins.getattr, the loaders the reader follows).
+	// Later ones are only counted: a policy must treat them as not
+	// examined. Default 4096.
+	MaxListedCalls int
 	// MaxPersistentIDs is how many persistent ids are listed with a
 	// printable summary; all are counted, and PyTorch storages are all
 	// listed in Result.Storages. Default 64.
@@ -84,6 +92,7 @@ func DefaultOptions() Options {
 		MaxFacts:         1 << 18,
 		MaxEvidenceBytes: 16 << 20,
 		MaxCallSummaries: 32,
+		MaxListedCalls:   4096,
 		MaxPersistentIDs: 64,
 		MaxArgsLen:       160,
 		MaxOperandBytes:  1 << 20,
@@ -118,6 +127,9 @@ func (o Options) sane() Options {
 	}
 	if o.MaxCallSummaries <= 0 {
 		o.MaxCallSummaries = d.MaxCallSummaries
+	}
+	if o.MaxListedCalls <= 0 {
+		o.MaxListedCalls = d.MaxListedCalls
 	}
 	if o.MaxPersistentIDs <= 0 {
 		o.MaxPersistentIDs = d.MaxPersistentIDs

@@ -2,7 +2,6 @@ package pickle
 
 import (
 	"errors"
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,8 +12,6 @@ var (
 	errEscape   = errors.New("invalid \\x escape")
 	errTrailing = errors.New("trailing \\ in string")
 	errUnicode  = errors.New("truncated \\uXXXX escape")
-	errNumber   = errors.New("invalid literal for int()")
-	errFloat    = errors.New("could not convert string to float")
 )
 
 // decodeString decodes the operand of STRING as CPython's load_string
@@ -122,14 +119,23 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// rawUnicodeEscape decodes the UNICODE operand (raw-unicode-escape):
-// bytes are Latin-1 code points, \uXXXX and \UXXXXXXXX are escapes.
+// rawUnicodeEscape decodes the UNICODE operand as CPython's
+// raw-unicode-escape codec: bytes are Latin-1 code points, \uXXXX and
+// \UXXXXXXXX are escapes, and a backslash before any other byte is kept
+// with that byte (so "\\\\u0041" stays as it is: the second backslash
+// does not start an escape). A backslash at the end is kept.
 func rawUnicodeEscape(s []byte, partial bool) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c != '\\' || i+1 >= len(s) || (s[i+1] != 'u' && s[i+1] != 'U') {
+		if c != '\\' || i+1 >= len(s) {
 			b.WriteRune(rune(c))
+			continue
+		}
+		if e := s[i+1]; e != 'u' && e != 'U' {
+			b.WriteByte('\\')
+			b.WriteRune(rune(e))
+			i++
 			continue
 		}
 		digits := 4
@@ -150,54 +156,4 @@ func rawUnicodeEscape(s []byte, partial bool) (string, error) {
 		i += 1 + digits
 	}
 	return b.String(), nil
-}
-
-// parseInt parses the operand of INT, LONG, PUT and GET. It accepts what
-// C's strtol with base 0 accepts and, failing that, what Python's int()
-// accepts (underscores, surrounding whitespace), as _pickle.c tries both.
-// A value beyond int64 is reported with big set.
-func parseInt(s string, base int) (n int64, big bool, err error) {
-	t := strings.TrimSpace(s)
-	if t == "" {
-		return 0, false, errNumber
-	}
-	if v, err := strconv.ParseInt(t, base, 64); err == nil {
-		return v, false, nil
-	}
-	if base == 0 {
-		// Python's int(x, 0) refuses a leading zero ("010") that strtol
-		// reads as octal; both are readers of some pickle, so accept it.
-		if v, err := strconv.ParseInt(strings.TrimLeft(t, "0"), 10, 64); err == nil && !strings.ContainsAny(t, "xXoObB") {
-			return v, false, nil
-		}
-	}
-	if bigOK(t, base) {
-		return 0, true, nil
-	}
-	return 0, false, errNumber
-}
-
-// bigOK reports whether s is a valid integer too large for int64.
-func bigOK(s string, base int) bool {
-	if len(s) > 5000 {
-		// int() refuses more than 4300 digits by default.
-		return false
-	}
-	var z big.Int
-	_, ok := z.SetString(strings.ReplaceAll(s, "_", ""), base)
-	return ok
-}
-
-// parseFloat parses the FLOAT operand as PyOS_string_to_double does.
-func parseFloat(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return f, nil
-		}
-		return 0, errFloat
-	}
-	return f, nil
 }
