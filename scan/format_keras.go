@@ -22,7 +22,8 @@ const maxKerasConfig = 256 << 20
 // before the archive, directory errors). A .keras archive reached as a
 // stream (inside a compressed container) shows only its head: it is
 // recognised by its first member, metadata.json or config.json as Keras
-// writes them, and held in memory within Limits.MaxBuffered.
+// writes them, and held in memory within Limits.MaxBuffered; so is a file
+// whose zip directory cannot be read (cut short): it does not load.
 type kerasZip struct{}
 
 var _ Format = kerasZip{}
@@ -37,7 +38,13 @@ func (kerasZip) Match(in *Input) bool {
 	// Any zip, wherever it starts: Python's zipfile (and so Keras) reads
 	// an archive with data before it.
 	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
-	return err == nil && kerasConfig(a) != nil
+	if err != nil {
+		// A Keras archive cut short (no directory): reported as one that
+		// does not load rather than as a zip that cannot be read.
+		first := firstMember(in.Head)
+		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+	}
+	return kerasConfig(a) != nil
 }
 
 // kerasConfig returns the config.json member of a Keras archive, or nil
@@ -142,6 +149,10 @@ func reportKeras(s *Session, in *Input, facts []keras.Fact, prefix string) {
 				s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
 					Message: "Keras TFOpLambda layer calls tf." + Quote(f.Name, 100) + " (" + what + ") at " + key})
 			}
+		case keras.KerasFunction:
+			g := pickle.Global{Module: f.Module, Name: f.Name}
+			s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(f.Detail, 200),
+				Message: "Keras config makes the loader call " + Quote(g.String(), 200) + ", which " + f.Detail + " (safe_mode bypass), at " + key})
 		case keras.Malformed:
 			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
 		}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -35,16 +36,17 @@ func (safetensorsModel) Scan(s *Session, in *Input) error {
 	for _, p := range rep.Polyglot {
 		s.Report(in, Finding{Rule: RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
 	}
-	if len(rep.Polyglot) > 0 && len(rep.Malformed) == 0 {
-		scanDataRegion(s, in, r, 8+rep.HeaderSize, size)
+	for _, off := range rep.Embedded {
+		scanDataRegion(s, in, r, off, size)
 	}
 	return nil
 }
 
-// scanDataRegion scans the data region of a polyglot as an input of its
-// own, so that what the other format's loader would run is reported too.
+// scanDataRegion scans a polyglot from off (its data region, or what pads
+// its header) as an input of its own, so that what the other format's
+// loader would run is reported too.
 func scanDataRegion(s *Session, in *Input, r io.ReaderAt, off, size int64) {
-	const name = "(safetensors data region)"
+	name := fmt.Sprintf("(safetensors data at offset %d)", off)
 	child, err := NewSectionInput(in.Child(name), name, io.NewSectionReader(r, off, size-off), size-off)
 	if err != nil {
 		s.Unscannable(&Input{Chain: in.Child(name)}, err)

@@ -31,6 +31,11 @@ var (
 	// concatenation: x['__gl' ~ 'obals__'], x['%c%c'|format(95, 95) ~ ...].
 	builtKey = regexp.MustCompile(`\[[^\[\]]*(\|\s*(format|join|replace|reverse)\b|~)[^\[\]]*\]`)
 	attrCall = regexp.MustCompile(`\|\s*attr\s*\(\s*`)
+	// repeated is what follows a string literal that is repeated: '_' * 2.
+	repeated = regexp.MustCompile(`^\s*\*\s*[0-9]`)
+	// namedChar is Python's \N{NAME} escape, which Jinja string literals
+	// understand.
+	namedChar = regexp.MustCompile(`\\N\{([A-Za-z0-9 -]+)\}`)
 	// hostileNames are identifiers no chat template needs and SSTI
 	// payloads reach for: Python modules and builtins that run code, and
 	// the jinja2 internals that lead to them.
@@ -73,6 +78,17 @@ func InspectTemplate(t string) []Construct {
 	}
 	for _, block := range codeBlock.FindAllString(t, -1) {
 		lits := literal.FindAllString(block, -1)
+		for _, loc := range literal.FindAllStringIndex(block, -1) {
+			// Underscores on their own build dunder names out of pieces
+			// kept apart ('__' ~ 'glo' ~ 'bals' ~ '__', '_' * 2).
+			u := unquote(block[loc[0]:loc[1]])
+			if u != "" && strings.Trim(u, "_") == "" && (len(u) >= 2 || repeated.MatchString(block[loc[1]:])) {
+				add(true, "string of underscores to build a dunder name")
+			}
+			if strings.Contains(block[loc[0]:loc[1]], `\N{`) {
+				add(false, "named character escape")
+			}
+		}
 		code := literal.ReplaceAllString(block, "''")
 		for _, id := range ident.FindAllString(code, -1) {
 			switch {
@@ -136,6 +152,12 @@ func unquote(l string) string {
 	if !strings.Contains(body, `\`) {
 		return body
 	}
+	body = namedChar.ReplaceAllStringFunc(body, func(m string) string {
+		if c := charNamed(namedChar.FindStringSubmatch(m)[1]); c != "" {
+			return c
+		}
+		return m
+	})
 	if l[0] == '\'' {
 		body = strings.ReplaceAll(strings.ReplaceAll(body, `"`, `\"`), `\'`, `'`)
 	}
@@ -143,4 +165,28 @@ func unquote(l string) string {
 		return s
 	}
 	return body
+}
+
+// charNamed returns the character of a Unicode name Python knows, for the
+// names that spell identifiers (LOW LINE, LATIN SMALL LETTER A, DIGIT
+// ZERO, FULL STOP); "" for others.
+func charNamed(name string) string {
+	name = strings.ToUpper(strings.TrimSpace(name))
+	switch {
+	case name == "LOW LINE":
+		return "_"
+	case name == "FULL STOP":
+		return "."
+	case strings.HasPrefix(name, "LATIN SMALL LETTER ") && len(name) == len("LATIN SMALL LETTER ")+1:
+		return strings.ToLower(name[len(name)-1:])
+	case strings.HasPrefix(name, "LATIN CAPITAL LETTER ") && len(name) == len("LATIN CAPITAL LETTER ")+1:
+		return name[len(name)-1:]
+	}
+	digits := []string{"ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"}
+	for i, d := range digits {
+		if name == "DIGIT "+d {
+			return strconv.Itoa(i)
+		}
+	}
+	return ""
 }

@@ -41,7 +41,7 @@ func (f *file) denseAttributes(m message) ([]Attribute, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := f.leafRecords(nameTree, 8)
+	recs, err := f.btree2Records(nameTree, 8)
 	if err != nil {
 		return nil, err
 	}
@@ -90,38 +90,6 @@ func (f *file) heapHeader(off int64) (*heap, error) {
 		return nil, formatErr(off, "fractal heap parameters")
 	}
 	return h, nil
-}
-
-// leafRecords returns the records of a version 2 B-tree whose root is a
-// leaf (what a handful of attributes needs); deeper trees are unsupported.
-func (f *file) leafRecords(off int64, typ byte) ([][]byte, error) {
-	b, err := f.read(off, int64(16+f.offSize+2))
-	if err != nil {
-		return nil, err
-	}
-	if string(b[:4]) != "BTHD" || b[5] != typ {
-		return nil, formatErr(off, "B-tree header of type %d expected", typ)
-	}
-	recSize, depth := int64(binary.LittleEndian.Uint16(b[10:])), binary.LittleEndian.Uint16(b[12:])
-	if depth != 0 {
-		return nil, fmt.Errorf("offset %d: B-tree of depth %d: %w", off, depth, ErrUnsupported)
-	}
-	root, n := f.abs(f.addr(b[16:])), int64(binary.LittleEndian.Uint16(b[16+f.offSize:]))
-	if n == 0 {
-		return nil, nil
-	}
-	leaf, err := f.read(root, 6+n*recSize)
-	if err != nil {
-		return nil, err
-	}
-	if string(leaf[:4]) != "BTLF" {
-		return nil, formatErr(root, "B-tree leaf without BTLF signature")
-	}
-	var out [][]byte
-	for i := range n {
-		out = append(out, leaf[6+i*recSize:6+(i+1)*recSize])
-	}
-	return out, nil
 }
 
 // heapObject returns the bytes of the heap object with the given id and
@@ -199,7 +167,7 @@ func (f *file) huge(h *heap, id []byte) ([]byte, int64, error) {
 		at, n = f.abs(f.addr(id[1:])), f.length(id[1+o:])
 	} else {
 		key := uintN(pad8(id[1:min(len(id), 9)]), 8)
-		recs, err := f.leafRecords(h.hugeTree, 1)
+		recs, err := f.btree2Records(h.hugeTree, 1)
 		if err != nil {
 			return nil, 0, err
 		}

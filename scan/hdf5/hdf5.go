@@ -7,9 +7,9 @@
 //   - Superblocks 0 to 3 are understood, at offset 0 or after a user block
 //     (512, 1024, ... bytes); object headers version 1 and 2 with their
 //     continuation blocks; attribute messages 1 to 3; compact and dense
-//     attribute storage (a fractal heap whose name index B-tree and huge
-//     object B-tree are single leaves: what HDF5 writes for a handful of
-//     root attributes).
+//     attribute storage (a fractal heap found through its name index
+//     B-tree, and its huge object B-tree: version 2 B-trees of any depth,
+//     bounded by Options.MaxMessages records).
 //   - Values are decoded for fixed-length and variable-length strings
 //     (global heap), scalar or one element; other attributes are listed by
 //     name only.

@@ -61,7 +61,8 @@ func TestRootAttributesHostile(t *testing.T) {
 
 func FuzzRootAttributes(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.h5"))
-	for _, p := range files {
+	more, _ := filepath.Glob(filepath.Join("..", "testdata", "qa6", "*.h5"))
+	for _, p := range append(files, more...) {
 		if b, err := os.ReadFile(p); err == nil && len(b) < 20000 {
 			f.Add(b)
 		}
@@ -83,5 +84,38 @@ func BenchmarkRootAttributes(b *testing.B) {
 		if _, err := RootAttributes(r, int64(len(data)), DefaultOptions()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDeepNameIndex reads root attributes kept in dense storage whose name
+// index is a version 2 B-tree of depth 2 (1500 attributes), and of depth 1
+// with creation order tracked.
+func TestDeepNameIndex(t *testing.T) {
+	tests := []struct {
+		file  string
+		attrs int
+	}{
+		{"benign_h_many_attrs.h5", 1504},
+		{"h_lambda_many_attrs.h5", 1503},
+		{"h_lambda_track_order.h5", 23},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "qa6", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs, err := RootAttributes(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, a := range attrs {
+				found = found || a.Name == "model_config" && a.IsString && strings.HasPrefix(a.Value, "{")
+			}
+			if len(attrs) != tt.attrs || !found {
+				t.Errorf("%d attributes, model_config found: %v", len(attrs), found)
+			}
+		})
 	}
 }

@@ -19,6 +19,9 @@
 //     a reference; whether it is dangerous is for the caller's policy. A
 //     function reference (class_name "function") names the function in
 //     its config string.
+//   - A reference to one of Keras's own functions with side effects
+//     (SideEffects: get_file, enable_unsafe_deserialization, ...) is
+//     reported; other references inside Keras are not.
 //   - A TFOpLambda layer (Keras 2) names the TensorFlow function it calls;
 //     it is reported with that name for the caller to judge.
 //   - A Keras 2 class_name that is not a built-in layer is not reported:
@@ -52,6 +55,10 @@ const (
 	// TFOp is a TFOpLambda layer (Keras 2): it calls the TensorFlow API
 	// function named in Name (e.g. "io.write_file") when the model runs.
 	TFOp
+	// KerasFunction is a reference to one of Keras's own functions that
+	// does more than build a model (downloads a file, switches safe mode
+	// off, loads another model): Detail says what.
+	KerasFunction
 )
 
 // Fact is one thing found in a config.
@@ -202,6 +209,15 @@ func (w *walker) object(o map[string]any) {
 	case class == "__lambda__" && cfg != nil:
 		w.lambdaCode(cfg["code"], w.key())
 	}
+	if module != "" && class != "" && KerasModule(module) {
+		name := class
+		if fn, ok := o["config"].(string); ok && class == "function" {
+			name = fn
+		}
+		if what, ok := SideEffects[name]; ok {
+			w.add(Fact{Kind: KerasFunction, Key: w.key("module"), Module: module, Name: name, Registered: registered, Detail: what})
+		}
+	}
 	if module != "" && class != "" && !KerasModule(module) {
 		name := class
 		if class == "function" {
@@ -264,6 +280,21 @@ func (w *walker) lambdaCode(v any, key string) {
 		f.Detail = "bytecode not decoded: " + err.Error()
 	}
 	w.add(f)
+}
+
+// SideEffects are the functions of Keras's own modules, by name, that a
+// config can reach through module/class_name (Keras 3 imports any
+// attribute of a keras module) and that do more than build a model:
+// get_file downloads (and extracts) a file where the config says
+// (CVE-2025-8747), enable_unsafe_deserialization lets the Lambda layers
+// that follow run (CVE-2025-9905), load_model loads another file.
+var SideEffects = map[string]string{
+	"get_file":                      "downloads a file to a path of the config's choosing",
+	"extract_archive":               "extracts an archive",
+	"enable_unsafe_deserialization": "switches safe_mode off, so that Lambda bytecode loads",
+	"load_model":                    "loads another model file",
+	"load_weights":                  "loads another weights file",
+	"save_model":                    "writes a model file",
 }
 
 // KerasModule reports whether a module path belongs to Keras itself

@@ -16,6 +16,10 @@
 //     domain=10}; OperatorSetIdProto{domain=1}.
 //   - Subgraphs (If/Loop/Scan bodies in attributes), training graphs and
 //     model-local functions are walked like the main graph.
+//   - Places are keyed by name where the model names them, by index
+//     otherwise: graph.node[if].attribute[then_branch].g.initializer[0],
+//     functions[Leak].node[c].attribute[value].t[0],
+//     training_info[0].initialization.node[3].
 //   - Content decides: a buffer is a model when its top level has
 //     ir_version (field 1, varint) and a graph or functions, and every
 //     field it has is of the wire type the schema gives it.
@@ -27,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Node is one operator node.
@@ -92,7 +98,8 @@ func Parse(b []byte, opts Options) (*Model, error) {
 				return nil
 			})
 		case f.num == 20 && f.bytes != nil:
-			return p.training(f.bytes, f.val)
+			p.trainings++
+			return p.training(f.bytes, f.val, p.trainings-1)
 		case f.num == 25 && f.bytes != nil:
 			body = true
 			return p.function(f.bytes, f.val, len(p.m.Functions))
@@ -113,8 +120,9 @@ func Parse(b []byte, opts Options) (*Model, error) {
 }
 
 type parser struct {
-	opts Options
-	m    *Model
+	opts      Options
+	m         *Model
+	trainings int
 }
 
 func (p *parser) full() bool {
@@ -137,7 +145,7 @@ func (p *parser) graph(b []byte, base int, key string, depth int) error {
 		switch f.num {
 		case 1:
 			nodes++
-			return p.node(f.bytes, f.val, key+".node["+strconv.Itoa(nodes-1)+"]", depth)
+			return p.node(f.bytes, f.val, key+".node", nodes-1, depth)
 		case 5:
 			inits++
 			return p.tensor(f.bytes, f.val, key+".initializer["+strconv.Itoa(inits-1)+"]")
@@ -149,18 +157,22 @@ func (p *parser) graph(b []byte, base int, key string, depth int) error {
 	})
 }
 
-func (p *parser) training(b []byte, base int) error {
+func (p *parser) training(b []byte, base, i int) error {
+	key := "training_info[" + strconv.Itoa(i) + "]"
 	return fields(b, base, func(f field) error {
-		if (f.num == 1 || f.num == 2) && f.bytes != nil {
-			return p.graph(f.bytes, f.val, "training_info.graph"+strconv.Itoa(int(f.num)), 1)
+		switch {
+		case f.num == 1 && f.bytes != nil:
+			return p.graph(f.bytes, f.val, key+".initialization", 1)
+		case f.num == 2 && f.bytes != nil:
+			return p.graph(f.bytes, f.val, key+".algorithm", 1)
 		}
 		return nil
 	})
 }
 
 func (p *parser) function(b []byte, base, i int) error {
-	key := "functions[" + strconv.Itoa(i) + "]"
-	name, domain, n := "", "", 0
+	name, domain := "", ""
+	var nodes []field
 	err := fields(b, base, func(f field) error {
 		if f.bytes == nil {
 			return nil
@@ -171,17 +183,36 @@ func (p *parser) function(b []byte, base, i int) error {
 		case 10:
 			domain = string(f.bytes)
 		case 7:
-			n++
-			return p.node(f.bytes, f.val, key+".node["+strconv.Itoa(n-1)+"]", 1)
+			nodes = append(nodes, f)
 		}
 		return nil
 	})
 	p.m.Functions = append(p.m.Functions, domain+":"+name)
-	return err
+	if err != nil {
+		return err
+	}
+	key := "functions[" + nameOr(name, i) + "].node"
+	for j, f := range nodes {
+		if err := p.node(f.bytes, f.val, key, j, 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (p *parser) node(b []byte, base int, key string, depth int) error {
-	n := Node{Key: key}
+// nameOr returns name, or the index i when the name is empty: the label
+// of an item in a key.
+func nameOr(name string, i int) string {
+	if name == "" {
+		return strconv.Itoa(i)
+	}
+	return name
+}
+
+// node reads the i-th node of a list whose key is parent; the node is
+// keyed by its name (by its index when unnamed), e.g. graph.node[add].
+func (p *parser) node(b []byte, base int, parent string, i, depth int) error {
+	n := Node{}
 	var attrs []field
 	err := fields(b, base, func(f field) error {
 		switch {
@@ -199,32 +230,60 @@ func (p *parser) node(b []byte, base int, key string, depth int) error {
 	if err != nil {
 		return err
 	}
+	n.Key = parent + "[" + nameOr(n.Name, i) + "]"
 	if !p.full() {
 		p.m.Nodes = append(p.m.Nodes, n)
 	}
-	for i, a := range attrs {
-		if err := p.attribute(a.bytes, a.val, key+".attribute["+strconv.Itoa(i)+"]", depth); err != nil {
+	for j, a := range attrs {
+		if err := p.attribute(a.bytes, a.val, n.Key+".attribute", j, depth); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *parser) attribute(b []byte, base int, key string, depth int) error {
-	return fields(b, base, func(f field) error {
-		if f.bytes == nil {
-			return nil
-		}
-		switch f.num {
-		case 5, 10:
-			return p.tensor(f.bytes, f.val, key+".t")
-		case 6, 11:
-			return p.graph(f.bytes, f.val, key+".g", depth+1)
-		case 22, 23:
-			return p.sparse(f.bytes, f.val, key+".sparse_tensor")
+// attribute reads the i-th attribute of a node, keyed by its name:
+// graph.node[if].attribute[then_branch].g, ...attribute[value].t[0],
+// ...attribute[tensors].tensors[1].
+func (p *parser) attribute(b []byte, base int, parent string, i, depth int) error {
+	name := ""
+	var values []field
+	err := fields(b, base, func(f field) error {
+		switch {
+		case f.num == 1 && f.bytes != nil:
+			name = string(f.bytes)
+		case f.bytes != nil:
+			values = append(values, f)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	key := parent + "[" + nameOr(name, i) + "]"
+	count := map[protowire.Number]int{}
+	for _, f := range values {
+		count[f.num]++
+		n := strconv.Itoa(count[f.num] - 1)
+		switch f.num {
+		case 5:
+			err = p.tensor(f.bytes, f.val, key+".t["+n+"]")
+		case 10:
+			err = p.tensor(f.bytes, f.val, key+".tensors["+n+"]")
+		case 6:
+			err = p.graph(f.bytes, f.val, key+".g", depth+1)
+		case 11:
+			err = p.graph(f.bytes, f.val, key+".graphs["+n+"]", depth+1)
+		case 22:
+			err = p.sparse(f.bytes, f.val, key+".sparse_tensor["+n+"]")
+		case 23:
+			err = p.sparse(f.bytes, f.val, key+".sparse_tensors["+n+"]")
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (p *parser) sparse(b []byte, base int, key string) error {

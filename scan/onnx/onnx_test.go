@@ -16,11 +16,11 @@ func TestParse(t *testing.T) {
 		nodes    string // key=domain:op
 		external string // tensor=location
 	}{
-		{"benign_add.onnx", "graph.node[0]=:Add", ""},
-		{"benign_external.onnx", "graph.node[0]=:Add", "W=weights/W.bin"},
-		{"mal_traversal.onnx", "graph.node[0]=:Add", "W=../../../../etc/passwd"},
-		{"odd_custom_domain.onnx", "graph.node[0]=com.example.evil:Evil", ""},
-		{"benign_local_function.onnx", "graph.node[0]=local.fn:AddTwice functions[0].node[0]=:Add functions[0].node[1]=:Add", ""},
+		{"benign_add.onnx", "graph.node[add]=:Add", ""},
+		{"benign_external.onnx", "graph.node[add]=:Add", "W=weights/W.bin"},
+		{"mal_traversal.onnx", "graph.node[add]=:Add", "W=../../../../etc/passwd"},
+		{"odd_custom_domain.onnx", "graph.node[evil]=com.example.evil:Evil", ""},
+		{"benign_local_function.onnx", "graph.node[twice]=local.fn:AddTwice functions[AddTwice].node[0]=:Add functions[AddTwice].node[1]=:Add", ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {

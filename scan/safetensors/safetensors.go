@@ -10,9 +10,13 @@
 //     shape whose byte size matches its data_offsets, offsets in bounds,
 //     sorted, contiguous from 0 and ending exactly at the end of the file;
 //     __metadata__ a map of strings to strings.
-//   - A polyglot is a file whose data region starts with a pickle (PROTO
-//     opcode) or zip local header, or that ends with a zip end record: a
-//     loader of the other format would read it.
+//   - A polyglot is a file whose data region, or the bytes after its
+//     header JSON, start with a pickle (PROTO opcode) or zip local header,
+//     or that ends with a zip end record: a loader of the other format
+//     would read it. Where the other content starts is reported for the
+//     caller to scan.
+//   - Recognised by the start of the header JSON whatever the declared
+//     length: a length beyond the file is a malformed file to report.
 //   - Problems are facts: the caller decides their severity.
 package safetensors
 
@@ -47,6 +51,10 @@ type Report struct {
 	Malformed []string
 	// Polyglot lists the other formats the file also looks like.
 	Polyglot []string
+	// Embedded lists the offsets where the content of another format
+	// starts (the data region, or bytes after the header JSON): the
+	// caller scans the file from there as an input of its own.
+	Embedded []int64
 }
 
 // dtypeBits is the size of each dtype in bits.
@@ -58,16 +66,23 @@ var dtypeBits = map[string]uint64{
 }
 
 // Sniff reports whether head looks like the start of a safetensors file:
-// a header length followed by a JSON object. The length must fit in size,
-// unless a key follows at once and the length is under 100 MB: then the
-// file is a truncated safetensors file, claimed to be reported.
+// a header length followed by a JSON object whose first token (after JSON
+// white space) is a key or its end. The length is not checked against the
+// file: a length beyond the file or the limit is reported by Check as a
+// malformed file.
 func Sniff(head []byte, size int64) bool {
-	if len(head) < 10 || head[8] != '{' || (head[9] != '"' && head[9] != '}' && head[9] != ' ') {
+	if len(head) < 10 || head[8] != '{' {
 		return false
 	}
-	n := binary.LittleEndian.Uint64(head)
-	return n >= 2 && (size < 0 || n <= uint64(size) || head[9] == '"' && n <= 100_000_000)
+	rest := bytes.TrimLeft(head[9:], jsonSpace)
+	if len(rest) == 0 || rest[0] != '"' && rest[0] != '}' {
+		return false
+	}
+	return binary.LittleEndian.Uint64(head) >= 2
 }
+
+// jsonSpace is the white space JSON allows between tokens.
+const jsonSpace = " \t\r\n"
 
 type tensor struct {
 	Dtype   string  `json:"dtype"`
@@ -90,7 +105,9 @@ func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
 	n := binary.LittleEndian.Uint64(lb[:])
 	if n > uint64(size-8) || int64(n) > opts.MaxHeader {
 		bad("header length %d over the file (%d bytes) or the limit (%d)", n, size, opts.MaxHeader)
-		rep.Polyglot = tail(r, size, rep.Polyglot)
+		if rep.Polyglot = tail(r, size, rep.Polyglot); len(rep.Polyglot) > 0 {
+			rep.Embedded = append(rep.Embedded, 8)
+		}
 		return rep, nil
 	}
 	rep.HeaderSize = int64(n)
@@ -99,7 +116,12 @@ func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("read header: %w", err)
 	}
 	dataStart := 8 + int64(n)
-	tensors, err := decode(hdr, bad)
+	tensors, trail, err := decode(hdr, bad)
+	if what := otherFormat(trail, size-8-int64(n)+int64(len(trail))); what != "" {
+		at := 8 + int64(n) - int64(len(trail))
+		rep.Polyglot = append(rep.Polyglot, fmt.Sprintf("header padded at offset %d with %s", at, what))
+		rep.Embedded = append(rep.Embedded, at)
+	}
 	if err == nil {
 		rep.Tensors = len(tensors)
 		if len(tensors) > opts.MaxTensors {
@@ -108,18 +130,23 @@ func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
 			checkTensors(tensors, size-dataStart, bad)
 		}
 	}
+	k := len(rep.Polyglot)
 	rep.Polyglot = sniffData(r, dataStart, size, rep.Polyglot)
 	rep.Polyglot = tail(r, size, rep.Polyglot)
+	if len(rep.Polyglot) > k {
+		rep.Embedded = append(rep.Embedded, dataStart)
+	}
 	return rep, nil
 }
 
 // decode reads the header JSON, reporting duplicate keys and a malformed
-// __metadata__, and returns the tensors by name.
-func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, error) {
+// __metadata__, and returns the tensors by name and the bytes after the
+// JSON that are not white space.
+func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, []byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(hdr))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		bad("header is not a JSON object")
-		return nil, fmt.Errorf("header")
+		return nil, nil, fmt.Errorf("header")
 	}
 	out := map[string]tensor{}
 	seen := map[string]bool{}
@@ -127,7 +154,7 @@ func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, error) {
 		t, err := dec.Token()
 		if err != nil {
 			bad("header JSON: %v", err)
-			return nil, err
+			return nil, nil, err
 		}
 		key, _ := t.(string)
 		if seen[key] {
@@ -137,7 +164,7 @@ func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, error) {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			bad("header JSON: %v", err)
-			return nil, err
+			return nil, nil, err
 		}
 		if key == "__metadata__" {
 			var m map[string]string
@@ -155,11 +182,13 @@ func decode(hdr []byte, bad func(string, ...any)) (map[string]tensor, error) {
 	}
 	if _, err := dec.Token(); err != nil {
 		bad("header JSON: %v", err)
+		return out, nil, nil
 	}
-	if rest := bytes.TrimRight(hdr[dec.InputOffset():], " "); len(rest) > 0 {
+	rest := bytes.TrimLeft(hdr[dec.InputOffset():], jsonSpace)
+	if len(rest) > 0 {
 		bad("%d bytes after the header JSON", len(rest))
 	}
-	return out, nil
+	return out, rest, nil
 }
 
 // checkTensors checks dtypes, shapes and offsets against a data region of
@@ -221,17 +250,29 @@ func sniffData(r io.ReaderAt, off, size int64, out []string) []string {
 	if _, err := r.ReadAt(b[:], off); err != nil {
 		return out
 	}
-	// PROTO then FRAME (protocol 4 and 5) or a first opcode pickle
-	// writers emit (protocol 2 and 3), so tensor bytes that merely start
-	// with 0x80 are not taken for a pickle.
-	frame := b[2] == 0x95 && binary.LittleEndian.Uint64(b[3:]) <= uint64(size-off)
-	switch {
-	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && (frame || bytes.IndexByte([]byte("}](cq\x8c"), b[2]) >= 0):
-		out = append(out, fmt.Sprintf("data region at offset %d starts with a pickle PROTO %d opcode", off, b[1]))
-	case string(b[:4]) == "PK\x03\x04":
-		out = append(out, fmt.Sprintf("data region at offset %d starts with a zip local file header", off))
+	if what := otherFormat(b[:], size-off); what != "" {
+		out = append(out, fmt.Sprintf("data region at offset %d starts with %s", off, what))
 	}
 	return out
+}
+
+// otherFormat names the format b starts with, "" for none: a pickle
+// (PROTO then FRAME, for protocols 4 and 5, or a first opcode pickle
+// writers emit, for protocols 2 and 3, so that tensor bytes that merely
+// start with 0x80 are not taken for a pickle) or a zip local header. avail
+// is how many bytes follow from the start of b.
+func otherFormat(b []byte, avail int64) string {
+	if len(b) < 4 {
+		return ""
+	}
+	frame := len(b) >= 11 && b[2] == 0x95 && binary.LittleEndian.Uint64(b[3:]) <= uint64(avail)
+	switch {
+	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && (frame || bytes.IndexByte([]byte("}](cq\x8c"), b[2]) >= 0):
+		return fmt.Sprintf("a pickle PROTO %d opcode", b[1])
+	case string(b[:4]) == "PK\x03\x04":
+		return "a zip local file header"
+	}
+	return ""
 }
 
 // tail looks for a zip end of central directory record in the last bytes.
