@@ -142,13 +142,12 @@ func readPickleAt(s *Session, in *Input, off int64, one bool) (*pickle.Result, e
 // the first declaration of a key wins, as in torch.load.
 func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error) {
 	decl := map[string]torchlegacy.Storage{}
-	for _, id := range res.PersistentIDs {
-		st, ok, err := torchlegacy.ParseStorage(id.Value)
-		if err != nil {
-			return nil, fmt.Errorf("pickle#3 at offset %d: %w", id.Offset, err)
+	for _, st := range res.Storages {
+		if st.Elements < 0 || st.Type.IsZero() {
+			return nil, fmt.Errorf("pickle#3 at offset %d: storage %s declares no literal type and element count", st.Offset, Quote(st.Key, 40))
 		}
-		if _, seen := decl[st.Key]; ok && !seen {
-			decl[st.Key] = st
+		if _, seen := decl[st.Key]; !seen {
+			decl[st.Key] = torchlegacy.Storage{Type: st.Type.String(), Key: st.Key, Location: st.Location, Numel: st.Elements}
 		}
 	}
 	return decl, nil

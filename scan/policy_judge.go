@@ -72,7 +72,7 @@ func (p *Policy) nested(out *findingSet, n pickle.Nested, depth int) bool {
 	if depth+1 >= maxNestedDepth {
 		inner = []Finding{{Rule: RuleInconclusive, Severity: High, Message: fmt.Sprintf("pickles nest deeper than %d levels; the innermost was not analysed", maxNestedDepth)}}
 	} else {
-		inner = p.pickle(n.Result, depth+1)
+		inner = p.pickle(torchBlob(n), depth+1)
 	}
 	worst := SeverityInvalid
 	for _, f := range inner {
@@ -89,7 +89,10 @@ func (p *Policy) nested(out *findingSet, n pickle.Nested, depth int) bool {
 	if worst > SeverityInvalid {
 		msg += ", worst " + worst.String()
 	}
-	if clean {
+	switch {
+	case clean && worst <= Low:
+		sev = Low // e.g. pickle.dumps(tensor): torch stores the tensor as a nested legacy file
+	case clean:
 		sev = Medium
 	}
 	out.add(Finding{Rule: RuleNestedPickle, Severity: sev, Offset: n.Offset, Callable: globalName(n.Loader), Evidence: loader + "(<pickle>)", Message: msg})
@@ -135,4 +138,22 @@ func (p *Policy) stream(out *findingSet, res *pickle.Result) {
 		}
 		out.add(Finding{Rule: RuleMalformedPickle, Severity: sev, Offset: e.Offset, Message: msg})
 	}
+}
+
+// torchBlob returns the nested result to judge. torch's loaders read a
+// legacy file: its pickles are followed by raw storage bytes, read by the
+// sizes the pickles declare, so trailing data there is the tensors, not
+// a hiding place.
+func torchBlob(n pickle.Nested) *pickle.Result {
+	switch n.Loader.String() {
+	case "torch.storage._load_from_bytes", "torch.load", "torch.serialization.load":
+	default:
+		return n.Result
+	}
+	if n.Result == nil || n.Result.Trailing == nil {
+		return n.Result
+	}
+	r := *n.Result
+	r.Trailing = nil
+	return &r
 }

@@ -84,3 +84,23 @@ func TestRedteamCorpus(t *testing.T) {
 	}
 	t.Logf("corpus: %d of %d pickle samples as expected", pass, total)
 }
+
+// TestPickledTensorIsLow: pickle.dumps(tensor) hands a legacy torch file
+// (pickles, then raw storage bytes) to torch.storage._load_from_bytes. The
+// storage bytes are not trailing data, and a nested load that does nothing
+// unknown is low, not a medium that would drown real findings.
+func TestPickledTensorIsLow(t *testing.T) {
+	b, err := os.ReadFile("testdata/redteam/benign/torch_tensor_pickled.pkl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, res := redteamScan(string(b))
+	if len(res.Nested) == 0 {
+		t.Fatal("no nested pickle found")
+	}
+	for _, f := range fs {
+		if f.Severity > Low || f.Rule == RuleTrailingData {
+			t.Errorf("finding %s %s: %s", f.Rule, f.Severity, f.Message)
+		}
+	}
+}
