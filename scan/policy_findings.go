@@ -57,7 +57,7 @@ func (s *findingSet) hide(rule, callable string, n int64) {
 
 func (s *findingSet) sorted() []Finding {
 	for k2, n := range s.hidden {
-		if s.kept[k2] == 0 {
+		if s.kept[k2] == 0 || n == 0 {
 			continue
 		}
 		i := s.last[k2]

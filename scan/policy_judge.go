@@ -21,6 +21,11 @@ func (p *Policy) judge(out *findingSet, x *use, ex *exceptions) {
 	case ClassSafe:
 		return
 	case ClassDangerous:
+		if v.As != "" {
+			// A dotted path is reported by what it resolves to
+			// (pathlib.os.system as os.system); the message keeps the path.
+			name = printable(v.As, maxEvidence)
+		}
 		acts := append(append([]pickle.Call(nil), x.calls...), x.inst...)
 		sort.SliceStable(acts, func(i, j int) bool { return acts[i].Offset < acts[j].Offset })
 		if len(acts) == 0 {
