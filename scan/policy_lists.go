@@ -108,6 +108,9 @@ func (t *denyTable) match(g pickle.Global) (denyMatch, bool) {
 			Reason: fmt.Sprintf("resolves an attribute path of %d components, too long to judge", len(name))}}, true
 	}
 	if e, ok := t.pair(g.Module, name); ok {
+		if m, ok := t.through(name); ok {
+			return m, true // shutil + os.system is os.system, not just shutil
+		}
 		return denyMatch{Entry: e}, true
 	}
 	// The module's own submodules reached through the name: torch + hub.load.
@@ -117,17 +120,8 @@ func (t *denyTable) match(g pickle.Global) (denyMatch, bool) {
 			return denyMatch{Entry: e, As: m + "." + strings.Join(name[s:], ".")}, true
 		}
 	}
-	// Modules reached as attributes inside the name: pathlib + os.system,
-	// sysconfig + prefix.os.system, argparse + _os.system.
-	for start := 0; start < len(name)-1; start++ {
-		for s := start + 1; s < len(name); s++ {
-			for _, head := range aliases(name[start]) {
-				m := strings.Join(append([]string{head}, name[start+1:s]...), ".")
-				if e, ok := t.pair(m, name[s:]); ok {
-					return denyMatch{Entry: e, As: m + "." + strings.Join(name[s:], ".")}, true
-				}
-			}
-		}
+	if m, ok := t.through(name); ok {
+		return m, true
 	}
 	// Last, components that are dangerous anywhere: __globals__, system.
 	for _, c := range append(splitDots(g.Module), name...) {
@@ -223,4 +217,20 @@ func splitDots(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ".")
+}
+
+// through finds modules reached as attributes inside a dotted name:
+// pathlib + os.system, sysconfig + prefix.os.system, argparse + _os.system.
+func (t *denyTable) through(name []string) (denyMatch, bool) {
+	for start := 0; start < len(name)-1; start++ {
+		for s := start + 1; s < len(name); s++ {
+			for _, head := range aliases(name[start]) {
+				m := strings.Join(append([]string{head}, name[start+1:s]...), ".")
+				if e, ok := t.pair(m, name[s:]); ok {
+					return denyMatch{Entry: e, As: m + "." + strings.Join(name[s:], ".")}, true
+				}
+			}
+		}
+	}
+	return denyMatch{}, false
 }

@@ -104,3 +104,15 @@ func TestPickledTensorIsLow(t *testing.T) {
 		}
 	}
 }
+
+// TestDottedNameInsideDeniedModule: a dotted name under a module that is
+// denied as a whole is still reported by what it resolves to.
+func TestDottedNameInsideDeniedModule(t *testing.T) {
+	fs, _ := redteamScan("\x80\x04cshutil\nos.system\n(X\x02\x00\x00\x00idtR.") // PROTO GLOBAL MARK BINUNICODE TUPLE REDUCE STOP
+	for _, f := range fs {
+		if f.Rule == RuleDangerousCallable && f.Callable == "os.system" {
+			return
+		}
+	}
+	t.Errorf("no MG001 finding for os.system in %+v", fs)
+}
