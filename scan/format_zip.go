@@ -34,8 +34,10 @@ import (
 //     HeadSize bytes; a directory entry that holds data too.
 //   - Stored members are inputs with random access over the file;
 //     compressed ones are streams inflated through Session.Bounded, once
-//     for the head and the format that matches (see NewStreamInput). A zip inside a compressed member is held in memory
-//     up to Limits.MaxBuffered bytes, beyond which it is inconclusive. Member errors (encrypted, unknown compression, a
+//     for the head and the format that matches (see NewStreamInput). A
+//     zip inside a compressed member is held in memory up to
+//     Limits.MaxBuffered bytes (Session.Materialize), beyond which it is
+//     inconclusive. Member errors (encrypted, unknown compression, a
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
 //   - An encryption flag does not stop the scan: the member is read as
