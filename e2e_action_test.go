@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/modelgate/modelgate/internal/sarifcheck"
 )
 
 // action is the part of action.yml the runner reads.
@@ -121,7 +122,7 @@ func TestActionEndToEnd(t *testing.T) {
 		}
 		f.Close()
 	}
-	schema := compileSARIFSchema(t)
+	schema := sarifcheck.Schema(t, sarifcheck.Dir(repoRoot(t)))
 
 	t.Run("malicious", func(t *testing.T) {
 		ws := writeTree(t, map[string]string{"models/evil.pkl": evilPickle, "README.md": "x"})
@@ -133,11 +134,7 @@ func TestActionEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("no SARIF file in the workspace: %v", err)
 		}
-		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(logBytes))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := schema.Validate(inst); err != nil {
+		if err := sarifcheck.Validate(t, schema, logBytes); err != nil {
 			t.Errorf("SARIF does not follow the schema: %v", err)
 		}
 		var log struct {
@@ -195,26 +192,4 @@ func TestActionEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("adoption_inputs", func(t *testing.T) { adoptionInputs(t, bin) })
-}
-
-func compileSARIFSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot(t), "sarif", "testdata", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

@@ -2,7 +2,7 @@
 // loaded, without ever loading them, and gates a build on what it finds.
 //
 //	modelgate scan [flags] [PATH ...]
-//	modelgate init [--force] [PATH]
+//	modelgate init [--force] [--jobs N] [PATH]
 //
 // Exit status: 0 when no finding is at or above --fail-on, 1 when one is,
 // 2 for a usage error or a failure of the scanner itself.
@@ -42,7 +42,7 @@ PyTorch, joblib, NumPy, Keras, ...), without ever loading them.
 
 Usage:
   modelgate scan [flags] [PATH ...]   scan files and directories (default ".")
-  modelgate init [--force] [PATH]     write a starter .modelgate.yml from a first scan
+  modelgate init [flags] [PATH]       write a starter .modelgate.yml from a first scan
   modelgate version                   print the version
   modelgate help [scan|init]          print help
 

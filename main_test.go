@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/modelgate/modelgate/internal/testtree"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden and the rule table of README.md")
@@ -26,17 +28,7 @@ const evilPickle = "cos\nsystem\n(S'id'\ntR." // GLOBAL MARK STRING TUPLE REDUCE
 
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return testtree.New(t, files)
 }
 
 type result struct {

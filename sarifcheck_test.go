@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,7 +8,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/modelgate/modelgate/internal/sarifcheck"
 )
 
 // checkSARIF applies the suite's SARIF checks to a log the CLI wrote: the
@@ -18,29 +17,8 @@ import (
 // when it is installed (required with SARIF_MULTITOOL_REQUIRED set).
 func checkSARIF(t *testing.T, log []byte) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot(t), "sarif", "testdata", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sch.Validate(inst); err != nil {
+	sch := sarifcheck.Schema(t, sarifcheck.Dir(repoRoot(t)))
+	if err := sarifcheck.Validate(t, sch, log); err != nil {
 		t.Errorf("SARIF does not follow the schema: %v", err)
 	}
 	for _, p := range multitoolProblems(t, log) {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/modelgate/modelgate/internal/testtree"
 )
 
 func run(t *testing.T, dir string, args ...string) {
@@ -23,13 +25,7 @@ func run(t *testing.T, dir string, args ...string) {
 
 func write(t *testing.T, dir, name, body string) {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testtree.Write(t, dir, map[string]string{name: body})
 }
 
 func TestSince(t *testing.T) {

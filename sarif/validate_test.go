@@ -1,7 +1,6 @@
 package sarif
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -10,21 +9,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/modelgate/modelgate/internal/sarifcheck"
 )
 
 // TestSchema validates every log the tests produce against the official
 // SARIF 2.1.0 JSON schema (testdata/sarif-schema-2.1.0.json, unchanged from
 // oasis-tcs/sarif-spec), with format assertions on.
 func TestSchema(t *testing.T) {
-	sch := compileSchema(t)
+	sch := sarifcheck.Schema(t, "testdata")
 	for name, log := range cases(t) {
 		t.Run(strings.TrimSuffix(name, ".sarif"), func(t *testing.T) {
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(log))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sch.Validate(inst); err != nil {
+			if err := sarifcheck.Validate(t, sch, log); err != nil {
 				t.Errorf("%s does not follow the SARIF schema: %v", name, err)
 			}
 		})
@@ -33,38 +28,11 @@ func TestSchema(t *testing.T) {
 
 // TestSchemaCatchesErrors makes sure the schema check can fail.
 func TestSchemaCatchesErrors(t *testing.T) {
-	sch := compileSchema(t)
+	sch := sarifcheck.Schema(t, "testdata")
 	bad := strings.Replace(string(cases(t)["findings.sarif"]), `"level": "error"`, `"level": "critical"`, 1)
-	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sch.Validate(inst) == nil {
+	if sarifcheck.Validate(t, sch, []byte(bad)) == nil {
 		t.Error(`level "critical" passed the schema`)
 	}
-}
-
-func compileSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
 }
 
 // multitool finds Microsoft's SARIF Multitool: $SARIF_MULTITOOL, the folder

@@ -17,6 +17,18 @@
 //   - Files are scanned by a bounded pool of workers; the report is in path
 //     order whatever the pool size. A panic in a parser is a bug, turned
 //     into a finding for that file by one recover per file.
+//   - The formats are one explicit list, the slice literal DefaultFormats
+//     returns, most specific first: the first whose Match accepts an input
+//     scans it. There is no registry and no init().
+//   - A finding inside a container names its place by the chain of
+//     members from the file, joined with MemberSep: "a.7z/archive/data.pkl"
+//     is the member archive/data.pkl of the 7z archive a.7z, itself a
+//     member of the file. The content of a compressed stream is named
+//     after the stream (m.pkl in m.pkl.gz, or the name gzip recorded); the
+//     five pickles of a legacy PyTorch file are pickle#0 to pickle#4; zip
+//     entries that share a name are name#0, name#1 and so on; bytes no zip
+//     entry references are "(unlisted bytes at offset N)", and data before
+//     a zip is "(data before the zip)".
 //
 // To add a format: implement Format (cheap Match, then Scan reporting
 // through the Session), add it to DefaultFormats, and add fixtures written

@@ -33,9 +33,9 @@ import (
 //     header records (FNAME), else the base name without the
 //     compression extension ("model.pkl.gz" holds "model.pkl",
 //     "model.tgz" holds "model.tar"), else "<codec>" ("model.bin" holds
-//     "<zlib>"). It is decompressed through
-//     Session.Bounded, so size, ratio and the file's budget are bounded;
-//     a second pass over it restarts decompression.
+//     "<zlib>"). It is decompressed through Session.Bounded, so size,
+//     ratio and the file's budget are bounded; a second pass over it
+//     restarts decompression.
 //   - The reported format is the codec ("gzip"), or "joblib-<codec>" for a
 //     compressed joblib dump, which joblib.load reads as one: its pickle
 //     is then reported as the compressed input itself, not as a member. A

@@ -2,9 +2,6 @@ package scan
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
-	"io"
 	"strings"
 
 	"github.com/modelgate/modelgate/scan/pickle"
@@ -61,24 +58,4 @@ func usesJoblib(res *pickle.Result) bool {
 		}
 	}
 	return false
-}
-
-// openAt returns a reader of in from off: a seekable section with random
-// access, else the stream opened afresh with off bytes discarded.
-func openAt(in *Input, off int64) (io.Reader, io.Closer, error) {
-	if in.At != nil {
-		return io.NewSectionReader(in.At, off, max(in.Size-off, 0)), io.NopCloser(nil), nil
-	}
-	rc, err := in.Open()
-	if err != nil {
-		return nil, nil, err
-	}
-	if n, err := io.CopyN(io.Discard, rc, off); err != nil {
-		rc.Close()
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, nil, fmt.Errorf("skip to offset %d: at %d: %w", off, n, err)
-	}
-	return rc, rc, nil
 }

@@ -79,12 +79,9 @@ func firstMember(head []byte) string {
 }
 
 func (kerasZip) Scan(s *Session, in *Input) error {
-	if in.At == nil {
-		buf, err := bufferInput(s, in)
-		if err != nil {
-			return err
-		}
-		in = buf
+	in, err := bufferInput(s, in)
+	if err != nil {
+		return err
 	}
 	s.Read(in)
 	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))

@@ -116,26 +116,12 @@ func legacyMalformed(s *Session, in *Input, off int64, err error) error {
 	return nil
 }
 
-// readPickleAt reads one pickle (one=true) or all pickles from off.
+// readPickleAt reads one pickle (one=true) or all pickles from off, as
+// torch.load reads them: plain pickles, no joblib arrays between them.
 func readPickleAt(s *Session, in *Input, off int64, one bool) (*pickle.Result, error) {
-	r, c, err := openAt(in, off)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
 	opts := s.Limits().Pickle
-	opts.Joblib, opts.Size = false, 0
-	if in.Size >= 0 {
-		opts.Size = max(in.Size-off, 0)
-	}
-	er := &inputErr{r: r}
-	var res *pickle.Result
-	if one {
-		res = pickle.ReadOne(er.reader(), opts)
-	} else {
-		res = pickle.Read(er.reader(), opts)
-	}
-	return res, er.err
+	opts.Joblib = false
+	return readPicklesAt(in, off, opts, one)
 }
 
 // declaredStorages collects the storages pickle#3 declares, by root key;

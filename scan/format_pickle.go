@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -119,32 +120,56 @@ func isPickleOpcode(b byte) bool { return strings.IndexByte(pickleOpcodes, b) >=
 func scanPickleAt(s *Session, in *Input, off int64, joblibOff bool, prefix string) (*pickle.Result, error) {
 	opts := s.Limits().Pickle
 	opts.Joblib = !joblibOff
-	var r io.Reader
-	if in.At != nil {
-		sec := io.NewSectionReader(in.At, off, max(in.Size-off, 0))
-		opts.Size = sec.Size()
-		r = sec
-	} else {
-		rc, err := in.Open()
-		if err != nil {
-			return nil, err
-		}
-		defer rc.Close()
-		if _, err := io.CopyN(io.Discard, rc, off); err != nil {
-			return nil, err
-		}
-		if in.Size >= 0 {
-			opts.Size = max(in.Size-off, 0)
-		}
-		r = rc
+	res, err := readPicklesAt(in, off, opts, false)
+	if res == nil {
+		return nil, err
 	}
-	er := &inputErr{r: r}
-	res := pickle.Read(er.reader(), opts)
-	if er.err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
+	if err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
 		res.Err = nil // the input failed, not the pickle: returned below
 	}
 	s.Pickle(in, res, prefix)
-	return res, er.err
+	return res, err
+}
+
+// readPicklesAt reads one pickle (one=true) or all pickles of in from
+// off with opts, their Size set from in. The error is the input's own
+// (opening it, skipping to off, a failed read), not the pickle's.
+func readPicklesAt(in *Input, off int64, opts pickle.Options, one bool) (*pickle.Result, error) {
+	r, c, err := openAt(in, off)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	opts.Size = 0
+	if in.Size >= 0 {
+		opts.Size = max(in.Size-off, 0)
+	}
+	er := &inputErr{r: r}
+	read := pickle.Read
+	if one {
+		read = pickle.ReadOne
+	}
+	return read(er.reader(), opts), er.err
+}
+
+// openAt returns a reader of in from off: a seekable section with random
+// access, else the stream opened afresh with off bytes discarded.
+func openAt(in *Input, off int64) (io.Reader, io.Closer, error) {
+	if in.At != nil {
+		return io.NewSectionReader(in.At, off, max(in.Size-off, 0)), io.NopCloser(nil), nil
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	if n, err := io.CopyN(io.Discard, rc, off); err != nil {
+		rc.Close()
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, nil, fmt.Errorf("skip to offset %d: at %d: %w", off, n, err)
+	}
+	return rc, rc, nil
 }
 
 // inputErr remembers the first error of r other than io.EOF.

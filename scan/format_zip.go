@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"path"
@@ -35,8 +34,10 @@ import (
 //     HeadSize bytes; a directory entry that holds data too.
 //   - Stored members are inputs with random access over the file;
 //     compressed ones are streams inflated through Session.Bounded, once
-//     for the head and the format that matches (see NewStreamInput). A zip inside a compressed member is held in memory
-//     up to Limits.MaxBuffered bytes, beyond which it is inconclusive. Member errors (encrypted, unknown compression, a
+//     for the head and the format that matches (see NewStreamInput). A
+//     zip inside a compressed member is held in memory up to
+//     Limits.MaxBuffered bytes (Session.Materialize), beyond which it is
+//     inconclusive. Member errors (encrypted, unknown compression, a
 //     bound, a broken header) are findings of that member; the other
 //     members are still scanned.
 //   - An encryption flag does not stop the scan: the member is read as
@@ -83,12 +84,9 @@ func zipOptions(l Limits) zipread.Options {
 
 func (z zipArchive) Scan(s *Session, in *Input) error {
 	s.Read(in)
-	if in.At == nil {
-		buf, err := bufferInput(s, in)
-		if err != nil {
-			return err
-		}
-		in = buf
+	in, err := bufferInput(s, in)
+	if err != nil {
+		return err
 	}
 	a, err := in.zipArchive(zipOptions(s.Limits()))
 	if err != nil {
@@ -141,31 +139,13 @@ func memberNames(a *zipread.Archive) []string {
 	return out
 }
 
-// bufferInput reads a stream input into memory, up to
-// Limits.MaxBuffered bytes, for a zip that needs random access.
+// bufferInput holds a zip inside a compressed member in memory, up to
+// Limits.MaxBuffered bytes, for the random access its directory needs.
 func bufferInput(s *Session, in *Input) (*Input, error) {
-	max := s.Limits().MaxBuffered
-	if in.Size > max {
-		return nil, fmt.Errorf("a zip of %d bytes inside a compressed member needs random access, over the %d bytes held in memory: %w",
-			in.Size, max, ErrLimit)
-	}
-	rc, err := in.Open()
+	out, err := s.Materialize(in, s.Limits().MaxBuffered)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("zip inside a compressed member: %w", err)
 	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("read compressed zip into memory at offset %d: %w", len(b), err)
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("a zip inside a compressed member over %d bytes needs random access, more than is held in memory: %w", max, ErrLimit)
-	}
-	out, err := NewSectionInput(in.Chain, in.Name, bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return nil, err
-	}
-	out.Depth = in.Depth
 	return out, nil
 }
 

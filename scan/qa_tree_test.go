@@ -7,20 +7,14 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/modelgate/modelgate/internal/testtree"
 )
 
 // qaWriteTree writes files (path -> content) under dir.
 func qaWriteTree(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	for p, c := range files {
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testtree.Write(t, dir, files)
 }
 
 func lfsPointerText(size string, eol string) string {

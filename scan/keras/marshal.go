@@ -122,6 +122,7 @@ func (m *marshal) object(depth int) (value, error) {
 	return v, nil
 }
 
+// body reads the object of type code after its type byte.
 func (m *marshal) body(code byte, depth int) (value, error) {
 	switch code {
 	case '0', 'N', 'F', 'T', 'S', '.':
@@ -133,53 +134,17 @@ func (m *marshal) body(code byte, depth int) (value, error) {
 	case 'y':
 		return value{}, m.skip(16)
 	case 'l':
-		n, err := m.u32()
-		if err != nil {
-			return value{}, err
-		}
-		d := int64(int32(n))
-		if d < 0 {
-			d = -d
-		}
-		return value{}, m.skip(int(min(d, int64(len(m.b)))) * 2)
-	case 'f', 'x': // text floats: one or two length-prefixed strings
-		parts := 1
-		if code == 'x' {
-			parts = 2
-		}
-		for range parts {
-			n, err := m.u8()
-			if err != nil {
-				return value{}, err
-			}
-			if err := m.skip(int(n)); err != nil {
-				return value{}, err
-			}
-		}
-		return value{}, nil
+		return value{}, m.long()
+	case 'f': // a text float: one length-prefixed string
+		return value{}, m.shortStrings(1)
+	case 'x': // a text complex: two
+		return value{}, m.shortStrings(2)
 	case 's', 't', 'u', 'a', 'A':
-		n, err := m.u32()
-		if err != nil {
-			return value{}, err
-		}
-		s, err := m.bytes(int(min(n, uint32(len(m.b)+1))))
-		return value{str: s, isStr: code != 's', isBytes: code == 's'}, err
+		return m.str(code)
 	case 'z', 'Z':
-		n, err := m.u8()
-		if err != nil {
-			return value{}, err
-		}
-		s, err := m.bytes(int(n))
-		return value{str: s, isStr: true}, err
+		return m.shortStr()
 	case 'r':
-		n, err := m.u32()
-		if err != nil {
-			return value{}, err
-		}
-		if int(n) >= len(m.refs) {
-			return value{}, fmt.Errorf("reference %d to an object not yet read", n)
-		}
-		return m.refs[n], nil
+		return m.ref()
 	case '(', '[', '<', '>':
 		n, err := m.u32()
 		if err != nil {
@@ -193,23 +158,88 @@ func (m *marshal) body(code byte, depth int) (value, error) {
 		}
 		return m.seq(int(n), depth)
 	case '{':
-		for {
-			if m.off < len(m.b) && m.b[m.off] == '0' {
-				m.off++
-				return value{}, nil
-			}
-			for range 2 {
-				if _, err := m.object(depth + 1); err != nil {
-					return value{}, err
-				}
-			}
-		}
+		return value{}, m.dict(depth)
 	case ':':
 		return m.seq(3, depth)
 	case 'c':
 		return value{}, m.codeObject(depth)
 	}
 	return value{}, fmt.Errorf("unknown marshal type %q", code)
+}
+
+// long skips a long: an int32 digit count (its sign the number's) and
+// two bytes a digit.
+func (m *marshal) long() error {
+	n, err := m.u32()
+	if err != nil {
+		return err
+	}
+	d := int64(int32(n))
+	if d < 0 {
+		d = -d
+	}
+	return m.skip(int(min(d, int64(len(m.b)))) * 2)
+}
+
+// shortStrings skips parts strings of a one-byte length each.
+func (m *marshal) shortStrings(parts int) error {
+	for range parts {
+		n, err := m.u8()
+		if err != nil {
+			return err
+		}
+		if err := m.skip(int(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// str reads a string of an int32 length: bytes for 's', text otherwise.
+func (m *marshal) str(code byte) (value, error) {
+	n, err := m.u32()
+	if err != nil {
+		return value{}, err
+	}
+	s, err := m.bytes(int(min(n, uint32(len(m.b)+1))))
+	return value{str: s, isStr: code != 's', isBytes: code == 's'}, err
+}
+
+// shortStr reads an ASCII string of a one-byte length.
+func (m *marshal) shortStr() (value, error) {
+	n, err := m.u8()
+	if err != nil {
+		return value{}, err
+	}
+	s, err := m.bytes(int(n))
+	return value{str: s, isStr: true}, err
+}
+
+// ref returns an object read before, by its index in the reference table.
+func (m *marshal) ref() (value, error) {
+	n, err := m.u32()
+	if err != nil {
+		return value{}, err
+	}
+	if int(n) >= len(m.refs) {
+		return value{}, fmt.Errorf("reference %d to an object not yet read", n)
+	}
+	return m.refs[n], nil
+}
+
+// dict reads key and value objects up to the '0' that ends a dict.
+func (m *marshal) dict(depth int) error {
+	for {
+		if m.off < len(m.b) && m.b[m.off] == '0' {
+			m.off++
+			return nil
+		}
+		for range 2 {
+			if _, err := m.object(depth + 1); err != nil {
+				return err
+			}
+		}
+	}
 }
 
 func (m *marshal) seq(n, depth int) (value, error) {

@@ -83,30 +83,30 @@ func Parse(b []byte, opts Options) (*Model, error) {
 	ir, body := false, false
 	err := fields(b, 0, func(f field) error {
 		switch {
-		case f.num == 1 && f.typ == 0:
+		case f.Num == 1 && f.Typ == 0:
 			ir = true
-		case f.num == 5 && f.typ == 0:
-		case (f.num >= 2 && f.num <= 4 || f.num == 6 || f.num == 14) && f.bytes != nil:
-		case f.num == 7 && f.bytes != nil:
+		case f.Num == 5 && f.Typ == 0:
+		case (f.Num >= 2 && f.Num <= 4 || f.Num == 6 || f.Num == 14) && f.Bytes != nil:
+		case f.Num == 7 && f.Bytes != nil:
 			body = true
-			return p.graph(f.bytes, f.val, "graph", 0)
-		case f.num == 8 && f.bytes != nil:
-			return fields(f.bytes, f.val, func(g field) error {
-				if g.num == 1 && g.bytes != nil {
-					p.m.Opsets = append(p.m.Opsets, string(g.bytes))
+			return p.graph(f.Bytes, f.Val, "graph", 0)
+		case f.Num == 8 && f.Bytes != nil:
+			return fields(f.Bytes, f.Val, func(g field) error {
+				if g.Num == 1 && g.Bytes != nil {
+					p.m.Opsets = append(p.m.Opsets, string(g.Bytes))
 				}
 				return nil
 			})
-		case f.num == 20 && f.bytes != nil:
+		case f.Num == 20 && f.Bytes != nil:
 			p.trainings++
-			return p.training(f.bytes, f.val, p.trainings-1)
-		case f.num == 25 && f.bytes != nil:
+			return p.training(f.Bytes, f.Val, p.trainings-1)
+		case f.Num == 25 && f.Bytes != nil:
 			body = true
-			return p.function(f.bytes, f.val, len(p.m.Functions))
-		case f.num > 8 && f.num != 14 && f.num != 20 && f.num != 25:
+			return p.function(f.Bytes, f.Val, len(p.m.Functions))
+		case f.Num > 8 && f.Num != 14 && f.Num != 20 && f.Num != 25:
 			// a field of a later ONNX version
 		default:
-			return fmt.Errorf("offset %d: field %d (wire type %d) in a ModelProto: %w", f.off, f.num, f.typ, ErrFormat)
+			return fmt.Errorf("offset %d: field %d (wire type %d) in a ModelProto: %w", f.Off, f.Num, f.Typ, ErrFormat)
 		}
 		return nil
 	})
@@ -139,19 +139,19 @@ func (p *parser) graph(b []byte, base int, key string, depth int) error {
 	}
 	var nodes, inits int
 	return fields(b, base, func(f field) error {
-		if f.bytes == nil {
+		if f.Bytes == nil {
 			return nil
 		}
-		switch f.num {
+		switch f.Num {
 		case 1:
 			nodes++
-			return p.node(f.bytes, f.val, key+".node", nodes-1, depth)
+			return p.node(f.Bytes, f.Val, key+".node", nodes-1, depth)
 		case 5:
 			inits++
-			return p.tensor(f.bytes, f.val, key+".initializer["+strconv.Itoa(inits-1)+"]")
+			return p.tensor(f.Bytes, f.Val, key+".initializer["+strconv.Itoa(inits-1)+"]")
 		case 15:
 			inits++
-			return p.sparse(f.bytes, f.val, key+".sparse_initializer["+strconv.Itoa(inits-1)+"]")
+			return p.sparse(f.Bytes, f.Val, key+".sparse_initializer["+strconv.Itoa(inits-1)+"]")
 		}
 		return nil
 	})
@@ -161,10 +161,10 @@ func (p *parser) training(b []byte, base, i int) error {
 	key := "training_info[" + strconv.Itoa(i) + "]"
 	return fields(b, base, func(f field) error {
 		switch {
-		case f.num == 1 && f.bytes != nil:
-			return p.graph(f.bytes, f.val, key+".initialization", 1)
-		case f.num == 2 && f.bytes != nil:
-			return p.graph(f.bytes, f.val, key+".algorithm", 1)
+		case f.Num == 1 && f.Bytes != nil:
+			return p.graph(f.Bytes, f.Val, key+".initialization", 1)
+		case f.Num == 2 && f.Bytes != nil:
+			return p.graph(f.Bytes, f.Val, key+".algorithm", 1)
 		}
 		return nil
 	})
@@ -174,14 +174,14 @@ func (p *parser) function(b []byte, base, i int) error {
 	name, domain := "", ""
 	var nodes []field
 	err := fields(b, base, func(f field) error {
-		if f.bytes == nil {
+		if f.Bytes == nil {
 			return nil
 		}
-		switch f.num {
+		switch f.Num {
 		case 1:
-			name = string(f.bytes)
+			name = string(f.Bytes)
 		case 10:
-			domain = string(f.bytes)
+			domain = string(f.Bytes)
 		case 7:
 			nodes = append(nodes, f)
 		}
@@ -193,7 +193,7 @@ func (p *parser) function(b []byte, base, i int) error {
 	}
 	key := "functions[" + nameOr(name, i) + "].node"
 	for j, f := range nodes {
-		if err := p.node(f.bytes, f.val, key, j, 1); err != nil {
+		if err := p.node(f.Bytes, f.Val, key, j, 1); err != nil {
 			return err
 		}
 	}
@@ -216,13 +216,13 @@ func (p *parser) node(b []byte, base int, parent string, i, depth int) error {
 	var attrs []field
 	err := fields(b, base, func(f field) error {
 		switch {
-		case f.num == 3 && f.bytes != nil:
-			n.Name = string(f.bytes)
-		case f.num == 4 && f.bytes != nil:
-			n.OpType = string(f.bytes)
-		case f.num == 7 && f.bytes != nil:
-			n.Domain = string(f.bytes)
-		case f.num == 5 && f.bytes != nil:
+		case f.Num == 3 && f.Bytes != nil:
+			n.Name = string(f.Bytes)
+		case f.Num == 4 && f.Bytes != nil:
+			n.OpType = string(f.Bytes)
+		case f.Num == 7 && f.Bytes != nil:
+			n.Domain = string(f.Bytes)
+		case f.Num == 5 && f.Bytes != nil:
 			attrs = append(attrs, f)
 		}
 		return nil
@@ -235,7 +235,7 @@ func (p *parser) node(b []byte, base int, parent string, i, depth int) error {
 		p.m.Nodes = append(p.m.Nodes, n)
 	}
 	for j, a := range attrs {
-		if err := p.attribute(a.bytes, a.val, n.Key+".attribute", j, depth); err != nil {
+		if err := p.attribute(a.Bytes, a.Val, n.Key+".attribute", j, depth); err != nil {
 			return err
 		}
 	}
@@ -250,9 +250,9 @@ func (p *parser) attribute(b []byte, base int, parent string, i, depth int) erro
 	var values []field
 	err := fields(b, base, func(f field) error {
 		switch {
-		case f.num == 1 && f.bytes != nil:
-			name = string(f.bytes)
-		case f.bytes != nil:
+		case f.Num == 1 && f.Bytes != nil:
+			name = string(f.Bytes)
+		case f.Bytes != nil:
 			values = append(values, f)
 		}
 		return nil
@@ -263,21 +263,21 @@ func (p *parser) attribute(b []byte, base int, parent string, i, depth int) erro
 	key := parent + "[" + nameOr(name, i) + "]"
 	count := map[protowire.Number]int{}
 	for _, f := range values {
-		count[f.num]++
-		n := strconv.Itoa(count[f.num] - 1)
-		switch f.num {
+		count[f.Num]++
+		n := strconv.Itoa(count[f.Num] - 1)
+		switch f.Num {
 		case 5:
-			err = p.tensor(f.bytes, f.val, key+".t["+n+"]")
+			err = p.tensor(f.Bytes, f.Val, key+".t["+n+"]")
 		case 10:
-			err = p.tensor(f.bytes, f.val, key+".tensors["+n+"]")
+			err = p.tensor(f.Bytes, f.Val, key+".tensors["+n+"]")
 		case 6:
-			err = p.graph(f.bytes, f.val, key+".g", depth+1)
+			err = p.graph(f.Bytes, f.Val, key+".g", depth+1)
 		case 11:
-			err = p.graph(f.bytes, f.val, key+".graphs["+n+"]", depth+1)
+			err = p.graph(f.Bytes, f.Val, key+".graphs["+n+"]", depth+1)
 		case 22:
-			err = p.sparse(f.bytes, f.val, key+".sparse_tensor["+n+"]")
+			err = p.sparse(f.Bytes, f.Val, key+".sparse_tensor["+n+"]")
 		case 23:
-			err = p.sparse(f.bytes, f.val, key+".sparse_tensors["+n+"]")
+			err = p.sparse(f.Bytes, f.Val, key+".sparse_tensors["+n+"]")
 		}
 		if err != nil {
 			return err
@@ -288,8 +288,8 @@ func (p *parser) attribute(b []byte, base int, parent string, i, depth int) erro
 
 func (p *parser) sparse(b []byte, base int, key string) error {
 	return fields(b, base, func(f field) error {
-		if (f.num == 1 || f.num == 2) && f.bytes != nil {
-			return p.tensor(f.bytes, f.val, key)
+		if (f.Num == 1 || f.Num == 2) && f.Bytes != nil {
+			return p.tensor(f.Bytes, f.Val, key)
 		}
 		return nil
 	})
@@ -300,16 +300,16 @@ func (p *parser) tensor(b []byte, base int, key string) error {
 	var locs []string
 	err := fields(b, base, func(f field) error {
 		switch {
-		case f.num == 8 && f.bytes != nil:
-			name = string(f.bytes)
-		case f.num == 13 && f.bytes != nil:
+		case f.Num == 8 && f.Bytes != nil:
+			name = string(f.Bytes)
+		case f.Num == 13 && f.Bytes != nil:
 			k, v := "", ""
-			err := fields(f.bytes, f.val, func(g field) error {
+			err := fields(f.Bytes, f.Val, func(g field) error {
 				switch {
-				case g.num == 1 && g.bytes != nil:
-					k = string(g.bytes)
-				case g.num == 2 && g.bytes != nil:
-					v = string(g.bytes)
+				case g.Num == 1 && g.Bytes != nil:
+					k = string(g.Bytes)
+				case g.Num == 2 && g.Bytes != nil:
+					v = string(g.Bytes)
 				}
 				return nil
 			})

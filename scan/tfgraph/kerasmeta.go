@@ -34,21 +34,21 @@ func KerasMetadata(b []byte) ([]KerasObject, error) {
 	var out []KerasObject
 	keras := false
 	err := fields(b, 0, func(f field) error {
-		if f.num != 1 || f.bytes == nil {
-			return fmt.Errorf("offset %d: field %d in a SavedMetadata: %w", f.off, f.num, ErrFormat)
+		if f.Num != 1 || f.Bytes == nil {
+			return fmt.Errorf("offset %d: field %d in a SavedMetadata: %w", f.Off, f.Num, ErrFormat)
 		}
 		var o KerasObject
-		err := fields(f.bytes, f.val, func(g field) error {
+		err := fields(f.Bytes, f.Val, func(g field) error {
 			switch {
-			case g.num == 1 && g.bytes != nil, g.num == 2 && g.typ == 0:
-			case g.num == 3 && g.bytes != nil:
-				o.Path = string(g.bytes)
-			case g.num == 4 && g.bytes != nil:
-				o.Identifier = string(g.bytes)
-			case g.num == 5 && g.bytes != nil:
-				o.Metadata = string(g.bytes)
+			case g.Num == 1 && g.Bytes != nil, g.Num == 2 && g.Typ == 0:
+			case g.Num == 3 && g.Bytes != nil:
+				o.Path = string(g.Bytes)
+			case g.Num == 4 && g.Bytes != nil:
+				o.Identifier = string(g.Bytes)
+			case g.Num == 5 && g.Bytes != nil:
+				o.Metadata = string(g.Bytes)
 			default:
-				return fmt.Errorf("offset %d: field %d in a SavedObject: %w", g.off, g.num, ErrFormat)
+				return fmt.Errorf("offset %d: field %d in a SavedObject: %w", g.Off, g.Num, ErrFormat)
 			}
 			return nil
 		})

@@ -100,12 +100,12 @@ func (p *parser) savedModel(b []byte) error {
 	metas := 0
 	err := fields(b, 0, func(f field) error {
 		switch {
-		case f.num == 1 && f.typ == 0:
-		case f.num == 2 && f.bytes != nil:
+		case f.Num == 1 && f.Typ == 0:
+		case f.Num == 2 && f.Bytes != nil:
 			metas++
-			return p.metaGraph(f.bytes, f.val)
+			return p.metaGraph(f.Bytes, f.Val)
 		default:
-			return fmt.Errorf("offset %d: field %d in a SavedModel: %w", f.off, f.num, ErrFormat)
+			return fmt.Errorf("offset %d: field %d in a SavedModel: %w", f.Off, f.Num, ErrFormat)
 		}
 		return nil
 	})
@@ -118,12 +118,12 @@ func (p *parser) savedModel(b []byte) error {
 func (p *parser) metaGraph(b []byte, base int) error {
 	graphs := 0
 	err := fields(b, base, func(f field) error {
-		if f.num == 2 {
-			if f.bytes == nil {
-				return fmt.Errorf("offset %d: graph_def is not a message: %w", f.off, ErrFormat)
+		if f.Num == 2 {
+			if f.Bytes == nil {
+				return fmt.Errorf("offset %d: graph_def is not a message: %w", f.Off, ErrFormat)
 			}
 			graphs++
-			return p.graphDef(f.bytes, f.val)
+			return p.graphDef(f.Bytes, f.Val)
 		}
 		return nil
 	})
@@ -136,22 +136,22 @@ func (p *parser) metaGraph(b []byte, base int) error {
 func (p *parser) graphDef(b []byte, base int) error {
 	return fields(b, base, func(f field) error {
 		switch {
-		case f.num == 1 && f.bytes != nil:
-			return p.node(f.bytes, f.val, "")
-		case f.num == 2 && f.bytes != nil:
+		case f.Num == 1 && f.Bytes != nil:
+			return p.node(f.Bytes, f.Val, "")
+		case f.Num == 2 && f.Bytes != nil:
 			p.hasLibrary = true
-			return p.library(f.bytes, f.val)
-		case f.num == 3 && f.typ == 0, (f.num == 4 || f.num == 5) && f.bytes != nil:
+			return p.library(f.Bytes, f.Val)
+		case f.Num == 3 && f.Typ == 0, (f.Num == 4 || f.Num == 5) && f.Bytes != nil:
 			return nil
 		}
-		return fmt.Errorf("offset %d: field %d in a GraphDef: %w", f.off, f.num, ErrFormat)
+		return fmt.Errorf("offset %d: field %d in a GraphDef: %w", f.Off, f.Num, ErrFormat)
 	})
 }
 
 func (p *parser) library(b []byte, base int) error {
 	return fields(b, base, func(f field) error {
-		if f.num == 1 && f.bytes != nil {
-			return p.function(f.bytes, f.val)
+		if f.Num == 1 && f.Bytes != nil {
+			return p.function(f.Bytes, f.Val)
 		}
 		return nil
 	})
@@ -162,14 +162,14 @@ func (p *parser) function(b []byte, base int) error {
 	var nodes []field
 	err := fields(b, base, func(f field) error {
 		switch {
-		case f.num == 1 && f.bytes != nil:
-			return fields(f.bytes, f.val, func(g field) error {
-				if g.num == 1 && g.bytes != nil {
-					name = string(g.bytes)
+		case f.Num == 1 && f.Bytes != nil:
+			return fields(f.Bytes, f.Val, func(g field) error {
+				if g.Num == 1 && g.Bytes != nil {
+					name = string(g.Bytes)
 				}
 				return nil
 			})
-		case f.num == 3 && f.bytes != nil:
+		case f.Num == 3 && f.Bytes != nil:
 			nodes = append(nodes, f)
 		}
 		return nil
@@ -181,7 +181,7 @@ func (p *parser) function(b []byte, base int) error {
 		name = "?"
 	}
 	for _, f := range nodes {
-		if err := p.node(f.bytes, f.val, name); err != nil {
+		if err := p.node(f.Bytes, f.Val, name); err != nil {
 			return err
 		}
 	}
@@ -192,13 +192,13 @@ func (p *parser) node(b []byte, base int, fn string) error {
 	n := Node{Function: fn, Offset: int64(base)}
 	err := fields(b, base, func(f field) error {
 		switch {
-		case f.num == 1 && f.bytes != nil:
-			n.Name = string(f.bytes)
-		case f.num == 2 && f.bytes != nil:
-			n.Op = string(f.bytes)
-		case f.num == 3 || f.num == 4 || f.num == 5 || f.num == 6 || f.num == 7:
+		case f.Num == 1 && f.Bytes != nil:
+			n.Name = string(f.Bytes)
+		case f.Num == 2 && f.Bytes != nil:
+			n.Op = string(f.Bytes)
+		case f.Num == 3 || f.Num == 4 || f.Num == 5 || f.Num == 6 || f.Num == 7:
 		default:
-			return fmt.Errorf("offset %d: field %d in a NodeDef: %w", f.off, f.num, ErrFormat)
+			return fmt.Errorf("offset %d: field %d in a NodeDef: %w", f.Off, f.Num, ErrFormat)
 		}
 		return nil
 	})

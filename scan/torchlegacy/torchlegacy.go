@@ -5,12 +5,14 @@
 // little-endian element count and the storage's raw bytes.
 //
 // Decisions:
-//   - The package reads no pickle itself beyond the list of storage keys:
-//     the pickle reader (scan/pickle) reads every pickle, and this package
-//     interprets the printable summaries of the persistent ids it records
-//     ("('storage', torch.FloatStorage, '0', 'cpu', 6, None)") to learn
-//     each storage's type and element count. Storage bytes are skipped by
-//     those declared sizes, never read.
+//   - The package reads no pickle itself beyond the list of storage keys
+//     (StorageKeys) and the legacy tar's count pickles (Count): the pickle
+//     reader (scan/pickle) reads every pickle and records each storage a
+//     persistent id declares (type, key, location, element count) as a
+//     fact; the caller turns those into Storage values and skips storage
+//     bytes by the declared sizes (ElementSize), never reading them. Of
+//     the printable summaries of persistent ids, only 'module' ids are
+//     interpreted here (ModuleClass).
 //   - Anything it does not understand is an error for the caller to
 //     report: it never guesses a size.
 package torchlegacy
@@ -59,30 +61,6 @@ func ElementSize(typ string) (int64, bool) {
 		"UntypedStorage": 1, "ByteTensor": 1,
 	}[name]
 	return size, ok && strings.HasPrefix(typ, "torch.")
-}
-
-// ParseStorage reads a persistent id summary. It returns ok=false for ids
-// that are not storages ('module' ids of whole-model saves), and an error
-// for a storage id it cannot read.
-func ParseStorage(summary string) (st Storage, ok bool, err error) {
-	first, err := (&literal{s: summary}).tuple(1)
-	if err != nil {
-		return Storage{}, false, err
-	}
-	if len(first) == 0 || first[0].kind != litStr || first[0].s != "storage" {
-		return Storage{}, false, nil // the rest of a 'module' id may be cut short: not needed
-	}
-	items, err := (&literal{s: summary}).tuple(5)
-	if err != nil {
-		return Storage{}, true, err
-	}
-	if len(items) < 5 || items[1].kind != litName || items[2].kind != litStr || items[3].kind != litStr || items[4].kind != litInt {
-		return Storage{}, true, errSyntax(summary, "want ('storage', type, key, location, numel, ...)")
-	}
-	if items[4].n < 0 {
-		return Storage{}, true, errSyntax(summary, "negative element count")
-	}
-	return Storage{Type: items[1].s, Key: items[2].s, Location: items[3].s, Numel: items[4].n}, true, nil
 }
 
 // ModuleClass reads the description of an object that persistent_load

@@ -7,40 +7,6 @@ import (
 	"testing"
 )
 
-func TestParseStorage(t *testing.T) {
-	tests := []struct {
-		name    string
-		summary string
-		want    Storage
-		ok      bool
-		wantErr bool
-	}{
-		{"float", "('storage', torch.FloatStorage, '0', 'cpu', 6, None)", Storage{"torch.FloatStorage", "0", "cpu", 6}, true, false},
-		{"view", "('storage', torch.LongStorage, '94', 'cuda:0', 1, ('95', 0, 1))", Storage{"torch.LongStorage", "94", "cuda:0", 1}, true, false},
-		{"py2_bytes", "(b'storage', torch.HalfStorage, b'7', b'cpu', 3, None)", Storage{"torch.HalfStorage", "7", "cpu", 3}, true, false},
-		{"escaped_key", `('storage', torch.FloatStorage, 'a\'b\x41', 'cpu', 2, None)`, Storage{"torch.FloatStorage", "a'bA", "cpu", 2}, true, false},
-		{"cut_after_numel", "('storage', torch.FloatStorage, '0', 'cpu', 6, ('1', 0, ...", Storage{"torch.FloatStorage", "0", "cpu", 6}, true, false},
-		{"module", "('module', __main__.Net, 'net.py', 'class Net: ...')", Storage{}, false, false},
-		{"module_cut", "('module', torch.nn.Sequential, '/usr/lib/python3/dist-pack'...", Storage{}, false, false},
-		{"cut_key", "('storage', torch.FloatStorage, '0123'...", Storage{}, false, true},
-		{"missing_numel", "('storage', torch.FloatStorage, '0', 'cpu')", Storage{}, true, true},
-		{"negative", "('storage', torch.FloatStorage, '0', 'cpu', -1, None)", Storage{}, true, true},
-		{"not_tuple", "'0'", Storage{}, false, true},
-		{"huge_numel", "('storage', torch.FloatStorage, '0', 'cpu', 99999999999999999999, None)", Storage{}, false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok, err := ParseStorage(tt.summary)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
-			}
-			if err == nil && (got != tt.want || ok != tt.ok) {
-				t.Errorf("got %+v %v, want %+v %v", got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 func TestElementSize(t *testing.T) {
 	tests := []struct {
 		typ  string
@@ -152,17 +118,6 @@ func TestMagicHead(t *testing.T) {
 	}
 }
 
-func FuzzParseStorage(f *testing.F) {
-	f.Add("('storage', torch.FloatStorage, '0', 'cpu', 6, None)")
-	f.Add(`(b'storage', torch.HalfStorage, 'a\x41\u00e9', b'cpu', 3, ('1', 0, 2))`)
-	f.Fuzz(func(t *testing.T, s string) {
-		st, ok, err := ParseStorage(s)
-		if err == nil && ok && st.Numel < 0 {
-			t.Errorf("negative numel from %q", s)
-		}
-	})
-}
-
 func FuzzStorageKeys(f *testing.F) {
 	f.Add([]byte("\x80\x02]q\x00(X\x01\x00\x00\x000q\x01X\x01\x00\x00\x001q\x02e."))
 	f.Add([]byte("(lp0\nV0\np1\naV1\np2\na."))
@@ -185,6 +140,10 @@ func TestModuleClass(t *testing.T) {
 		{"storage", "persistent_load(('storage', torch.FloatStorage, '0', 'cpu', 6, None))", "", "", false},
 		{"other", "posix.system('id')", "", "", false},
 		{"no_dot", "persistent_load(('module', Net, 'a.py', 'src'))", "", "", false},
+		{"py2_bytes", "persistent_load((b'module', __main__.Net, b'net.py', b'class Net: ...'))", "__main__", "Net", true},
+		{"cut_tag", "persistent_load(('modu...", "", "", false},
+		{"int_tag", "persistent_load((1, a.B))", "", "", false},
+		{"not_tuple", "persistent_load('module')", "", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
