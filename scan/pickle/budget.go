@@ -44,5 +44,5 @@ func (s *scanner) charge(n int64) bool {
 // filled is the package filled, charged.
 func (s *scanner) filled(k kind, items []value) value {
 	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
-	return filled(k, items)
+	return s.sh.slab.filled(k, items)
 }

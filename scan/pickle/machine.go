@@ -30,6 +30,7 @@ type shared struct {
 	opcodes int64 // opcodes executed, against MaxOpcodes
 	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
 	model   int64 // bytes spent on the model of objects, against MaxModelBytes
+	slab    slab  // where the objects are allocated
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {

@@ -153,7 +153,7 @@ func (s *scanner) exec(op byte) {
 		s.push(value{kind: kTuple, o: s.emptyTuple})
 	case opEMPTY_LIST, opEMPTY_DICT, opEMPTY_SET:
 		s.charge(objectBytes)
-		s.push(container(emptyKind(op)))
+		s.push(value{kind: emptyKind(op), o: s.sh.slab.object(0)})
 	case opTUPLE, opLIST, opFROZENSET:
 		if v, ok := s.popMark(markKind(op)); ok {
 			s.push(v)

@@ -116,7 +116,7 @@ func (s *scanner) call(fn, args value) {
 // creates (h says which).
 func (s *scanner) result(fn, args value, h how) value {
 	s.charge(objectBytes + 2*valueBytes)
-	o := newObject(2)
+	o := s.sh.slab.object(2)
 	o.how = h
 	o.items = append(o.items, fn, args)
 	if fn.o != nil {

@@ -182,7 +182,7 @@ func (s *scanner) persistent(pid value) {
 		s.storages.add(st)
 	}
 	s.charge(objectBytes + valueBytes)
-	o := newObject(1)
+	o := s.sh.slab.object(1)
 	o.how = hPersistent
 	o.items = append(o.items, pid)
 	s.push(value{kind: kObject, o: o})

@@ -110,59 +110,6 @@ func (o *object) setState(v value) {
 
 func container(k kind) value { return value{kind: k, o: &object{}} }
 
-// newObject returns an object with room for n items, allocated together
-// with its items when n is small: one allocation instead of two.
-func newObject(n int) *object {
-	switch n {
-	case 0:
-		return &object{}
-	case 1:
-		x := &struct {
-			o object
-			a [1]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 2:
-		x := &struct {
-			o object
-			a [2]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 3:
-		x := &struct {
-			o object
-			a [3]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 4:
-		x := &struct {
-			o object
-			a [4]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 5, 6:
-		x := &struct {
-			o object
-			a [6]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	}
-	return &object{items: make([]value, 0, n)}
-}
-
-// filled returns a container holding a copy of items (the first maxItems).
-func filled(k kind, items []value) value {
-	o := newObject(min(len(items), maxItems))
-	o.items = append(o.items, items[:min(len(items), maxItems)]...)
-	o.count = int64(len(items))
-	return value{kind: k, o: o}
-}
-
 func intValue(n int64) value { return value{kind: kInt, n: n} }
 
 // isText reports whether v is a str whose whole content is known.
