@@ -25,7 +25,7 @@ func (s *scanner) evidenceOK(n int) bool {
 // Approximate sizes charged against MaxModelBytes.
 const (
 	objectBytes = 48 // an object without items
-	valueBytes  = 40 // one kept item, memo slot or stack entry
+	valueBytes  = 24 // one kept item, memo slot or stack entry
 )
 
 // charge counts n bytes of the model against MaxModelBytes. Objects are
@@ -46,3 +46,22 @@ func (s *scanner) filled(k kind, items []value) value {
 	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
 	return s.sh.slab.filled(k, items)
 }
+
+// stringBytes is charged for each entry of the string table.
+const stringBytes = 16
+
+// text returns a str, bytes or bytearray value with content str, charging
+// its string table entry (the content itself is charged when read).
+func (s *scanner) text(k kind, str string, n int64, flags uint8) value {
+	if str != "" {
+		s.charge(stringBytes)
+	}
+	v, ok := s.sh.slab.text(k, str, n, flags)
+	if !ok {
+		s.limit("MaxModelBytes", "more than 2^32 strings")
+	}
+	return v
+}
+
+// str returns the content of a str, bytes or bytearray value.
+func (s *scanner) str(v value) string { return s.sh.slab.str(v) }

@@ -41,14 +41,14 @@ func (s *scanner) joblibBuild() {
 	if w != "NumpyArrayWrapper" {
 		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
 		// its own, loaded with np.load(allow_pickle=True).
-		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, summary(dictGet(state, "filename"), s.opts.MaxArgsLen)))
+		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, s.summary(s.dictGet(state, "filename"), s.opts.MaxArgsLen)))
 		return
 	}
 	if s.frameEnd >= 0 && s.in.off() < s.frameEnd {
 		s.limit("Joblib", "joblib array data inside a frame: pickle.py would read it after the frame")
 		return
 	}
-	size, object, err := arraySize(state)
+	size, object, err := s.arraySize(state)
 	if err != "" {
 		s.limit("Joblib", "cannot size the joblib array: "+err)
 		return
@@ -57,7 +57,7 @@ func (s *scanner) joblibBuild() {
 		s.inlinePickle()
 		return
 	}
-	if align := dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
+	if align := s.dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
 		b, ok := s.operand(1)
 		if !ok {
 			return
@@ -95,12 +95,12 @@ func (s *scanner) inlinePickle() {
 }
 
 // dictGet returns d[key] for a dict with str keys, or an absent value.
-func dictGet(d value, key string) value {
+func (s *scanner) dictGet(d value, key string) value {
 	if d.kind != kDict {
 		return value{}
 	}
 	for i := 0; i+1 < len(d.o.items); i += 2 {
-		if k := d.o.items[i]; k.kind == kStr && k.s == key {
+		if k := d.o.items[i]; k.kind == kStr && s.str(k) == key {
 			return d.o.items[i+1]
 		}
 	}
@@ -110,18 +110,18 @@ func dictGet(d value, key string) value {
 // arraySize computes the bytes of array data from the wrapper state:
 // the product of shape times the dtype's item size, and whether the dtype
 // holds Python objects (then a pickle follows instead).
-func arraySize(state value) (int64, bool, string) {
+func (s *scanner) arraySize(state value) (int64, bool, string) {
 	if state.kind != kDict {
 		return 0, false, "wrapper state is not a dict"
 	}
-	itemsize, object, err := dtypeSize(dictGet(state, "dtype"))
+	itemsize, object, err := s.dtypeSize(s.dictGet(state, "dtype"))
 	if err != "" {
 		return 0, false, err
 	}
 	if object {
 		return 0, true, ""
 	}
-	shape := dictGet(state, "shape")
+	shape := s.dictGet(state, "shape")
 	if shape.kind != kTuple || shape.o.count != int64(len(shape.o.items)) {
 		return 0, false, "shape is not a known tuple"
 	}
@@ -143,7 +143,7 @@ func arraySize(state value) (int64, bool, string) {
 
 // dtypeSize reads numpy.dtype(typestr, align, copy) and its BUILD state
 // (version, byteorder, subarray, names, fields, elsize, alignment, flags).
-func dtypeSize(dt value) (int64, bool, string) {
+func (s *scanner) dtypeSize(dt value) (int64, bool, string) {
 	if dt.kind != kObject || dt.o.how != hCall || dt.o.g == nil || dt.o.g.Name != "dtype" ||
 		!strings.HasPrefix(dt.o.g.Module, "numpy") {
 		return 0, false, "dtype is not numpy.dtype(...)"
@@ -152,7 +152,7 @@ func dtypeSize(dt value) (int64, bool, string) {
 	if args.kind != kTuple || args.o.count < 1 || !args.o.items[0].isText() {
 		return 0, false, "dtype arguments are not literal"
 	}
-	typ := args.o.items[0].s
+	typ := s.str(args.o.items[0])
 	state := dt.o.item(2)
 	var elsize, flags int64 = -1, 0
 	if state.kind == kTuple && len(state.o.items) >= 8 {

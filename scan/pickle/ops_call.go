@@ -84,8 +84,8 @@ func (s *scanner) argFacts(c *Call, args value) {
 			f = ArgFact{Kind: ArgGlobal, Global: *it.o.g}
 		case it.kind == kObject && it.o.direct && it.o.g != nil && (it.o.how == hNew || it.o.how == hReconstruct):
 			f = ArgFact{Kind: ArgInstance, Global: *it.o.g}
-		case it.isText() && len(it.s) <= s.opts.MaxArgsLen:
-			f = ArgFact{Kind: ArgStr, Str: it.s}
+		case it.isText() && len(s.str(it)) <= s.opts.MaxArgsLen:
+			f = ArgFact{Kind: ArgStr, Str: s.str(it)}
 		default:
 			continue
 		}
@@ -105,9 +105,9 @@ func (s *scanner) call(fn, args value) {
 		return
 	}
 	if !known {
-		c.Desc = summary(fn, s.opts.MaxArgsLen)
+		c.Desc = s.summary(fn, s.opts.MaxArgsLen)
 	}
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.argFacts(&c, args)
 	s.addCall(c)
 }
@@ -217,9 +217,9 @@ func (s *scanner) newobjEx() {
 	g, _ := cls.global()
 	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false); listed {
 		if !c.Known {
-			c.Desc = summary(cls, s.opts.MaxArgsLen)
+			c.Desc = s.summary(cls, s.opts.MaxArgsLen)
 		}
-		c.Args = "(*" + summary(args, s.opts.MaxArgsLen/2) + ", **" + summary(kwargs, s.opts.MaxArgsLen/2) + ")"
+		c.Args = "(*" + s.summary(args, s.opts.MaxArgsLen/2) + ", **" + s.summary(kwargs, s.opts.MaxArgsLen/2) + ")"
 		s.argFacts(&c, args)
 		s.addCall(c)
 	}
@@ -293,9 +293,9 @@ func (s *scanner) build() {
 	g, _ := inst.global()
 	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
 		if !c.Known {
-			c.Desc = summary(inst, s.opts.MaxArgsLen)
+			c.Desc = s.summary(inst, s.opts.MaxArgsLen)
 		}
-		p := printer{max: s.opts.MaxArgsLen}
+		p := printer{max: s.opts.MaxArgsLen, t: &s.sh.slab}
 		p.raw("(")
 		p.value(state, 0)
 		p.raw(")")

@@ -97,22 +97,22 @@ func (s *scanner) stackGlobal() {
 	}
 	if module.kind == kStr && name.kind == kStr {
 		if module.flags&fTrunc != 0 || name.flags&fTrunc != 0 {
-			s.addImport(Import{Global: Global{Module: module.s, Name: name.s}, Offset: s.opStart,
+			s.addImport(Import{Global: Global{Module: s.str(module), Name: s.str(name)}, Offset: s.opStart,
 				Op: "STACK_GLOBAL", Unresolved: true, Desc: "name longer than the kept prefix"})
 			s.limit("MaxOperandBytes", "STACK_GLOBAL name too long to keep")
 			return
 		}
-		s.push(s.findClass(Global{Module: module.s, Name: name.s}))
+		s.push(s.findClass(Global{Module: s.str(module), Name: s.str(name)}))
 		return
 	}
 	g := Global{Module: "?", Name: "?"}
 	if module.kind == kStr {
-		g.Module = module.s
+		g.Module = s.str(module)
 	}
 	if name.kind == kStr {
-		g.Name = name.s
+		g.Name = s.str(name)
 	}
-	desc := fmt.Sprintf("find_class(%s, %s)", summary(module, s.opts.MaxArgsLen/2), summary(name, s.opts.MaxArgsLen/2))
+	desc := fmt.Sprintf("find_class(%s, %s)", s.summary(module, s.opts.MaxArgsLen/2), s.summary(name, s.opts.MaxArgsLen/2))
 	s.addImport(Import{Global: g, Offset: s.opStart, Op: "STACK_GLOBAL", Unresolved: true, Desc: desc})
 	s.push(value{kind: kGlobal, o: &object{g: s.intern(g)}})
 }
@@ -160,7 +160,7 @@ func (s *scanner) persid() {
 		s.fail("persistent IDs in protocol 0 must be ASCII strings")
 		return
 	}
-	s.persistent(value{kind: kStr, s: string(b), n: int64(len(b)), flags: fPy2})
+	s.persistent(s.text(kStr, string(b), int64(len(b)), fPy2))
 }
 
 // persistent records a persistent id and pushes what persistent_load
@@ -171,13 +171,13 @@ func (s *scanner) persistent(pid value) {
 	}
 	s.res.PersistentIDCount++
 	if len(s.res.PersistentIDs) < s.opts.MaxPersistentIDs {
-		sum := summary(pid, s.opts.MaxArgsLen)
+		sum := s.summary(pid, s.opts.MaxArgsLen)
 		if !s.evidenceOK(len(sum)) {
 			return
 		}
 		s.res.PersistentIDs = append(s.res.PersistentIDs, PersistentID{Offset: s.opStart, Value: sum})
 	}
-	if st, ok := storage(pid); ok {
+	if st, ok := s.storage(pid); ok {
 		st.Offset = s.opStart
 		s.storages.add(st)
 	}
@@ -190,15 +190,15 @@ func (s *scanner) persistent(pid value) {
 
 // storage reads a PyTorch storage reference: ('storage', type, key,
 // location, elements[, view_metadata]).
-func storage(pid value) (Storage, bool) {
+func (s *scanner) storage(pid value) (Storage, bool) {
 	if pid.kind != kTuple || pid.o.count < 5 || pid.o.count > 6 {
 		return Storage{}, false
 	}
 	it := pid.o.items
-	if !it[0].isText() || it[0].s != "storage" || !it[2].isText() || !it[3].isText() {
+	if !it[0].isText() || s.str(it[0]) != "storage" || !it[2].isText() || !it[3].isText() {
 		return Storage{}, false
 	}
-	st := Storage{Key: it[2].s, Location: it[3].s, Elements: -1}
+	st := Storage{Key: s.str(it[2]), Location: s.str(it[3]), Elements: -1}
 	if g, _ := it[1].global(); g != nil {
 		st.Type = *g
 	}

@@ -97,8 +97,8 @@ func (s *scanner) methodCall(target value, items []value, op string) {
 	for _, it := range items {
 		args.o.add(it)
 	}
-	c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c.Desc = s.summary(target, s.opts.MaxArgsLen) + methods[op]
+	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.argFacts(&c, args)
 	s.addCall(c)
 }
@@ -117,7 +117,7 @@ func (s *scanner) memoKey(op byte) (uint64, bool) {
 		}
 		n, ok := pyLong(cString(b), 10)
 		if !ok || n.big {
-			s.failf("invalid memo key %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+			s.failf("invalid memo key %s", s.summary(s.text(kStr, string(b), int64(len(b)), fPy2), 40))
 			return 0, false
 		}
 		if n.n < 0 {

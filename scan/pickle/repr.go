@@ -16,6 +16,7 @@ type printer struct {
 	buf  []byte
 	max  int
 	full bool
+	t    *slab // the string table
 }
 
 func (p *printer) room() bool { return !p.full }
@@ -70,15 +71,15 @@ func (p *printer) done() string {
 }
 
 // summary renders v within max bytes.
-func summary(v value, max int) string {
-	p := printer{max: max, buf: make([]byte, 0, 48)}
+func (s *scanner) summary(v value, max int) string {
+	p := printer{max: max, buf: make([]byte, 0, 48), t: &s.sh.slab}
 	p.value(v, 0)
 	return p.done()
 }
 
 // argsSummary renders an argument tuple (or any value standing for one).
-func argsSummary(v value, max int) string {
-	p := printer{max: max}
+func (s *scanner) argsSummary(v value, max int) string {
+	p := printer{max: max, t: &s.sh.slab}
 	if v.kind == kTuple {
 		p.value(v, 0)
 	} else {
@@ -154,7 +155,7 @@ const hexDigits = "0123456789abcdef"
 // and invalid UTF-8 are escaped byte by byte.
 func (p *printer) str(v value) {
 	p.raw("'")
-	s := v.s
+	s := p.t.str(v)
 	for i := 0; i < len(s) && p.room(); {
 		r, size := rune(s[i]), 1
 		if v.flags&fPy2 == 0 && r >= utf8.RuneSelf {
@@ -177,8 +178,9 @@ func (p *printer) bytes(v value) {
 		p.raw("bytearray(")
 	}
 	p.raw("b'")
-	for i := 0; i < len(v.s) && p.room(); i++ {
-		c := v.s[i]
+	s := p.t.str(v)
+	for i := 0; i < len(s) && p.room(); i++ {
+		c := s[i]
 		if c >= 0x80 {
 			p.rawBytes([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&15]})
 			continue

@@ -20,6 +20,10 @@ type slab struct {
 	vals  []value
 	nobjs int // size of the next object block
 	nvals int // size of the next value block
+	// strs is the string table: the content of every non-empty str,
+	// bytes and bytearray value, in blocks of strBlock.
+	strs  [][]string
+	nstrs int
 }
 
 // object returns a zero object with room for n items.
@@ -57,4 +61,37 @@ func (a *slab) filled(k kind, items []value) value {
 	o.items = append(o.items, items[:min(len(items), maxItems)]...)
 	o.count = int64(len(items))
 	return value{kind: k, o: o}
+}
+
+// strBlock is the size of a block of the string table.
+const strBlock = 4096
+
+// text returns a value of kind k whose content is str, entered in the
+// string table (empty content takes no entry). ok is false when the
+// table is full.
+func (a *slab) text(k kind, str string, n int64, flags uint8) (v value, ok bool) {
+	v = value{kind: k, n: n, flags: flags}
+	if str == "" {
+		return v, true
+	}
+	if a.nstrs == 1<<32-1 {
+		return v, false
+	}
+	if a.nstrs%strBlock == 0 {
+		a.strs = append(a.strs, make([]string, 0, strBlock))
+	}
+	b := &a.strs[len(a.strs)-1]
+	*b = append(*b, str)
+	a.nstrs++
+	v.ref = uint32(a.nstrs)
+	return v, true
+}
+
+// str returns the content of a str, bytes or bytearray value.
+func (a *slab) str(v value) string {
+	if v.ref == 0 {
+		return ""
+	}
+	i := v.ref - 1
+	return a.strs[i/strBlock][i%strBlock]
 }

@@ -10,7 +10,7 @@ const (
 	kInt                   // n holds the value
 	kBigInt                // an int beyond int64; n is its byte length
 	kFloat                 // n holds the IEEE bits
-	kStr                   // str; s holds the content (UTF-8, or raw bytes with fPy2)
+	kStr                   // str; ref finds the content (UTF-8, or raw bytes with fPy2)
 	kBytes                 // bytes
 	kByteArray             // bytearray
 	kBuffer                // an out-of-band buffer or memoryview
@@ -25,18 +25,20 @@ const (
 
 // value flags.
 const (
-	fTrunc  uint8 = 1 << iota // s is a prefix of the content; n is the full length
+	fTrunc  uint8 = 1 << iota // the kept content is a prefix; n is the full length
 	fPy2                      // str from STRING/BINSTRING: raw bytes, ASCII-decoded by the loader
 	fDecode                   // bytes computed by a decoding call (base64, hex, latin1)
 )
 
-// value is one Python object as the reader models it. Scalars live in the
-// value; containers and call results are shared objects, so that the
-// memo, DUP and the stack alias them as CPython does.
+// value is one Python object as the reader models it, in 24 bytes.
+// Numbers live in the value; the content of a str, bytes or bytearray is
+// in the stream's string table (ref, 0 for empty content); containers and
+// call results are shared objects, so that the memo, DUP and the stack
+// alias them as CPython does.
 type value struct {
-	s     string
-	n     int64
 	o     *object
+	n     int64
+	ref   uint32
 	kind  kind
 	flags uint8
 }
