@@ -25,7 +25,7 @@ func (s *scanner) evidenceOK(n int) bool {
 // Approximate sizes charged against MaxModelBytes.
 const (
 	objectBytes = 48 // an object without items
-	valueBytes  = 24 // one kept item, memo slot or stack entry
+	valueBytes  = 16 // one kept item, memo slot or stack entry
 )
 
 // charge counts n bytes of the model against MaxModelBytes. Objects are
@@ -65,3 +65,19 @@ func (s *scanner) text(k kind, str string, n int64, flags uint8) value {
 
 // str returns the content of a str, bytes or bytearray value.
 func (s *scanner) str(v value) string { return s.sh.slab.str(v) }
+
+// objectOf returns the object of v, or nil when v has none.
+func (s *scanner) objectOf(v value) *object { return s.sh.slab.obj(v) }
+
+// newObject returns a new object of kind k with room for n items, not
+// charged, and the value that refers to it.
+func (s *scanner) newObject(k kind, n int) (value, *object) {
+	o, ref := s.sh.slab.object(n)
+	return value{kind: k, ref: ref}, o
+}
+
+// container returns a new empty container of kind k, not charged.
+func (s *scanner) container(k kind) value {
+	v, _ := s.newObject(k, 0)
+	return v
+}

@@ -29,15 +29,18 @@ func wrapperKind(g *Global) string {
 // right here, and replaces the wrapper on the stack.
 func (s *scanner) joblibBuild() {
 	top, ok := s.top()
-	if !ok || top.kind != kObject || !top.o.direct {
+	if !ok || top.kind != kObject || !s.objectOf(top).direct {
 		return
 	}
-	w := wrapperKind(top.o.g)
+	w := wrapperKind(s.objectOf(top).g)
 	if w == "" {
 		return
 	}
-	state := top.o.item(2)
-	s.stack[len(s.stack)-1] = value{kind: kObject, o: &object{how: hJoblib, g: top.o.g}}
+	state := s.objectOf(top).item(2)
+	s.charge(objectBytes)
+	v, o := s.newObject(kObject, 0)
+	o.how, o.g = hJoblib, s.objectOf(top).g
+	s.stack[len(s.stack)-1] = v
 	if w != "NumpyArrayWrapper" {
 		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
 		// its own, loaded with np.load(allow_pickle=True).
@@ -99,9 +102,9 @@ func (s *scanner) dictGet(d value, key string) value {
 	if d.kind != kDict {
 		return value{}
 	}
-	for i := 0; i+1 < len(d.o.items); i += 2 {
-		if k := d.o.items[i]; k.kind == kStr && s.str(k) == key {
-			return d.o.items[i+1]
+	for i := 0; i+1 < len(s.objectOf(d).items); i += 2 {
+		if k := s.objectOf(d).items[i]; k.kind == kStr && s.str(k) == key {
+			return s.objectOf(d).items[i+1]
 		}
 	}
 	return value{}
@@ -122,11 +125,11 @@ func (s *scanner) arraySize(state value) (int64, bool, string) {
 		return 0, true, ""
 	}
 	shape := s.dictGet(state, "shape")
-	if shape.kind != kTuple || shape.o.count != int64(len(shape.o.items)) {
+	if shape.kind != kTuple || s.objectOf(shape).count != int64(len(s.objectOf(shape).items)) {
 		return 0, false, "shape is not a known tuple"
 	}
 	count := int64(1)
-	for _, d := range shape.o.items {
+	for _, d := range s.objectOf(shape).items {
 		if d.kind != kInt || d.n < 0 {
 			return 0, false, "shape holds a value that is not a size"
 		}
@@ -144,25 +147,25 @@ func (s *scanner) arraySize(state value) (int64, bool, string) {
 // dtypeSize reads numpy.dtype(typestr, align, copy) and its BUILD state
 // (version, byteorder, subarray, names, fields, elsize, alignment, flags).
 func (s *scanner) dtypeSize(dt value) (int64, bool, string) {
-	if dt.kind != kObject || dt.o.how != hCall || dt.o.g == nil || dt.o.g.Name != "dtype" ||
-		!strings.HasPrefix(dt.o.g.Module, "numpy") {
+	if dt.kind != kObject || s.objectOf(dt).how != hCall || s.objectOf(dt).g == nil || s.objectOf(dt).g.Name != "dtype" ||
+		!strings.HasPrefix(s.objectOf(dt).g.Module, "numpy") {
 		return 0, false, "dtype is not numpy.dtype(...)"
 	}
-	args := dt.o.item(1)
-	if args.kind != kTuple || args.o.count < 1 || !args.o.items[0].isText() {
+	args := s.objectOf(dt).item(1)
+	if args.kind != kTuple || s.objectOf(args).count < 1 || !s.objectOf(args).items[0].isText() {
 		return 0, false, "dtype arguments are not literal"
 	}
-	typ := s.str(args.o.items[0])
-	state := dt.o.item(2)
+	typ := s.str(s.objectOf(args).items[0])
+	state := s.objectOf(dt).item(2)
 	var elsize, flags int64 = -1, 0
-	if state.kind == kTuple && len(state.o.items) >= 8 {
-		if e := state.o.items[5]; e.kind == kInt {
+	if state.kind == kTuple && len(s.objectOf(state).items) >= 8 {
+		if e := s.objectOf(state).items[5]; e.kind == kInt {
 			elsize = e.n
 		}
-		if f := state.o.items[7]; f.kind == kInt {
+		if f := s.objectOf(state).items[7]; f.kind == kInt {
 			flags = f.n
 		}
-		if sub := state.o.items[2]; sub.kind != kNone {
+		if sub := s.objectOf(state).items[2]; sub.kind != kNone {
 			return 0, false, "subarray dtypes are not supported"
 		}
 	}

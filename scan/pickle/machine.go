@@ -40,7 +40,7 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		res:     &Result{},
 		depth:   depth,
 		sh:      sh,
-		globals: make(map[Global]*object),
+		globals: make(map[Global]value),
 	}
 	s.stream(one)
 	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
@@ -74,12 +74,12 @@ type scanner struct {
 	halted   bool
 	// globals interns imported names: the object of a direct import,
 	// shared by every import of that name (never modified).
-	globals map[Global]*object
+	globals map[Global]value
 	// the long lists of facts, moved to res at the end
 	imports    chunks[Import]
 	calls      chunks[Call]
 	storages   chunks[Storage]
-	emptyTuple *object
+	emptyTuple value
 	// groups indexes Result.CallGroups; ncalls counts every call.
 	groups map[callKey]int
 	ncalls int
@@ -238,14 +238,16 @@ func (s *scanner) anomaly(msg string) {
 }
 
 // intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global { return s.imported(g).g }
+func (s *scanner) intern(g Global) *Global { return s.objectOf(s.imported(g)).g }
 
-// imported returns the shared object of a direct import of g.
-func (s *scanner) imported(g Global) *object {
-	if o, ok := s.globals[g]; ok {
-		return o
+// imported returns the shared value of a direct import of g.
+func (s *scanner) imported(g Global) value {
+	if v, ok := s.globals[g]; ok {
+		return v
 	}
-	o := &object{g: &g, direct: true}
-	s.globals[g] = o
-	return o
+	s.charge(objectBytes)
+	v, o := s.newObject(kGlobal, 0)
+	o.g, o.direct = &g, true
+	s.globals[g] = v
+	return v
 }

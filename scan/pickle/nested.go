@@ -54,10 +54,10 @@ func isBytesIO(g *Global) bool {
 // decode computes what a decoder returns for literal arguments.
 func (s *scanner) decode(g Global, args value) (value, bool) {
 	d, ok := decoders[g]
-	if !ok || args.kind != kTuple || args.o.count < 1 {
+	if !ok || args.kind != kTuple || s.objectOf(args).count < 1 {
 		return value{}, false
 	}
-	in := args.o.items[0]
+	in := s.objectOf(args).items[0]
 	if !in.isData() {
 		if in.literal() && in.flags&fTrunc != 0 {
 			return value{kind: kBytes, ref: in.ref, n: in.n, flags: fTrunc | fDecode}, true
@@ -65,8 +65,8 @@ func (s *scanner) decode(g Global, args value) (value, bool) {
 		return value{}, false
 	}
 	enc := ""
-	if args.o.count > 1 && args.o.items[1].isText() {
-		enc = strings.ToLower(strings.ReplaceAll(s.str(args.o.items[1]), "-", "_"))
+	if s.objectOf(args).count > 1 && s.objectOf(args).items[1].isText() {
+		enc = strings.ToLower(strings.ReplaceAll(s.str(s.objectOf(args).items[1]), "-", "_"))
 	}
 	var out []byte
 	var err error
@@ -153,20 +153,20 @@ func (s *scanner) encodeText(v value, enc string) ([]byte, bool) {
 // loader scans, as a nested pickle, literal data that a loader receives.
 func (s *scanner) loader(g Global, args value) {
 	direct, ok := loaders[g]
-	if !ok || args.kind != kTuple || args.o.count < 1 {
+	if !ok || args.kind != kTuple || s.objectOf(args).count < 1 {
 		return
 	}
-	data := args.o.items[0]
+	data := s.objectOf(args).items[0]
 	if !direct {
 		f := data
-		if f.kind != kObject || f.o.how != hCall || !f.o.direct || !isBytesIO(f.o.g) {
+		if f.kind != kObject || s.objectOf(f).how != hCall || !s.objectOf(f).direct || !isBytesIO(s.objectOf(f).g) {
 			return
 		}
-		a := f.o.item(1)
-		if a.kind != kTuple || a.o.count < 1 {
+		a := s.objectOf(f).item(1)
+		if a.kind != kTuple || s.objectOf(a).count < 1 {
 			return
 		}
-		data = a.o.items[0]
+		data = s.objectOf(a).items[0]
 	}
 	if !data.literal() || (data.kind != kBytes && data.kind != kByteArray && data.kind != kStr) {
 		return

@@ -72,18 +72,18 @@ func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, boo
 // argFacts fills the facts of the positional arguments of c from args,
 // a tuple the reader knows (NArgs stays -1 otherwise).
 func (s *scanner) argFacts(c *Call, args value) {
-	if args.kind != kTuple || args.o == nil {
+	if args.kind != kTuple || s.objectOf(args) == nil {
 		return
 	}
-	c.NArgs = int(args.o.count)
-	items := args.o.items
+	c.NArgs = int(s.objectOf(args).count)
+	items := s.objectOf(args).items
 	for i, it := range items {
 		var f ArgFact
 		switch {
-		case it.kind == kGlobal && it.o.direct:
-			f = ArgFact{Kind: ArgGlobal, Global: *it.o.g}
-		case it.kind == kObject && it.o.direct && it.o.g != nil && (it.o.how == hNew || it.o.how == hReconstruct):
-			f = ArgFact{Kind: ArgInstance, Global: *it.o.g}
+		case it.kind == kGlobal && s.objectOf(it).direct:
+			f = ArgFact{Kind: ArgGlobal, Global: *s.objectOf(it).g}
+		case it.kind == kObject && s.objectOf(it).direct && s.objectOf(it).g != nil && (s.objectOf(it).how == hNew || s.objectOf(it).how == hReconstruct):
+			f = ArgFact{Kind: ArgInstance, Global: *s.objectOf(it).g}
 		case it.isText() && len(s.str(it)) <= s.opts.MaxArgsLen:
 			f = ArgFact{Kind: ArgStr, Str: s.str(it)}
 		default:
@@ -98,8 +98,8 @@ func (s *scanner) argFacts(c *Call, args value) {
 
 // call records that fn is invoked with args by the current opcode.
 func (s *scanner) call(fn, args value) {
-	g, _ := fn.global()
-	known := fn.kind == kGlobal && fn.o.direct
+	g, _ := s.sh.slab.global(fn)
+	known := fn.kind == kGlobal && s.objectOf(fn).direct
 	c, listed := s.newCall(opNames[s.op], g, known, false)
 	if !listed {
 		return
@@ -116,14 +116,14 @@ func (s *scanner) call(fn, args value) {
 // creates (h says which).
 func (s *scanner) result(fn, args value, h how) value {
 	s.charge(objectBytes + 2*valueBytes)
-	o := s.sh.slab.object(2)
+	v, o := s.newObject(kObject, 2)
 	o.how = h
 	o.items = append(o.items, fn, args)
-	if fn.o != nil {
-		o.g = fn.o.g
-		o.direct = fn.kind == kGlobal && fn.o.direct
+	if f := s.objectOf(fn); f != nil {
+		o.g = f.g
+		o.direct = fn.kind == kGlobal && f.direct
 	}
-	return value{kind: kObject, o: o}
+	return v
 }
 
 func (s *scanner) reduce() {
@@ -139,8 +139,8 @@ func (s *scanner) reduce() {
 	if s.halted {
 		return
 	}
-	if fn.kind == kGlobal && fn.o.direct {
-		if v, ok := s.special(*fn.o.g, args); ok {
+	if fn.kind == kGlobal && s.objectOf(fn).direct {
+		if v, ok := s.special(*s.objectOf(fn).g, args); ok {
 			s.push(v)
 			return
 		}
@@ -152,8 +152,8 @@ func (s *scanner) reduce() {
 // copyreg reconstructor (the class of the instance), decoders and
 // loaders (nested pickles).
 func (s *scanner) special(g Global, args value) (value, bool) {
-	if g == (Global{"copyreg", "_reconstructor"}) && args.kind == kTuple && args.o.count == 3 {
-		cls := args.o.items[0]
+	if g == (Global{"copyreg", "_reconstructor"}) && args.kind == kTuple && s.objectOf(args).count == 3 {
+		cls := s.objectOf(args).items[0]
 		return s.result(cls, args, hReconstruct), true
 	}
 	if v, ok := s.decode(g, args); ok {
@@ -211,11 +211,11 @@ func (s *scanner) newobjEx() {
 		s.fail("NEWOBJ_EX kwargs argument must be a dict")
 		return
 	}
-	all := container(kTuple)
-	all.o.add(args)
-	all.o.add(kwargs)
-	g, _ := cls.global()
-	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false); listed {
+	all := s.container(kTuple)
+	s.objectOf(all).add(args)
+	s.objectOf(all).add(kwargs)
+	g, _ := s.sh.slab.global(cls)
+	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false); listed {
 		if !c.Known {
 			c.Desc = s.summary(cls, s.opts.MaxArgsLen)
 		}
@@ -238,10 +238,10 @@ func (s *scanner) inst() {
 		return
 	}
 	cls := s.findClass(g)
-	args := container(kTuple)
+	args := s.container(kTuple)
 	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m:] {
-		args.o.add(it)
+		s.objectOf(args).add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
@@ -259,10 +259,10 @@ func (s *scanner) obj() {
 		return
 	}
 	cls := s.stack[m]
-	args := container(kTuple)
+	args := s.container(kTuple)
 	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m+1:] {
-		args.o.add(it)
+		s.objectOf(args).add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
@@ -284,13 +284,13 @@ func (s *scanner) build() {
 	var known, onGlobal bool
 	switch inst.kind {
 	case kGlobal:
-		known, onGlobal = inst.o.direct, true
+		known, onGlobal = s.objectOf(inst).direct, true
 	case kObject:
 		// An instance of an imported class (or what calling an imported
 		// callable returned): attributed to that global.
-		known = inst.o.direct
+		known = s.objectOf(inst).direct
 	}
-	g, _ := inst.global()
+	g, _ := s.sh.slab.global(inst)
 	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
 		if !c.Known {
 			c.Desc = s.summary(inst, s.opts.MaxArgsLen)
@@ -302,8 +302,8 @@ func (s *scanner) build() {
 		c.Args = p.done()
 		s.addCall(c)
 	}
-	if inst.o != nil && inst.kind == kObject {
-		inst.o.setState(state)
+	if s.objectOf(inst) != nil && inst.kind == kObject {
+		s.objectOf(inst).setState(state)
 	}
 	if s.opts.Joblib && !s.halted {
 		s.joblibBuild()

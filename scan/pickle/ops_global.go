@@ -20,9 +20,9 @@ func (s *scanner) findClass(g Global) value {
 			g.Module = m
 		}
 	}
-	o := s.imported(g)
-	s.addImport(Import{Global: *o.g, Offset: s.opStart, Op: opNames[s.op]})
-	return value{kind: kGlobal, o: o}
+	v := s.imported(g)
+	s.addImport(Import{Global: *s.objectOf(v).g, Offset: s.opStart, Op: opNames[s.op]})
+	return v
 }
 
 func (s *scanner) addImport(imp Import) {
@@ -114,7 +114,10 @@ func (s *scanner) stackGlobal() {
 	}
 	desc := fmt.Sprintf("find_class(%s, %s)", s.summary(module, s.opts.MaxArgsLen/2), s.summary(name, s.opts.MaxArgsLen/2))
 	s.addImport(Import{Global: g, Offset: s.opStart, Op: "STACK_GLOBAL", Unresolved: true, Desc: desc})
-	s.push(value{kind: kGlobal, o: &object{g: s.intern(g)}})
+	s.charge(objectBytes)
+	v, o := s.newObject(kGlobal, 0)
+	o.g = s.intern(g)
+	s.push(v)
 }
 
 // ext is EXT1/2/4: an object from copyreg's extension registry. Nothing is
@@ -147,7 +150,10 @@ func (s *scanner) ext(op byte) {
 		return
 	}
 	s.addImport(Import{Offset: s.opStart, Op: opNames[op], ExtCode: code})
-	s.push(value{kind: kObject, o: &object{how: hExt, count: code}})
+	s.charge(objectBytes)
+	v, o := s.newObject(kObject, 0)
+	o.how, o.count = hExt, code
+	s.push(v)
 }
 
 func (s *scanner) persid() {
@@ -182,24 +188,24 @@ func (s *scanner) persistent(pid value) {
 		s.storages.add(st)
 	}
 	s.charge(objectBytes + valueBytes)
-	o := s.sh.slab.object(1)
+	v, o := s.newObject(kObject, 1)
 	o.how = hPersistent
 	o.items = append(o.items, pid)
-	s.push(value{kind: kObject, o: o})
+	s.push(v)
 }
 
 // storage reads a PyTorch storage reference: ('storage', type, key,
 // location, elements[, view_metadata]).
 func (s *scanner) storage(pid value) (Storage, bool) {
-	if pid.kind != kTuple || pid.o.count < 5 || pid.o.count > 6 {
+	if pid.kind != kTuple || s.objectOf(pid).count < 5 || s.objectOf(pid).count > 6 {
 		return Storage{}, false
 	}
-	it := pid.o.items
+	it := s.objectOf(pid).items
 	if !it[0].isText() || s.str(it[0]) != "storage" || !it[2].isText() || !it[3].isText() {
 		return Storage{}, false
 	}
 	st := Storage{Key: s.str(it[2]), Location: s.str(it[3]), Elements: -1}
-	if g, _ := it[1].global(); g != nil {
+	if g, _ := s.sh.slab.global(it[1]); g != nil {
 		st.Type = *g
 	}
 	if it[4].kind == kInt {

@@ -122,7 +122,7 @@ func (p *printer) value(v value, depth int) {
 	case kBuffer:
 		p.raw("<buffer>")
 	case kGlobal:
-		p.escaped(v.o.g.String())
+		p.escaped(p.t.obj(v).g.String())
 	case kTuple, kList, kSet, kFrozenSet:
 		p.seq(v, depth)
 	case kDict:
@@ -253,7 +253,7 @@ func (p *printer) seq(v value, depth int) {
 	case kList:
 		open, close = "[", "]"
 	case kSet:
-		if v.o.count == 0 {
+		if p.t.obj(v).count == 0 {
 			p.raw("set()")
 			return
 		}
@@ -262,16 +262,16 @@ func (p *printer) seq(v value, depth int) {
 		open, close = "frozenset({", "})"
 	}
 	p.raw(open)
-	for i, it := range v.o.items {
+	for i, it := range p.t.obj(v).items {
 		if i > 0 {
 			p.raw(", ")
 		}
 		p.value(it, depth+1)
 	}
-	if v.o.count > int64(len(v.o.items)) {
+	if p.t.obj(v).count > int64(len(p.t.obj(v).items)) {
 		p.raw(", ...")
 	}
-	if v.kind == kTuple && v.o.count == 1 {
+	if v.kind == kTuple && p.t.obj(v).count == 1 {
 		p.raw(",")
 	}
 	p.raw(close)
@@ -279,22 +279,22 @@ func (p *printer) seq(v value, depth int) {
 
 func (p *printer) dict(v value, depth int) {
 	p.raw("{")
-	for i := 0; i+1 < len(v.o.items); i += 2 {
+	for i := 0; i+1 < len(p.t.obj(v).items); i += 2 {
 		if i > 0 {
 			p.raw(", ")
 		}
-		p.value(v.o.items[i], depth+1)
+		p.value(p.t.obj(v).items[i], depth+1)
 		p.raw(": ")
-		p.value(v.o.items[i+1], depth+1)
+		p.value(p.t.obj(v).items[i+1], depth+1)
 	}
-	if v.o.count > int64(len(v.o.items)) {
+	if p.t.obj(v).count > int64(len(p.t.obj(v).items)) {
 		p.raw(", ...")
 	}
 	p.raw("}")
 }
 
 func (p *printer) object(v value, depth int) {
-	o := v.o
+	o := p.t.obj(v)
 	switch o.how {
 	case hPersistent:
 		p.raw("persistent_load(")

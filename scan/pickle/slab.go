@@ -1,43 +1,54 @@
 package pickle
 
-// Slab block sizes: blocks start small, so that a tiny nested pickle does
-// not pay for a large block, and double up to these.
+// Block sizes: the object table grows by blocks of objBlock; value
+// blocks start small, so that a tiny nested pickle does not pay for a
+// large block, and double up to maxValueBlock.
 const (
-	maxObjectBlock = 512
-	maxValueBlock  = 4096
-	minBlock       = 8
+	objBlock      = 256
+	maxValueBlock = 4096
+	minValueBlock = 256
 )
 
-// slab hands out objects and item arrays carved from shared blocks: a
-// state dict makes several objects per tensor, and one allocation per
-// block instead of one per object saves most of the allocator's and the
-// collector's work. A block lives as long as any object in it; objects are
-// charged to MaxModelBytes when made and never refunded, so the blocks
-// never outweigh the charges by more than the unused tail of the two
-// current blocks. The slab is shared by a stream and its nested pickles.
+// slab holds the tables of a stream and its nested pickles: the objects
+// (containers, call results, globals) and the string contents that values
+// refer to by index, and the blocks the items of containers are carved
+// from. A state dict makes several objects per tensor: one allocation per
+// block instead of one per object, and pointer-free values in blocks the
+// collector does not scan, save most of the allocator's and the
+// collector's work. Nothing is freed before the stream ends; everything is
+// charged to MaxModelBytes when made (Options.sane keeps that bound far
+// below what a 32-bit index can count).
 type slab struct {
-	objs  []object
-	vals  []value
-	nobjs int // size of the next object block
-	nvals int // size of the next value block
+	objs  [][]object // blocks of objBlock objects
+	nobjs int
+	vals  []value // the rest of the current value block
+	nvals int     // size of the next value block
 	// strs is the string table: the content of every non-empty str,
 	// bytes and bytearray value, in blocks of strBlock.
 	strs  [][]string
 	nstrs int
 }
 
-// object returns a zero object with room for n items.
-func (a *slab) object(n int) *object {
-	if len(a.objs) == 0 {
-		a.nobjs = min(max(a.nobjs*2, minBlock), maxObjectBlock)
-		a.objs = make([]object, a.nobjs)
+// object returns a new zero object with room for n items, and its ref.
+func (a *slab) object(n int) (*object, uint32) {
+	if a.nobjs%objBlock == 0 {
+		a.objs = append(a.objs, make([]object, objBlock))
 	}
-	o := &a.objs[0]
-	a.objs = a.objs[1:]
+	o := &a.objs[len(a.objs)-1][a.nobjs%objBlock]
+	a.nobjs++
 	if n > 0 {
 		o.items = a.values(n)
 	}
-	return o
+	return o, uint32(a.nobjs)
+}
+
+// obj returns the object of v, or nil when v has none.
+func (a *slab) obj(v value) *object {
+	if v.ref == 0 || !v.kind.hasObject() {
+		return nil
+	}
+	i := v.ref - 1
+	return &a.objs[i/objBlock][i%objBlock]
 }
 
 // values returns an empty slice with capacity n; appending past n
@@ -47,7 +58,7 @@ func (a *slab) values(n int) []value {
 		return make([]value, 0, n)
 	}
 	if len(a.vals) < n {
-		a.nvals = min(max(a.nvals*2, minBlock*maxItems), maxValueBlock)
+		a.nvals = min(max(a.nvals*2, minValueBlock), maxValueBlock)
 		a.vals = make([]value, a.nvals)
 	}
 	v := a.vals[:0:n]
@@ -57,10 +68,10 @@ func (a *slab) values(n int) []value {
 
 // filled returns a container holding a copy of items (the first maxItems).
 func (a *slab) filled(k kind, items []value) value {
-	o := a.object(min(len(items), maxItems))
+	o, ref := a.object(min(len(items), maxItems))
 	o.items = append(o.items, items[:min(len(items), maxItems)]...)
 	o.count = int64(len(items))
-	return value{kind: k, o: o}
+	return value{kind: k, ref: ref}
 }
 
 // strBlock is the size of a block of the string table.

@@ -30,13 +30,14 @@ const (
 	fDecode                   // bytes computed by a decoding call (base64, hex, latin1)
 )
 
-// value is one Python object as the reader models it, in 24 bytes.
-// Numbers live in the value; the content of a str, bytes or bytearray is
-// in the stream's string table (ref, 0 for empty content); containers and
-// call results are shared objects, so that the memo, DUP and the stack
-// alias them as CPython does.
+// value is one Python object as the reader models it, in 16 bytes with
+// no pointer, so that the collector never scans the stack, the memo or
+// the items of containers. Numbers live in the value. ref is an index
+// into the stream's tables (see slab), 0 for none: for str, bytes and
+// bytearray the content in the string table (0 for empty content); for
+// globals, containers and call results the shared object in the object
+// table, so that the memo, DUP and the stack alias them as CPython does.
 type value struct {
-	o     *object
 	n     int64
 	ref   uint32
 	kind  kind
@@ -110,8 +111,6 @@ func (o *object) setState(v value) {
 	o.items[2] = v
 }
 
-func container(k kind) value { return value{kind: k, o: &object{}} }
-
 func intValue(n int64) value { return value{kind: kInt, n: n} }
 
 // isText reports whether v is a str whose whole content is known.
@@ -132,12 +131,16 @@ func (v value) literal() bool { return v.kind != kObject && v.kind != kAbsent }
 
 // global returns the global v is or derives from, and whether v is that
 // global itself.
-func (v value) global() (*Global, bool) {
-	if v.o == nil {
+func (a *slab) global(v value) (*Global, bool) {
+	o := a.obj(v)
+	if o == nil {
 		return nil, false
 	}
-	return v.o.g, v.kind == kGlobal
+	return o.g, v.kind == kGlobal
 }
+
+// hasObject reports kinds whose ref is in the object table.
+func (k kind) hasObject() bool { return k >= kGlobal && k <= kObject }
 
 // isContainer reports kinds that the unpickler fills natively.
 func (k kind) isContainer() bool {
