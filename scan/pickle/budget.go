@@ -41,8 +41,14 @@ func (s *scanner) charge(n int64) bool {
 	return true
 }
 
-// filled is the package filled, charged.
+// filled is the slab's filled, charged; small tuples of literals are
+// shared (see tuple).
 func (s *scanner) filled(k kind, items []value) value {
+	if k == kTuple {
+		if v, ok := s.tuple(items); ok {
+			return v
+		}
+	}
 	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
 	return s.sh.slab.filled(k, items)
 }

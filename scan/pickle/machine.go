@@ -31,6 +31,8 @@ type shared struct {
 	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
 	model   int64 // bytes spent on the model of objects, against MaxModelBytes
 	slab    slab  // where the objects are allocated
+	// tuples are the shared small tuples of literals (see tuple).
+	tuples map[tupleKey]value
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
