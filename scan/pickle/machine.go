@@ -43,6 +43,8 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		depth:   depth,
 		sh:      sh,
 		globals: make(map[Global]value),
+		classes: make(map[classKey]value),
+		names:   make(map[string]string),
 	}
 	s.stream(one)
 	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
@@ -77,6 +79,11 @@ type scanner struct {
 	// globals interns imported names: the object of a direct import,
 	// shared by every import of that name (never modified).
 	globals map[Global]value
+	// classes caches findClass by the name as read and whether Python 2
+	// names are mapped; names interns the names read by GLOBAL and INST.
+	// Both stop growing at maxInterned entries.
+	classes map[classKey]value
+	names   map[string]string
 	// the long lists of facts, moved to res at the end
 	imports    chunks[Import]
 	calls      chunks[Call]
@@ -252,4 +259,32 @@ func (s *scanner) imported(g Global) value {
 	o.g, o.direct = &g, true
 	s.globals[g] = v
 	return v
+}
+
+// Bounds of the caches of names and classes: entries, and the longest
+// name kept. Each entry is charged to MaxModelBytes.
+const (
+	maxInterned     = 1 << 16
+	maxInternedName = 128
+	internedBytes   = 64 // a map entry with its share of the map
+)
+
+// classKey is a name as GLOBAL, INST or STACK_GLOBAL reads it, and
+// whether it is mapped from Python 2.
+type classKey struct {
+	g   Global
+	py2 bool
+}
+
+// name returns b as a string, shared with earlier equal names.
+func (s *scanner) name(b []byte) string {
+	if n, ok := s.names[string(b)]; ok {
+		return n
+	}
+	n := string(b)
+	if len(s.names) < maxInterned && len(n) <= maxInternedName {
+		s.charge(internedBytes + int64(len(n)))
+		s.names[n] = n
+	}
+	return n
 }

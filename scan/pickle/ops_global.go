@@ -13,6 +13,11 @@ import (
 // fails below, but other versions and loaders differ, so the policy
 // judges every component (Global.Components).
 func (s *scanner) findClass(g Global) value {
+	key := classKey{g, s.proto < 3}
+	if v, ok := s.classes[key]; ok {
+		s.addImport(Import{Global: *s.objectOf(v).g, Offset: s.opStart, Op: opNames[s.op]})
+		return v
+	}
 	if s.proto < 3 {
 		if m, ok := nameMapping[g]; ok {
 			g = m
@@ -21,6 +26,10 @@ func (s *scanner) findClass(g Global) value {
 		}
 	}
 	v := s.imported(g)
+	if len(s.classes) < maxInterned && len(key.g.Module)+len(key.g.Name) <= 2*maxInternedName {
+		s.charge(internedBytes)
+		s.classes[key] = v
+	}
 	s.addImport(Import{Global: *s.objectOf(v).g, Offset: s.opStart, Op: opNames[s.op]})
 	return v
 }
@@ -55,7 +64,7 @@ func (s *scanner) nameLines(ascii bool) (Global, bool) {
 			s.fail("'utf-8' codec can't decode the GLOBAL name (UnicodeDecodeError)")
 			return Global{}, false
 		}
-		parts[i] = string(b)
+		parts[i] = s.name(b)
 	}
 	return Global{Module: parts[0], Name: parts[1]}, true
 }
