@@ -24,7 +24,7 @@ func (s *scanner) evidenceOK(n int) bool {
 
 // Approximate sizes charged against MaxModelBytes.
 const (
-	objectBytes = 48 // an object without items
+	objectBytes = 40 // an object without items
 	valueBytes  = 16 // one kept item, memo slot or stack entry
 )
 
@@ -87,3 +87,6 @@ func (s *scanner) container(k kind) value {
 	v, _ := s.newObject(k, 0)
 	return v
 }
+
+// globalOf returns the global the object of v is or derives from, or nil.
+func (s *scanner) globalOf(v value) *Global { return s.sh.slab.globalOf(v) }

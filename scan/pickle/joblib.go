@@ -32,14 +32,14 @@ func (s *scanner) joblibBuild() {
 	if !ok || top.kind != kObject || !s.objectOf(top).direct {
 		return
 	}
-	w := wrapperKind(s.objectOf(top).g)
+	w := wrapperKind(s.globalOf(top))
 	if w == "" {
 		return
 	}
 	state := s.objectOf(top).item(2)
 	s.charge(objectBytes)
 	v, o := s.newObject(kObject, 0)
-	o.how, o.g = hJoblib, s.objectOf(top).g
+	o.how, o.gi = hJoblib, s.objectOf(top).gi
 	s.stack[len(s.stack)-1] = v
 	if w != "NumpyArrayWrapper" {
 		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
@@ -147,8 +147,8 @@ func (s *scanner) arraySize(state value) (int64, bool, string) {
 // dtypeSize reads numpy.dtype(typestr, align, copy) and its BUILD state
 // (version, byteorder, subarray, names, fields, elsize, alignment, flags).
 func (s *scanner) dtypeSize(dt value) (int64, bool, string) {
-	if dt.kind != kObject || s.objectOf(dt).how != hCall || s.objectOf(dt).g == nil || s.objectOf(dt).g.Name != "dtype" ||
-		!strings.HasPrefix(s.objectOf(dt).g.Module, "numpy") {
+	if dt.kind != kObject || s.objectOf(dt).how != hCall || s.globalOf(dt) == nil || s.globalOf(dt).Name != "dtype" ||
+		!strings.HasPrefix(s.globalOf(dt).Module, "numpy") {
 		return 0, false, "dtype is not numpy.dtype(...)"
 	}
 	args := s.objectOf(dt).item(1)

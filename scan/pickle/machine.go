@@ -247,16 +247,16 @@ func (s *scanner) anomaly(msg string) {
 }
 
 // intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global { return s.objectOf(s.imported(g)).g }
+func (s *scanner) intern(g Global) *Global { return s.globalOf(s.imported(g)) }
 
 // imported returns the shared value of a direct import of g.
 func (s *scanner) imported(g Global) value {
 	if v, ok := s.globals[g]; ok {
 		return v
 	}
-	s.charge(objectBytes)
+	s.charge(objectBytes + 8)
 	v, o := s.newObject(kGlobal, 0)
-	o.g, o.direct = &g, true
+	o.gi, o.direct = s.sh.slab.addGlobal(&g), true
 	s.globals[g] = v
 	return v
 }

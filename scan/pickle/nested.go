@@ -159,7 +159,7 @@ func (s *scanner) loader(g Global, args value) {
 	data := s.objectOf(args).items[0]
 	if !direct {
 		f := data
-		if f.kind != kObject || s.objectOf(f).how != hCall || !s.objectOf(f).direct || !isBytesIO(s.objectOf(f).g) {
+		if f.kind != kObject || s.objectOf(f).how != hCall || !s.objectOf(f).direct || !isBytesIO(s.globalOf(f)) {
 			return
 		}
 		a := s.objectOf(f).item(1)

@@ -81,9 +81,9 @@ func (s *scanner) argFacts(c *Call, args value) {
 		var f ArgFact
 		switch {
 		case it.kind == kGlobal && s.objectOf(it).direct:
-			f = ArgFact{Kind: ArgGlobal, Global: *s.objectOf(it).g}
-		case it.kind == kObject && s.objectOf(it).direct && s.objectOf(it).g != nil && (s.objectOf(it).how == hNew || s.objectOf(it).how == hReconstruct):
-			f = ArgFact{Kind: ArgInstance, Global: *s.objectOf(it).g}
+			f = ArgFact{Kind: ArgGlobal, Global: *s.globalOf(it)}
+		case it.kind == kObject && s.objectOf(it).direct && s.globalOf(it) != nil && (s.objectOf(it).how == hNew || s.objectOf(it).how == hReconstruct):
+			f = ArgFact{Kind: ArgInstance, Global: *s.globalOf(it)}
 		case it.isText() && len(s.str(it)) <= s.opts.MaxArgsLen:
 			f = ArgFact{Kind: ArgStr, Str: s.str(it)}
 		default:
@@ -120,7 +120,7 @@ func (s *scanner) result(fn, args value, h how) value {
 	o.how = h
 	o.items = append(o.items, fn, args)
 	if f := s.objectOf(fn); f != nil {
-		o.g = f.g
+		o.gi = f.gi
 		o.direct = fn.kind == kGlobal && f.direct
 	}
 	return v
@@ -140,7 +140,7 @@ func (s *scanner) reduce() {
 		return
 	}
 	if fn.kind == kGlobal && s.objectOf(fn).direct {
-		if v, ok := s.special(*s.objectOf(fn).g, args); ok {
+		if v, ok := s.special(*s.globalOf(fn), args); ok {
 			s.push(v)
 			return
 		}

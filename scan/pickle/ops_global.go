@@ -15,7 +15,7 @@ import (
 func (s *scanner) findClass(g Global) value {
 	key := classKey{g, s.proto < 3}
 	if v, ok := s.classes[key]; ok {
-		s.addImport(Import{Global: *s.objectOf(v).g, Offset: s.opStart, Op: opNames[s.op]})
+		s.addImport(Import{Global: *s.globalOf(v), Offset: s.opStart, Op: opNames[s.op]})
 		return v
 	}
 	if s.proto < 3 {
@@ -30,7 +30,7 @@ func (s *scanner) findClass(g Global) value {
 		s.charge(internedBytes)
 		s.classes[key] = v
 	}
-	s.addImport(Import{Global: *s.objectOf(v).g, Offset: s.opStart, Op: opNames[s.op]})
+	s.addImport(Import{Global: *s.globalOf(v), Offset: s.opStart, Op: opNames[s.op]})
 	return v
 }
 
@@ -125,7 +125,7 @@ func (s *scanner) stackGlobal() {
 	s.addImport(Import{Global: g, Offset: s.opStart, Op: "STACK_GLOBAL", Unresolved: true, Desc: desc})
 	s.charge(objectBytes)
 	v, o := s.newObject(kGlobal, 0)
-	o.g = s.intern(g)
+	o.gi = s.objectOf(s.imported(g)).gi
 	s.push(v)
 }
 

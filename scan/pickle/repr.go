@@ -122,7 +122,7 @@ func (p *printer) value(v value, depth int) {
 	case kBuffer:
 		p.raw("<buffer>")
 	case kGlobal:
-		p.escaped(p.t.obj(v).g.String())
+		p.escaped(p.t.globalOf(v).String())
 	case kTuple, kList, kSet, kFrozenSet:
 		p.seq(v, depth)
 	case kDict:

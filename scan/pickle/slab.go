@@ -27,6 +27,8 @@ type slab struct {
 	// bytes and bytearray value, in blocks of strBlock.
 	strs  [][]string
 	nstrs int
+	// globals are the interned names objects refer to by gi - 1.
+	globals []*Global
 }
 
 // object returns a new zero object with room for n items, and its ref.
@@ -105,4 +107,19 @@ func (a *slab) str(v value) string {
 	}
 	i := v.ref - 1
 	return a.strs[i/strBlock][i%strBlock]
+}
+
+// addGlobal enters g in the globals and returns its index for gi.
+func (a *slab) addGlobal(g *Global) uint32 {
+	a.globals = append(a.globals, g)
+	return uint32(len(a.globals))
+}
+
+// globalOf returns the global the object of v is or derives from, or nil.
+func (a *slab) globalOf(v value) *Global {
+	o := a.obj(v)
+	if o == nil || o.gi == 0 {
+		return nil
+	}
+	return a.globals[o.gi-1]
 }

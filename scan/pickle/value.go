@@ -14,7 +14,7 @@ const (
 	kBytes                 // bytes
 	kByteArray             // bytearray
 	kBuffer                // an out-of-band buffer or memoryview
-	kGlobal                // an imported object; o.g names it
+	kGlobal                // an imported object; its object's gi names it
 	kTuple                 // containers: o.items, o.count
 	kList
 	kDict
@@ -68,8 +68,9 @@ type object struct {
 	items []value
 	count int64
 	// g is the global this object is or derives from: the name of a
-	// kGlobal, the class of an instance, the callable of a call result.
-	g *Global
+	// kGlobal, the class of an instance, the callable of a call result:
+	// an index into the slab's globals, 0 for none.
+	gi uint32
 	// direct is set when g is straight from an import: the object is the
 	// global itself, an instance of it, or the result of calling it.
 	direct bool
@@ -132,11 +133,8 @@ func (v value) literal() bool { return v.kind != kObject && v.kind != kAbsent }
 // global returns the global v is or derives from, and whether v is that
 // global itself.
 func (a *slab) global(v value) (*Global, bool) {
-	o := a.obj(v)
-	if o == nil {
-		return nil, false
-	}
-	return o.g, v.kind == kGlobal
+	g := a.globalOf(v)
+	return g, g != nil && v.kind == kGlobal
 }
 
 // hasObject reports kinds whose ref is in the object table.
