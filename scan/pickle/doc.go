@@ -83,7 +83,7 @@
 // their table entries, the caches of names, each charged at its real size
 // when made, so that a few million nested tuples or memoized lists end in
 // a Limit rather than in hundreds of megabytes; a torch.save state dict of
-// about 102,000 tensors fits the default).
+// about 109,000 tensors fits the default).
 //
 // # Cost
 //

@@ -60,7 +60,7 @@ type Options struct {
 	// refunded (a pickle rarely drops what it builds: the pickler memoizes
 	// every container). Nested pickles share the budget; values above
 	// 32 GiB count as 32 GiB. Default 64 MiB,
-	// about 102,000 tensors of a PyTorch state dict.
+	// about 109,000 tensors of a PyTorch state dict.
 	MaxModelBytes int64
 	// MaxLineBytes caps a text operand line (GLOBAL, INT, PUT, ...).
 	// STRING and UNICODE lines longer than this keep a prefix like long
