@@ -22,9 +22,15 @@
 // of marks with _pickle.c's fence (values below the innermost mark are out
 // of reach; POP on an empty frame pops the mark), and a memo that stores
 // the value on top of the stack (not the operand of the previous opcode,
-// the confusion memo-desync bypasses rely on). Scalars are kept as values,
-// containers and call results as shared objects so that DUP, the memo and
-// the stack alias them as CPython does. Containers keep their first 32
+// the confusion memo-desync bypasses rely on). A value is 16 bytes with no
+// pointer: numbers live in it, string contents and objects (containers,
+// call results, globals) in per-stream tables it refers to by index
+// (slab.go), so that DUP, the memo and the stack alias objects as CPython
+// does and the collector never scans the stack, the memo or the items of
+// containers. Tables are freed with the stream, not before. Small tuples
+// of literals are immutable and shared (a state dict repeats its size and
+// stride tuples); GLOBAL names are interned and find_class is cached per
+// name. Containers keep their first 32
 // items and a count; strings keep their content when short or within the
 // MaxNestedBytes budget, otherwise a prefix. Because values are tracked,
 // STACK_GLOBAL operands are found wherever they come from, a call result
@@ -73,9 +79,11 @@
 // opcodes, stack plus marks, memo entries, recorded facts, evidence bytes,
 // operand and line lengths, bytes kept for nested scans, nesting depth,
 // pickles per stream, and the bytes spent on the model of the objects
-// (MaxModelBytes: containers, call results, memo pages and kept strings,
-// charged when made, so that a million nested tuples or memoized lists
-// end in a Limit rather than in hundreds of megabytes).
+// (MaxModelBytes: containers, call results, memo pages, kept strings and
+// their table entries, the caches of names, each charged at its real size
+// when made, so that a few million nested tuples or memoized lists end in
+// a Limit rather than in hundreds of megabytes; a torch.save state dict of
+// about 109,000 tensors fits the default).
 //
 // # Cost
 //
@@ -89,9 +97,9 @@
 // (copyreg reconstructors, builtins.getattr, loaders) are listed up to
 // MaxListedCalls per group. Persistent ids are listed up to
 // MaxPersistentIDs and counted; PyTorch storage references are all listed
-// compactly in Result.Storages. Small containers are allocated with their
-// items, globals and the empty tuple are shared, facts are collected in
-// chunks, and a short stream gets a buffer of its own size. Declared lengths are checked against the remaining
+// compactly in Result.Storages. Objects and their items are carved from
+// shared blocks, globals and the empty tuple are shared, facts are
+// collected in chunks, and a short stream gets a buffer of its own size. Declared lengths are checked against the remaining
 // data when the size is known (Options.Size, or by seeking) before any
 // read, and operands longer than MaxOperandBytes are skipped with Seek or
 // discarded rather than buffered.

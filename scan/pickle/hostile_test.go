@@ -24,13 +24,13 @@ func hostile() []struct {
 		{"million_marks", strings.Repeat("(", million) + ".", "", "MaxStackDepth"},                                                  // MARK* STOP
 		{"million_appends", "]" + strings.Repeat("Na", million) + ".", "", ""},                                                      // EMPTY_LIST (NONE APPEND)* STOP
 		{"million_memo", "N" + strings.Repeat("\x94", million) + ".", "", ""},                                                       // NONE MEMOIZE* STOP
-		{"million_memo_lists", strings.Repeat("]\x940", million) + "N.", "", "MaxModelBytes"},                                       // (EMPTY_LIST MEMOIZE POP)* NONE STOP
+		{"million_memo_lists", strings.Repeat("]\x940", million) + "N.", "", ""},                                                    // (EMPTY_LIST MEMOIZE POP)* NONE STOP
 		{"full_memo_lists", strings.Repeat("]("+strings.Repeat("N", 32)+"e\x940", 200_000) + "N.", "", "MaxModelBytes"},             // (EMPTY_LIST MARK NONE*32 APPENDS MEMOIZE POP)* NONE STOP
 		{"sparse_memo", "N" + strings.Repeat("r\xff\xff\xff\x7f", 1) + sparsePuts(200_000) + ".", "", ""},                           // NONE LONG_BINPUT* STOP
 		{"million_dups", "N" + strings.Repeat("2", million) + ".", "", "MaxStackDepth"},                                             // NONE DUP* STOP
 		{"get_missing", "\x80\x02j\xff\xff\xff\xff.", "not found", ""},                                                              // PROTO LONG_BINGET STOP
 		{"stack_global_non_str", "\x80\x04NN\x93.", "requires str", ""},                                                             // PROTO NONE NONE STACK_GLOBAL STOP
-		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", "MaxModelBytes"},                                           // NONE TUPLE1* STOP
+		{"deep_tuples", "N" + strings.Repeat("\x85", million) + ".", "", ""},                                                        // NONE TUPLE1* STOP
 		{"long_line", "S'" + strings.Repeat("a", 3<<20), "truncated", ""},                                                           // STRING without newline
 		{"million_reduce", "cos\nsystem\n" + strings.Repeat("2)R0", million) + ".", "", "MaxModelBytes"},                            // GLOBAL (DUP EMPTY_TUPLE REDUCE POP)* STOP
 		{"million_getattr", "cbuiltins\ngetattr\n" + strings.Repeat("2N\x8c\x01x\x86R0", million) + ".", "", "MaxModelBytes"},       // GLOBAL (DUP NONE SHORT_BINUNICODE TUPLE2 REDUCE POP)* STOP: 4096 calls listed

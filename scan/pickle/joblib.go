@@ -29,26 +29,29 @@ func wrapperKind(g *Global) string {
 // right here, and replaces the wrapper on the stack.
 func (s *scanner) joblibBuild() {
 	top, ok := s.top()
-	if !ok || top.kind != kObject || !top.o.direct {
+	if !ok || top.kind != kObject || !s.objectOf(top).direct {
 		return
 	}
-	w := wrapperKind(top.o.g)
+	w := wrapperKind(s.globalOf(top))
 	if w == "" {
 		return
 	}
-	state := top.o.item(2)
-	s.stack[len(s.stack)-1] = value{kind: kObject, o: &object{how: hJoblib, g: top.o.g}}
+	state := s.objectOf(top).item(2)
+	s.charge(objectBytes)
+	v, o := s.newObject(kObject, 0)
+	o.how, o.gi = hJoblib, s.objectOf(top).gi
+	s.stack[len(s.stack)-1] = v
 	if w != "NumpyArrayWrapper" {
 		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
 		// its own, loaded with np.load(allow_pickle=True).
-		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, summary(dictGet(state, "filename"), s.opts.MaxArgsLen)))
+		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, s.summary(s.dictGet(state, "filename"), s.opts.MaxArgsLen)))
 		return
 	}
 	if s.frameEnd >= 0 && s.in.off() < s.frameEnd {
 		s.limit("Joblib", "joblib array data inside a frame: pickle.py would read it after the frame")
 		return
 	}
-	size, object, err := arraySize(state)
+	size, object, err := s.arraySize(state)
 	if err != "" {
 		s.limit("Joblib", "cannot size the joblib array: "+err)
 		return
@@ -57,7 +60,7 @@ func (s *scanner) joblibBuild() {
 		s.inlinePickle()
 		return
 	}
-	if align := dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
+	if align := s.dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
 		b, ok := s.operand(1)
 		if !ok {
 			return
@@ -95,13 +98,13 @@ func (s *scanner) inlinePickle() {
 }
 
 // dictGet returns d[key] for a dict with str keys, or an absent value.
-func dictGet(d value, key string) value {
+func (s *scanner) dictGet(d value, key string) value {
 	if d.kind != kDict {
 		return value{}
 	}
-	for i := 0; i+1 < len(d.o.items); i += 2 {
-		if k := d.o.items[i]; k.kind == kStr && k.s == key {
-			return d.o.items[i+1]
+	for i := 0; i+1 < len(s.objectOf(d).items); i += 2 {
+		if k := s.objectOf(d).items[i]; k.kind == kStr && s.str(k) == key {
+			return s.objectOf(d).items[i+1]
 		}
 	}
 	return value{}
@@ -110,23 +113,23 @@ func dictGet(d value, key string) value {
 // arraySize computes the bytes of array data from the wrapper state:
 // the product of shape times the dtype's item size, and whether the dtype
 // holds Python objects (then a pickle follows instead).
-func arraySize(state value) (int64, bool, string) {
+func (s *scanner) arraySize(state value) (int64, bool, string) {
 	if state.kind != kDict {
 		return 0, false, "wrapper state is not a dict"
 	}
-	itemsize, object, err := dtypeSize(dictGet(state, "dtype"))
+	itemsize, object, err := s.dtypeSize(s.dictGet(state, "dtype"))
 	if err != "" {
 		return 0, false, err
 	}
 	if object {
 		return 0, true, ""
 	}
-	shape := dictGet(state, "shape")
-	if shape.kind != kTuple || shape.o.count != int64(len(shape.o.items)) {
+	shape := s.dictGet(state, "shape")
+	if shape.kind != kTuple || s.objectOf(shape).count != int64(len(s.objectOf(shape).items)) {
 		return 0, false, "shape is not a known tuple"
 	}
 	count := int64(1)
-	for _, d := range shape.o.items {
+	for _, d := range s.objectOf(shape).items {
 		if d.kind != kInt || d.n < 0 {
 			return 0, false, "shape holds a value that is not a size"
 		}
@@ -143,26 +146,26 @@ func arraySize(state value) (int64, bool, string) {
 
 // dtypeSize reads numpy.dtype(typestr, align, copy) and its BUILD state
 // (version, byteorder, subarray, names, fields, elsize, alignment, flags).
-func dtypeSize(dt value) (int64, bool, string) {
-	if dt.kind != kObject || dt.o.how != hCall || dt.o.g == nil || dt.o.g.Name != "dtype" ||
-		!strings.HasPrefix(dt.o.g.Module, "numpy") {
+func (s *scanner) dtypeSize(dt value) (int64, bool, string) {
+	if dt.kind != kObject || s.objectOf(dt).how != hCall || s.globalOf(dt) == nil || s.globalOf(dt).Name != "dtype" ||
+		!strings.HasPrefix(s.globalOf(dt).Module, "numpy") {
 		return 0, false, "dtype is not numpy.dtype(...)"
 	}
-	args := dt.o.item(1)
-	if args.kind != kTuple || args.o.count < 1 || !args.o.items[0].isText() {
+	args := s.objectOf(dt).item(1)
+	if args.kind != kTuple || s.objectOf(args).count < 1 || !s.objectOf(args).items[0].isText() {
 		return 0, false, "dtype arguments are not literal"
 	}
-	typ := args.o.items[0].s
-	state := dt.o.item(2)
+	typ := s.str(s.objectOf(args).items[0])
+	state := s.objectOf(dt).item(2)
 	var elsize, flags int64 = -1, 0
-	if state.kind == kTuple && len(state.o.items) >= 8 {
-		if e := state.o.items[5]; e.kind == kInt {
+	if state.kind == kTuple && len(s.objectOf(state).items) >= 8 {
+		if e := s.objectOf(state).items[5]; e.kind == kInt {
 			elsize = e.n
 		}
-		if f := state.o.items[7]; f.kind == kInt {
+		if f := s.objectOf(state).items[7]; f.kind == kInt {
 			flags = f.n
 		}
-		if sub := state.o.items[2]; sub.kind != kNone {
+		if sub := s.objectOf(state).items[2]; sub.kind != kNone {
 			return 0, false, "subarray dtypes are not supported"
 		}
 	}

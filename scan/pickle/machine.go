@@ -30,6 +30,9 @@ type shared struct {
 	opcodes int64 // opcodes executed, against MaxOpcodes
 	nested  int64 // bytes handed to nested scans, against MaxNestedBytes
 	model   int64 // bytes spent on the model of objects, against MaxModelBytes
+	slab    slab  // where the objects are allocated
+	// tuples are the shared small tuples of literals (see tuple).
+	tuples map[tupleKey]value
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
@@ -39,7 +42,9 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		res:     &Result{},
 		depth:   depth,
 		sh:      sh,
-		globals: make(map[Global]*object),
+		globals: make(map[Global]value),
+		classes: make(map[classKey]value),
+		names:   make(map[string]string),
 	}
 	s.stream(one)
 	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
@@ -73,12 +78,17 @@ type scanner struct {
 	halted   bool
 	// globals interns imported names: the object of a direct import,
 	// shared by every import of that name (never modified).
-	globals map[Global]*object
+	globals map[Global]value
+	// classes caches findClass by the name as read and whether Python 2
+	// names are mapped; names interns the names read by GLOBAL and INST.
+	// Both stop growing at maxInterned entries.
+	classes map[classKey]value
+	names   map[string]string
 	// the long lists of facts, moved to res at the end
 	imports    chunks[Import]
 	calls      chunks[Call]
 	storages   chunks[Storage]
-	emptyTuple *object
+	emptyTuple value
 	// groups indexes Result.CallGroups; ncalls counts every call.
 	groups map[callKey]int
 	ncalls int
@@ -237,14 +247,44 @@ func (s *scanner) anomaly(msg string) {
 }
 
 // intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global { return s.imported(g).g }
+func (s *scanner) intern(g Global) *Global { return s.globalOf(s.imported(g)) }
 
-// imported returns the shared object of a direct import of g.
-func (s *scanner) imported(g Global) *object {
-	if o, ok := s.globals[g]; ok {
-		return o
+// imported returns the shared value of a direct import of g.
+func (s *scanner) imported(g Global) value {
+	if v, ok := s.globals[g]; ok {
+		return v
 	}
-	o := &object{g: &g, direct: true}
-	s.globals[g] = o
-	return o
+	s.charge(objectBytes + 8)
+	v, o := s.newObject(kGlobal, 0)
+	o.gi, o.direct = s.sh.slab.addGlobal(&g), true
+	s.globals[g] = v
+	return v
+}
+
+// Bounds of the caches of names and classes: entries, and the longest
+// name kept. Each entry is charged to MaxModelBytes.
+const (
+	maxInterned     = 1 << 16
+	maxInternedName = 128
+	internedBytes   = 64 // a map entry with its share of the map
+)
+
+// classKey is a name as GLOBAL, INST or STACK_GLOBAL reads it, and
+// whether it is mapped from Python 2.
+type classKey struct {
+	g   Global
+	py2 bool
+}
+
+// name returns b as a string, shared with earlier equal names.
+func (s *scanner) name(b []byte) string {
+	if n, ok := s.names[string(b)]; ok {
+		return n
+	}
+	n := string(b)
+	if len(s.names) < maxInterned && len(n) <= maxInternedName {
+		s.charge(internedBytes + int64(len(n)))
+		s.names[n] = n
+	}
+	return n
 }

@@ -54,42 +54,42 @@ func isBytesIO(g *Global) bool {
 // decode computes what a decoder returns for literal arguments.
 func (s *scanner) decode(g Global, args value) (value, bool) {
 	d, ok := decoders[g]
-	if !ok || args.kind != kTuple || args.o.count < 1 {
+	if !ok || args.kind != kTuple || s.objectOf(args).count < 1 {
 		return value{}, false
 	}
-	in := args.o.items[0]
+	in := s.objectOf(args).items[0]
 	if !in.isData() {
 		if in.literal() && in.flags&fTrunc != 0 {
-			return value{kind: kBytes, s: in.s, n: in.n, flags: fTrunc | fDecode}, true
+			return value{kind: kBytes, ref: in.ref, n: in.n, flags: fTrunc | fDecode}, true
 		}
 		return value{}, false
 	}
 	enc := ""
-	if args.o.count > 1 && args.o.items[1].isText() {
-		enc = strings.ToLower(strings.ReplaceAll(args.o.items[1].s, "-", "_"))
+	if s.objectOf(args).count > 1 && s.objectOf(args).items[1].isText() {
+		enc = strings.ToLower(strings.ReplaceAll(s.str(s.objectOf(args).items[1]), "-", "_"))
 	}
 	var out []byte
 	var err error
 	switch d {
 	case decBase64:
-		out, err = b64(in.s, false)
+		out, err = b64(s.str(in), false)
 	case decURLBase64:
-		out, err = b64(in.s, true)
+		out, err = b64(s.str(in), true)
 	case decBase32:
-		out, err = base32.StdEncoding.DecodeString(in.s)
+		out, err = base32.StdEncoding.DecodeString(s.str(in))
 	case decHex:
-		out, err = hex.DecodeString(strings.Join(strings.Fields(in.s), ""))
+		out, err = hex.DecodeString(strings.Join(strings.Fields(s.str(in)), ""))
 	case decEncode:
 		if in.kind != kStr {
 			return value{}, false
 		}
-		out, ok = encodeText(in, enc)
+		out, ok = s.encodeText(in, enc)
 	case decCodecs:
 		switch enc {
 		case "base64", "base_64", "base64_codec":
-			out, err = b64(in.s, false)
+			out, err = b64(s.str(in), false)
 		case "hex", "hex_codec":
-			out, err = hex.DecodeString(in.s)
+			out, err = hex.DecodeString(s.str(in))
 		default:
 			return value{}, false
 		}
@@ -99,9 +99,9 @@ func (s *scanner) decode(g Global, args value) (value, bool) {
 	}
 	n := int64(len(out))
 	if k, whole := s.keep(n); !whole {
-		return value{kind: kBytes, s: string(out[:k]), n: n, flags: fTrunc | fDecode}, true
+		return s.text(kBytes, string(out[:k]), n, fTrunc|fDecode), true
 	}
-	return value{kind: kBytes, s: string(out), n: n, flags: fDecode}, true
+	return s.text(kBytes, string(out), n, fDecode), true
 }
 
 // b64 decodes base64 as Python's b64decode does by default: characters
@@ -126,22 +126,22 @@ func b64(s string, url bool) ([]byte, error) {
 }
 
 // encodeText encodes a str with a byte-per-character or UTF-8 codec.
-func encodeText(v value, enc string) ([]byte, bool) {
+func (s *scanner) encodeText(v value, enc string) ([]byte, bool) {
 	switch enc {
 	case "", "utf8", "utf_8", "u8":
 		if v.flags&fPy2 != 0 {
 			return nil, false
 		}
-		return []byte(v.s), true
+		return []byte(s.str(v)), true
 	case "latin1", "latin_1", "iso8859_1", "iso_8859_1", "l1", "ascii", "us_ascii":
 	default:
 		return nil, false
 	}
 	if v.flags&fPy2 != 0 {
-		return []byte(v.s), true
+		return []byte(s.str(v)), true
 	}
-	out := make([]byte, 0, len(v.s))
-	for _, r := range v.s {
+	out := make([]byte, 0, len(s.str(v)))
+	for _, r := range s.str(v) {
 		if r > 0xff || r == utf8.RuneError {
 			return nil, false
 		}
@@ -153,20 +153,20 @@ func encodeText(v value, enc string) ([]byte, bool) {
 // loader scans, as a nested pickle, literal data that a loader receives.
 func (s *scanner) loader(g Global, args value) {
 	direct, ok := loaders[g]
-	if !ok || args.kind != kTuple || args.o.count < 1 {
+	if !ok || args.kind != kTuple || s.objectOf(args).count < 1 {
 		return
 	}
-	data := args.o.items[0]
+	data := s.objectOf(args).items[0]
 	if !direct {
 		f := data
-		if f.kind != kObject || f.o.how != hCall || !f.o.direct || !isBytesIO(f.o.g) {
+		if f.kind != kObject || s.objectOf(f).how != hCall || !s.objectOf(f).direct || !isBytesIO(s.globalOf(f)) {
 			return
 		}
-		a := f.o.item(1)
-		if a.kind != kTuple || a.o.count < 1 {
+		a := s.objectOf(f).item(1)
+		if a.kind != kTuple || s.objectOf(a).count < 1 {
 			return
 		}
-		data = a.o.items[0]
+		data = s.objectOf(a).items[0]
 	}
 	if !data.literal() || (data.kind != kBytes && data.kind != kByteArray && data.kind != kStr) {
 		return
@@ -182,19 +182,19 @@ func (s *scanner) loader(g Global, args value) {
 	if !s.fact() {
 		return
 	}
-	s.sh.nested += int64(len(data.s))
+	s.sh.nested += int64(len(s.str(data)))
 	if s.sh.nested > s.opts.MaxNestedBytes {
 		s.limit("MaxNestedBytes", "more nested pickle data than MaxNestedBytes")
 		return
 	}
 	var res *Result
-	if strings.HasPrefix(data.s, "PK\x03\x04") {
+	if strings.HasPrefix(s.str(data), "PK\x03\x04") {
 		res = &Result{Limit: &Limit{Name: "Nested", Msg: "nested data is a zip archive (torch.save format), not a pickle"}}
 	} else {
 		opts := s.opts
-		opts.Size = int64(len(data.s))
+		opts.Size = int64(len(s.str(data)))
 		opts.Joblib = g.Module == "joblib" || g.Module == "joblib.numpy_pickle"
-		res = readShared(strings.NewReader(data.s), opts, s.depth+1, false, s.sh)
+		res = readShared(strings.NewReader(s.str(data)), opts, s.depth+1, false, s.sh)
 	}
 	s.res.Nested = append(s.res.Nested, Nested{Offset: s.opStart, Loader: g, Result: res})
 }

@@ -147,13 +147,13 @@ func (s *scanner) exec(op byte) {
 		s.readonly()
 	case opEMPTY_TUPLE:
 		// Tuples are never modified: one empty tuple serves them all.
-		if s.emptyTuple == nil {
-			s.emptyTuple = &object{}
+		if s.emptyTuple.ref == 0 {
+			s.emptyTuple = s.container(kTuple)
 		}
-		s.push(value{kind: kTuple, o: s.emptyTuple})
+		s.push(s.emptyTuple)
 	case opEMPTY_LIST, opEMPTY_DICT, opEMPTY_SET:
 		s.charge(objectBytes)
-		s.push(container(emptyKind(op)))
+		s.push(s.container(emptyKind(op)))
 	case opTUPLE, opLIST, opFROZENSET:
 		if v, ok := s.popMark(markKind(op)); ok {
 			s.push(v)

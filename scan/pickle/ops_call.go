@@ -72,20 +72,20 @@ func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, boo
 // argFacts fills the facts of the positional arguments of c from args,
 // a tuple the reader knows (NArgs stays -1 otherwise).
 func (s *scanner) argFacts(c *Call, args value) {
-	if args.kind != kTuple || args.o == nil {
+	if args.kind != kTuple || s.objectOf(args) == nil {
 		return
 	}
-	c.NArgs = int(args.o.count)
-	items := args.o.items
+	c.NArgs = int(s.objectOf(args).count)
+	items := s.objectOf(args).items
 	for i, it := range items {
 		var f ArgFact
 		switch {
-		case it.kind == kGlobal && it.o.direct:
-			f = ArgFact{Kind: ArgGlobal, Global: *it.o.g}
-		case it.kind == kObject && it.o.direct && it.o.g != nil && (it.o.how == hNew || it.o.how == hReconstruct):
-			f = ArgFact{Kind: ArgInstance, Global: *it.o.g}
-		case it.isText() && len(it.s) <= s.opts.MaxArgsLen:
-			f = ArgFact{Kind: ArgStr, Str: it.s}
+		case it.kind == kGlobal && s.objectOf(it).direct:
+			f = ArgFact{Kind: ArgGlobal, Global: *s.globalOf(it)}
+		case it.kind == kObject && s.objectOf(it).direct && s.globalOf(it) != nil && (s.objectOf(it).how == hNew || s.objectOf(it).how == hReconstruct):
+			f = ArgFact{Kind: ArgInstance, Global: *s.globalOf(it)}
+		case it.isText() && len(s.str(it)) <= s.opts.MaxArgsLen:
+			f = ArgFact{Kind: ArgStr, Str: s.str(it)}
 		default:
 			continue
 		}
@@ -98,16 +98,16 @@ func (s *scanner) argFacts(c *Call, args value) {
 
 // call records that fn is invoked with args by the current opcode.
 func (s *scanner) call(fn, args value) {
-	g, _ := fn.global()
-	known := fn.kind == kGlobal && fn.o.direct
+	g, _ := s.sh.slab.global(fn)
+	known := fn.kind == kGlobal && s.objectOf(fn).direct
 	c, listed := s.newCall(opNames[s.op], g, known, false)
 	if !listed {
 		return
 	}
 	if !known {
-		c.Desc = summary(fn, s.opts.MaxArgsLen)
+		c.Desc = s.summary(fn, s.opts.MaxArgsLen)
 	}
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.argFacts(&c, args)
 	s.addCall(c)
 }
@@ -116,14 +116,14 @@ func (s *scanner) call(fn, args value) {
 // creates (h says which).
 func (s *scanner) result(fn, args value, h how) value {
 	s.charge(objectBytes + 2*valueBytes)
-	o := newObject(2)
+	v, o := s.newObject(kObject, 2)
 	o.how = h
 	o.items = append(o.items, fn, args)
-	if fn.o != nil {
-		o.g = fn.o.g
-		o.direct = fn.kind == kGlobal && fn.o.direct
+	if f := s.objectOf(fn); f != nil {
+		o.gi = f.gi
+		o.direct = fn.kind == kGlobal && f.direct
 	}
-	return value{kind: kObject, o: o}
+	return v
 }
 
 func (s *scanner) reduce() {
@@ -139,8 +139,8 @@ func (s *scanner) reduce() {
 	if s.halted {
 		return
 	}
-	if fn.kind == kGlobal && fn.o.direct {
-		if v, ok := s.special(*fn.o.g, args); ok {
+	if fn.kind == kGlobal && s.objectOf(fn).direct {
+		if v, ok := s.special(*s.globalOf(fn), args); ok {
 			s.push(v)
 			return
 		}
@@ -152,8 +152,8 @@ func (s *scanner) reduce() {
 // copyreg reconstructor (the class of the instance), decoders and
 // loaders (nested pickles).
 func (s *scanner) special(g Global, args value) (value, bool) {
-	if g == (Global{"copyreg", "_reconstructor"}) && args.kind == kTuple && args.o.count == 3 {
-		cls := args.o.items[0]
+	if g == (Global{"copyreg", "_reconstructor"}) && args.kind == kTuple && s.objectOf(args).count == 3 {
+		cls := s.objectOf(args).items[0]
 		return s.result(cls, args, hReconstruct), true
 	}
 	if v, ok := s.decode(g, args); ok {
@@ -211,15 +211,15 @@ func (s *scanner) newobjEx() {
 		s.fail("NEWOBJ_EX kwargs argument must be a dict")
 		return
 	}
-	all := container(kTuple)
-	all.o.add(args)
-	all.o.add(kwargs)
-	g, _ := cls.global()
-	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && cls.o.direct, false); listed {
+	all := s.container(kTuple)
+	s.objectOf(all).add(args)
+	s.objectOf(all).add(kwargs)
+	g, _ := s.sh.slab.global(cls)
+	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false); listed {
 		if !c.Known {
-			c.Desc = summary(cls, s.opts.MaxArgsLen)
+			c.Desc = s.summary(cls, s.opts.MaxArgsLen)
 		}
-		c.Args = "(*" + summary(args, s.opts.MaxArgsLen/2) + ", **" + summary(kwargs, s.opts.MaxArgsLen/2) + ")"
+		c.Args = "(*" + s.summary(args, s.opts.MaxArgsLen/2) + ", **" + s.summary(kwargs, s.opts.MaxArgsLen/2) + ")"
 		s.argFacts(&c, args)
 		s.addCall(c)
 	}
@@ -238,10 +238,10 @@ func (s *scanner) inst() {
 		return
 	}
 	cls := s.findClass(g)
-	args := container(kTuple)
+	args := s.container(kTuple)
 	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m:] {
-		args.o.add(it)
+		s.objectOf(args).add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
@@ -259,10 +259,10 @@ func (s *scanner) obj() {
 		return
 	}
 	cls := s.stack[m]
-	args := container(kTuple)
+	args := s.container(kTuple)
 	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
 	for _, it := range s.stack[m+1:] {
-		args.o.add(it)
+		s.objectOf(args).add(it)
 	}
 	s.truncate(m)
 	s.call(cls, args)
@@ -284,26 +284,26 @@ func (s *scanner) build() {
 	var known, onGlobal bool
 	switch inst.kind {
 	case kGlobal:
-		known, onGlobal = inst.o.direct, true
+		known, onGlobal = s.objectOf(inst).direct, true
 	case kObject:
 		// An instance of an imported class (or what calling an imported
 		// callable returned): attributed to that global.
-		known = inst.o.direct
+		known = s.objectOf(inst).direct
 	}
-	g, _ := inst.global()
+	g, _ := s.sh.slab.global(inst)
 	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
 		if !c.Known {
-			c.Desc = summary(inst, s.opts.MaxArgsLen)
+			c.Desc = s.summary(inst, s.opts.MaxArgsLen)
 		}
-		p := printer{max: s.opts.MaxArgsLen}
+		p := printer{max: s.opts.MaxArgsLen, t: &s.sh.slab}
 		p.raw("(")
 		p.value(state, 0)
 		p.raw(")")
 		c.Args = p.done()
 		s.addCall(c)
 	}
-	if inst.o != nil && inst.kind == kObject {
-		inst.o.setState(state)
+	if s.objectOf(inst) != nil && inst.kind == kObject {
+		s.objectOf(inst).setState(state)
 	}
 	if s.opts.Joblib && !s.halted {
 		s.joblibBuild()

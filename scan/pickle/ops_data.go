@@ -89,7 +89,7 @@ func (s *scanner) intLine(long bool) {
 			t = t[:len(t)-1]
 		}
 		if n, ok = pyLong(cString(t), 0); !ok {
-			s.failf("invalid literal for int() with base 0: %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+			s.failf("invalid literal for int() with base 0: %s", s.summary(s.text(kStr, string(b), int64(len(b)), fPy2), 40))
 			return
 		}
 	} else {

@@ -13,6 +13,11 @@ import (
 // fails below, but other versions and loaders differ, so the policy
 // judges every component (Global.Components).
 func (s *scanner) findClass(g Global) value {
+	key := classKey{g, s.proto < 3}
+	if v, ok := s.classes[key]; ok {
+		s.addImport(Import{Global: *s.globalOf(v), Offset: s.opStart, Op: opNames[s.op]})
+		return v
+	}
 	if s.proto < 3 {
 		if m, ok := nameMapping[g]; ok {
 			g = m
@@ -20,9 +25,13 @@ func (s *scanner) findClass(g Global) value {
 			g.Module = m
 		}
 	}
-	o := s.imported(g)
-	s.addImport(Import{Global: *o.g, Offset: s.opStart, Op: opNames[s.op]})
-	return value{kind: kGlobal, o: o}
+	v := s.imported(g)
+	if len(s.classes) < maxInterned && len(key.g.Module)+len(key.g.Name) <= 2*maxInternedName {
+		s.charge(internedBytes)
+		s.classes[key] = v
+	}
+	s.addImport(Import{Global: *s.globalOf(v), Offset: s.opStart, Op: opNames[s.op]})
+	return v
 }
 
 func (s *scanner) addImport(imp Import) {
@@ -55,7 +64,7 @@ func (s *scanner) nameLines(ascii bool) (Global, bool) {
 			s.fail("'utf-8' codec can't decode the GLOBAL name (UnicodeDecodeError)")
 			return Global{}, false
 		}
-		parts[i] = string(b)
+		parts[i] = s.name(b)
 	}
 	return Global{Module: parts[0], Name: parts[1]}, true
 }
@@ -97,24 +106,27 @@ func (s *scanner) stackGlobal() {
 	}
 	if module.kind == kStr && name.kind == kStr {
 		if module.flags&fTrunc != 0 || name.flags&fTrunc != 0 {
-			s.addImport(Import{Global: Global{Module: module.s, Name: name.s}, Offset: s.opStart,
+			s.addImport(Import{Global: Global{Module: s.str(module), Name: s.str(name)}, Offset: s.opStart,
 				Op: "STACK_GLOBAL", Unresolved: true, Desc: "name longer than the kept prefix"})
 			s.limit("MaxOperandBytes", "STACK_GLOBAL name too long to keep")
 			return
 		}
-		s.push(s.findClass(Global{Module: module.s, Name: name.s}))
+		s.push(s.findClass(Global{Module: s.str(module), Name: s.str(name)}))
 		return
 	}
 	g := Global{Module: "?", Name: "?"}
 	if module.kind == kStr {
-		g.Module = module.s
+		g.Module = s.str(module)
 	}
 	if name.kind == kStr {
-		g.Name = name.s
+		g.Name = s.str(name)
 	}
-	desc := fmt.Sprintf("find_class(%s, %s)", summary(module, s.opts.MaxArgsLen/2), summary(name, s.opts.MaxArgsLen/2))
+	desc := fmt.Sprintf("find_class(%s, %s)", s.summary(module, s.opts.MaxArgsLen/2), s.summary(name, s.opts.MaxArgsLen/2))
 	s.addImport(Import{Global: g, Offset: s.opStart, Op: "STACK_GLOBAL", Unresolved: true, Desc: desc})
-	s.push(value{kind: kGlobal, o: &object{g: s.intern(g)}})
+	s.charge(objectBytes)
+	v, o := s.newObject(kGlobal, 0)
+	o.gi = s.objectOf(s.imported(g)).gi
+	s.push(v)
 }
 
 // ext is EXT1/2/4: an object from copyreg's extension registry. Nothing is
@@ -147,7 +159,10 @@ func (s *scanner) ext(op byte) {
 		return
 	}
 	s.addImport(Import{Offset: s.opStart, Op: opNames[op], ExtCode: code})
-	s.push(value{kind: kObject, o: &object{how: hExt, count: code}})
+	s.charge(objectBytes)
+	v, o := s.newObject(kObject, 0)
+	o.how, o.count = hExt, code
+	s.push(v)
 }
 
 func (s *scanner) persid() {
@@ -160,7 +175,7 @@ func (s *scanner) persid() {
 		s.fail("persistent IDs in protocol 0 must be ASCII strings")
 		return
 	}
-	s.persistent(value{kind: kStr, s: string(b), n: int64(len(b)), flags: fPy2})
+	s.persistent(s.text(kStr, string(b), int64(len(b)), fPy2))
 }
 
 // persistent records a persistent id and pushes what persistent_load
@@ -171,35 +186,35 @@ func (s *scanner) persistent(pid value) {
 	}
 	s.res.PersistentIDCount++
 	if len(s.res.PersistentIDs) < s.opts.MaxPersistentIDs {
-		sum := summary(pid, s.opts.MaxArgsLen)
+		sum := s.summary(pid, s.opts.MaxArgsLen)
 		if !s.evidenceOK(len(sum)) {
 			return
 		}
 		s.res.PersistentIDs = append(s.res.PersistentIDs, PersistentID{Offset: s.opStart, Value: sum})
 	}
-	if st, ok := storage(pid); ok {
+	if st, ok := s.storage(pid); ok {
 		st.Offset = s.opStart
 		s.storages.add(st)
 	}
 	s.charge(objectBytes + valueBytes)
-	o := newObject(1)
+	v, o := s.newObject(kObject, 1)
 	o.how = hPersistent
 	o.items = append(o.items, pid)
-	s.push(value{kind: kObject, o: o})
+	s.push(v)
 }
 
 // storage reads a PyTorch storage reference: ('storage', type, key,
 // location, elements[, view_metadata]).
-func storage(pid value) (Storage, bool) {
-	if pid.kind != kTuple || pid.o.count < 5 || pid.o.count > 6 {
+func (s *scanner) storage(pid value) (Storage, bool) {
+	if pid.kind != kTuple || s.objectOf(pid).count < 5 || s.objectOf(pid).count > 6 {
 		return Storage{}, false
 	}
-	it := pid.o.items
-	if !it[0].isText() || it[0].s != "storage" || !it[2].isText() || !it[3].isText() {
+	it := s.objectOf(pid).items
+	if !it[0].isText() || s.str(it[0]) != "storage" || !it[2].isText() || !it[3].isText() {
 		return Storage{}, false
 	}
-	st := Storage{Key: it[2].s, Location: it[3].s, Elements: -1}
-	if g, _ := it[1].global(); g != nil {
+	st := Storage{Key: s.str(it[2]), Location: s.str(it[3]), Elements: -1}
+	if g, _ := s.sh.slab.global(it[1]); g != nil {
 		st.Type = *g
 	}
 	if it[4].kind == kInt {

@@ -26,7 +26,7 @@ func (s *scanner) dictOp() {
 		return
 	}
 	v := s.filled(kDict, s.stack[m:])
-	v.o.count /= 2
+	s.objectOf(v).count /= 2
 	s.truncate(m)
 	s.push(v)
 }
@@ -65,15 +65,15 @@ func (s *scanner) appendTo(x int, op string) {
 	case target.kind == kList && !pairs && op != "ADDITEMS",
 		target.kind == kDict && pairs,
 		target.kind == kSet && op == "ADDITEMS":
-		if room := min(len(items), maxItems-len(target.o.items)); room > 0 {
+		if room := min(len(items), maxItems-len(s.objectOf(target).items)); room > 0 {
 			s.charge(valueBytes * int64(room))
-			target.o.grow(room)
+			s.objectOf(target).grow(room)
 		}
 		for _, it := range items {
-			target.o.add(it)
+			s.objectOf(target).add(it)
 		}
 		if pairs {
-			target.o.count -= int64(len(items) / 2)
+			s.objectOf(target).count -= int64(len(items) / 2)
 		}
 	case target.kind == kGlobal || target.kind == kObject:
 		s.methodCall(target, items, op)
@@ -88,17 +88,17 @@ var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
 // methodCall records extend/append/__setitem__/add invoked on an object
 // that is not a native container.
 func (s *scanner) methodCall(target value, items []value, op string) {
-	g, _ := target.global()
-	c, listed := s.newCall(op, g, target.o != nil && target.o.direct, target.kind == kGlobal)
+	g, _ := s.sh.slab.global(target)
+	c, listed := s.newCall(op, g, s.objectOf(target) != nil && s.objectOf(target).direct, target.kind == kGlobal)
 	if !listed {
 		return
 	}
-	args := container(kTuple)
+	args := s.container(kTuple)
 	for _, it := range items {
-		args.o.add(it)
+		s.objectOf(args).add(it)
 	}
-	c.Desc = summary(target, s.opts.MaxArgsLen) + methods[op]
-	c.Args = argsSummary(args, s.opts.MaxArgsLen)
+	c.Desc = s.summary(target, s.opts.MaxArgsLen) + methods[op]
+	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.argFacts(&c, args)
 	s.addCall(c)
 }
@@ -117,7 +117,7 @@ func (s *scanner) memoKey(op byte) (uint64, bool) {
 		}
 		n, ok := pyLong(cString(b), 10)
 		if !ok || n.big {
-			s.failf("invalid memo key %s", summary(value{kind: kStr, s: string(b), flags: fPy2}, 40))
+			s.failf("invalid memo key %s", s.summary(s.text(kStr, string(b), int64(len(b)), fPy2), 40))
 			return 0, false
 		}
 		if n.n < 0 {

@@ -93,7 +93,7 @@ func (s *scanner) counted(op byte) {
 	if trunc {
 		flags |= fTrunc
 	}
-	s.push(value{kind: k, s: content, n: n, flags: flags})
+	s.push(s.text(k, content, n, flags))
 }
 
 // length reads a length prefix of |width| bytes, signed when width < 0.
@@ -175,7 +175,7 @@ func (s *scanner) pushText(b []byte, long bool, k kind, flags uint8) {
 		flags |= fTrunc
 	}
 	s.charge(keep)
-	s.push(value{kind: k, s: string(b[:keep]), n: n, flags: flags})
+	s.push(s.text(k, string(b[:keep]), n, flags))
 }
 
 // readonly is READONLY_BUFFER: the top becomes a read-only memoryview;

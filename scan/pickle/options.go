@@ -58,8 +58,9 @@ type Options struct {
 	// stream builds: containers and call results with their kept items,
 	// memo pages and entries, kept strings, each charged when made, never
 	// refunded (a pickle rarely drops what it builds: the pickler memoizes
-	// every container). Nested pickles share the budget. Default 64 MiB,
-	// about 60,000 tensors of a PyTorch state dict.
+	// every container). Nested pickles share the budget; values above
+	// 32 GiB count as 32 GiB. Default 64 MiB,
+	// about 109,000 tensors of a PyTorch state dict.
 	MaxModelBytes int64
 	// MaxLineBytes caps a text operand line (GLOBAL, INT, PUT, ...).
 	// STRING and UNICODE lines longer than this keep a prefix like long
@@ -82,6 +83,9 @@ type Options struct {
 	// (object arrays are a nested pickle inline).
 	Joblib bool
 }
+
+// maxModelBytes is the largest MaxModelBytes honoured (32 GiB).
+const maxModelBytes = 32 << 30
 
 // DefaultOptions returns the documented defaults.
 func DefaultOptions() Options {
@@ -149,6 +153,9 @@ func (o Options) sane() Options {
 	if o.MaxModelBytes <= 0 {
 		o.MaxModelBytes = d.MaxModelBytes
 	}
+	// The tables index objects and strings with 32 bits: every entry is
+	// charged at least 16 bytes, so 32 GiB keeps the count below 2^31.
+	o.MaxModelBytes = min(o.MaxModelBytes, maxModelBytes)
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = d.MaxLineBytes
 	}

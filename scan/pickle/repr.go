@@ -16,6 +16,7 @@ type printer struct {
 	buf  []byte
 	max  int
 	full bool
+	t    *slab // the string table
 }
 
 func (p *printer) room() bool { return !p.full }
@@ -70,15 +71,15 @@ func (p *printer) done() string {
 }
 
 // summary renders v within max bytes.
-func summary(v value, max int) string {
-	p := printer{max: max, buf: make([]byte, 0, 48)}
+func (s *scanner) summary(v value, max int) string {
+	p := printer{max: max, buf: make([]byte, 0, 48), t: &s.sh.slab}
 	p.value(v, 0)
 	return p.done()
 }
 
 // argsSummary renders an argument tuple (or any value standing for one).
-func argsSummary(v value, max int) string {
-	p := printer{max: max}
+func (s *scanner) argsSummary(v value, max int) string {
+	p := printer{max: max, t: &s.sh.slab}
 	if v.kind == kTuple {
 		p.value(v, 0)
 	} else {
@@ -121,7 +122,7 @@ func (p *printer) value(v value, depth int) {
 	case kBuffer:
 		p.raw("<buffer>")
 	case kGlobal:
-		p.escaped(v.o.g.String())
+		p.escaped(p.t.globalOf(v).String())
 	case kTuple, kList, kSet, kFrozenSet:
 		p.seq(v, depth)
 	case kDict:
@@ -154,7 +155,7 @@ const hexDigits = "0123456789abcdef"
 // and invalid UTF-8 are escaped byte by byte.
 func (p *printer) str(v value) {
 	p.raw("'")
-	s := v.s
+	s := p.t.str(v)
 	for i := 0; i < len(s) && p.room(); {
 		r, size := rune(s[i]), 1
 		if v.flags&fPy2 == 0 && r >= utf8.RuneSelf {
@@ -177,8 +178,9 @@ func (p *printer) bytes(v value) {
 		p.raw("bytearray(")
 	}
 	p.raw("b'")
-	for i := 0; i < len(v.s) && p.room(); i++ {
-		c := v.s[i]
+	s := p.t.str(v)
+	for i := 0; i < len(s) && p.room(); i++ {
+		c := s[i]
 		if c >= 0x80 {
 			p.rawBytes([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&15]})
 			continue
@@ -251,7 +253,7 @@ func (p *printer) seq(v value, depth int) {
 	case kList:
 		open, close = "[", "]"
 	case kSet:
-		if v.o.count == 0 {
+		if p.t.obj(v).count == 0 {
 			p.raw("set()")
 			return
 		}
@@ -260,16 +262,16 @@ func (p *printer) seq(v value, depth int) {
 		open, close = "frozenset({", "})"
 	}
 	p.raw(open)
-	for i, it := range v.o.items {
+	for i, it := range p.t.obj(v).items {
 		if i > 0 {
 			p.raw(", ")
 		}
 		p.value(it, depth+1)
 	}
-	if v.o.count > int64(len(v.o.items)) {
+	if p.t.obj(v).count > int64(len(p.t.obj(v).items)) {
 		p.raw(", ...")
 	}
-	if v.kind == kTuple && v.o.count == 1 {
+	if v.kind == kTuple && p.t.obj(v).count == 1 {
 		p.raw(",")
 	}
 	p.raw(close)
@@ -277,22 +279,22 @@ func (p *printer) seq(v value, depth int) {
 
 func (p *printer) dict(v value, depth int) {
 	p.raw("{")
-	for i := 0; i+1 < len(v.o.items); i += 2 {
+	for i := 0; i+1 < len(p.t.obj(v).items); i += 2 {
 		if i > 0 {
 			p.raw(", ")
 		}
-		p.value(v.o.items[i], depth+1)
+		p.value(p.t.obj(v).items[i], depth+1)
 		p.raw(": ")
-		p.value(v.o.items[i+1], depth+1)
+		p.value(p.t.obj(v).items[i+1], depth+1)
 	}
-	if v.o.count > int64(len(v.o.items)) {
+	if p.t.obj(v).count > int64(len(p.t.obj(v).items)) {
 		p.raw(", ...")
 	}
 	p.raw("}")
 }
 
 func (p *printer) object(v value, depth int) {
-	o := v.o
+	o := p.t.obj(v)
 	switch o.how {
 	case hPersistent:
 		p.raw("persistent_load(")

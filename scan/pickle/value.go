@@ -10,11 +10,11 @@ const (
 	kInt                   // n holds the value
 	kBigInt                // an int beyond int64; n is its byte length
 	kFloat                 // n holds the IEEE bits
-	kStr                   // str; s holds the content (UTF-8, or raw bytes with fPy2)
+	kStr                   // str; ref finds the content (UTF-8, or raw bytes with fPy2)
 	kBytes                 // bytes
 	kByteArray             // bytearray
 	kBuffer                // an out-of-band buffer or memoryview
-	kGlobal                // an imported object; o.g names it
+	kGlobal                // an imported object; its object's gi names it
 	kTuple                 // containers: o.items, o.count
 	kList
 	kDict
@@ -25,18 +25,21 @@ const (
 
 // value flags.
 const (
-	fTrunc  uint8 = 1 << iota // s is a prefix of the content; n is the full length
+	fTrunc  uint8 = 1 << iota // the kept content is a prefix; n is the full length
 	fPy2                      // str from STRING/BINSTRING: raw bytes, ASCII-decoded by the loader
 	fDecode                   // bytes computed by a decoding call (base64, hex, latin1)
 )
 
-// value is one Python object as the reader models it. Scalars live in the
-// value; containers and call results are shared objects, so that the
-// memo, DUP and the stack alias them as CPython does.
+// value is one Python object as the reader models it, in 16 bytes with
+// no pointer, so that the collector never scans the stack, the memo or
+// the items of containers. Numbers live in the value. ref is an index
+// into the stream's tables (see slab), 0 for none: for str, bytes and
+// bytearray the content in the string table (0 for empty content); for
+// globals, containers and call results the shared object in the object
+// table, so that the memo, DUP and the stack alias them as CPython does.
 type value struct {
-	s     string
 	n     int64
-	o     *object
+	ref   uint32
 	kind  kind
 	flags uint8
 }
@@ -65,8 +68,9 @@ type object struct {
 	items []value
 	count int64
 	// g is the global this object is or derives from: the name of a
-	// kGlobal, the class of an instance, the callable of a call result.
-	g *Global
+	// kGlobal, the class of an instance, the callable of a call result:
+	// an index into the slab's globals, 0 for none.
+	gi uint32
 	// direct is set when g is straight from an import: the object is the
 	// global itself, an instance of it, or the result of calling it.
 	direct bool
@@ -108,61 +112,6 @@ func (o *object) setState(v value) {
 	o.items[2] = v
 }
 
-func container(k kind) value { return value{kind: k, o: &object{}} }
-
-// newObject returns an object with room for n items, allocated together
-// with its items when n is small: one allocation instead of two.
-func newObject(n int) *object {
-	switch n {
-	case 0:
-		return &object{}
-	case 1:
-		x := &struct {
-			o object
-			a [1]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 2:
-		x := &struct {
-			o object
-			a [2]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 3:
-		x := &struct {
-			o object
-			a [3]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 4:
-		x := &struct {
-			o object
-			a [4]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	case 5, 6:
-		x := &struct {
-			o object
-			a [6]value
-		}{}
-		x.o.items = x.a[:0]
-		return &x.o
-	}
-	return &object{items: make([]value, 0, n)}
-}
-
-// filled returns a container holding a copy of items (the first maxItems).
-func filled(k kind, items []value) value {
-	o := newObject(min(len(items), maxItems))
-	o.items = append(o.items, items[:min(len(items), maxItems)]...)
-	o.count = int64(len(items))
-	return value{kind: k, o: o}
-}
-
 func intValue(n int64) value { return value{kind: kInt, n: n} }
 
 // isText reports whether v is a str whose whole content is known.
@@ -183,12 +132,13 @@ func (v value) literal() bool { return v.kind != kObject && v.kind != kAbsent }
 
 // global returns the global v is or derives from, and whether v is that
 // global itself.
-func (v value) global() (*Global, bool) {
-	if v.o == nil {
-		return nil, false
-	}
-	return v.o.g, v.kind == kGlobal
+func (a *slab) global(v value) (*Global, bool) {
+	g := a.globalOf(v)
+	return g, g != nil && v.kind == kGlobal
 }
+
+// hasObject reports kinds whose ref is in the object table.
+func (k kind) hasObject() bool { return k >= kGlobal && k <= kObject }
 
 // isContainer reports kinds that the unpickler fills natively.
 func (k kind) isContainer() bool {
