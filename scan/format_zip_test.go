@@ -416,3 +416,19 @@ func TestZipMembers(t *testing.T) {
 		})
 	}
 }
+
+// TestTorchZipManyStoragesUnread: a checkpoint with more storages than
+// the reader keeps persistent-id summaries of still reads only its pickle.
+func TestTorchZipManyStoragesUnread(t *testing.T) {
+	b, err := os.ReadFile("testdata/zip/many_storages.pt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := scanBytes(t, "many_storages.pt", b)
+	if res.Format != "torch-zip" || !slices.Equal(res.Members, []string{"many_storages/data.pkl"}) {
+		t.Errorf("format %q members %q, want only many_storages/data.pkl read", res.Format, res.Members)
+	}
+	if len(res.Findings) != 0 {
+		t.Errorf("findings on a benign checkpoint: %+v", res.Findings)
+	}
+}

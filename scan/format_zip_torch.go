@@ -59,9 +59,8 @@ func torchRoots(a *zipread.Archive) map[string]bool {
 // unpickles whatever their content.
 var torchPickles = []string{"data.pkl", "constants.pkl"}
 
-// storageKey finds the key of a torch persistent id:
-// ('storage', torch.FloatStorage, '0', 'cpu', 4).
-var storageKey = regexp.MustCompile(`^\('storage', [^,]*, '([0-9]+)'`)
+// storageKey matches the storage keys torch.save writes: record numbers.
+var storageKey = regexp.MustCompile(`^[0-9]+$`)
 
 // torchArchive holds what the torch pickles of an archive say.
 type torchArchive struct {
@@ -95,11 +94,14 @@ func scanTorchPickles(s *Session, in *Input, a *zipread.Archive, names []string)
 }
 
 func (t *torchArchive) reference(root string, res *pickle.Result) {
-	for _, pid := range res.PersistentIDs {
-		if k := storageKey.FindStringSubmatch(pid.Value); k != nil {
-			t.storages[root+"/data/"+k[1]] = true
-			t.storages[root+"/constants/"+k[1]] = true
+	// Result.Storages lists every storage reference; PersistentIDs keep a
+	// text summary of only the first few.
+	for _, st := range res.Storages {
+		if !storageKey.MatchString(st.Key) {
+			continue // only the numbered records torch.save writes are skipped unread
 		}
+		t.storages[root+"/data/"+st.Key] = true
+		t.storages[root+"/constants/"+st.Key] = true
 	}
 }
 

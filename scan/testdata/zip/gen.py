@@ -213,6 +213,11 @@ def main():
         writestr(z, "a.npy", npy_bytes(np.arange(3)))
         writestr(z, "evil.npy", npy_with_pickle(evil_pickle("npz")))
     write("mal_npz.npz", buf.getvalue())
+    # More storages than the reader keeps persistent-id summaries of: the
+    # storages must still be skipped unread (they come from the reader's
+    # storage facts).
+    many = {"w%d" % i: torch.tensor([float(i)]) for i in range(200)}
+    write("many_storages.pt", torch_bytes(many, "many_storages"))
 
 
 if __name__ == "__main__":
