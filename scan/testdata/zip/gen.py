@@ -215,8 +215,9 @@ def main():
     write("mal_npz.npz", buf.getvalue())
     # More storages than the reader keeps persistent-id summaries of: the
     # storages must still be skipped unread (they come from the reader's
-    # storage facts).
-    many = {"w%d" % i: torch.tensor([float(i)]) for i in range(200)}
+    # storage facts). Each storage's bytes start like a pickle, so a storage
+    # that is sniffed instead of skipped shows up as a finding.
+    many = {"w%d" % i: torch.tensor([0x80, 0x02, 0x4B, i % 256], dtype=torch.uint8) for i in range(200)}
     write("many_storages.pt", torch_bytes(many, "many_storages"))
 
 
