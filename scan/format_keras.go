@@ -37,7 +37,7 @@ func (kerasZip) Match(in *Input) bool {
 	}
 	// Any zip, wherever it starts: Python's zipfile (and so Keras) reads
 	// an archive with data before it.
-	a, err := zipread.Open(in.At, in.Size, zipOptions(DefaultLimits()))
+	a, err := in.zipArchive(zipOptions(DefaultLimits()))
 	if err != nil {
 		// A Keras archive cut short (no directory): reported as one that
 		// does not load rather than as a zip that cannot be read.
@@ -84,7 +84,7 @@ func (kerasZip) Scan(s *Session, in *Input) error {
 		return err
 	}
 	s.Read(in)
-	a, err := zipread.Open(in.At, in.Size, zipOptions(s.Limits()))
+	a, err := in.zipArchive(zipOptions(s.Limits()))
 	if err != nil {
 		// Keras opens archives with Python's zipfile, which needs the
 		// central directory: without one the model does not load.

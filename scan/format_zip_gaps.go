@@ -27,8 +27,8 @@ const (
 // them. A gap that starts with a local header is scanned as the member it
 // declares ("(local header only)name"); any other gap as an input of its
 // own ("(unlisted bytes at offset N)"). Each gap is a malformed-format
-// finding. It costs one read of each local header (30 bytes and the
-// name): member data is not read.
+// finding. It costs one read of the fixed 30 bytes of each local
+// header: member data is not read.
 func scanGaps(s *Session, in *Input, a *zipread.Archive) {
 	type span struct {
 		start, end int64
@@ -37,11 +37,11 @@ func scanGaps(s *Session, in *Input, a *zipread.Archive) {
 	spans := make([]span, 0, len(a.Members))
 	for i := range a.Members {
 		m := &a.Members[i]
-		l, err := a.Local(m)
+		data, err := a.DataOffset(m)
 		if err != nil {
 			continue
 		}
-		spans = append(spans, span{m.HeaderOffset, l.DataOffset + m.CompressedSize, m.Flags&0x8 != 0})
+		spans = append(spans, span{m.HeaderOffset, data + m.CompressedSize, m.Flags&0x8 != 0})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	cursor, slack := archiveStart(a, in.Size), int64(0)

@@ -156,3 +156,25 @@ func (a *Archive) LocalEntry(off int64) (Member, error) {
 	m.CompressedSize, m.Size = int64(csize), int64(usize)
 	return m, nil
 }
+
+// DataOffset returns where m's data starts, reading only the fixed 30
+// bytes of its local header: enough to size the member, at a fraction of
+// Local's cost on archives of thousands of members.
+func (a *Archive) DataOffset(m *Member) (int64, error) {
+	if m.Err != nil {
+		return 0, m.Err
+	}
+	if m.HeaderOffset < 0 || m.HeaderOffset > a.size-localLen {
+		return 0, fmt.Errorf("local header of %q at offset %d: outside the file", m.Name, m.HeaderOffset)
+	}
+	var hdr [localLen]byte
+	if _, err := a.r.ReadAt(hdr[:], m.HeaderOffset); err != nil {
+		return 0, fmt.Errorf("read local header of %q at offset %d: %w", m.Name, m.HeaderOffset, err)
+	}
+	if string(hdr[:4]) != sigLocal {
+		return 0, fmt.Errorf("local header of %q at offset %d: bad signature %q", m.Name, m.HeaderOffset, hdr[:4])
+	}
+	nameLen := int64(binary.LittleEndian.Uint16(hdr[26:]))
+	extraLen := int64(binary.LittleEndian.Uint16(hdr[28:]))
+	return m.HeaderOffset + localLen + nameLen + extraLen, nil
+}
