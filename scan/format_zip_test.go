@@ -432,3 +432,24 @@ func TestTorchZipManyStoragesUnread(t *testing.T) {
 		t.Errorf("findings on a benign checkpoint: %+v", res.Findings)
 	}
 }
+
+// TestTorchZipReadCost: a checkpoint costs its pickle, its central
+// directory once, the fixed part of each local header and a little more.
+func TestTorchZipReadCost(t *testing.T) {
+	b, err := os.ReadFile("testdata/zip/many_storages.pt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkl := memberOf(t, "testdata/zip/many_storages.pt", "many_storages/data.pkl")
+	eocd := bytes.LastIndex(b, []byte("PK\x05\x06"))
+	cdSize := int64(binary.LittleEndian.Uint32(b[eocd+12:]))
+	_, n := scanBytes(t, "many_storages.pt", b)
+	budget := int64(len(pkl)) + cdSize + 30*int64(len(zr.File)) + 4096
+	if n > budget {
+		t.Errorf("read %d bytes, want at most %d (pickle %d + directory %d + 30 per member + 4 KiB)", n, budget, len(pkl), cdSize)
+	}
+}
