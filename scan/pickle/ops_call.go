@@ -237,15 +237,7 @@ func (s *scanner) inst() {
 	if !ok {
 		return
 	}
-	cls := s.findClass(g)
-	args := s.container(kTuple)
-	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
-	for _, it := range s.stack[m:] {
-		s.objectOf(args).add(it)
-	}
-	s.truncate(m)
-	s.call(cls, args)
-	s.push(s.result(cls, args, hNew))
+	s.callFromMark(s.findClass(g), m, m)
 }
 
 // obj is OBJ: the class is the first value after the mark.
@@ -258,12 +250,14 @@ func (s *scanner) obj() {
 		s.underflow()
 		return
 	}
-	cls := s.stack[m]
-	args := s.container(kTuple)
-	s.charge(objectBytes + valueBytes*int64(min(len(s.stack)-m, maxItems)))
-	for _, it := range s.stack[m+1:] {
-		s.objectOf(args).add(it)
-	}
+	s.callFromMark(s.stack[m], m, m+1)
+}
+
+// callFromMark is the call of INST and OBJ: cls is called with the values
+// from stack[from:] as its argument tuple, the stack is cut back to the
+// mark at m, and the result pushed.
+func (s *scanner) callFromMark(cls value, m, from int) {
+	args := s.filled(kTuple, s.stack[from:])
 	s.truncate(m)
 	s.call(cls, args)
 	s.push(s.result(cls, args, hNew))
