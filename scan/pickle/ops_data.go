@@ -31,21 +31,28 @@ func (s *scanner) span(start, end int64) {
 	}
 }
 
-// line reads a text operand.
+// line reads a text operand that must be whole (a number, a name).
 func (s *scanner) line() ([]byte, bool) {
-	start := s.in.off()
-	b, long, ok := s.in.readLine(s.opts.MaxLineBytes)
-	if !ok {
-		s.readErr()
-		s.fail("pickle data was truncated")
-		return nil, false
-	}
-	if long {
+	b, long, ok := s.longLine()
+	if ok && long {
 		s.limit("MaxLineBytes", fmt.Sprintf("text operand longer than %d bytes", s.opts.MaxLineBytes))
 		return nil, false
 	}
+	return b, ok
+}
+
+// longLine reads a text operand that may be longer than MaxLineBytes
+// (STRING, UNICODE): b then holds its first MaxLineBytes and long is set.
+func (s *scanner) longLine() (b []byte, long, ok bool) {
+	start := s.in.off()
+	b, long, ok = s.in.readLine(s.opts.MaxLineBytes)
+	if !ok {
+		s.readErr()
+		s.fail("pickle data was truncated")
+		return nil, false, false
+	}
 	s.span(start, s.in.off())
-	return b, true
+	return b, long, true
 }
 
 func (s *scanner) frame() {

@@ -133,14 +133,10 @@ func (s *scanner) length(width int) (int64, bool) {
 
 // stringLine is STRING: a quoted, escaped Python 2 string.
 func (s *scanner) stringLine() {
-	start := s.in.off()
-	b, long, ok := s.in.readLine(s.opts.MaxLineBytes)
+	b, long, ok := s.longLine()
 	if !ok {
-		s.readErr()
-		s.fail("pickle data was truncated")
 		return
 	}
-	s.span(start, s.in.off())
 	out, err := decodeString(b, long)
 	if err != nil {
 		s.fail(err.Error())
@@ -151,14 +147,10 @@ func (s *scanner) stringLine() {
 
 // unicodeLine is UNICODE: raw-unicode-escape text.
 func (s *scanner) unicodeLine() {
-	start := s.in.off()
-	b, long, ok := s.in.readLine(s.opts.MaxLineBytes)
+	b, long, ok := s.longLine()
 	if !ok {
-		s.readErr()
-		s.fail("pickle data was truncated")
 		return
 	}
-	s.span(start, s.in.off())
 	out, err := rawUnicodeEscape(b, long)
 	if err != nil {
 		s.fail(err.Error())
