@@ -101,15 +101,7 @@ func signed(mag uint64, neg, over bool) num {
 // strtol is C strtol(s, &end, 0) on a NUL-free string. ok reports that
 // end reached the end of s with no overflow (errno unset).
 func strtol(s []byte) (num, bool) {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := spaceAndSign(s)
 	base := 10
 	switch {
 	case i+2 < len(s) && s[i] == '0' && (s[i+1] == 'x' || s[i+1] == 'X') && digitValue(s[i+2]) < 16:
@@ -140,15 +132,7 @@ func strtol(s []byte) (num, bool) {
 // pyLong is PyLong_FromString(s, NULL, base) on a NUL-free string, base
 // 0 or 10.
 func pyLong(s []byte, base int) (num, bool) {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
+	i, neg := spaceAndSign(s)
 	at := func(k int) byte {
 		if k < len(s) {
 			return s[k]
@@ -285,4 +269,17 @@ func infOrNaN(s []byte) (float64, error) {
 		return math.Copysign(math.NaN(), float64(sign)), nil
 	}
 	return 0, errFloat
+}
+
+// spaceAndSign skips the leading C white space and one sign of s, as
+// strtol and PyLong_FromString do; i is where the digits start.
+func spaceAndSign(s []byte) (i int, neg bool) {
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	return i, neg
 }
