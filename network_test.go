@@ -64,6 +64,8 @@ var glueEdges = map[string]string{
 	"github.com/sethvargo/go-githubactions -> net/http": "net/http serves only GetIDToken (OIDC), " +
 		"which modelgate never calls: the Action glue reads INPUT_* variables and writes the " +
 		"GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files",
+	modulePath + "/internal/sarifcheck -> os/exec": "runs Microsoft's SARIF Multitool; the package " +
+		"is imported by tests only, never by the binary",
 	modulePath + "/changes -> os/exec": "runs the local git read-only (rev-parse, diff, ls-files) " +
 		"to list the files a pull request changed",
 }

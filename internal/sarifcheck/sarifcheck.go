@@ -1,15 +1,16 @@
-// Package sarifcheck holds the SARIF schema check that the tests of
-// several packages apply to the SARIF modelgate writes: the official SARIF
-// 2.1.0 JSON schema, with format assertions on.
+// Package sarifcheck holds the SARIF checks that the tests of several
+// packages apply to the SARIF modelgate writes: the official SARIF 2.1.0
+// JSON schema with format assertions on, and Microsoft's SARIF Multitool
+// with GitHub's rules.
 //
 // Decisions:
 //   - It is a package for tests only: nothing the binary links imports it,
 //     so its dependency on the schema validator stays out of the binary.
 //   - The schema lives in sarif/testdata; callers pass that folder (Dir
 //     joins it to the repository root).
-//   - The runs of Microsoft's SARIF Multitool stay in the tests that use
-//     them: they need os/exec, which TestNoNetworkImports keeps out of
-//     every package of the module that is not a test.
+//   - It also runs Microsoft's SARIF Multitool (multitool.go). That needs
+//     os/exec, an edge TestNoNetworkImports allows for this package only:
+//     it is linked into tests, never into the binary.
 package sarifcheck
 
 import (
