@@ -169,9 +169,8 @@ func adoptionInputs(t *testing.T, bin string) {
 		t.Errorf("scan-scope changed with git: exit %d, results on %q, want %q\n%s", r.code, got, changedFiles, r.stdout)
 	}
 	r = runAsActionEnv(t, bin, ws, map[string]string{"scan-scope": "changed"}, pr)
-	if got := uris(); r.code != 1 || !slices.Contains(got, "models/keep.pkl") ||
-		!strings.Contains(r.summary, "git is not installed here \\(the modelgate Action's image has none\\); scanning every file instead") {
-		t.Errorf("scan-scope changed without git: exit %d, results on %q, want every file and a note\n%s", r.code, got, r.summary)
+	if got := uris(); r.code != 1 || !slices.Equal(got, changedFiles) || !strings.Contains(r.summary, "no git program here") {
+		t.Errorf("scan-scope changed without git: exit %d, results on %q, want %q and a note\n%s", r.code, got, changedFiles, r.summary)
 	}
 	r = runAsAction(t, bin, ws, map[string]string{"shard": "2/3"})
 	if ad := parseSARIF(t, readFile(t, filepath.Join(ws, "modelgate.sarif"))).Runs[0].AutomationDetails; ad == nil || ad.ID != "modelgate/shard-2-of-3/" {

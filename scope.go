@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,26 +47,22 @@ func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string
 			return usageErr{fmt.Errorf("--changed-since: path %s is outside the working directory; run modelgate from the repository", root)}
 		}
 	}
-	paths, err := changes.Since(ctx, ".", rev)
+	set, err := changes.Since(ctx, ".", rev)
 	if err != nil {
-		why := err.Error()
-		if errors.Is(err, changes.ErrNoGit) {
-			why = "git is not installed here (the modelgate Action's image has none)"
-		}
-		j.note(fmt.Sprintf("cannot list the files changed since %s: %s; scanning every file instead", rev, why))
+		j.note(fmt.Sprintf("cannot list the files changed since %s: %s; scanning every file instead", rev, err))
 		return nil
 	}
-	only := make(map[string]bool, len(paths))
-	for _, p := range paths {
-		only[p] = true
-	}
-	if j.policy != nil && only[j.policyPath] {
+	if j.policy != nil && set.Has(j.policyPath) {
 		// A changed policy can change the findings of unchanged files.
 		j.note(fmt.Sprintf("the policy file %s changed since %s; scanning every file", j.policyPath, rev))
 		return nil
 	}
-	j.opts.Only = only
-	j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (%d in the work tree)", rev, len(paths)))
+	j.opts.Only = set.Has
+	if n := set.Changed(); n >= 0 {
+		j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (%d in the work tree)", rev, n))
+	} else {
+		j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (changes %s)", rev, set.How))
+	}
 	return nil
 }
 

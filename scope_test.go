@@ -7,19 +7,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/internal/testtree"
 )
 
 func git(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t",
-		"GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return testtree.Git(t, dir, args...)
 }
 
 // changedRepo is a repository with a base commit and a pull request on
@@ -51,6 +45,7 @@ func changedRepo(t *testing.T) (dir, base string) {
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-qm", "pull request")
 	write("models/untracked.pkl", evilPickle)
+	testtree.Settle(t, dir)
 	return dir, base
 }
 
@@ -86,7 +81,8 @@ func TestChangedSince(t *testing.T) {
 		{"symbolic_ref", dir, "HEAD~1", false, changedFiles, "since HEAD~1"},
 		{"shallow_clone", shallow, base, false, all, "shallow clone: fetch more history"},
 		{"unknown_rev", dir, "no-such-branch", false, all, "no-such-branch: revision not in the local git history; scanning every file instead"},
-		{"no_git", dir, base, true, all, "git is not installed here (the modelgate Action's image has none); scanning every file instead"},
+		{"no_git", dir, base, true, changedFiles, "since " + base + " (changes read from the repository (no git program here); files not proven unchanged are scanned)"},
+		{"no_git_shallow", shallow, base, true, all, "shallow clone: fetch more history"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
-// Package changes lists the files changed since a git revision, for
-// pull-request scans. Git is only ever asked to read: rev-parse, diff and
-// ls-files. When the revision is not in the local history (a shallow
-// clone), Since returns ErrNoHistory, and without git ErrNoGit: the caller
-// then scans everything rather than passing a change it cannot see. Git
-// never fetches (GIT_NO_LAZY_FETCH=1, for partial clones).
+// Package changes tells which files changed since a git revision, for
+// pull-request scans. Where a git program is installed it is only ever
+// asked to read (rev-parse, diff, ls-files) and never fetches
+// (GIT_NO_LAZY_FETCH=1, for partial clones). Where none is, as in the
+// Action's image, the repository is read directly (package gitread), and
+// only files proven unchanged are left out. When the revision is not in the
+// local history (a shallow clone), Since returns ErrNoHistory: the caller
+// then scans everything rather than passing a change it cannot see.
 package changes
 
 import (
@@ -19,19 +21,58 @@ import (
 // ErrNoHistory means the revision is not in the local history.
 var ErrNoHistory = errors.New("revision not in the local git history")
 
-// ErrNoGit means there is no git program to ask.
-var ErrNoGit = errors.New("git is not installed")
+// Set is the files of a work tree changed since a revision.
+type Set struct {
+	// changed lists the changed files (from git); when nil, unchanged
+	// lists the files proven unchanged and every other file counts as
+	// changed.
+	changed, unchanged map[string]bool
+	// How says how the changes were found, for the scan's notes.
+	How string
+}
 
-// Since returns the paths, relative to dir and with forward slashes, of
-// files added, modified, renamed (new name), copied or type-changed since
-// rev, including uncommitted and untracked (not ignored) files.
-func Since(ctx context.Context, dir, rev string) ([]string, error) {
+// Has reports whether the file at path (relative to the directory given to
+// Since, with forward slashes) changed, or may have.
+func (s *Set) Has(path string) bool {
+	if s.changed != nil {
+		return s.changed[path]
+	}
+	return !s.unchanged[path]
+}
+
+// Changed returns the number of changed files, or -1 when only the
+// unchanged ones are known.
+func (s *Set) Changed() int {
+	if s.changed != nil {
+		return len(s.changed)
+	}
+	return -1
+}
+
+// Since tells which files under dir were added, modified, renamed (new
+// name), copied or type-changed since rev, counting uncommitted and
+// untracked files. It asks git when git is installed and reads the
+// repository itself otherwise.
+func Since(ctx context.Context, dir, rev string) (*Set, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("revision %q: must not start with '-'", rev)
 	}
 	if _, err := exec.LookPath("git"); err != nil {
-		return nil, fmt.Errorf("list changes since %s: %w", rev, ErrNoGit)
+		return sinceByReading(dir, rev)
 	}
+	paths, err := sinceWithGit(ctx, dir, rev)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{changed: make(map[string]bool, len(paths)), How: "git"}
+	for _, p := range paths {
+		s.changed[p] = true
+	}
+	return s, nil
+}
+
+// sinceWithGit lists the changed files with git diff and ls-files.
+func sinceWithGit(ctx context.Context, dir, rev string) ([]string, error) {
 	if _, err := git(ctx, dir, "rev-parse", "--is-inside-work-tree"); err != nil {
 		return nil, fmt.Errorf("%s is not a git work tree: %w", dir, err)
 	}

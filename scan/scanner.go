@@ -21,9 +21,9 @@ type Options struct {
 	Policy           *Policy
 	// Shard, when N > 1, scans only part K of N of the files.
 	Shard Shard
-	// Only, when not nil, limits the scan to these reported paths (the
-	// files changed in a pull request).
-	Only map[string]bool
+	// Only, when not nil, limits the scan to the reported paths it
+	// accepts (the files changed in a pull request).
+	Only func(rel string) bool
 	// Formats overrides DefaultFormats, for tests.
 	Formats []Format
 	// Progress, when set, is called after each file with the count done.
@@ -105,13 +105,13 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-func scope(targets []target, only map[string]bool) []target {
+func scope(targets []target, only func(rel string) bool) []target {
 	if only == nil {
 		return targets
 	}
 	var out []target
 	for _, t := range targets {
-		if only[t.rel] {
+		if only(t.rel) {
 			out = append(out, t)
 		}
 	}
