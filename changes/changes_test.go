@@ -241,29 +241,44 @@ func TestReaderAgreesWithGit(t *testing.T) {
 	}
 }
 
-// TestReaderRacyFiles: a file whose modification time is not before the
-// index's may have changed after git looked at it; the reader scans it.
+// TestReaderRacyFiles: when a file's stat data cannot prove it unchanged
+// (modified in the instant the index was written, or touched), the
+// reader hashes its content, as git would.
 func TestReaderRacyFiles(t *testing.T) {
 	needGit(t)
 	dir := history(t)
-	future := time.Now().Add(time.Hour)
-	if err := os.Chtimes(filepath.Join(dir, "keep.pkl"), future, future); err != nil {
-		t.Fatal(err)
+	future := time.Now().Add(time.Hour).Truncate(time.Second)
+	for _, f := range []string{"keep.pkl", "models/keep2.pkl"} {
+		if err := os.Chtimes(filepath.Join(dir, f), future, future); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// Refreshing records the new time in the index, and the index is
-	// then written before the file's time: racily clean.
+	// Refreshing records the new times in the index, which is written
+	// before them: both entries are racily clean.
 	cmd := exec.Command("git", "update-index", "-q", "--really-refresh")
 	cmd.Dir = dir
 	_ = cmd.Run()
-	s, err := sinceByReading(dir, "base")
-	if err != nil {
+	// keep.pkl then changes without its size or time changing.
+	write(t, dir, "keep.pkl", "z")
+	if err := os.Chtimes(filepath.Join(dir, "keep.pkl"), future, future); err != nil {
 		t.Fatal(err)
 	}
-	if !s.Has("keep.pkl") {
-		t.Error("a racily clean file was left out")
+	// modify.pkl is touched: a new time, the same content as at HEAD.
+	now := time.Now()
+	if err := os.Chtimes(filepath.Join(dir, "modify.pkl"), now, now); err != nil {
+		t.Fatal(err)
 	}
-	if s.Has("models/keep2.pkl") {
-		t.Error("an unchanged file was counted as changed")
+	for rev, want := range map[string][]string{
+		"base": {"added.pkl", "keep.pkl", "models/renamed.pkl", "modify.pkl", "untracked.pkl"},
+		"HEAD": {"keep.pkl", "untracked.pkl"},
+	} {
+		s, err := sinceByReading(dir, rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := changedBy(s, files(t, dir)); !slices.Equal(got, want) {
+			t.Errorf("since %s: changed = %v, want %v", rev, got, want)
+		}
 	}
 }
 
@@ -336,6 +351,16 @@ func TestReaderRefuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("partial clone without trees", func(t *testing.T) {
+		src := history(t)
+		run(t, src, "config", "uploadpack.allowFilter", "true")
+		clone := filepath.Join(t.TempDir(), "clone")
+		run(t, src, "clone", "-q", "--no-local", "--filter=tree:0", "file://"+src, clone)
+		s, err := sinceByReading(clone, "HEAD~1")
+		if err == nil || !strings.Contains(err.Error(), "not found") {
+			t.Errorf("base tree missing: err = %v (set %v)", err, s)
+		}
+	})
 	t.Run("sha256 objects", func(t *testing.T) {
 		dir := t.TempDir()
 		cmd := exec.Command("git", "init", "-q", "--object-format=sha256", dir)

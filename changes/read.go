@@ -1,8 +1,10 @@
 package changes
 
 import (
+	"crypto/sha1"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,15 +14,15 @@ import (
 )
 
 // sinceByReading finds the unchanged files without git. A file is
-// unchanged when three things agree: the revision's tree holds the same
-// blob and mode at its path, the index holds that blob for it (stage 0,
-// compared with the work tree as usual), and the file's size and
-// modification time are the ones the index recorded, before the index
-// was written. Anything the reader cannot vouch for (a racily clean
-// entry, a skip-worktree or assume-unchanged entry, a file git never saw,
-// a mode change) counts as changed, so the scan reads more, never less,
-// than git diff would show. Untracked files count whether or not they are
-// ignored.
+// unchanged when the revision's tree and the index (stage 0) hold the same
+// blob and mode at its path, and the work-tree file is that blob: its size
+// and modification time are the ones the index recorded, from before the
+// index was written, or, failing that (a file touched, or written in the
+// instant the index was), its content hashes to the blob. Anything the
+// reader cannot vouch for (a skip-worktree or assume-unchanged entry, a
+// file git never saw, a mode change, a file past the hashing budget)
+// counts as changed, so the scan reads more, never less, than git diff
+// would show. Untracked files count whether or not they are ignored.
 func sinceByReading(dir, rev string) (*Set, error) {
 	repo, err := gitread.Open(dir)
 	if err != nil {
@@ -53,14 +55,25 @@ func sinceByReading(dir, rev string) (*Set, error) {
 		return nil, err
 	}
 	unchanged := map[string]bool{}
+	budget := int64(maxHashBytes)
 	for _, e := range index.Entries {
 		rel, ok := strings.CutPrefix(e.Path, prefix)
 		if !ok || !sameAsBase(e, base) {
 			continue
 		}
-		fi, err := os.Lstat(filepath.Join(repo.WorkTree(), filepath.FromSlash(e.Path)))
-		if err == nil && statMatches(e, fi) && fi.ModTime().Before(index.Written) {
+		path := filepath.Join(repo.WorkTree(), filepath.FromSlash(e.Path))
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil || !kindMatches(e, fi) || uint32(fi.Size()) != e.Size:
+		case stampMatches(e, fi) && fi.ModTime().Before(index.Written):
 			unchanged[rel] = true
+		case fi.Size() <= budget:
+			// Touched, or written in the instant the index was (racily
+			// clean): the content decides, as it does for git.
+			budget -= fi.Size()
+			if h, err := blobHash(path, fi); err == nil && h == e.Hash {
+				unchanged[rel] = true
+			}
 		}
 	}
 	return &Set{unchanged: unchanged, How: "read from the repository (no git program here); files not proven unchanged are scanned"}, nil
@@ -75,23 +88,56 @@ func sameAsBase(e gitread.IndexEntry, base map[string]gitread.Entry) bool {
 	return ok && b.Hash == e.Hash && b.Mode == e.Mode
 }
 
-// statMatches reports whether the file is the one the index entry
-// recorded: same kind, executable bit, size and modification time.
-func statMatches(e gitread.IndexEntry, fi fs.FileInfo) bool {
+// maxHashBytes bounds the bytes of work-tree files read to prove them
+// unchanged when their stat data cannot; past it, such files are scanned.
+const maxHashBytes = 2 << 30
+
+// kindMatches reports whether the file is of the index entry's kind: a
+// symbolic link, or a regular file with the same executable bit.
+func kindMatches(e gitread.IndexEntry, fi fs.FileInfo) bool {
 	switch e.Mode {
 	case gitread.ModeSymlink:
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			return false
-		}
+		return fi.Mode()&fs.ModeSymlink != 0
 	case gitread.ModeFile, gitread.ModeExecutable:
-		if !fi.Mode().IsRegular() || (fi.Mode().Perm()&0o100 != 0) != (e.Mode == gitread.ModeExecutable) {
-			return false
-		}
-	default:
-		return false
+		return fi.Mode().IsRegular() && (fi.Mode().Perm()&0o100 != 0) == (e.Mode == gitread.ModeExecutable)
 	}
+	return false
+}
+
+// stampMatches reports whether the file's modification time is the one
+// the index entry recorded, to the nanosecond.
+func stampMatches(e gitread.IndexEntry, fi fs.FileInfo) bool {
 	mt := fi.ModTime()
-	return uint32(fi.Size()) == e.Size && uint32(mt.Unix()) == e.MtimeSec && uint32(mt.Nanosecond()) == e.MtimeNsec
+	return uint32(mt.Unix()) == e.MtimeSec && uint32(mt.Nanosecond()) == e.MtimeNsec
+}
+
+// blobHash is the git object name of a work-tree file's content (of a
+// symbolic link, its target), read without any git filter: a file that
+// filters change (line endings, Git LFS) does not match and is scanned.
+func blobHash(path string, fi fs.FileInfo) (gitread.Hash, error) {
+	var h gitread.Hash
+	sum := sha1.New()
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return h, err
+		}
+		fmt.Fprintf(sum, "blob %d\x00%s", len(target), target)
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return h, err
+		}
+		defer f.Close()
+		fmt.Fprintf(sum, "blob %d\x00", fi.Size())
+		if n, err := io.Copy(sum, io.LimitReader(f, fi.Size()+1)); err != nil {
+			return h, err
+		} else if n != fi.Size() {
+			return h, fmt.Errorf("%s changed while read", path)
+		}
+	}
+	copy(h[:], sum.Sum(nil))
+	return h, nil
 }
 
 // workTreePrefix returns the path of dir inside the work tree, as a

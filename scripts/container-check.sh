@@ -4,7 +4,9 @@
 # temporary workspace holding a malicious pickle. Asserts:
 #   - the container exits 1 (the gate fails at fail-on: high),
 #   - the SARIF file is in the workspace, is JSON and has at least one result,
-#   - every output of action.yml is set, findings > 0, highest-severity critical or high.
+#   - every output of action.yml is set, findings > 0, highest-severity critical or high;
+#   - with scan-scope: changed on a pull_request event (the image has no git), only the file the
+#     pull request added is reported, not the one already in the base commit.
 #
 # Skips (exit 0, with a line saying why) when the check cannot run here: no action.yml or
 # Dockerfile yet, no ../shared/tools/container-check, not root, no buildah and no apt-get to
@@ -82,3 +84,35 @@ if [[ $status -ne 0 ]]; then
   exit 1
 fi
 echo "container-check: ok in ${elapsed}s (exit $rc, $results SARIF result(s), findings=$findings, highest-severity=$(value highest-severity))"
+
+# scan-scope: changed in the image, which has no git: a pull request that adds a malicious pickle
+# to a repository that already holds one. The image must read the repository itself and report
+# the added file only (the old one is unchanged since the base commit).
+command -v git >/dev/null || skip "no git here to build the pull-request workspace (the first check passed)"
+pr="$(mktemp -d)"
+trap 'rm -rf "$ws" "$log" "$pr"' EXIT
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.com \
+  GIT_COMMITTER_NAME=ci GIT_COMMITTER_EMAIL=ci@example.com
+git -C "$pr" init -q -b main
+mkdir -p "$pr/models"
+cp "$ws/models/suspicious_model.pkl" "$pr/models/already_there.pkl"
+printf 'readme\n' > "$pr/README.md"
+git -C "$pr" add -A && git -C "$pr" commit -qm base
+base="$(git -C "$pr" rev-parse HEAD)"
+cp "$ws/models/suspicious_model.pkl" "$pr/models/added_by_pr.pkl"
+git -C "$pr" add -A && git -C "$pr" commit -qm "pull request"
+git -C "$pr" gc -q   # packed objects, as a fetch leaves them
+printf '{"pull_request": {"base": {"sha": "%s"}}}' "$base" > "$pr/.git/event.json"
+PYTHON="$py" "$tool" --workspace "$pr" --env GITHUB_EVENT_NAME=pull_request \
+  --env GITHUB_EVENT_PATH=/github/workspace/.git/event.json scan-scope=changed sarif-file=pr.sarif > "$log" 2>&1
+rc=$?
+[[ $rc -eq 1 ]] || fail "scan-scope changed: container exit code $rc, want 1"
+uris="$("$py" -c 'import json,sys; print(" ".join(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for run in json.load(open(sys.argv[1]))["runs"] for r in run.get("results") or []))' "$pr/pr.sarif" 2>&1)"
+[[ "$uris" == "models/added_by_pr.pkl" ]] || fail "scan-scope changed: results on '$uris', want models/added_by_pr.pkl only"
+grep -q "no git program here" "$log" || fail "scan-scope changed: the step summary does not say how the changes were read"
+if [[ $status -ne 0 ]]; then
+  echo "---- container-check report (scan-scope changed) ----" >&2
+  cat "$log" >&2
+  exit 1
+fi
+echo "container-check: ok: scan-scope changed in the image reported $uris only"
