@@ -16,7 +16,7 @@ import (
 	"github.com/modelgate/modelgate/internal/testtree"
 )
 
-func needGit(t *testing.T) {
+func needGit(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
@@ -45,7 +45,7 @@ func settle(t *testing.T, dir string) {
 
 // files lists the regular files and symbolic links under dir (outside
 // .git), relative and with forward slashes: what a scan would visit.
-func files(t *testing.T, dir string) []string {
+func files(t testing.TB, dir string) []string {
 	t.Helper()
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
