@@ -176,3 +176,22 @@ func TestIndexMatchesLsFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownExtension: an extension this reader does not know may change
+// what the files mean, so the repository is refused, as git refuses one.
+func TestUnknownExtension(t *testing.T) {
+	needGit(t)
+	dir := t.TempDir()
+	git(t, dir, "init", "-q")
+	git(t, dir, "config", "core.repositoryFormatVersion", "1")
+	git(t, dir, "config", "extensions.worktreeConfig", "true")
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatalf("known extension refused: %v", err)
+	}
+	r.Close()
+	git(t, dir, "config", "extensions.somethingNew", "true")
+	if _, err := Open(dir); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("unknown extension: err = %v, want ErrUnsupported", err)
+	}
+}

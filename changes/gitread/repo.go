@@ -144,11 +144,19 @@ func (r *Repo) checkConfig() error {
 			return fmt.Errorf("%s object names: %w", value, ErrUnsupported)
 		case section == "extensions" && key == "refstorage" && value != "files":
 			return fmt.Errorf("the %s ref storage: %w", value, ErrUnsupported)
-		case section == "extensions" && key == "compatobjectformat":
-			return fmt.Errorf("compatibility object names: %w", ErrUnsupported)
+		case section == "extensions" && key != "" && !knownExtensions[key]:
+			return fmt.Errorf("the repository extension %s: %w", key, ErrUnsupported)
 		}
 	}
 	return sc.Err()
+}
+
+// knownExtensions are the repository extensions that leave objects, refs
+// and the index as this reader reads them (objectformat and refstorage
+// only with their default values, checked above).
+var knownExtensions = map[string]bool{
+	"noop": true, "noop-v1": true, "partialclone": true, "preciousobjects": true,
+	"worktreeconfig": true, "objectformat": true, "refstorage": true,
 }
 
 // readSmall reads a file of git's own bookkeeping (a ref, a gitdir link)
