@@ -15,7 +15,7 @@ import (
 func TestInit(t *testing.T) {
 	dir := writeTree(t, map[string]string{"models/tinynet.pt": tinynet(t), "models/evil.pkl": evilPickle})
 	r := runIn(t, dir, nil, "init")
-	if r.code != 0 || !strings.Contains(r.stdout, "wrote .modelgate.yml with 1 allow entries (reason: TODO)") {
+	if r.code != 0 || !strings.Contains(r.stdout, "wrote .modelgate.yml with 1 allow entry (reason: TODO)") {
 		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	written := readFile(t, filepath.Join(dir, ".modelgate.yml"))

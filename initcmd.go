@@ -86,8 +86,12 @@ func writeStarter(dest string, body []byte, force bool, stdout, stderr io.Writer
 		return failure(stderr, fmt.Errorf("init: write %s: %w", dest, err))
 	}
 	entries := strings.Count(string(body), "\n  - global: ")
-	fmt.Fprintf(stdout, "modelgate: wrote %s with %d allow entries (reason: TODO); review each before committing it:\n\n",
-		report.Clean(filepath.ToSlash(dest)), entries)
+	noun := "entries"
+	if entries == 1 {
+		noun = "entry"
+	}
+	fmt.Fprintf(stdout, "modelgate: wrote %s with %d allow %s (reason: TODO); review each before committing it:\n\n",
+		report.Clean(filepath.ToSlash(dest)), entries, noun)
 	for _, line := range strings.SplitAfter(string(body), "\n") {
 		if line != "" {
 			fmt.Fprintln(stdout, report.Clean(strings.TrimSuffix(line, "\n")))
