@@ -52,7 +52,7 @@ func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string
 		j.note(fmt.Sprintf("cannot list the files changed since %s: %s; scanning every file instead", rev, err))
 		return nil
 	}
-	if j.policy != nil && set.Has(j.policyPath) {
+	if j.policy != nil && policyInSet(set, j.policyPath) {
 		// A changed policy can change the findings of unchanged files.
 		j.note(fmt.Sprintf("the policy file %s changed since %s; scanning every file", j.policyPath, rev))
 		return nil
@@ -64,6 +64,25 @@ func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string
 		j.note(fmt.Sprintf("scanning only the files added, modified or renamed since %s (changes %s)", rev, set.How))
 	}
 	return nil
+}
+
+// policyInSet reports whether the policy file is among the changed files.
+// Its path is made relative to the working directory, as the set's are; a
+// policy file outside it is not part of the change.
+func policyInSet(set *changes.Set, path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return true
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return true
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	return set.Has(filepath.ToSlash(rel))
 }
 
 // insideWorkingDir reports whether path is the working directory or below

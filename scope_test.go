@@ -104,16 +104,41 @@ func TestChangedSince(t *testing.T) {
 			t.Errorf("scanned %q from models/", got)
 		}
 	})
-	t.Run("policy_changed", func(t *testing.T) {
-		if err := os.WriteFile(filepath.Join(dir, ".modelgate.yml"), []byte("severity:\n  MG003: high\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		defer os.Remove(filepath.Join(dir, ".modelgate.yml"))
-		r := runIn(t, dir, nil, "scan", "--format=json", "--changed-since", base)
-		if got := scannedPaths(t, r.stdout); !slices.Contains(got, "models/keep.pkl") || !strings.Contains(r.stderr, "the policy file .modelgate.yml changed since") {
-			t.Errorf("a changed policy file did not widen the scan: %q\n%s", got, r.stderr)
-		}
-	})
+	outside := filepath.Join(t.TempDir(), "policy.yml")
+	if err := os.WriteFile(outside, []byte("severity:\n  MG003: high\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		config string // "" finds .modelgate.yml at the root
+		noGit  bool
+		widen  bool
+	}{
+		{"policy_changed", "", false, true},
+		{"policy_changed_no_git", "", true, true},
+		{"policy_changed_absolute", filepath.Join(dir, ".modelgate.yml"), false, true},
+		{"policy_changed_absolute_no_git", filepath.Join(dir, ".modelgate.yml"), true, true},
+		{"policy_outside_repository", outside, false, false},
+		{"policy_outside_repository_no_git", outside, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.config != outside {
+				if err := os.WriteFile(filepath.Join(dir, ".modelgate.yml"), []byte("severity:\n  MG003: high\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				defer os.Remove(filepath.Join(dir, ".modelgate.yml"))
+			}
+			if tc.noGit {
+				t.Setenv("PATH", t.TempDir())
+			}
+			r := runIn(t, dir, nil, "scan", "--format=json", "--config="+tc.config, "--changed-since", base)
+			got := scannedPaths(t, r.stdout)
+			widened := slices.Contains(got, "models/keep.pkl") && strings.Contains(r.stderr, "changed since "+base+"; scanning every file")
+			if widened != tc.widen || (!tc.widen && !slices.Equal(got, changedFiles)) {
+				t.Errorf("scanned %q, want the scan widened: %v\n%s", got, tc.widen, r.stderr)
+			}
+		})
+	}
 	for name, args := range map[string][]string{"dash_rev": {"--changed-since=-p"}, "outside": {"--changed-since=HEAD", ".."},
 		"bad_scope": {"--scan-scope=some"}} {
 		t.Run(name, func(t *testing.T) {
