@@ -61,6 +61,8 @@ type store struct {
 	packs []*pack
 	cache map[cacheKey][]byte
 	size  int
+	// resolving holds the bases of the reference deltas being resolved.
+	resolving map[Hash]bool
 }
 
 type cacheKey struct {
@@ -69,7 +71,7 @@ type cacheKey struct {
 }
 
 func openStore(objectsDir string) (*store, error) {
-	s := &store{cache: map[cacheKey][]byte{}}
+	s := &store{cache: map[cacheKey][]byte{}, resolving: map[Hash]bool{}}
 	if err := s.add(objectsDir, 0); err != nil {
 		return nil, err
 	}
@@ -259,6 +261,8 @@ func (s *store) prefixMatches(prefix string) ([]Hash, error) {
 
 func (s *store) close() {
 	for _, p := range s.packs {
-		p.file.Close()
+		if c, ok := p.file.(io.Closer); ok {
+			c.Close()
+		}
 	}
 }

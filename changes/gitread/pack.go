@@ -16,7 +16,7 @@ import (
 // pack is one pack file and its index (version 1 or 2).
 type pack struct {
 	path    string
-	file    *os.File
+	file    io.ReaderAt
 	size    int64
 	fanout  [256]uint32
 	names   []byte // n × 20
@@ -28,28 +28,35 @@ func openPack(idxPath string) (*pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pack{path: strings.TrimSuffix(idxPath, ".idx") + ".pack"}
-	if err := p.parseIndex(idx); err != nil {
-		return nil, fmt.Errorf("pack index %s: %w", idxPath, err)
-	}
-	f, err := os.Open(p.path)
+	path := strings.TrimSuffix(idxPath, ".idx") + ".pack"
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
+	if err == nil {
+		var p *pack
+		if p, err = newPack(path, idx, f, fi.Size()); err == nil {
+			return p, nil
+		}
 	}
-	p.file, p.size = f, fi.Size()
+	f.Close()
+	return nil, err
+}
+
+// newPack checks a pack's index and header; the pack's bytes are read
+// from r as objects are asked for.
+func newPack(path string, idx []byte, r io.ReaderAt, size int64) (*pack, error) {
+	p := &pack{path: path, file: r, size: size}
+	if err := p.parseIndex(idx); err != nil {
+		return nil, fmt.Errorf("pack index of %s: %w", path, err)
+	}
 	var head [12]byte
-	if _, err := f.ReadAt(head[:], 0); err != nil || string(head[:4]) != "PACK" {
-		f.Close()
-		return nil, fmt.Errorf("pack %s: not a pack file", p.path)
+	if _, err := r.ReadAt(head[:], 0); err != nil || string(head[:4]) != "PACK" {
+		return nil, fmt.Errorf("pack %s: not a pack file", path)
 	}
 	if v := binary.BigEndian.Uint32(head[4:]); v != 2 && v != 3 {
-		f.Close()
-		return nil, fmt.Errorf("pack %s: version %d", p.path, v)
+		return nil, fmt.Errorf("pack %s: version %d", path, v)
 	}
 	return p, nil
 }
@@ -194,7 +201,15 @@ func (s *store) readPacked(p *pack, off int64, depth int) (int, []byte, error) {
 		if _, err := io.ReadFull(r, h[:]); err != nil {
 			return 0, nil, err
 		}
-		if baseType, base, err = s.readDepth(h, depth+1); err != nil {
+		// A reference delta may name itself, or a chain that comes back:
+		// git's index-pack refuses such packs, and so does this reader.
+		if s.resolving[h] {
+			return 0, nil, fmt.Errorf("pack %s: delta cycle through %s", p.path, h)
+		}
+		s.resolving[h] = true
+		baseType, base, err = s.readDepth(h, depth+1)
+		delete(s.resolving, h)
+		if err != nil {
 			return 0, nil, err
 		}
 	default:
