@@ -195,3 +195,25 @@ func TestUnknownExtension(t *testing.T) {
 		t.Errorf("unknown extension: err = %v, want ErrUnsupported", err)
 	}
 }
+
+// TestIndexChecksum: the trailing SHA-1 is checked, and an all-zero one
+// (index.skipHash, which newer git writes) is accepted.
+func TestIndexChecksum(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "seeds", "index-v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseIndex(data); err != nil {
+		t.Fatalf("index written by git: %v", err)
+	}
+	skip := append([]byte(nil), data...)
+	copy(skip[len(skip)-20:], make([]byte, 20))
+	if _, err := ParseIndex(skip); err != nil {
+		t.Errorf("all-zero checksum: %v", err)
+	}
+	bad := append([]byte(nil), data...)
+	bad[20] ^= 1
+	if _, err := ParseIndex(bad); err == nil || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("changed byte: err = %v, want a checksum mismatch", err)
+	}
+}
