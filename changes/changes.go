@@ -2,8 +2,9 @@
 // pull-request scans. Where a git program is installed it is only ever
 // asked to read (rev-parse, diff, ls-files) and never fetches
 // (GIT_NO_LAZY_FETCH=1, for partial clones). Where none is, as in the
-// Action's image, the repository is read directly (package gitread), and
-// only files proven unchanged are left out. When the revision is not in the
+// Action's image, or where git refuses a work tree another user owns, the
+// repository is read directly (package gitread), and only files proven
+// unchanged are left out. When the revision is not in the
 // local history (a shallow clone), Since returns ErrNoHistory: the caller
 // then scans everything rather than passing a change it cannot see.
 package changes
@@ -61,6 +62,17 @@ func Since(ctx context.Context, dir, rev string) (*Set, error) {
 		return sinceByReading(dir, rev)
 	}
 	paths, err := sinceWithGit(ctx, dir, rev)
+	if err != nil && strings.Contains(err.Error(), "dubious ownership") {
+		// A work tree owned by another user (a container's mounted
+		// checkout): git will not read it, lest its configuration run
+		// programs. Reading it here runs nothing.
+		s, err := sinceByReading(dir, rev)
+		if err != nil {
+			return nil, err
+		}
+		s.How = "read from the repository (git refuses a work tree owned by another user); files not proven unchanged are scanned"
+		return s, nil
+	}
 	if err != nil {
 		return nil, err
 	}

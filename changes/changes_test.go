@@ -372,3 +372,35 @@ func TestReaderRefuses(t *testing.T) {
 		}
 	})
 }
+
+// TestSinceOtherOwner: git refuses a work tree owned by another user (as
+// a container sees a mounted checkout); Since then reads it instead.
+func TestSinceOtherOwner(t *testing.T) {
+	needGit(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give the work tree to another user")
+	}
+	dir := history(t)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	s, err := Since(context.Background(), dir, "base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.How, "another user") {
+		t.Errorf("How = %q", s.How)
+	}
+	want := []string{"added.pkl", "models/renamed.pkl", "modify.pkl", "untracked.pkl"}
+	if got := changedBy(s, files(t, dir)); !slices.Equal(got, want) {
+		t.Errorf("changed = %v, want %v", got, want)
+	}
+}
