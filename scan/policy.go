@@ -28,6 +28,10 @@ import (
 //     throw where CPython reads on, what follows was never analysed
 //     (exception-oriented programming). A stream that merely ends early
 //     stays medium unless a finding before the break raises it.
+//   - An import whose name is computed at load time (STACK_GLOBAL of a
+//     call result) is high: it can be anything. Allowlisted callables
+//     that call, instantiate or create classes from their arguments have
+//     those arguments judged as calls (policy_shapes.go).
 //   - Two harmless shapes of dangerous callables are excused, precisely
 //     (policy_exceptions.go): getattr(<instance of an allowlisted class
 //     built by the stream>, '<plain name>') whose result is never used,

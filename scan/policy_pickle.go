@@ -23,7 +23,7 @@ const (
 // isInstantiator reports the safe callables whose first argument is a
 // class that they create without calling its constructor;
 // copyreg._reconstructor also calls base.__init__ when its base is not
-// object (see argGlobal).
+// object (see policy_shapes.go).
 func isInstantiator(name string) bool {
 	switch name {
 	case "copyreg._reconstructor", "copyreg.__newobj__", "copyreg.__newobj_ex__":
@@ -93,6 +93,10 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 				Evidence: fmt.Sprintf("%s(%d)", im.Op, im.ExtCode)})
 			continue
 		}
+		if im.Unresolved {
+			p.unresolved(&out, im)
+			continue
+		}
 		x := u.get(im.Global)
 		if x.first < 0 || im.Offset < x.first {
 			x.first = im.Offset
@@ -124,6 +128,19 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 	return out.sorted()
 }
 
+// unresolved reports an import whose module or name is computed at load
+// time (STACK_GLOBAL of a call result): it may import anything, a module
+// whose import alone does harm or a dangerous callable handed on to a call.
+func (p *Policy) unresolved(out *findingSet, im pickle.Import) {
+	name := globalName(im.Global)
+	desc := ""
+	if im.Desc != "" {
+		desc = " (" + clean(im.Desc, maxEvidence) + ")"
+	}
+	out.add(Finding{Rule: RuleUnknownImport, Severity: High, Offset: im.Offset, Callable: name, Evidence: name,
+		Message: fmt.Sprintf("%s at offset %d imports a global whose name is computed at load time%s; it can be any module and any callable in it, os.system as well", im.Op, im.Offset, desc)})
+}
+
 // call records one call, or reports it at once when its nature decides.
 func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 	switch {
@@ -142,6 +159,9 @@ func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 	case c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX" || isItemWrite(c.Op):
 		x := u.get(c.Callee)
 		x.inst = append(x.inst, c)
+		if !isItemWrite(c.Op) {
+			p.shape(out, u, c)
+		}
 	default: // REDUCE, INST, OBJ
 		x := u.get(c.Callee)
 		if ex.excuses(c) {
@@ -149,17 +169,7 @@ func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 			return
 		}
 		x.calls = append(x.calls, c)
-		if isInstantiator(normalize(c.Callee).String()) {
-			if cls, ok := argGlobal(c, 0); ok {
-				y := u.get(cls)
-				y.inst = append(y.inst, c)
-			}
-			if base, ok := argGlobal(c, 1); ok && normalize(base) != objectGlobal {
-				// copyreg._reconstructor calls base.__init__(obj, state).
-				y := u.get(base)
-				y.calls = append(y.calls, c)
-			}
-		}
+		p.shape(out, u, c) // instantiators, callers of arguments (policy_shapes.go)
 	}
 }
 

@@ -38,7 +38,11 @@
 // false), copyreg._reconstructor instances are attributed to their class,
 // and literals decoded by base64, hex or latin-1 calls are followed into
 // loaders (pickle.loads, torch.load over io.BytesIO, ...) and scanned as
-// nested pickles, up to MaxNesting deep.
+// nested pickles, up to MaxNesting deep. Allowlisted helpers that return
+// an argument unchanged (torch.jit._pickle.build_intlist, numpy's
+// object-dtype scalar) return that very value, so a global passed through
+// one stays that global; a class returned by builtins.type counts as a
+// global when BUILD or an item write changes it.
 //
 // Where CPython's two unpicklers disagree the reader follows _pickle.c,
 // which pickle.load uses, and records an Anomaly: an operand that crosses

@@ -156,11 +156,55 @@ func (s *scanner) special(g Global, args value) (value, bool) {
 		cls := s.objectOf(args).items[0]
 		return s.result(cls, args, hReconstruct), true
 	}
+	if v, ok := s.passThrough(g, args); ok {
+		return v, true
+	}
 	if v, ok := s.decode(g, args); ok {
 		return v, true
 	}
 	s.loader(g, args)
 	return value{}, false
+}
+
+// identities are safe callables that return an argument unchanged
+// (torch/jit/_pickle.py), by its position. Followed, so that a global
+// passed through one is still that global to whatever uses it: a class
+// handed on to copyreg._reconstructor, a module given state by BUILD.
+var identities = map[Global]int{
+	{"torch.jit._pickle", "build_intlist"}: 0, {"torch.jit._pickle", "build_tensorlist"}: 0,
+	{"torch.jit._pickle", "build_doublelist"}: 0, {"torch.jit._pickle", "build_boollist"}: 0,
+	{"torch.jit._pickle", "restore_type_tag"}: 0,
+	// scalar(dtype, obj) returns obj itself for the object dtype, the
+	// only dtype that takes anything but bytes.
+	{"numpy.core.multiarray", "scalar"}: 1, {"numpy._core.multiarray", "scalar"}: 1,
+}
+
+// passThrough returns what a call of g returns when that is one of its
+// arguments (identities).
+func (s *scanner) passThrough(g Global, args value) (value, bool) {
+	if args.kind != kTuple {
+		return value{}, false
+	}
+	a := s.objectOf(args)
+	if i, ok := identities[g]; ok && int64(i) < a.count && i < len(a.items) {
+		v := a.items[i]
+		if g.Name == "scalar" && v.kind != kGlobal && v.kind != kObject {
+			return value{}, false // bytes: a real scalar
+		}
+		return v, true
+	}
+	return value{}, false
+}
+
+// isClassOf reports the result of builtins.type(obj): a class of the
+// process, which BUILD or an item write changes for the whole process
+// like an imported one.
+func (s *scanner) isClassOf(v value) bool {
+	if v.kind != kObject {
+		return false
+	}
+	o := s.objectOf(v)
+	return o.how == hCall && o.direct && *s.globalOf(v) == (Global{"builtins", "type"})
 }
 
 // classCheck rejects, as the unpickler does, a class argument that is a
@@ -281,8 +325,9 @@ func (s *scanner) build() {
 		known, onGlobal = s.objectOf(inst).direct, true
 	case kObject:
 		// An instance of an imported class (or what calling an imported
-		// callable returned): attributed to that global.
-		known = s.objectOf(inst).direct
+		// callable returned): attributed to that global. A class that
+		// builtins.type returned is changed for the whole process.
+		known, onGlobal = s.objectOf(inst).direct, s.isClassOf(inst)
 	}
 	g, _ := s.sh.slab.global(inst)
 	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {

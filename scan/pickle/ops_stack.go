@@ -89,7 +89,7 @@ var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
 // that is not a native container.
 func (s *scanner) methodCall(target value, items []value, op string) {
 	g, _ := s.sh.slab.global(target)
-	c, listed := s.newCall(op, g, s.objectOf(target) != nil && s.objectOf(target).direct, target.kind == kGlobal)
+	c, listed := s.newCall(op, g, s.objectOf(target) != nil && s.objectOf(target).direct, target.kind == kGlobal || s.isClassOf(target))
 	if !listed {
 		return
 	}

@@ -1,0 +1,122 @@
+package scan
+
+import (
+	"fmt"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
+
+// Shapes of allowlisted callables. A few allowlisted callables call, or
+// instantiate, what they are given; being allowlisted says nothing of
+// their arguments, so those are judged here:
+//
+//   - An argument an allowlisted callable calls is judged as called by the
+//     pickle itself: an imported global there is a call of that global
+//     (unknown => MG002 high), and anything else (the result of a call, an
+//     instance, a literal) is a call of an object computed at load time,
+//     high. argCallers lists them, from their source.
+//   - The class a copyreg instantiator builds, and the base whose __init__
+//     copyreg._reconstructor calls, must be imported globals: pickle never
+//     writes anything else there, and a computed one hides what runs.
+//   - builtins.type is allowlisted for type(None) and the like, which
+//     pickle writes for the types of singletons. With any other number of
+//     arguments it creates a class, which runs the metaclass and
+//     __init_subclass__ of the bases and __set_name__ of the attributes, as
+//     types.new_class does (denylisted): critical.
+
+// argCall is the positional argument an allowlisted callable calls.
+type argCall struct {
+	arg int
+	// strOK is set when a str there is looked up by name, not called.
+	strOK bool
+}
+
+// argCallers are the allowlisted callables that call an argument, keyed by
+// module.name.
+var argCallers = map[string]argCall{
+	// torch/_tensor.py: func(*args).
+	"torch._tensor._rebuild_from_type":    {arg: 0},
+	"torch._tensor._rebuild_from_type_v2": {arg: 0},
+	// numpy/random/_pickle.py: bit_generator_ctor(bit_generator_name);
+	// numpy 2 also calls a class given as the bit generator.
+	"numpy.random._pickle.__generator_ctor":     {arg: 1},
+	"numpy.random._pickle.__randomstate_ctor":   {arg: 1},
+	"numpy.random._pickle.__bit_generator_ctor": {arg: 0, strOK: true},
+	// torch/optim/lr_scheduler.py: the constructor takes its first step,
+	// which calls lr_lambda(0) and scale_fn(x).
+	"torch.optim.lr_scheduler.LambdaLR": {arg: 1},
+	"torch.optim.lr_scheduler.CyclicLR": {arg: 7},
+}
+
+var typeGlobal = pickle.Global{Module: "builtins", Name: "type"}
+
+// shape judges what a call of an allowlisted or instantiating callable
+// does with its arguments (REDUCE, INST, OBJ; NEWOBJ and NEWOBJ_EX for
+// class creation).
+func (p *Policy) shape(out *findingSet, u *uses, c pickle.Call) {
+	g := normalize(c.Callee)
+	name := g.String()
+	if g == typeGlobal && c.NArgs != 1 {
+		p.classCreation(out, c, "builtins.type with other than one argument")
+		return
+	}
+	if c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX" {
+		return
+	}
+	if isInstantiator(name) {
+		cls, ok := argGlobal(c, 0)
+		switch {
+		case !ok:
+			p.computedArg(out, c, 0, "the class it instantiates")
+		case normalize(cls) == typeGlobal:
+			p.classCreation(out, c, name+" of builtins.type")
+		default:
+			y := u.get(cls)
+			y.inst = append(y.inst, c)
+		}
+		if name != "copyreg._reconstructor" {
+			return
+		}
+		// copyreg._reconstructor calls base.__init__(obj, state).
+		base, ok := argGlobal(c, 1)
+		switch {
+		case !ok:
+			p.computedArg(out, c, 1, "the base whose __new__ and __init__ it calls")
+		case normalize(base) != objectGlobal:
+			y := u.get(base)
+			y.calls = append(y.calls, c)
+		}
+		return
+	}
+	a, ok := argCallers[name]
+	if !ok || (c.NArgs >= 0 && a.arg >= c.NArgs) {
+		return // not a caller, or the default argument
+	}
+	if f, ok := argGlobal(c, a.arg); ok {
+		y := u.get(f)
+		y.calls = append(y.calls, c)
+		return
+	}
+	if a.strOK && a.arg < len(c.ArgFacts) && c.ArgFacts[a.arg].Kind == pickle.ArgStr {
+		return
+	}
+	p.computedArg(out, c, a.arg, "which it calls")
+}
+
+// computedArg reports an argument that an allowlisted callable calls or
+// instantiates and that is not an imported global: what runs cannot be
+// judged.
+func (p *Policy) computedArg(out *findingSet, c pickle.Call, i int, what string) {
+	ev := evidence(c)
+	out.add(Finding{Rule: RuleUnknownCall, Severity: High, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
+		Message: fmt.Sprintf("%s at offset %d: argument %d, %s, is not an imported global but an object computed at load time; what runs cannot be judged%s",
+			ev, c.Offset, i+1, what, note(c.Op, Verdict{}))})
+}
+
+// classCreation reports a class created at load time.
+func (p *Policy) classCreation(out *findingSet, c pickle.Call, how string) {
+	ev := evidence(c)
+	out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
+		Message: fmt.Sprintf("%s at offset %d creates a class at load time (%s): that runs the metaclass and __init_subclass__ of its bases and __set_name__ of its attributes, as types.new_class does%s",
+			ev, c.Offset, how, note(c.Op, Verdict{}))})
+}

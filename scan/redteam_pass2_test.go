@@ -1,0 +1,104 @@
+package scan
+
+import "testing"
+
+// Second red-team pass: allowlisted callables that call, instantiate or
+// hand back what they are given, and imports whose names are computed.
+// CPython's behaviour in each comment is read from its source
+// (Modules/_pickle.c, Lib/copyreg.py, torch/_tensor.py,
+// torch/jit/_pickle.py, numpy/random/_pickle.py,
+// torch/optim/lr_scheduler.py, numpy/core/src/multiarray/multiarraymodule.c).
+
+// bypassesPass2Computed are imports and calls whose target is computed
+// at load time.
+var bypassesPass2Computed = []bypass{
+	// _codecs.encode(s, 'rot13') returns a str (PyCodec_Encode does not
+	// insist on bytes): STACK_GLOBAL imports os.system.
+	{"stack_global_rot13_names",
+		"\x80\x04c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86Rc_codecs\nencode\n\x8c\x06flfgrz\x8c\x05rot13\x86R\x93.", // PROTO GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL STOP
+		[]string{"computed at load time"}, High, RuleUnknownImport},
+	// str(b'antigravity', 'ascii'): importing antigravity opens a browser.
+	{"stack_global_str_of_bytes",
+		"\x80\x04cbuiltins\nstr\nC\x0bantigravity\x8c\x05ascii\x86Rcbuiltins\nstr\nC\x07geohash\x8c\x05ascii\x86R\x93.", // PROTO GLOBAL SHORT_BINBYTES SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINBYTES SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL STOP
+		[]string{"computed at load time"}, High, RuleUnknownImport},
+	// _rebuild_from_type(func, Tensor, args, d) returns func(*args):
+	// os.system('id') with os.system named by rot13.
+	{"rebuild_from_type_calls_computed_import",
+		"\x80\x04ctorch._tensor\n_rebuild_from_type\n(c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86Rc_codecs\nencode\n\x8c\x06flfgrz\x8c\x05rot13\x86R\x93ctorch\nTensor\n\x8c\x02id\x85}tR.", // PROTO GLOBAL MARK GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL GLOBAL SHORT_BINUNICODE TUPLE1 EMPTY_DICT TUPLE REDUCE STOP
+		[]string{"torch._tensor._rebuild_from_type", "computed at load time"}, High, ""},
+}
+
+// bypassesPass2Callers are allowlisted callables that call an argument.
+var bypassesPass2Callers = []bypass{
+	{"rebuild_from_type_v2_calls_unknown",
+		"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cmypkg\nrun\nctorch\nTensor\nX\x02\x00\x00\x00id\x85NtR.", // PROTO GLOBAL MARK GLOBAL GLOBAL BINUNICODE TUPLE1 NONE TUPLE REDUCE STOP
+		[]string{"mypkg.run"}, High, RuleUnknownCall},
+	// __generator_ctor(name, ctor) returns Generator(ctor(name)).
+	{"numpy_generator_ctor_calls_unknown",
+		"\x80\x02cnumpy.random._pickle\n__generator_ctor\nX\x02\x00\x00\x00idcmypkg\nrun\n\x86R.", // PROTO GLOBAL BINUNICODE GLOBAL TUPLE2 REDUCE STOP
+		[]string{"mypkg.run"}, High, RuleUnknownCall},
+	{"numpy_randomstate_ctor_calls_instance",
+		"\x80\x02cnumpy.random._pickle\n__randomstate_ctor\nX\x02\x00\x00\x00idcmypkg\nRunner\n)\x81\x86R.", // PROTO GLOBAL BINUNICODE GLOBAL EMPTY_TUPLE NEWOBJ TUPLE2 REDUCE STOP
+		[]string{"__randomstate_ctor", "computed at load time"}, High, ""},
+	// LambdaLR's constructor takes a first step: lr_lambda(0).
+	{"lambdalr_calls_unknown",
+		"\x80\x02ctorch.optim.lr_scheduler\nLambdaLR\nctorch.optim.sgd\nSGD\n]ctorch.nn.parameter\nParameter\n)RaG?\xb9\x99\x99\x99\x99\x99\x9a\x86Rcmypkg\nf\n\x86R.", // PROTO GLOBAL GLOBAL EMPTY_LIST GLOBAL EMPTY_TUPLE REDUCE APPEND BINFLOAT TUPLE2 REDUCE GLOBAL TUPLE2 REDUCE STOP
+		[]string{"mypkg.f"}, High, RuleUnknownCall},
+	// copyreg._reconstructor(cls, base, state) calls base.__init__(obj,
+	// state); build_intlist returns its argument, so the base is
+	// wave.Wave_write, whose __init__ opens the path for writing.
+	{"reconstructor_base_through_identity",
+		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\nctorch.jit._pickle\nbuild_intlist\ncwave\nWave_write\n\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
+		[]string{"wave.Wave_write"}, High, RuleUnknownCall},
+	// type(<instance of wave.Wave_write>) is wave.Wave_write.
+	{"reconstructor_base_from_type",
+		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\ncbuiltins\ntype\ncwave\nWave_write\n)\x81\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
+		[]string{"copyreg._reconstructor", "computed at load time"}, High, ""},
+	{"newobj_helper_computed_class",
+		"\x80\x02ccopyreg\n__newobj__\ncbuiltins\ntype\ncmypkg\nC\n)\x81\x85R\x85R.", // PROTO GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE TUPLE1 REDUCE STOP
+		[]string{"copyreg.__newobj__", "computed at load time"}, High, ""},
+}
+
+// bypassesPass2Classes create classes: type(name, bases, ns) runs the
+// metaclass and __init_subclass__ of the bases (type_new in
+// Objects/typeobject.c), NEWOBJ of type as well.
+var bypassesPass2Classes = []bypass{
+	{"type_three_arguments",
+		"\x80\x02cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87R.", // PROTO GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 REDUCE STOP
+		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+	{"type_three_arguments_newobj",
+		"\x80\x02cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87\x81.", // PROTO GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 NEWOBJ STOP
+		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+	{"newobj_helper_of_type",
+		"\x80\x02ccopyreg\n__newobj__\n(cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}tR.", // PROTO GLOBAL MARK GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE REDUCE STOP
+		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+}
+
+// bypassesPass2Poison write into process-wide objects reached through an
+// allowlisted call that returns them.
+var bypassesPass2Poison = []bypass{
+	// BUILD on build_intlist(torch._utils): the module's __dict__ is
+	// updated (load_build, no __setstate__ on a module).
+	{"build_on_module_through_identity",
+		"\x80\x02ctorch.jit._pickle\nbuild_intlist\nctorch\n_utils\n\x85R}X\x12\x00\x00\x00_rebuild_tensor_v2Nsb.", // PROTO GLOBAL GLOBAL TUPLE1 REDUCE EMPTY_DICT BINUNICODE NONE SETITEM BUILD STOP
+		[]string{"torch._utils"}, High, RuleAttributePoison},
+	// scalar(dtype('O'), obj) returns obj (object dtype, deprecated path).
+	{"build_on_module_through_numpy_scalar",
+		"\x80\x02cnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x02\x00\x00\x00O8\x89\x88\x87Rctorch\n_utils\n\x86R}X\x12\x00\x00\x00_rebuild_tensor_v2Nsb.", // PROTO GLOBAL GLOBAL BINUNICODE NEWFALSE NEWTRUE TUPLE3 REDUCE GLOBAL TUPLE2 REDUCE EMPTY_DICT BINUNICODE NONE SETITEM BUILD STOP
+		[]string{"torch._utils"}, High, RuleAttributePoison},
+	// BUILD with slot state on type(PurePosixPath()): setattr on the class.
+	{"build_on_class_from_type",
+		"\x80\x02cbuiltins\ntype\ncpathlib\nPurePosixPath\n)R\x85RN}X\x0a\x00\x00\x00__fspath__Ns\x86b.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE REDUCE TUPLE1 REDUCE NONE EMPTY_DICT BINUNICODE NONE SETITEM TUPLE2 BUILD STOP
+		nil, High, RuleAttributePoison},
+	{"setitem_on_global_through_identity",
+		"\x80\x02ctorch.jit._pickle\nbuild_intlist\ncmypkg\nREGISTRY\n\x85RX\x01\x00\x00\x00kX\x01\x00\x00\x00vs.", // PROTO GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE BINUNICODE SETITEM STOP
+		[]string{"mypkg.REGISTRY"}, High, RuleAttributePoison},
+}
+
+func TestRedteamPass2(t *testing.T) {
+	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison} {
+		for _, tc := range group {
+			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
+		}
+	}
+}
