@@ -226,6 +226,10 @@ func argGlobal(c pickle.Call, i int) (pickle.Global, bool) {
 // the "more like it" of the findings the listed ones raised. None of them
 // is excused: an exception needs the call itself.
 func (p *Policy) unlisted(out *findingSet, u *uses, g pickle.CallGroup) {
+	if g.Unexamined > 0 {
+		out.add(Finding{Rule: RuleInconclusive, Severity: High, Offset: g.First, Callable: globalName(g.Callee),
+			Message: fmt.Sprintf("%d %s calls of %s, whose arguments decide what runs, were not examined one by one (too many argument shapes in one stream)", g.Unexamined, g.Op, globalName(g.Callee))})
+	}
 	n := g.Count - g.Listed
 	if n <= 0 {
 		return

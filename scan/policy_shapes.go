@@ -14,7 +14,9 @@ import (
 //     pickle itself: an imported global there is a call of that global
 //     (unknown => MG002 high), and anything else (the result of a call, an
 //     instance, a literal) is a call of an object computed at load time,
-//     high. argCallers lists them, from their source.
+//     high. argCallers lists them, from their source; the reader lists
+//     every argument shape of their calls (pickle.CallGroup.Unexamined
+//     counts what it could not, reported as inconclusive).
 //   - The class a copyreg instantiator builds, and the base whose __init__
 //     copyreg._reconstructor calls, must be imported globals: pickle never
 //     writes anything else there, and a computed one hides what runs.
@@ -43,9 +45,12 @@ var argCallers = map[string]argCall{
 	"numpy.random._pickle.__randomstate_ctor":   {arg: 1},
 	"numpy.random._pickle.__bit_generator_ctor": {arg: 0, strOK: true},
 	// torch/optim/lr_scheduler.py: the constructor takes its first step,
-	// which calls lr_lambda(0) and scale_fn(x).
-	"torch.optim.lr_scheduler.LambdaLR": {arg: 1},
-	"torch.optim.lr_scheduler.CyclicLR": {arg: 7},
+	// which calls lr_lambda(0) and scale_fn(x); MultiplicativeLR calls
+	// lr_lambda when given a last_epoch (param groups may carry
+	// initial_lr).
+	"torch.optim.lr_scheduler.LambdaLR":         {arg: 1},
+	"torch.optim.lr_scheduler.MultiplicativeLR": {arg: 1},
+	"torch.optim.lr_scheduler.CyclicLR":         {arg: 7},
 }
 
 var typeGlobal = pickle.Global{Module: "builtins", Name: "type"}

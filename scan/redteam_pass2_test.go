@@ -1,6 +1,11 @@
 package scan
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/modelgate/modelgate/scan/pickle"
+)
 
 // Second red-team pass: allowlisted callables that call, instantiate or
 // hand back what they are given, and imports whose names are computed.
@@ -95,8 +100,34 @@ var bypassesPass2Poison = []bypass{
 		[]string{"mypkg.REGISTRY"}, High, RuleAttributePoison},
 }
 
+// bypassesPass2Flood hide a call among more calls of the same callable
+// than the reader lists one by one (MaxListedCalls).
+var bypassesPass2Flood = []bypass{
+	{"reconstructor_base_after_flood",
+		"\x80\x02ccopyreg\n_reconstructor\nq\x00(ccollections\nOrderedDict\ncbuiltins\nobject\nNtq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL NONE TUPLE BINPUT
+			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
+			"h\x00(cwave\nWave_write\ncwave\nWave_write\nX\x16\x00\x00\x00/tmp/modelgate-redteamtR.", // BINGET MARK GLOBAL GLOBAL BINUNICODE TUPLE REDUCE STOP
+		[]string{"wave.Wave_write"}, High, RuleUnknownCall},
+	{"rebuild_from_type_after_flood",
+		"\x80\x02ctorch._tensor\n_rebuild_from_type\nq\x00(ctorch._utils\n_rebuild_tensor_v2\nctorch\nTensor\n)}tq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL EMPTY_TUPLE EMPTY_DICT TUPLE BINPUT
+			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
+			"h\x00(cmypkg\nrun\nctorch\nTensor\nX\x02\x00\x00\x00id\x85}tR.", // BINGET MARK GLOBAL GLOBAL BINUNICODE TUPLE1 EMPTY_DICT TUPLE REDUCE STOP
+		[]string{"mypkg.run"}, High, RuleUnknownCall},
+}
+
+// TestRedteamPass2Unexamined checks that calls whose arguments were not
+// examined fail closed.
+func TestRedteamPass2Unexamined(t *testing.T) {
+	res := &pickle.Result{Pickles: 1, CallGroups: []pickle.CallGroup{{Op: "REDUCE", Callee: pickle.Global{Module: "copyreg", Name: "_reconstructor"},
+		Known: true, Count: 10, Listed: 4, Unexamined: 2, First: 3}}}
+	fs := DefaultPolicy().Pickle(res)
+	if worst(fs) < High || !hasRule(fs, RuleInconclusive) {
+		t.Errorf("unexamined calls not reported at high%s", dumpFindings(fs, res))
+	}
+}
+
 func TestRedteamPass2(t *testing.T) {
-	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison} {
+	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Flood} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
 		}

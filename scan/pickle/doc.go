@@ -99,7 +99,9 @@
 // (a state dict makes one _rebuild_tensor_v2 call per tensor; a policy
 // shows a few per callable). The calls a policy must examine one by one
 // (copyreg reconstructors, builtins.getattr, loaders) are listed up to
-// MaxListedCalls per group. Persistent ids are listed up to
+// MaxListedCalls per group; for callables whose arguments decide what
+// runs (shapes.go), later calls are listed too when their arguments have
+// a shape not listed before. Persistent ids are listed up to
 // MaxPersistentIDs and counted; PyTorch storage references are all listed
 // compactly in Result.Storages. Objects and their items are carved from
 // shared blocks, globals and the empty tuple are shared, facts are

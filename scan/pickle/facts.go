@@ -108,6 +108,13 @@ type CallGroup struct {
 	Count           int64 // calls in the group
 	Listed          int64 // of which listed in Result.Calls
 	First           int64 // offset of the first
+	// Unexamined counts, for a callable whose arguments decide what a
+	// call runs (copyreg instantiators, builtins.type, callables that
+	// call an argument), the calls neither listed nor of the same
+	// argument shape as a listed one: a policy must treat them as not
+	// examined. The other unlisted calls of such a callable repeat a
+	// listed shape.
+	Unexamined int64
 }
 
 // String renders the call as evidence, e.g. os.system('id').

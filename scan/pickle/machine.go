@@ -92,6 +92,9 @@ type scanner struct {
 	// groups indexes Result.CallGroups; ncalls counts every call.
 	groups map[callKey]int
 	ncalls int
+	// shapes are the argument shapes listed per group (shapes.go).
+	shapes map[shapeKey]bool
+	group  int // the group of the call newCall counted last
 }
 
 // isOpcode reports whether b starts a pickle opcode.

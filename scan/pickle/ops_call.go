@@ -22,7 +22,7 @@ type callKey struct {
 // nested pickle.
 func listedAlways(g Global) bool {
 	_, loader := loaders[g]
-	return loader || argFacted[g]
+	return loader || argFacted[g] || argShaped[g]
 }
 
 // argFacted are the instantiators and getattr (see listedAlways).
@@ -53,6 +53,7 @@ func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, boo
 		s.groups[k] = i
 		s.res.CallGroups = append(s.res.CallGroups, CallGroup{Op: op, Callee: c.Callee, Known: known, OnGlobal: onGlobal, First: s.opStart})
 	}
+	s.group = i
 	grp := &s.res.CallGroups[i]
 	grp.Count++
 	max := s.opts.MaxCallSummaries
@@ -101,6 +102,11 @@ func (s *scanner) call(fn, args value) {
 	g, _ := s.sh.slab.global(fn)
 	known := fn.kind == kGlobal && s.objectOf(fn).direct
 	c, listed := s.newCall(opNames[s.op], g, known, false)
+	if known && argShaped[*g] {
+		listed = s.shaped(&c, listed, args)
+	} else if listed {
+		s.argFacts(&c, args)
+	}
 	if !listed {
 		return
 	}
@@ -108,7 +114,6 @@ func (s *scanner) call(fn, args value) {
 		c.Desc = s.summary(fn, s.opts.MaxArgsLen)
 	}
 	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
-	s.argFacts(&c, args)
 	s.addCall(c)
 }
 
@@ -259,12 +264,17 @@ func (s *scanner) newobjEx() {
 	s.objectOf(all).add(args)
 	s.objectOf(all).add(kwargs)
 	g, _ := s.sh.slab.global(cls)
-	if c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false); listed {
+	c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false)
+	if c.Known && argShaped[*g] {
+		listed = s.shaped(&c, listed, args)
+	} else if listed {
+		s.argFacts(&c, args)
+	}
+	if listed {
 		if !c.Known {
 			c.Desc = s.summary(cls, s.opts.MaxArgsLen)
 		}
 		c.Args = "(*" + s.summary(args, s.opts.MaxArgsLen/2) + ", **" + s.summary(kwargs, s.opts.MaxArgsLen/2) + ")"
-		s.argFacts(&c, args)
 		s.addCall(c)
 	}
 	s.push(s.result(cls, all, hNew))
