@@ -22,10 +22,12 @@ import (
 //     argument. getattr on a module, on an imported global, on an unknown
 //     class, of a dunder, or whose result is used, stays critical.
 //   - A nested loader (pickle.loads, torch.storage._load_from_bytes, ...)
-//     whose argument is a literal pickle that the reader scanned to its
-//     end with nothing above medium in it: pickle.dumps(tensor) writes
+//     whose only argument is a literal pickle that the reader scanned to
+//     its end with nothing above medium in it: pickle.dumps(tensor) writes
 //     torch.storage._load_from_bytes(b'<legacy torch file>'). The nested
-//     pickle keeps its own findings and MG009 records the load.
+//     pickle keeps its own findings and MG009 records the load. A second
+//     argument is never excused: torch.load calls a map_location
+//     callable for every storage and loads with its pickle_module.
 
 var getattrGlobal = pickle.Global{Module: "builtins", Name: "getattr"}
 
@@ -78,8 +80,8 @@ func (ex *exceptions) addBuilt(g pickle.Global, off int64) {
 // has one of the excused shapes.
 func (ex *exceptions) excuses(c pickle.Call) bool {
 	g := normalize(c.Callee)
-	if l, ok := ex.clean[c.Offset]; ok && l == g {
-		return true
+	if l, ok := ex.clean[c.Offset]; ok && l == g && c.NArgs == 1 {
+		return true // the data alone: torch.load's map_location and pickle_module would be called
 	}
 	return g == getattrGlobal && ex.boundMethod(c)
 }

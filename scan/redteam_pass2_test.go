@@ -100,6 +100,22 @@ var bypassesPass2Poison = []bypass{
 		[]string{"mypkg.REGISTRY"}, High, RuleAttributePoison},
 }
 
+// legacyTensorFile is torch.save(torch.zeros(1, dtype=torch.uint8),
+// _use_new_zipfile_serialization=False) from torch 1.13: five pickles
+// (magic number, protocol, system info, the tensor, storage keys) and the
+// storage's byte.
+const legacyTensorFile = "\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19.\x80\x02M\xe9\x03.\x80\x02}q\x00(X\x10\x00\x00\x00protocol_versionq\x01M\xe9\x03X\x0d\x00\x00\x00little_endianq\x02\x88X\x0a\x00\x00\x00type_sizesq\x03}q\x04(X\x05\x00\x00\x00shortq\x05K\x02X\x03\x00\x00\x00intq\x06K\x04X\x04\x00\x00\x00longq\x07K\x04uu.\x80\x02ctorch._utils\x0a_rebuild_tensor_v2\x0aq\x00((X\x07\x00\x00\x00storageq\x01ctorch\x0aByteStorage\x0aq\x02X\x09\x00\x00\x00593801488q\x03X\x03\x00\x00\x00cpuq\x04K\x01Ntq\x05QK\x00K\x01\x85q\x06K\x01\x85q\x07\x89ccollections\x0aOrderedDict\x0aq\x08)Rq\x09tq\x0aRq\x0b.\x80\x02]q\x00X\x09\x00\x00\x00593801488q\x01a.\x01\x00\x00\x00\x00\x00\x00\x00\x00"
+
+// bypassesPass2Loaders pass more than the data to a loader.
+var bypassesPass2Loaders = []bypass{
+	// torch.load(f, map_location) calls map_location(storage, location)
+	// for every storage of a legacy file (torch/serialization.py): the
+	// clean nested pickle excuses the load of the data alone.
+	{"torch_load_map_location_callable",
+		"\x80\x02ctorch\nload\nc_io\nBytesIO\nBG\x01\x00\x00" + legacyTensorFile + "\x85Rcmypkg\nf\n\x86R.", // PROTO GLOBAL GLOBAL BINBYTES(legacy torch file) TUPLE1 REDUCE GLOBAL TUPLE2 REDUCE STOP
+		[]string{"torch.load"}, High, ""},
+}
+
 // bypassesPass2Flood hide a call among more calls of the same callable
 // than the reader lists one by one (MaxListedCalls).
 var bypassesPass2Flood = []bypass{
@@ -127,7 +143,7 @@ func TestRedteamPass2Unexamined(t *testing.T) {
 }
 
 func TestRedteamPass2(t *testing.T) {
-	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Flood} {
+	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Loaders, bypassesPass2Flood} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
 		}
