@@ -31,7 +31,9 @@ import (
 //   - An import whose name is computed at load time (STACK_GLOBAL of a
 //     call result) is high: it can be anything. Allowlisted callables
 //     that call, instantiate or create classes from their arguments have
-//     those arguments judged as calls (policy_shapes.go).
+//     those arguments judged as calls (policy_shapes.go). Python source
+//     a BUILD state hands to exec passes only when it is exactly what
+//     scipy.stats generates.
 //   - Two harmless shapes of dangerous callables are excused, precisely
 //     (policy_exceptions.go): getattr(<instance of an allowlisted class
 //     built by the stream>, '<plain name>') whose result is never used,

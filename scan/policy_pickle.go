@@ -109,6 +109,9 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 			clean[n.Offset] = normalize(n.Loader)
 		}
 	}
+	for _, s := range res.Sources {
+		p.source(&out, s)
+	}
 	ex := newExceptions(p, res, clean)
 	for _, c := range res.Calls {
 		p.call(&out, u, ex, c)

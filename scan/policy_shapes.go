@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/modelgate/modelgate/scan/pickle"
 )
@@ -124,4 +125,53 @@ func (p *Policy) classCreation(out *findingSet, c pickle.Call, how string) {
 	out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
 		Message: fmt.Sprintf("%s at offset %d creates a class at load time (%s): that runs the metaclass and __init_subclass__ of its bases and __set_name__ of its attributes, as types.new_class does%s",
 			ev, c.Offset, how, note(c.Op, Verdict{}))})
+}
+
+// scipyTemplate is scipy.stats' parse_arg_template
+// (scipy/stats/_distn_infrastructure.py): the only source a distribution's
+// state carries for rv_generic.__setstate__ to exec.
+const scipyTemplate = `
+def _parse_args(self, %[1]s %[2]s):
+    return (%[1]s), %[3]s
+
+def _parse_args_rvs(self, %[1]s %[2]s, size=None):
+    return self._argcheck_rvs(%[1]s %[3]s, size=size)
+
+def _parse_args_stats(self, %[1]s %[2]s, moments='mv'):
+    return (%[1]s), %[3]s, moments
+`
+
+// scipyShapes matches the first line of scipyTemplate and captures the
+// shape arguments ("a, b, " or "") and the location and scale parameters.
+var scipyShapes = regexp.MustCompile(`^\ndef _parse_args\(self, ((?:[A-Za-z_][A-Za-z0-9_]*, )*) (loc=0, scale=1|loc=0)\):\n`)
+
+// isScipyTemplate reports source that scipy itself generates: the
+// template filled with identifiers, for continuous or discrete
+// distributions.
+func isScipyTemplate(src string) bool {
+	m := scipyShapes.FindStringSubmatch(src)
+	if m == nil {
+		return false
+	}
+	out := "loc, scale"
+	if m[2] == "loc=0" {
+		out = "loc, 1"
+	}
+	return src == fmt.Sprintf(scipyTemplate, m[1], m[2], out)
+}
+
+// source judges Python source that a BUILD hands to exec.
+func (p *Policy) source(out *findingSet, s pickle.Source) {
+	name := globalName(s.Callee)
+	if s.Whole && isScipyTemplate(s.Text) {
+		return
+	}
+	if !s.Whole && s.Text == "" {
+		out.add(Finding{Rule: RuleInconclusive, Severity: High, Offset: s.Offset, Callable: name, Evidence: name + ".__setstate__(...)",
+			Message: fmt.Sprintf("BUILD at offset %d gives %s a state the reader cannot see whole; scipy.stats distributions exec the _parse_arg_template entry of their state", s.Offset, name)})
+		return
+	}
+	ev := printable(s.Text, maxEvidence)
+	out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: s.Offset, Callable: name, Evidence: ev,
+		Message: fmt.Sprintf("BUILD at offset %d gives %s a _parse_arg_template that is not the one scipy generates; rv_generic.__setstate__ runs it with exec: %s", s.Offset, name, ev)})
 }

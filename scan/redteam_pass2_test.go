@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -116,6 +117,70 @@ var bypassesPass2Loaders = []bypass{
 		[]string{"torch.load"}, High, ""},
 }
 
+// scipyEvil is a _parse_arg_template that runs a command: scipy.stats'
+// rv_generic.__setstate__ updates __dict__ from the state, then
+// _attach_argparser_methods runs exec(self._parse_arg_template).
+const scipyEvil = "import os\nos.system('touch /tmp/modelgate-redteam')\ndef _parse_args(self): pass\ndef _parse_args_stats(self): pass\ndef _parse_args_rvs(self): pass\n"
+
+// scipyNormTemplate is the template scipy 1.10 generates for norm.
+const scipyNormTemplate = "\ndef _parse_args(self,  loc=0, scale=1):\n    return (), loc, scale\n\ndef _parse_args_rvs(self,  loc=0, scale=1, size=None):\n    return self._argcheck_rvs( loc, scale, size=size)\n\ndef _parse_args_stats(self,  loc=0, scale=1, moments='mv'):\n    return (), loc, scale, moments\n"
+
+// binUnicode renders s as a BINUNICODE operand.
+func binUnicode(s string) string {
+	n := len(s)
+	return "X" + string([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)}) + s
+}
+
+// bypassesPass2Exec give an allowlisted class state that it executes.
+var bypassesPass2Exec = []bypass{
+	{"scipy_parse_arg_template",
+		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
+		[]string{"touch"}, Critical, RuleDangerousCallable},
+	{"scipy_template_past_kept_entries",
+		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}(" + strings.Repeat("X\x01\x00\x00\x00aN", 40) + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "ub.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK (BINUNICODE NONE)*40 BINUNICODE BINUNICODE SETITEMS BUILD STOP
+		[]string{"touch"}, Critical, RuleDangerousCallable},
+	// dict.update takes a sequence of pairs as well.
+	{"scipy_template_pairs_state",
+		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "\x86\x85b.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE BINUNICODE TUPLE2 TUPLE1 BUILD STOP
+		[]string{"touch"}, Critical, RuleDangerousCallable},
+	{"scipy_template_user_subclass",
+		"\x80\x02cmypkg\nMyDist\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
+		[]string{"touch"}, Critical, RuleDangerousCallable},
+	{"scipy_computed_state",
+		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81ccollections\nOrderedDict\n)Rb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ GLOBAL EMPTY_TUPLE REDUCE BUILD STOP
+		[]string{"scipy.stats._continuous_distns.norm_gen"}, High, RuleInconclusive},
+	{"scipy_template_after_many_builds",
+		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\nq\x00}" + binUnicode("_parse_arg_template") + binUnicode(scipyNormTemplate) + "sq\x01" + // PROTO GLOBAL BINPUT EMPTY_DICT BINUNICODE BINUNICODE SETITEM BINPUT
+			strings.Repeat("h\x00)\x81h\x01b0", 100) + // (BINGET EMPTY_TUPLE NEWOBJ BINGET BUILD POP)*100
+			"h\x00)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // BINGET EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
+		[]string{"touch"}, Critical, RuleDangerousCallable},
+}
+
+// TestRedteamPass2ScipyTemplate checks that the template scipy writes
+// passes: a scipy.stats distribution pickled by scipy is not flagged.
+func TestRedteamPass2ScipyTemplate(t *testing.T) {
+	data := "\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyNormTemplate) + "sb." // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
+	fs, res := redteamScan(data)
+	if len(res.Sources) != 1 {
+		t.Fatalf("want one source, got %d", len(res.Sources))
+	}
+	if w := worst(fs); w > Medium {
+		t.Errorf("worst %s for the template scipy writes%s", w, dumpFindings(fs, res))
+	}
+	for _, shapes := range []string{"", "a, ", "dfn, dfd, nc, "} {
+		for _, loc := range [][2]string{{"loc=0, scale=1", "loc, scale"}, {"loc=0", "loc, 1"}} {
+			if src := fmt.Sprintf(scipyTemplate, shapes, loc[0], loc[1]); !isScipyTemplate(src) {
+				t.Errorf("generated template not accepted: %q", src)
+			}
+		}
+	}
+	for _, bad := range []string{scipyEvil, scipyNormTemplate + "import os\n", strings.Replace(scipyNormTemplate, "loc=0,", "loc=__import__('os').system('id'),", 1)} {
+		if isScipyTemplate(bad) {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
 // bypassesPass2Flood hide a call among more calls of the same callable
 // than the reader lists one by one (MaxListedCalls).
 var bypassesPass2Flood = []bypass{
@@ -143,7 +208,7 @@ func TestRedteamPass2Unexamined(t *testing.T) {
 }
 
 func TestRedteamPass2(t *testing.T) {
-	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Loaders, bypassesPass2Flood} {
+	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Loaders, bypassesPass2Flood, bypassesPass2Exec} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
 		}

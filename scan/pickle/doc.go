@@ -42,7 +42,9 @@
 // an argument unchanged (torch.jit._pickle.build_intlist, numpy's
 // object-dtype scalar) return that very value, so a global passed through
 // one stays that global; a class returned by builtins.type counts as a
-// global when BUILD or an item write changes it.
+// global when BUILD or an item write changes it. Python source that BUILD
+// hands to exec (scipy.stats distributions run the _parse_arg_template
+// of their state) is recorded as a Source, from every BUILD.
 //
 // Where CPython's two unpicklers disagree the reader follows _pickle.c,
 // which pickle.load uses, and records an Anomaly: an operand that crosses

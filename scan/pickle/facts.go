@@ -162,6 +162,21 @@ type Nested struct {
 	Result *Result
 }
 
+// Source is Python source that a call would run with exec: the
+// _parse_arg_template entry of the state BUILD gives an instance, which
+// scipy.stats' rv_generic.__setstate__ executes.
+type Source struct {
+	Offset int64  // the BUILD
+	Callee Global // the class of the instance, zero when unknown
+	// Text is the source, raw, when the entry is a literal str or bytes
+	// (a prefix when Whole is false).
+	Text string
+	// Whole is false when the reader does not know the whole source: the
+	// entry is not a literal, or (for a class of scipy.stats) the state
+	// is computed or has more entries than the reader keeps.
+	Whole bool
+}
+
 // Trailing is data after the last pickle that is not itself a pickle.
 type Trailing struct {
 	Offset int64
@@ -215,6 +230,7 @@ type Result struct {
 	// Storages lists every PyTorch storage reference (see Storage).
 	Storages  []Storage
 	Nested    []Nested
+	Sources   []Source
 	Anomalies []Anomaly
 	Trailing  *Trailing
 	Err       *Error

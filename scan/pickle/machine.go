@@ -95,6 +95,9 @@ type scanner struct {
 	// shapes are the argument shapes listed per group (shapes.go).
 	shapes map[shapeKey]bool
 	group  int // the group of the call newCall counted last
+	// dictSources and dictOdd are what noteKeys saw of dict keys.
+	dictSources map[uint32][]value
+	dictOdd     map[uint32]bool
 }
 
 // isOpcode reports whether b starts a pickle opcode.

@@ -351,6 +351,9 @@ func (s *scanner) build() {
 		c.Args = p.done()
 		s.addCall(c)
 	}
+	if inst.kind == kObject {
+		s.sources(g, state)
+	}
 	if s.objectOf(inst) != nil && inst.kind == kObject {
 		s.objectOf(inst).setState(state)
 	}

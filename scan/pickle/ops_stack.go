@@ -26,6 +26,7 @@ func (s *scanner) dictOp() {
 		return
 	}
 	v := s.filled(kDict, s.stack[m:])
+	s.noteKeys(v, s.stack[m:])
 	s.objectOf(v).count /= 2
 	s.truncate(m)
 	s.push(v)
@@ -74,6 +75,7 @@ func (s *scanner) appendTo(x int, op string) {
 		}
 		if pairs {
 			s.objectOf(target).count -= int64(len(items) / 2)
+			s.noteKeys(target, items)
 		}
 	case target.kind == kGlobal || target.kind == kObject:
 		s.methodCall(target, items, op)
