@@ -131,6 +131,24 @@ def scipy_pandas_numpy():
                                  "array": np.arange(3), "datetime": np.datetime64("2020-01-01")})
 
 
+def scipy_distributions():
+    # Discrete distributions keep bound methods (builtins.getattr of the
+    # instance); every distribution's state carries the _parse_arg_template
+    # that rv_generic.__setstate__ runs with exec.
+    import scipy.stats as st
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.model_selection import RandomizedSearchCV
+    X = np.random.RandomState(0).randn(20, 3)
+    y = X[:, 0] * 2.0
+    save_pickle("scipy_distributions", {
+        "randint": st.randint(2, 5), "poisson": st.poisson, "binom": st.binom(5, 0.5), "norm": st.norm(0, 1),
+        "gamma": st.gamma, "ncf": st.ncf(2, 3, 1), "histogram": st.rv_histogram(np.histogram([1, 2, 2, 3], bins=3)),
+    }, protocol=2)
+    search = RandomizedSearchCV(RandomForestRegressor(random_state=0), {"n_estimators": st.randint(2, 4)},
+                                n_iter=1, cv=2, random_state=0)
+    save_pickle("sklearn_random_search", search.fit(X, y), protocol=4)
+
+
 def stdlib_values():
     import collections
     import datetime
@@ -152,4 +170,5 @@ if __name__ == "__main__":
     torch_objects()
     sklearn_objects()
     scipy_pandas_numpy()
+    scipy_distributions()
     stdlib_values()
