@@ -32,26 +32,30 @@ type argCall struct {
 	arg int
 	// strOK is set when a str there is looked up by name, not called.
 	strOK bool
+	// with is the positional argument that is the one argument of the
+	// call, or -1 when the call gets other arguments (an unpacked tuple,
+	// a number).
+	with int
 }
 
 // argCallers are the allowlisted callables that call an argument, keyed by
 // module.name.
 var argCallers = map[string]argCall{
 	// torch/_tensor.py: func(*args).
-	"torch._tensor._rebuild_from_type":    {arg: 0},
-	"torch._tensor._rebuild_from_type_v2": {arg: 0},
+	"torch._tensor._rebuild_from_type":    {arg: 0, with: -1},
+	"torch._tensor._rebuild_from_type_v2": {arg: 0, with: -1},
 	// numpy/random/_pickle.py: bit_generator_ctor(bit_generator_name);
 	// numpy 2 also calls a class given as the bit generator.
-	"numpy.random._pickle.__generator_ctor":     {arg: 1},
-	"numpy.random._pickle.__randomstate_ctor":   {arg: 1},
-	"numpy.random._pickle.__bit_generator_ctor": {arg: 0, strOK: true},
+	"numpy.random._pickle.__generator_ctor":     {arg: 1, with: 0},
+	"numpy.random._pickle.__randomstate_ctor":   {arg: 1, with: 0},
+	"numpy.random._pickle.__bit_generator_ctor": {arg: 0, strOK: true, with: -1},
 	// torch/optim/lr_scheduler.py: the constructor takes its first step,
 	// which calls lr_lambda(0) and scale_fn(x); MultiplicativeLR calls
 	// lr_lambda when given a last_epoch (param groups may carry
 	// initial_lr).
-	"torch.optim.lr_scheduler.LambdaLR":         {arg: 1},
-	"torch.optim.lr_scheduler.MultiplicativeLR": {arg: 1},
-	"torch.optim.lr_scheduler.CyclicLR":         {arg: 7},
+	"torch.optim.lr_scheduler.LambdaLR":         {arg: 1, with: -1},
+	"torch.optim.lr_scheduler.MultiplicativeLR": {arg: 1, with: -1},
+	"torch.optim.lr_scheduler.CyclicLR":         {arg: 7, with: -1},
 }
 
 var typeGlobal = pickle.Global{Module: "builtins", Name: "type"}
@@ -101,12 +105,44 @@ func (p *Policy) shape(out *findingSet, u *uses, c pickle.Call) {
 	if f, ok := argGlobal(c, a.arg); ok {
 		y := u.get(f)
 		y.calls = append(y.calls, c)
+		p.innerShape(out, u, c, normalize(f), a)
 		return
 	}
 	if a.strOK && a.arg < len(c.ArgFacts) && c.ArgFacts[a.arg].Kind == pickle.ArgStr {
 		return
 	}
 	p.computedArg(out, c, a.arg, "which it calls")
+}
+
+// isShaped reports a callable whose arguments decide what it runs.
+func isShaped(g pickle.Global) bool {
+	_, caller := argCallers[g.String()]
+	return caller || g == typeGlobal || isInstantiator(g.String())
+}
+
+// innerShape judges the call that an allowlisted callable c makes of the
+// global f (argument a.arg) when f is itself judged by its arguments:
+// _rebuild_from_type(builtins.type, Tensor, (name, bases, ns), d) creates
+// a class. With the one argument known (a.with), f's own rule applies to
+// it; otherwise the arguments cannot be seen.
+func (p *Policy) innerShape(out *findingSet, u *uses, c pickle.Call, f pickle.Global, a argCall) {
+	if !isShaped(f) {
+		return
+	}
+	in, ok := argCallers[f.String()]
+	if !ok || a.with < 0 || in.arg != 0 || (c.NArgs >= 0 && a.with >= c.NArgs) {
+		p.computedArg(out, c, a.arg, "which it calls with arguments that decide what runs, out of sight")
+		return
+	}
+	if g, ok := argGlobal(c, a.with); ok {
+		y := u.get(g)
+		y.calls = append(y.calls, c)
+		return
+	}
+	if in.strOK && a.with < len(c.ArgFacts) && c.ArgFacts[a.with].Kind == pickle.ArgStr {
+		return
+	}
+	p.computedArg(out, c, a.with, "which "+f.String()+" calls")
 }
 
 // computedArg reports an argument that an allowlisted callable calls or

@@ -60,6 +60,21 @@ var bypassesPass2Callers = []bypass{
 	{"reconstructor_base_from_type",
 		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\ncbuiltins\ntype\ncwave\nWave_write\n)\x81\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
 		[]string{"copyreg._reconstructor", "computed at load time"}, High, ""},
+	// _rebuild_from_type_v2(type, Tensor, (name, bases, ns), None)
+	// returns type(name, bases, ns): a class created out of sight.
+	{"rebuild_from_type_creates_class",
+		"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cbuiltins\ntype\nctorch\nTensor\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87NtR.", // PROTO GLOBAL MARK GLOBAL GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 NONE TUPLE REDUCE STOP
+		[]string{"torch._tensor._rebuild_from_type_v2"}, High, RuleUnknownCall},
+	// _rebuild_from_type(_reconstructor, Tensor, (cls, base, state), d):
+	// base.__init__(obj, state) runs.
+	{"rebuild_from_type_calls_reconstructor",
+		"\x80\x02ctorch._tensor\n_rebuild_from_type\n(ccopyreg\n_reconstructor\nctorch\nTensor\n(cwave\nWave_write\ncwave\nWave_write\nX\x06\x00\x00\x00/tmp/xt}tR.", // PROTO GLOBAL MARK GLOBAL GLOBAL MARK GLOBAL GLOBAL BINUNICODE TUPLE EMPTY_DICT TUPLE REDUCE STOP
+		[]string{"torch._tensor._rebuild_from_type"}, High, RuleUnknownCall},
+	// __generator_ctor(cls, __bit_generator_ctor): newer numpy calls a
+	// class given as the bit generator.
+	{"numpy_generator_ctor_class_through_bit_generator_ctor",
+		"\x80\x02cnumpy.random._pickle\n__generator_ctor\ncmypkg\nEvil\ncnumpy.random._pickle\n__bit_generator_ctor\n\x86R.", // PROTO GLOBAL GLOBAL GLOBAL TUPLE2 REDUCE STOP
+		[]string{"mypkg.Evil"}, High, RuleUnknownCall},
 	{"newobj_helper_computed_class",
 		"\x80\x02ccopyreg\n__newobj__\ncbuiltins\ntype\ncmypkg\nC\n)\x81\x85R\x85R.", // PROTO GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE TUPLE1 REDUCE STOP
 		[]string{"copyreg.__newobj__", "computed at load time"}, High, ""},
