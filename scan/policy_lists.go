@@ -193,14 +193,15 @@ func newSafeTable(entries []listEntry) *safeTable {
 	return t
 }
 
-// match allows exact entries, and "module *" for plain names in the
-// module or its submodules. A dotted name is never allowed by a wildcard:
-// it can reach whatever the module imported.
+// match allows exact entries, and "module *" for plain public names in
+// the module or its submodules. A dotted name is never allowed by a
+// wildcard: it can reach whatever the module imported; nor a private
+// one: numpy.dtypes._add_dtype_helper sets attributes of the module.
 func (t *safeTable) match(g pickle.Global) (listEntry, bool) {
 	if e, ok := t.exact[g.Module+" "+g.Name]; ok {
 		return e, true
 	}
-	if g.Name == "" || strings.Contains(g.Name, ".") {
+	if g.Name == "" || strings.Contains(g.Name, ".") || strings.HasPrefix(g.Name, "_") {
 		return listEntry{}, false
 	}
 	m := g.Module

@@ -111,6 +111,11 @@ var bypassesPass2Poison = []bypass{
 	{"build_on_class_from_type",
 		"\x80\x02cbuiltins\ntype\ncpathlib\nPurePosixPath\n)R\x85RN}X\x0a\x00\x00\x00__fspath__Ns\x86b.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE REDUCE TUPLE1 REDUCE NONE EMPTY_DICT BINUNICODE NONE SETITEM TUPLE2 BUILD STOP
 		nil, High, RuleAttributePoison},
+	// numpy/dtypes.py (numpy 1.25+): _add_dtype_helper(DType, alias)
+	// sets numpy.dtypes.<alias>; "numpy.dtypes *" allowlists the module.
+	{"numpy_dtypes_private_helper",
+		"\x80\x02cnumpy.dtypes\n_add_dtype_helper\ncmypkg\nX\nX\x0c\x00\x00\x00Float64DType\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
+		[]string{"numpy.dtypes._add_dtype_helper"}, High, RuleUnknownCall},
 	{"setitem_on_global_through_identity",
 		"\x80\x02ctorch.jit._pickle\nbuild_intlist\ncmypkg\nREGISTRY\n\x85RX\x01\x00\x00\x00kX\x01\x00\x00\x00vs.", // PROTO GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE BINUNICODE SETITEM STOP
 		[]string{"mypkg.REGISTRY"}, High, RuleAttributePoison},
