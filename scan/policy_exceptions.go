@@ -21,6 +21,16 @@ import (
 //     written to in the stream, nor builtins.getattr itself passed as an
 //     argument. getattr on a module, on an imported global, on an unknown
 //     class, of a dunder, or whose result is used, stays critical.
+//   - A member of an imported global. Python 3.11 and later pickle an
+//     enum member as builtins.getattr(Color, 'RED') (Enum.__reduce_ex__),
+//     so every file that holds an enum has one (Hugging Face's
+//     training_args.bin among them). When the first argument is a global
+//     imported directly, the second a literal name that does not start
+//     with "__", and no result of builtins.getattr is ever called,
+//     instantiated or written to, the call fetches what importing the
+//     dotted global Color.RED would fetch, and it is judged as that import
+//     (medium when unknown, critical when on a denylist); getattr itself
+//     needs no finding.
 //   - A nested loader (pickle.loads, torch.storage._load_from_bytes, ...)
 //     whose only argument is a literal pickle that the reader scanned to
 //     its end with nothing above medium in it: pickle.dumps(tensor) writes
@@ -84,6 +94,20 @@ func (ex *exceptions) excuses(c pickle.Call) bool {
 		return true // the data alone: torch.load's map_location and pickle_module would be called
 	}
 	return g == getattrGlobal && ex.boundMethod(c)
+}
+
+// member reports builtins.getattr(<imported global>, '<name>') whose
+// results are never used, and returns the dotted global it fetches.
+func (ex *exceptions) member(c pickle.Call) (pickle.Global, bool) {
+	if normalize(c.Callee) != getattrGlobal || ex.getattrUsed || c.Op != "REDUCE" || c.NArgs != 2 || len(c.ArgFacts) != 2 {
+		return pickle.Global{}, false
+	}
+	obj, attr := c.ArgFacts[0], c.ArgFacts[1]
+	if obj.Kind != pickle.ArgGlobal || attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
+		return pickle.Global{}, false
+	}
+	g := normalize(obj.Global)
+	return pickle.Global{Module: g.Module, Name: g.Name + "." + attr.Str}, true
 }
 
 // boundMethod reports builtins.getattr(<instance of an allowlisted class

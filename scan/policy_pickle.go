@@ -171,6 +171,15 @@ func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 			x.excused++
 			return
 		}
+		if m, ok := ex.member(c); ok {
+			x.excused++
+			y := u.get(m)
+			if y.first < 0 || c.Offset < y.first {
+				y.first = c.Offset
+			}
+			y.imports++
+			return
+		}
 		x.calls = append(x.calls, c)
 		p.shape(out, u, c) // instantiators, callers of arguments (policy_shapes.go)
 	}

@@ -164,6 +164,17 @@ def stdlib_values():
     }, protocol=4)
 
 
+def enum_members():
+    # Python 3.11 and later pickle an enum member as
+    # builtins.getattr(EnumClass, 'NAME'); Hugging Face's training_args.bin
+    # holds several (IntervalStrategy, SchedulerType, ...).
+    import plistlib
+    import re
+    from torch.ao.quantization.quant_type import QuantType
+    save_torch("enum_members", {"quant": QuantType.STATIC, "flag": re.RegexFlag.IGNORECASE,
+                                "format": plistlib.PlistFormat.FMT_XML})
+    save_pickle("enum_members_p2", [QuantType.DYNAMIC, re.RegexFlag.MULTILINE], protocol=2)
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     checkpoints()
@@ -172,3 +183,4 @@ if __name__ == "__main__":
     scipy_pandas_numpy()
     scipy_distributions()
     stdlib_values()
+    enum_members()
