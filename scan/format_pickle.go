@@ -20,7 +20,11 @@ import (
 //     parsed, and the input is a pickle when a pickle completes with
 //     STOP, when an import of valid dotted Python identifiers was
 //     recorded before an error, when a bound was hit, or when a file
-//     longer than the window parsed for half of it. Text files (README,
+//     longer than the window parsed for half of it. When the window ends
+//     inside an operand CPython reads on (BINBYTES of 100 KB, a long
+//     STRING line), the parse goes on past it (long operands skipped by
+//     Seek, up to sniffDeepBytes read): a payload placed after one long
+//     operand is not left unsniffed. Text files (README,
 //     .py, .json, CMake files starting with "c" or "(") fail early
 //     without a valid import and are not pickles.
 //   - The whole stream is read with pickle.Read (every pickle back to
@@ -53,29 +57,113 @@ func (rawPickle) Match(in *Input) bool {
 
 func (rawPickle) Scan(s *Session, in *Input) error { return scanPickleStream(s, in) }
 
-// sniffPickle parses the start of a headerless input as a pickle.
+// sniffPickle parses the start of a headerless input as a pickle: the
+// first sniffWindow bytes, and, when the window ends inside an operand
+// that CPython would read on (a long BINBYTES, a long STRING line), on
+// through the input with sniffDeep, so that a payload cannot hide behind
+// one long operand.
 func sniffPickle(in *Input) bool {
-	var r io.Reader = bytes.NewReader(in.Head)
-	window := int64(len(in.Head))
+	buf := in.Head
 	if len(in.Head) == HeadSize && in.Size != int64(len(in.Head)) {
 		rc, err := in.Open()
 		if err != nil {
 			return false
 		}
-		defer rc.Close()
-		window = sniffWindow
+		window := int64(sniffWindow)
 		if in.Size >= 0 {
 			window = min(window, in.Size)
 		}
-		r = io.LimitReader(rc, window)
+		buf = make([]byte, window)
+		n, err := io.ReadFull(rc, buf)
+		rc.Close()
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return false
+		}
+		buf = buf[:n]
 	}
+	longer := in.Size < 0 || in.Size > int64(len(buf))
+	w := &sniffReader{r: bytes.NewReader(buf), left: int64(len(buf))}
 	opts := pickle.DefaultOptions()
-	opts.Size = window
-	res := pickle.Read(r, opts)
+	opts.Size = int64(len(buf))
+	if longer {
+		// The input's own size (0: unknown), not the window's: an operand
+		// that fits the input but not the window is cut, not refused.
+		opts.Size = max(in.Size, 0)
+	}
+	res := pickle.Read(w, opts)
 	switch {
-	case res.Pickles > 0, res.Limit != nil:
+	case sniffed(res):
 		return true
-	case res.Err != nil && window == sniffWindow && res.Err.Offset >= sniffWindow/2:
+	case res.Err != nil && len(buf) == sniffWindow && res.Err.Offset >= sniffWindow/2:
+		return true
+	case longer && len(buf) == sniffWindow && w.cut && res.Err != nil && readsOn(buf, res.Err.Offset):
+		return sniffDeep(in)
+	}
+	return false
+}
+
+// readsOn reports whether the opcode at off, cut by the end of buf, is
+// one whose operand CPython reads on however long it is: counted strings
+// and bytes, frames, and text lines that are still a valid prefix of
+// their operand. GLOBAL, INST and PERSID lines are not: no module or
+// persistent id is that long, so nothing follows them.
+func readsOn(buf []byte, off int64) bool {
+	if off < 0 || off >= int64(len(buf)) {
+		return false
+	}
+	rest := buf[off+1:]
+	switch buf[off] {
+	case 'B', 'T', 'X', 0x8d, 0x8e, 0x96, 0x95: // BINBYTES BINSTRING BINUNICODE BINUNICODE8 BINBYTES8 BYTEARRAY8 FRAME
+		return true
+	case 'V': // UNICODE: raw-unicode-escape, any bytes
+		return true
+	case 'S': // STRING: quoted
+		return len(rest) > 0 && (rest[0] == '\'' || rest[0] == '"')
+	case 'F', 'I', 'L', 'g', 'p': // FLOAT INT LONG GET PUT: a number
+		return len(bytes.Trim(rest, "0123456789+-._ \teEinfatyINFATY")) == 0
+	}
+	return false
+}
+
+// sniffDeepBytes bounds the bytes read by sniffDeep (operands skipped by
+// Seek are not read). An input that is still a valid pickle prefix there
+// is a pickle.
+const sniffDeepBytes = 16 << 20
+
+// sniffDeep parses an input whose first sniffWindow bytes are a valid
+// pickle prefix ending inside a long operand on through its end, up to
+// sniffDeepBytes read. With random access, operands over MaxOperandBytes
+// are skipped by Seek, not read.
+func sniffDeep(in *Input) bool {
+	opts := pickle.DefaultOptions()
+	opts.MaxOperandBytes = 4 << 10
+	opts.Size = max(in.Size, 0)
+	w := &sniffReader{left: sniffDeepBytes}
+	var r io.Reader = w
+	if in.At != nil {
+		sec := io.NewSectionReader(in.At, 0, in.Size)
+		w.r = sec
+		r = struct {
+			io.Reader
+			io.Seeker
+		}{w, sec}
+	} else {
+		rc, err := in.Open()
+		if err != nil {
+			return false
+		}
+		defer rc.Close()
+		w.r = rc
+	}
+	res := pickle.Read(r, opts)
+	return sniffed(res) || w.cut
+}
+
+// sniffed reports whether a sniffing parse found a pickle: one completed,
+// a bound was hit, or an import of valid dotted Python identifiers was
+// recorded (before any error).
+func sniffed(res *pickle.Result) bool {
+	if res.Pickles > 0 || res.Limit != nil {
 		return true
 	}
 	for _, im := range res.Imports {
@@ -84,6 +172,28 @@ func sniffPickle(in *Input) bool {
 		}
 	}
 	return false
+}
+
+// sniffReader reads at most left bytes of r, and records in cut whether
+// more was asked for after they were spent: the parse ran past its window
+// without failing of its own.
+type sniffReader struct {
+	r    io.Reader
+	left int64
+	cut  bool
+}
+
+func (w *sniffReader) Read(p []byte) (int, error) {
+	if w.left <= 0 {
+		w.cut = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > w.left {
+		p = p[:w.left]
+	}
+	n, err := w.r.Read(p)
+	w.left -= int64(n)
+	return n, err
 }
 
 // dottedIdent reports whether s is a dotted Python identifier (ASCII
