@@ -12,6 +12,11 @@
 //   - Nothing is passed in silence: a file that looks like a model but
 //     cannot be read, a bound that is hit, a symlink to a model outside the
 //     tree and a Git LFS pointer are all findings.
+//   - A file (or member) that another format matches but that is also a
+//     pickle from its first byte (a tar whose first name is a pickle, an
+//     HDF5 user block, a zlib header of pickle opcodes) is scanned as a
+//     pickle too and reported as a polyglot: pickle.load, joblib.load and
+//     torch.load read the pickle whatever else the bytes are.
 //   - Containers are scanned recursively through Session.Scan, with the
 //     nesting depth, member count and decompressed size bounded by Limits.
 //   - Files are scanned by a bounded pool of workers; the report is in path

@@ -63,43 +63,51 @@ func (rawPickle) Scan(s *Session, in *Input) error { return scanPickleStream(s, 
 // through the input with sniffDeep, so that a payload cannot hide behind
 // one long operand.
 func sniffPickle(in *Input) bool {
-	buf := in.Head
-	if len(in.Head) == HeadSize && in.Size != int64(len(in.Head)) {
-		rc, err := in.Open()
-		if err != nil {
-			return false
-		}
-		window := int64(sniffWindow)
-		if in.Size >= 0 {
-			window = min(window, in.Size)
-		}
-		buf = make([]byte, window)
-		n, err := io.ReadFull(rc, buf)
-		rc.Close()
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-			return false
-		}
-		buf = buf[:n]
+	longer := func(buf []byte) bool { return in.Size < 0 || in.Size > int64(len(buf)) }
+	// The head first: most inputs fail or succeed there, with no read.
+	res, cut := sniffRead(in, in.Head, longer(in.Head))
+	if sniffed(res) || !cut || !longer(in.Head) {
+		return sniffed(res)
 	}
-	longer := in.Size < 0 || in.Size > int64(len(buf))
-	w := &sniffReader{r: bytes.NewReader(buf), left: int64(len(buf))}
-	opts := pickle.DefaultOptions()
-	opts.Size = int64(len(buf))
-	if longer {
-		// The input's own size (0: unknown), not the window's: an operand
-		// that fits the input but not the window is cut, not refused.
-		opts.Size = max(in.Size, 0)
+	rc, err := in.Open()
+	if err != nil {
+		return false
 	}
-	res := pickle.Read(w, opts)
+	window := int64(sniffWindow)
+	if in.Size >= 0 {
+		window = min(window, in.Size)
+	}
+	buf := make([]byte, window)
+	n, err := io.ReadFull(rc, buf)
+	rc.Close()
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false
+	}
+	buf = buf[:n]
+	res, cut = sniffRead(in, buf, longer(buf))
 	switch {
 	case sniffed(res):
 		return true
 	case res.Err != nil && len(buf) == sniffWindow && res.Err.Offset >= sniffWindow/2:
 		return true
-	case longer && len(buf) == sniffWindow && w.cut && res.Err != nil && readsOn(buf, res.Err.Offset):
+	case longer(buf) && len(buf) == sniffWindow && cut && res.Err != nil && readsOn(buf, res.Err.Offset):
 		return sniffDeep(in)
 	}
 	return false
+}
+
+// sniffRead parses buf, the start of in, and reports whether the parse
+// asked for more than buf holds. With longer set the input goes on past
+// buf: operands are checked against the input's size, not buf's, so that
+// one that runs past buf is cut rather than refused.
+func sniffRead(in *Input, buf []byte, longer bool) (*pickle.Result, bool) {
+	w := &sniffReader{r: bytes.NewReader(buf), left: int64(len(buf))}
+	opts := pickle.DefaultOptions()
+	opts.Size = int64(len(buf))
+	if longer {
+		opts.Size = max(in.Size, 0) // 0: unknown
+	}
+	return pickle.Read(w, opts), w.cut
 }
 
 // readsOn reports whether the opcode at off, cut by the end of buf, is

@@ -1,9 +1,13 @@
 package scan
 
 import (
+	"archive/tar"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"hash/adler32"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -90,6 +94,89 @@ func TestRedteamLongOperandBenign(t *testing.T) {
 			res, _ := scanBytes(t, "data.bin", []byte(tt.data))
 			if w := worst(res.Findings); w >= Medium {
 				t.Errorf("format %q worst %v findings %+v", res.Format, w, res.Findings)
+			}
+		})
+	}
+}
+
+// zlibPicklePolyglot is a zlib stream that is also a pickle: header 0x28
+// 0x91 (MARK FROZENSET, a valid zlib check), a stored deflate block whose
+// header bytes are POP, BININT and its operand, and whose data is one
+// byte joblib's zlib reading would see (NUL: no known format), then POP
+// and the payload. joblib.load sees no 0x78 zlib prefix and unpickles the
+// file; a scanner that takes it for a zlib stream of nothing known passes
+// it.
+func zlibPicklePolyglot() string {
+	data := "\x00" + "0" + rtPayload
+	data += strings.Repeat("\x00", 0x4a-len(data))
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], adler32.Checksum([]byte(data)))
+	return "\x28\x91" + // zlib CMF FLG; MARK FROZENSET
+		"0\x4a\x00\xb5\xff" + // stored block, LEN 0x4a, NLEN; POP BININT(4 bytes, the last is data[0])
+		data + // NUL (BININT's last byte) POP <payload> padding
+		"\x01\x00\x00\xff\xff" + string(sum[:]) // final empty stored block, Adler-32
+}
+
+// tarPicklePolyglot is a tar whose first member is named by the payload:
+// the header starts with it.
+func tarPicklePolyglot(t *testing.T, first string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	for _, name := range []string{first, "weights.bin"} {
+		if err := w.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: 5, Format: tar.FormatGNU}); err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte("hello"))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestRedteamFormatPolyglots checks files that another format matches
+// first, but that pickle.load, joblib.load and torch.load read as a
+// pickle from their first byte.
+func TestRedteamFormatPolyglots(t *testing.T) {
+	h5, err := os.ReadFile("testdata/redteam2/h5_userblock_pickle.h5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, file, data string }{
+		{"zlib_header_is_mark_frozenset", "model.bin", zlibPicklePolyglot()},
+		{"tar_first_name_is_pickle", "model.bin", tarPicklePolyglot(t, rtPayload)},
+		{"gguf_magic_is_binfloat", "model.bin", "GGUF\x03\x00\x00\x00x0" + rtPayload}, // BINFLOAT("GUF" version "x") POP <payload>
+		{"hdf5_user_block_pickle", "model.h5", string(h5)},
+		{"zlib_polyglot_in_zip_member", "model.zip", string(zipOf(t, [][3]string{{"model.bin", "store", zlibPicklePolyglot()}}, nil))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := scanBytes(t, tt.file, []byte(tt.data))
+			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+				t.Errorf("format %q status %q worst %v callables %q", res.Format, res.Status, w, callables(res))
+			}
+			if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == RulePolyglot }) {
+				t.Errorf("no %s finding: %+v", RulePolyglot, res.Findings)
+			}
+		})
+	}
+}
+
+// TestRedteamFormatPolyglotsBenign checks that files of other formats
+// whose first bytes only start a harmless pickle are not polyglots.
+func TestRedteamFormatPolyglotsBenign(t *testing.T) {
+	header := `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`
+	header += strings.Repeat(" ", 0x180-len(header)) // length 0x180: PROTO 1, then NUL
+	tests := []struct{ name, file, data string }{
+		{"tar_first_name_none_stop", "a.tar", tarPicklePolyglot(t, "N.txt")}, // NONE STOP: a pickle of None
+		{"safetensors_header_len_0x180", "m.safetensors", le64(len(header)) + header + "\x00\x00\x80\x3f"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := scanBytes(t, tt.file, []byte(tt.data))
+			if len(res.Findings) > 0 {
+				t.Errorf("format %q findings %+v", res.Format, res.Findings)
 			}
 		})
 	}

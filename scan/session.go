@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/modelgate/modelgate/scan/pickle"
 )
@@ -113,12 +114,59 @@ func (s *Session) Scan(in *Input) string {
 		if err := f.Scan(s, in); err != nil {
 			s.Unscannable(in, fmt.Errorf("%s: %w", f.Name(), err))
 		}
-		if name, ok := s.formats[in]; ok {
-			return name
+		name, ok := s.formats[in]
+		if !ok {
+			name = f.Name()
 		}
-		return f.Name()
+		return s.alsoPickle(f, in, name)
 	}
 	return ""
+}
+
+// alsoPickle scans in as pickles from its first byte when a format that
+// does not read it that way matched it, yet it is a pickle too: a zlib
+// stream whose header bytes are pickle opcodes, a tar whose first member
+// name is a pickle, an HDF5 file with a pickle in its user block.
+// pickle.load, joblib.load and torch.load read the pickle; the other
+// format's reader reads the rest. Such a file is a polyglot when the
+// pickle can do something: it imports a global or hits a bound (a tar
+// whose first member is named "N." is a pickle of None, and a
+// safetensors header length of 128 reads as PROTO 0, then fails). It
+// returns the name of the format to report: name, or "pickle" when the
+// other format found nothing it knows (a zlib stream of no known
+// content).
+//
+// A zip is left out: data before the archive is scanned as an input of
+// its own (zipArchive.scanPrefix), and an archive that starts at the
+// first byte starts with "PK", PERSID, which no loader reads at the top.
+func (s *Session) alsoPickle(f Format, in *Input, name string) string {
+	switch f.(type) {
+	case rawPickle, joblibDump, torchLegacy, zipArchive:
+		return name // read as pickles from the first byte already, or above
+	}
+	if len(in.Head) == 0 || !isPickleOpcode(in.Head[0]) || !sniffPickle(in) {
+		return name
+	}
+	opts := s.Limits().Pickle
+	opts.Joblib = true
+	res, err := readPicklesAt(in, 0, opts, false)
+	if res == nil || (len(res.Imports) == 0 && res.Limit == nil && err == nil) {
+		return name
+	}
+	what := name
+	if what == "" {
+		what, name = f.Name(), "pickle"
+	}
+	s.Report(in, Finding{Rule: RulePolyglot, Offset: 0, Message: fmt.Sprintf(
+		"a %s that is also a pickle from its first byte: pickle.load, joblib.load and torch.load run the pickle; it was scanned as one", what)})
+	if err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
+		res.Err = nil // the input failed, not the pickle: reported below
+	}
+	s.Pickle(in, res, "read as a pickle: ")
+	if err != nil {
+		s.Unscannable(in, fmt.Errorf("read as a pickle: %w", err))
+	}
+	return name
 }
 
 func describe(in *Input) string {
