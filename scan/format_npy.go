@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/modelgate/modelgate/scan/npy"
 )
@@ -18,7 +19,11 @@ import (
 //     start, which each message names. A dtype npy does not know is read
 //     the same way (fail closed), and the message says so.
 //   - A header numpy would refuse is a malformed-format finding: nothing
-//     after it is loaded. So is numeric data shorter than the header
+//     after it is loaded. But numpy parses the header with
+//     ast.literal_eval and checks it loosely (comments, implicit string
+//     concatenation, a shape of (True,) or (-1,) all pass), so a header
+//     package npy does not understand is not taken as refused: the data
+//     after it is read as a pickle too when it is one (fail closed). So is numeric data shorter than the header
 //     declares (a truncated file), when the size is known. A header over npy's size bound is inconclusive.
 type npyArray struct{}
 
@@ -39,6 +44,8 @@ func (npyArray) Scan(s *Session, in *Input) error {
 	switch {
 	case errors.Is(err, npy.ErrHeaderSize):
 		return fmt.Errorf("%w: %w", err, ErrLimit)
+	case errors.Is(err, npy.ErrHeaderParse):
+		return scanNpyFallback(s, in, h, err)
 	case err != nil:
 		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + Quote(err.Error(), 300)})
 		return nil
@@ -56,4 +63,41 @@ func (npyArray) Scan(s *Session, in *Input) error {
 	prefix := fmt.Sprintf("%s: pickle at byte %d (offsets from there): ", what, h.DataOffset)
 	_, err = scanPickleAt(s, in, h.DataOffset, true, prefix)
 	return err
+}
+
+// scanNpyFallback handles a header package npy did not understand, which
+// numpy may yet accept (its literal_eval and checks are looser than any
+// re-implementation): it is a malformed-format finding, and the data
+// after the header, when it reads as a pickle, is scanned as the pickle
+// numpy.load(allow_pickle=True) would run.
+func scanNpyFallback(s *Session, in *Input, h *npy.Header, herr error) error {
+	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array, or read it in a way modelgate does not follow: " + Quote(herr.Error(), 300)})
+	if in.Size >= 0 && h.DataOffset >= in.Size {
+		return nil
+	}
+	data, err := npyData(in, h.DataOffset)
+	if err != nil || !(rawPickle{}).Match(data) {
+		return nil
+	}
+	prefix := fmt.Sprintf("header not understood, data read as a pickle at byte %d (offsets from there): ", h.DataOffset)
+	_, err = scanPickleAt(s, in, h.DataOffset, true, prefix)
+	return err
+}
+
+// npyData returns the input of the bytes after an npy header.
+func npyData(in *Input, off int64) (*Input, error) {
+	if in.At != nil {
+		return NewSectionInput(in.Chain, in.Name, io.NewSectionReader(in.At, off, in.Size-off), in.Size-off)
+	}
+	size := int64(-1)
+	if in.Size >= 0 {
+		size = in.Size - off
+	}
+	return NewStreamInput(in.Chain, in.Name, size, func() (io.ReadCloser, error) {
+		r, c, err := openAt(in, off)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{r, c}, nil
+	})
 }

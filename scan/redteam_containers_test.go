@@ -181,3 +181,31 @@ func TestRedteamFormatPolyglotsBenign(t *testing.T) {
 		})
 	}
 }
+
+// TestRedteamNpyHeaders checks .npy headers that numpy 1.24 accepts
+// (_read_array_header: ast.literal_eval, then loose checks) but that a
+// stricter re-implementation refuses, each with an object dtype: numpy.load
+// (allow_pickle=True) unpickles the data after them.
+func TestRedteamNpyHeaders(t *testing.T) {
+	tests := []struct{ name, header string }{
+		{"shape_bool", "{'descr': '|O', 'fortran_order': False, 'shape': (True,), }"},
+		{"shape_negative", "{'descr': '|O', 'fortran_order': False, 'shape': (-1,), }"},
+		{"comment", "{'descr': '|O', # c\n 'fortran_order': False, 'shape': (1,), }"},
+		{"string_concatenation", "{'descr': '|' 'O', 'fortran_order': False, 'shape': (1,), }"},
+		{"line_continuation", "{'descr': \\\n '|O', 'fortran_order': False, 'shape': (1,), }"},
+		{"triple_quotes", "{'descr': '''|O''', 'fortran_order': False, 'shape': (1,), }"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := scanBytes(t, "a.npy", []byte(npyBytes(tt.header+"\n", rtPayload)))
+			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
+			}
+		})
+	}
+	// A numeric array behind such a header is not read as a pickle.
+	res, _ := scanBytes(t, "a.npy", []byte(npyBytes("{'descr': '<f8', # c\n 'fortran_order': False, 'shape': (1,), }\n", "\x00\x00\x00\x00\x00\x00\xf0?")))
+	if w := worst(res.Findings); w > Medium {
+		t.Errorf("numeric: worst %v findings %+v", w, res.Findings)
+	}
+}

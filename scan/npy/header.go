@@ -66,7 +66,16 @@ func (h *Header) DataSize() (int64, bool) {
 	return n, true
 }
 
-// ReadHeader reads the magic, version and header from r.
+// ErrHeaderParse marks a header that was read whole but that this package
+// cannot tell numpy refuses: text its literal parser does not follow
+// (ast.literal_eval takes comments, implicit string concatenation, line
+// continuations), or a shape numpy's loose check accepts (a bool, a
+// negative int). ReadHeader then also returns a Header with only the
+// version and DataOffset set.
+var ErrHeaderParse = errors.New("header not understood")
+
+// ReadHeader reads the magic, version and header from r. With an error
+// wrapping ErrHeaderParse it returns the version and DataOffset too.
 func ReadHeader(r io.Reader, opts Options) (*Header, error) {
 	if opts.MaxHeaderBytes <= 0 {
 		opts.MaxHeaderBytes = DefaultOptions().MaxHeaderBytes
@@ -105,7 +114,13 @@ func ReadHeader(r io.Reader, opts Options) (*Header, error) {
 	}
 	h.DataOffset = int64(8+lenSize) + n
 	if err := h.parse(text); err != nil {
-		return nil, fmt.Errorf("npy header at offset %d: %w", 8+lenSize, err)
+		err = fmt.Errorf("npy header at offset %d: %w", 8+lenSize, err)
+		if errors.Is(err, ErrHeaderParse) {
+			// The caller may still want to know where numpy would read
+			// the data, should it accept the header.
+			return &Header{Major: h.Major, Minor: h.Minor, DataOffset: h.DataOffset}, err
+		}
+		return nil, err
 	}
 	return h, nil
 }
@@ -122,7 +137,7 @@ func (h *Header) parse(text []byte) error {
 	}
 	v, err := parseLiteral(s, h.Major < 3)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", ErrHeaderParse, err)
 	}
 	if v.Kind != Dict {
 		return errors.New("header is not a dict")
@@ -164,7 +179,11 @@ func (h *Header) shape(v Value) error {
 	}
 	h.Shape = make([]int64, 0, len(v.Items))
 	for _, d := range v.Items {
-		if d.Kind != Int || d.Int < 0 {
+		if d.Kind == Bool || (d.Kind == Int && d.Int < 0) {
+			// isinstance(True, int) holds, and numpy checks no sign.
+			return fmt.Errorf("%w: shape has a dimension that is not a non-negative int: %s", ErrHeaderParse, render(d, 40))
+		}
+		if d.Kind != Int {
 			return fmt.Errorf("shape has a dimension that is not a non-negative int: %s", render(d, 40))
 		}
 		h.Shape = append(h.Shape, d.Int)
