@@ -26,9 +26,11 @@ import (
 const maxTensorDims = 64
 
 // scanTorchTarMember scans the member if it is "storages" or "tensors"
-// starting with a pickle, and reports whether it did.
+// starting with a pickle of any protocol (torch.save wrote protocol 2,
+// but legacy_load takes whatever pickle.load takes), and reports whether
+// it did.
 func scanTorchTarMember(s *Session, in *Input) bool {
-	if (in.Name != "storages" && in.Name != "tensors") || len(in.Head) < 2 || in.Head[0] != 0x80 {
+	if (in.Name != "storages" && in.Name != "tensors") || !(rawPickle{}).Match(in) {
 		return false
 	}
 	s.Read(in)

@@ -209,3 +209,48 @@ func TestRedteamNpyHeaders(t *testing.T) {
 		t.Errorf("numeric: worst %v findings %+v", w, res.Findings)
 	}
 }
+
+// legacyTar is a tar as torch.save wrote it before 0.4, with members in
+// the given order.
+func legacyTar(t *testing.T, members ...[2]string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := tar.NewWriter(&b)
+	for _, m := range members {
+		if err := w.WriteHeader(&tar.Header{Name: m[0], Mode: 0o644, Size: int64(len(m[1])), Format: tar.FormatPAX}); err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(m[1]))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestRedteamLegacyTarProtocol0 checks torch's legacy tar whose
+// "storages" and "tensors" members hold protocol 0 pickles: legacy_load
+// reads them with pickle.load like any others, so a payload after the raw
+// data of an entry runs.
+func TestRedteamLegacyTarProtocol0(t *testing.T) {
+	const (
+		count    = "I1\n."                                    // INT STOP
+		storage  = "(S'0'\nS'cpu'\nctorch\nFloatStorage\nt."  // MARK STRING STRING GLOBAL TUPLE STOP
+		tensor   = "(S't'\nS'0'\nctorch\nFloatTensor\nt."     // MARK STRING STRING GLOBAL TUPLE STOP
+		empty    = "\x00\x00\x00\x00\x00\x00\x00\x00"         // element count 0
+		dims0    = "\x00\x00\x00\x00\x00\x00\x00\x00" + empty // ndim 0, 4 bytes, storage offset
+		storages = count + storage + empty + rtPayload        // storage_views is the payload
+	)
+	tests := []struct{ name, data string }{
+		{"payload_in_storages", legacyTar(t, [2]string{"storages", storages}, [2]string{"tensors", "I0\n."}, [2]string{"pickle", "N."})},
+		{"payload_in_tensors", legacyTar(t, [2]string{"storages", count + storage + empty + "]."}, [2]string{"tensors", count + tensor + dims0 + rtPayload}, [2]string{"pickle", "N."})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := scanBytes(t, "model.pt", []byte(tt.data))
+			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
+			}
+		})
+	}
+}
