@@ -48,6 +48,11 @@ import (
 //     not the cap; the cap is checked on the first block's header, in the
 //     head. A later block of a multi-block stream is decoded with the size
 //     it declares (the decoder has no hook to refuse it).
+//   - Raw LZMA streams are read on past their end, like Python's
+//     LZMAFile (which joblib.load uses, format auto) does: a stream that
+//     follows, xz or raw LZMA, continues the content; data that is no
+//     stream ends it, as Python ignores it. A pickle split over two
+//     streams is one pickle to joblib.
 //   - The content is decompressed once when the format that matches it
 //     reads it from the start (see NewStreamInput): the head and the scan
 //     share one decoder.
@@ -146,7 +151,7 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 		// DictCap is a floor here: the block's own size is used when larger.
 		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(r)
 	case lzmaStream:
-		return lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(r)
+		return newLZMAStreams(r)
 	case zlibStream:
 		return zlib.NewReader(r)
 	case lz4Stream:
@@ -333,4 +338,63 @@ func xzDictSize(h []byte) uint64 {
 		b = b[n:]
 	}
 	return dict
+}
+
+// lzmaStreams reads concatenated raw LZMA (and xz) streams as one, as
+// Python's LZMAFile does with format auto: after the end of a stream, the
+// next bytes start another, or end the content when they are none.
+type lzmaStreams struct {
+	br  *bufio.Reader
+	cur io.Reader
+}
+
+func newLZMAStreams(r io.Reader) (*lzmaStreams, error) {
+	// The decoders read the bufio.Reader byte by byte (an io.ByteReader):
+	// nothing past a stream's end is consumed.
+	br := bufio.NewReader(r)
+	first, err := lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(br)
+	if err != nil {
+		return nil, err
+	}
+	return &lzmaStreams{br: br, cur: first}, nil
+}
+
+func (l *lzmaStreams) Read(p []byte) (int, error) {
+	for {
+		if l.cur == nil {
+			if l.cur = l.next(); l.cur == nil {
+				return 0, io.EOF
+			}
+		}
+		n, err := l.cur.Read(p)
+		if errors.Is(err, io.EOF) {
+			l.cur = nil
+			if n == 0 {
+				continue
+			}
+			err = nil
+		}
+		return n, err
+	}
+}
+
+// next opens the stream that starts at the next byte, or returns nil when
+// none does (the end, or trailing data Python ignores).
+func (l *lzmaStreams) next() io.Reader {
+	h, _ := l.br.Peek(6)
+	switch {
+	case len(h) == 0:
+		return nil
+	case bytes.HasPrefix(h, []byte("\xfd7zXZ\x00")):
+		r, err := xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(l.br)
+		if err != nil {
+			return nil
+		}
+		return r
+	}
+	r, err := lzma.ReaderConfig{DictCap: maxLZMADict}.NewReader(l.br)
+	if err != nil {
+		return nil
+	}
+	return r
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ulikunitz/xz/lzma"
 )
 
 // The container red-team cases: files that a loader (pickle.load,
@@ -248,6 +250,40 @@ func TestRedteamLegacyTarProtocol0(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, "model.pt", []byte(tt.data))
+			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
+			}
+		})
+	}
+}
+
+// lzmaAloneOf compresses data as one raw LZMA stream (.lzma, end marker).
+func lzmaAloneOf(t *testing.T, data string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w, err := lzma.NewWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(data))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestRedteamConcatenatedLZMA checks a pickle split over two raw LZMA
+// streams: joblib.load reads the prefix 0x5d 0x00 as lzma and opens the
+// file with lzma.LZMAFile, which goes on with the next stream; the first
+// alone holds no import.
+func TestRedteamConcatenatedLZMA(t *testing.T) {
+	first := "I1\n0" + strings.Repeat("I2\n0", 10) // (INT POP)*11
+	for _, tt := range []struct{ name, data string }{
+		{"two_alone_streams", lzmaAloneOf(t, first) + lzmaAloneOf(t, rtPayload)},
+		{"alone_then_garbage", lzmaAloneOf(t, first+rtPayload) + "trailing data"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _ := scanBytes(t, "model.bin", []byte(tt.data))
 			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
 			}
