@@ -53,6 +53,10 @@ import (
 //     header left out of the directory, or anything else) are never read
 //     by a loader, but are not allowed to hide: they are reported and
 //     scanned (see scanGaps).
+//   - When zipfile and miniz find different central directories (the end
+//     record's offset read as shifted or as is), both are scanned: the
+//     second is miniz's, torch.load's, its members reported under
+//     "(directory at offset N)/", and the file is a polyglot.
 //   - Data before the archive (before its first local header or its
 //     central directory) is scanned as an input of its own; when it is a
 //     known format (a pickle that torch.load would run because the
@@ -102,20 +106,40 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
 			s.Limits().MaxMembers, zipOptions(s.Limits()).MaxNameBytes, ErrLimit))
 	}
+	scanMembers(s, in, a, "")
+	scanGaps(s, in, a)
+	if m := a.Miniz; m != nil {
+		prefix := fmt.Sprintf("(directory at offset %d)/", m.End.DirOffset)
+		s.Report(in, Finding{Rule: RulePolyglot, Offset: m.End.DirOffset, Message: fmt.Sprintf(
+			"two central directories: zipfile (numpy.load) reads the one at offset %d, miniz (torch.load) the one at offset %d; both were scanned, the second as %q",
+			a.End.DirOffset, m.End.DirOffset, prefix)})
+		if m.DirErr != nil {
+			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: m.End.DirOffset, Message: "zip central directory: " + Quote(m.DirErr.Error(), 300)})
+		}
+		scanMembers(s, in, m, prefix)
+	}
+	return nil
+}
+
+// scanMembers scans the members of a's directory, their reported names
+// starting with prefix: the torch pickles first (read as pickles), then
+// every other member but the storages they reference.
+func scanMembers(s *Session, in *Input, a *zipread.Archive, prefix string) {
 	names := memberNames(a)
+	for i := range names {
+		names[i] = prefix + names[i]
+	}
 	t := &torchArchive{}
 	if kind := zipKind(a); kind == kindTorchZip || kind == kindTorchScript {
 		t = scanTorchPickles(s, in, a, names)
 	}
 	for i := range a.Members {
 		m := &a.Members[i]
-		if (m.IsDir() && m.Size == 0 && m.CompressedSize == 0) || t.pickles[i] || (t.storages[m.Name] && names[i] == m.Name) {
+		if (m.IsDir() && m.Size == 0 && m.CompressedSize == 0) || t.pickles[i] || (t.storages[m.Name] && names[i] == prefix+m.Name) {
 			continue
 		}
 		scanZipMember(s, in, a, m, names[i], false)
 	}
-	scanGaps(s, in, a)
-	return nil
 }
 
 // memberNames returns the reported name of each member: its name, or

@@ -145,11 +145,17 @@ func TestRedteamFormatPolyglots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// zipfile finds a benign directory, miniz (torch.load) another one.
+	twoDirs, err := os.ReadFile("testdata/redteam2/zip_two_directories.pt")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct{ name, file, data string }{
 		{"zlib_header_is_mark_frozenset", "model.bin", zlibPicklePolyglot()},
 		{"tar_first_name_is_pickle", "model.bin", tarPicklePolyglot(t, rtPayload)},
 		{"gguf_magic_is_binfloat", "model.bin", "GGUF\x03\x00\x00\x00x0" + rtPayload}, // BINFLOAT("GUF" version "x") POP <payload>
 		{"hdf5_user_block_pickle", "model.h5", string(h5)},
+		{"zip_directory_of_miniz_in_comment", "model.pt", string(twoDirs)},
 		{"zlib_polyglot_in_zip_member", "model.zip", string(zipOf(t, [][3]string{{"model.bin", "store", zlibPicklePolyglot()}}, nil))},
 	}
 	for _, tt := range tests {

@@ -78,6 +78,9 @@ type Archive struct {
 	// DirErr is set when the directory stopped before the entry count the
 	// end record declares, or an entry was cut short.
 	DirErr error
+	// Miniz is the archive as miniz (torch.load) reads it, when that
+	// differs from zipfile's reading (see End.Miniz).
+	Miniz *Archive
 }
 
 // Open reads the central directory of the archive in r, which holds size
@@ -95,6 +98,10 @@ func Open(r io.ReaderAt, size int64, opts Options) (*Archive, error) {
 	}
 	a := &Archive{r: r, size: size, End: e}
 	a.readDir(opts)
+	if e.Miniz != nil {
+		a.Miniz = &Archive{r: r, size: size, End: e.Miniz}
+		a.Miniz.readDir(opts)
+	}
 	return a, nil
 }
 

@@ -15,7 +15,9 @@
 //     the central directory is assumed to end where the end record (or the
 //     zip64 end record) starts, and the difference with the recorded
 //     offset shifts every header offset. When that does not point at a
-//     central directory, the recorded offset is tried as is (miniz).
+//     central directory, the recorded offset is tried as is (miniz). When
+//     both do, and differ, the archive has two readings: miniz's is
+//     Archive.Miniz (torch.load reads that one), so both are scanned.
 //   - The central directory is walked entry by entry until its signature
 //     stops; the entry count of the end record is only compared. Walking
 //     stops after Options.MaxMembers entries (Archive.More is then set).

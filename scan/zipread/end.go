@@ -48,6 +48,11 @@ type End struct {
 	// Shift is the number of bytes before the archive: it is added to
 	// every offset recorded in the archive (zipfile's "concat").
 	Shift int64
+	// Miniz is set when zipfile's reading (a shift) and miniz's (the
+	// recorded offset as is, anywhere in the file, the comment included)
+	// both find a central directory, and they differ: torch.load reads
+	// the archive miniz's way, numpy.load zipfile's.
+	Miniz *End
 }
 
 // FindEnd locates the end record and the central directory. It reads the
@@ -122,6 +127,10 @@ func resolve(r io.ReaderAt, size, pos int64, rec []byte) (*End, bool) {
 	// zipfile: the directory ends where the end record starts.
 	if start := e.DirEnd - int64(dirSize); dirSize > 0 && hasSig(r, start, sigDir) {
 		e.DirOffset, e.Shift = start, start-int64(dirOff)
+		// miniz checks only that the directory lies within the file.
+		if e.Shift != 0 && dirOff+dirSize <= uint64(size) && hasSig(r, int64(dirOff), sigDir) {
+			e.Miniz = &End{Offset: pos, Zip64: e.Zip64, Entries: e.Entries, DirOffset: int64(dirOff), DirEnd: int64(dirOff + dirSize)}
+		}
 		return e, true
 	}
 	// miniz: the recorded offset as is.
