@@ -22,7 +22,7 @@ func zipKind(a *zipread.Archive) string {
 	if len(roots) > 0 {
 		for _, m := range a.Members {
 			root, rest, _ := strings.Cut(m.Name, "/")
-			if roots[root] && (rest == "constants.pkl" || strings.HasPrefix(rest, "code/")) {
+			if roots[root] && (strings.EqualFold(rest, "constants.pkl") || strings.HasPrefix(strings.ToLower(rest), "code/")) {
 				return kindTorchScript
 			}
 		}
@@ -44,15 +44,30 @@ func zipKind(a *zipread.Archive) string {
 	return kindZip
 }
 
-// torchRoots returns the top folders that hold a data.pkl.
+// torchRoots returns the top folders that hold a data.pkl. torch finds
+// records with miniz's mz_zip_reader_locate_file, which compares names
+// without regard to ASCII case, so "archive/DATA.PKL" is data.pkl too;
+// and the root is what comes before the first "/", the empty string for
+// "/data.pkl".
 func torchRoots(a *zipread.Archive) map[string]bool {
 	roots := map[string]bool{}
 	for _, m := range a.Members {
-		if root, ok := strings.CutSuffix(m.Name, "/data.pkl"); ok && root != "" && !strings.Contains(root, "/") {
+		if root, rest, ok := strings.Cut(m.Name, "/"); ok && strings.EqualFold(rest, "data.pkl") {
 			roots[root] = true
 		}
 	}
 	return roots
+}
+
+// torchRecord reports whether rest, a member name after its root, is one
+// of names as torch finds records: ASCII case does not matter.
+func torchRecord(names []string, rest string) bool {
+	for _, n := range names {
+		if strings.EqualFold(n, rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // torchPickles are the members of a torch archive's root that torch
@@ -80,7 +95,7 @@ func scanTorchPickles(s *Session, in *Input, a *zipread.Archive, names []string)
 	for i := range a.Members {
 		m := &a.Members[i]
 		root, rest, _ := strings.Cut(m.Name, "/")
-		if !t.roots[root] || !containsString(torchPickles, rest) {
+		if !t.roots[root] || !torchRecord(torchPickles, rest) {
 			continue
 		}
 		t.pickles[i] = true
@@ -103,13 +118,4 @@ func (t *torchArchive) reference(root string, res *pickle.Result) {
 		t.storages[root+"/data/"+st.Key] = true
 		t.storages[root+"/constants/"+st.Key] = true
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

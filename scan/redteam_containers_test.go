@@ -296,3 +296,26 @@ func TestRedteamConcatenatedLZMA(t *testing.T) {
 		})
 	}
 }
+
+// TestRedteamTorchRecordNames checks members torch.load reads as data.pkl
+// although they are not named "<root>/data.pkl" exactly: miniz compares
+// names without regard to ASCII case, and the root is what precedes the
+// first "/" of the first entry, possibly nothing. They are torch pickles,
+// read as pickles whatever their content; the payload is protocol 0 with
+// a first long operand, which only the pickle reading takes whole.
+func TestRedteamTorchRecordNames(t *testing.T) {
+	pkl := "B" + le32(100000) + strings.Repeat("\x00", 100000) + "0" + rtPayload // BINBYTES POP <payload>
+	for _, tt := range []struct{ name, first, data string }{
+		{"upper_case", "archive/version", "archive/DATA.PKL"},
+		{"mixed_case_root", "Archive/version", "Archive/Data.Pkl"},
+		{"empty_root", "/version", "/data.pkl"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := zipOf(t, [][3]string{{tt.first, "store", "3\n"}, {tt.data, "store", pkl}}, nil)
+			res, _ := scanBytes(t, "model.pt", b)
+			if res.Format != kindTorchZip || worst(res.Findings) < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@"+tt.data) {
+				t.Errorf("format %q worst %v callables %q", res.Format, worst(res.Findings), callables(res))
+			}
+		})
+	}
+}
