@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"hash/adler32"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -315,6 +316,54 @@ func TestRedteamTorchRecordNames(t *testing.T) {
 			res, _ := scanBytes(t, "model.pt", b)
 			if res.Format != kindTorchZip || worst(res.Findings) < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@"+tt.data) {
 				t.Errorf("format %q worst %v callables %q", res.Format, worst(res.Findings), callables(res))
+			}
+		})
+	}
+}
+
+// TestRedteamSymlinkToSkippedFile checks a symlink in the tree whose
+// target the walk leaves out: a loader opening the link reads the target,
+// so the link is scanned with its content.
+func TestRedteamSymlinkToSkippedFile(t *testing.T) {
+	outside := writeTree(t, map[string]string{"elsewhere.bin": rtPayload})
+	tests := []struct {
+		name    string
+		link    string // target of model.pt, relative to the tree
+		opts    func(*Options)
+		want    string // callable or rule expected on model.pt
+		wantNot bool   // model.pt is not in the report (its target is scanned itself)
+	}{
+		{"target_excluded", "data/evil.bin", func(o *Options) { o.Exclude = []string{"**/data/**"} }, "posix.system", false},
+		{"target_not_included", "data/evil.bin", func(o *Options) { o.Include = []string{"**/*.pt"} }, "posix.system", false},
+		{"target_under_git", ".git/evil", nil, "posix.system", false},
+		{"chain_leaving_the_tree", "hop", nil, RuleSymlink, false},
+		{"target_scanned_itself", "data/evil.bin", nil, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"data/evil.bin": rtPayload, ".git/evil": rtPayload})
+			if err := os.Symlink(filepath.Join(outside, "elsewhere.bin"), filepath.Join(dir, "hop")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(tt.link, filepath.Join(dir, "model.pt")); err != nil {
+				t.Fatal(err)
+			}
+			o := DefaultOptions()
+			if tt.opts != nil {
+				tt.opts(&o)
+			}
+			got := scanPaths(t, &o, dir)
+			f, ok := got["model.pt"]
+			if tt.wantNot {
+				if ok || !strings.Contains(strings.Join(callables(got["evil.bin"]), " "), "posix.system") {
+					t.Errorf("model.pt in report %v (%+v); evil.bin %+v", ok, f, got["evil.bin"])
+				}
+				return
+			}
+			hit := strings.Contains(strings.Join(callables(f), " "), tt.want) ||
+				slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == tt.want })
+			if !ok || !hit {
+				t.Errorf("model.pt: %+v", f)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,7 +22,10 @@ type target struct {
 
 // walk lists the files under roots in a deterministic order. It never
 // follows symlinks and skips .git directories. Files left out by the
-// include/exclude globs are counted.
+// include/exclude globs are counted. A symlink to a file in the tree that
+// the walk leaves out (excluded, or under .git) is scanned under the
+// link's name, with the target's content: a loader opening the link
+// reads it.
 func walk(roots []string, include, exclude []string) (targets []target, excluded int, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -67,10 +71,24 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 			switch {
 			case d.Type()&fs.ModeSymlink != 0:
 				link, err := os.Readlink(p)
-				if err != nil || !outsideLink(absRoot, p, link) {
+				if err != nil {
 					return nil
 				}
-				t.symlink = link
+				if outsideLink(absRoot, p, link) {
+					t.symlink = link
+					break
+				}
+				dest, size, how := linkTarget(absRoot, p, func(dest string) bool {
+					return selected(relPath(cwd, absRoot, root, dest), include, exclude)
+				})
+				switch {
+				case how == targetSkipped:
+					t.abs, t.size = dest, size
+				case how == targetOutside && (modelName(dest) || modelName(p)):
+					t.symlink = link // through another link
+				default:
+					return nil // scanned where it lies, or nothing to scan
+				}
 			case !d.Type().IsRegular():
 				return nil
 			default:
@@ -136,4 +154,38 @@ func outsideLink(root, p, link string) bool {
 	r, err := filepath.Rel(root, dest)
 	inside := err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
 	return !inside && (modelName(dest) || modelName(p))
+}
+
+// What a symlink inside the tree leads to, for the walk.
+const (
+	targetScanned = iota // a file the walk scans anyway, a directory, nothing
+	targetSkipped        // a file in the tree that the walk leaves out
+	targetOutside        // a file outside the tree, reached through another link
+)
+
+// linkTarget resolves the symlink at p, whose text points inside root,
+// and says what it leads to: a file the walk leaves out (one the globs do
+// not select, as selected says, or one under a .git directory) is
+// returned with its size, to be scanned under the link's name.
+func linkTarget(root, p string, selected func(dest string) bool) (dest string, size int64, how int) {
+	dest, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "", 0, targetScanned
+	}
+	info, err := os.Stat(dest)
+	if err != nil || !info.Mode().IsRegular() {
+		return "", 0, targetScanned
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	r, err := filepath.Rel(realRoot, dest)
+	switch {
+	case err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)):
+		return dest, info.Size(), targetOutside
+	case !selected(filepath.Join(root, r)) || slices.Contains(strings.Split(filepath.ToSlash(r), "/"), ".git"):
+		return dest, info.Size(), targetSkipped
+	}
+	return "", 0, targetScanned
 }
