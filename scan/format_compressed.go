@@ -48,6 +48,9 @@ import (
 //     not the cap; the cap is checked on the first block's header, in the
 //     head. A later block of a multi-block stream is decoded with the size
 //     it declares (the decoder has no hook to refuse it).
+//   - Gzip members are read one after the other, with the zero bytes
+//     between and after them skipped, as Python's gzip module does
+//     (padding is no error).
 //   - Raw LZMA streams are read on past their end, like Python's
 //     LZMAFile (which joblib.load uses, format auto) does: a stream that
 //     follows, xz or raw LZMA, continues the content; data that is no
@@ -144,7 +147,7 @@ func zlibHeader(h []byte) bool {
 func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	switch c {
 	case gzipStream:
-		return gzip.NewReader(r)
+		return newGzipMembers(r)
 	case bzip2Stream:
 		return bzip2.NewReader(r), nil
 	case xzStream:
@@ -397,4 +400,49 @@ func (l *lzmaStreams) next() io.Reader {
 		return nil
 	}
 	return r
+}
+
+// gzipMembers reads the members of a gzip file one after the other as
+// Python's gzip module does: zero bytes after a member are padding, and
+// the end of the data after them ends the content.
+type gzipMembers struct {
+	br *bufio.Reader
+	zr *gzip.Reader
+}
+
+func newGzipMembers(r io.Reader) (*gzipMembers, error) {
+	br := bufio.NewReader(r)
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, err
+	}
+	zr.Multistream(false)
+	return &gzipMembers{br: br, zr: zr}, nil
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	for {
+		n, err := g.zr.Read(p)
+		if !errors.Is(err, io.EOF) {
+			return n, err
+		}
+		if n > 0 {
+			return n, nil
+		}
+		// The member ended: skip padding, then the next member or the end.
+		for {
+			b, err := g.br.ReadByte()
+			if err != nil {
+				return 0, io.EOF
+			}
+			if b != 0 {
+				g.br.UnreadByte()
+				break
+			}
+		}
+		if err := g.zr.Reset(g.br); err != nil {
+			return 0, fmt.Errorf("gzip member after the first: %w", err)
+		}
+		g.zr.Multistream(false)
+	}
 }

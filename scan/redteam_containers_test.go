@@ -368,3 +368,21 @@ func TestRedteamSymlinkToSkippedFile(t *testing.T) {
 		})
 	}
 }
+
+// TestRedteamGzipPadding checks gzip files with zero bytes after a member,
+// which Python's gzip module (and so joblib.load) skips as padding: a
+// benign padded dump is no finding; a pickle continued in a member after
+// the padding is one pickle to Python.
+func TestRedteamGzipPadding(t *testing.T) {
+	zeros := strings.Repeat("\x00", 1024)
+	benign := "\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s." // PROTO EMPTY_DICT BINPUT BINUNICODE BINPUT BININT1 SETITEM STOP
+	first := "I1\n0" + strings.Repeat("I2\n0", 10)           // (INT POP)*11
+	res, _ := scanBytes(t, "clf.joblib", []byte(gzipOf(t, benign)+zeros))
+	if len(res.Findings) > 0 {
+		t.Errorf("padded benign dump: format %q findings %+v", res.Format, res.Findings)
+	}
+	res, _ = scanBytes(t, "clf.joblib", []byte(gzipOf(t, first)+zeros+gzipOf(t, rtPayload)+zeros))
+	if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+		t.Errorf("payload after padding: format %q worst %v findings %+v", res.Format, w, res.Findings)
+	}
+}
