@@ -51,6 +51,8 @@ import (
 //   - Gzip members are read one after the other, with the zero bytes
 //     between and after them skipped, as Python's gzip module does
 //     (padding is no error).
+//   - Data after a bzip2 stream that starts no other stream ends the
+//     content, as Python's bz2 module ignores it.
 //   - Raw LZMA streams are read on past their end, like Python's
 //     LZMAFile (which joblib.load uses, format auto) does: a stream that
 //     follows, xz or raw LZMA, continues the content; data that is no
@@ -149,7 +151,7 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	case gzipStream:
 		return newGzipMembers(r)
 	case bzip2Stream:
-		return bzip2.NewReader(r), nil
+		return &bzip2Streams{r: bzip2.NewReader(r)}, nil
 	case xzStream:
 		// DictCap is a floor here: the block's own size is used when larger.
 		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(r)
@@ -445,4 +447,25 @@ func (g *gzipMembers) Read(p []byte) (int, error) {
 		}
 		g.zr.Multistream(false)
 	}
+}
+
+// bzip2Streams ends the content where Go's reader finds data after a
+// stream that is not another stream: Python's bz2 module (BZ2File, which
+// joblib.load uses) ignores such trailing data.
+// The end is kept: Go's reader would read on past its error.
+type bzip2Streams struct {
+	r    io.Reader
+	done bool
+}
+
+func (b *bzip2Streams) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	var se bzip2.StructuralError
+	if errors.As(err, &se) && string(se) == "bad magic value in continuation file" {
+		b.done, err = true, io.EOF
+	}
+	return n, err
 }

@@ -386,3 +386,16 @@ func TestRedteamGzipPadding(t *testing.T) {
 		t.Errorf("payload after padding: format %q worst %v findings %+v", res.Format, w, res.Findings)
 	}
 }
+
+// TestRedteamBz2TrailingData checks a bz2 stream followed by data that
+// starts no stream, which Python's bz2 module ignores: no finding.
+func TestRedteamBz2TrailingData(t *testing.T) {
+	b, err := os.ReadFile("testdata/redteam2/bz2_trailing_garbage.pkl.bz2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := scanBytes(t, "clf.pkl.bz2", b)
+	if len(res.Findings) > 0 {
+		t.Errorf("format %q findings %+v", res.Format, res.Findings)
+	}
+}

@@ -8,6 +8,10 @@ the payload is written as bytes into files a library wrote.
                           block that holds a pickle: h5py opens the file,
                           pickle.load / joblib.load / torch.load run the
                           pickle (posix.system('touch /tmp/modelgate-redteam')).
+  bz2_trailing_garbage.pkl.bz2
+                          a bz2 stream of a benign pickle followed by bytes
+                          that start no stream: Python's bz2 module (and
+                          joblib.load) ignores them. Benign.
   zip_two_directories.pt  a torch zip whose end record's directory offset
                           finds one central directory as zipfile reads it
                           (shifted: a benign data.pkl) and another as miniz
@@ -15,6 +19,7 @@ the payload is written as bytes into files a library wrote.
                           data.pkl with the payload, in the end record's
                           comment).
 """
+import bz2
 import struct
 import zlib
 
@@ -90,3 +95,6 @@ def build(a_members, b_members, out):
 BENIGN = b"\x80\x02}q\x00X\x01\x00\x00\x00bq\x01X\x0c\x00\x00\x00zipfile viewq\x02s."  # PROTO EMPTY_DICT BINPUT BINUNICODE BINPUT BINUNICODE BINPUT SETITEM STOP
 build([(b"archive/data.pkl", PAYLOAD), (b"archive/version", b"3\n")],
       [(b"archive/data.pkl", BENIGN), (b"archive/version", b"3\n")], "zip_two_directories.pt")
+
+with open("bz2_trailing_garbage.pkl.bz2", "wb") as f:
+    f.write(bz2.compress(BENIGN) + b"garbage!")
