@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"strconv"
 	"strings"
 )
@@ -20,7 +21,10 @@ import (
 //     copied and formats inside may seek. In a stream (tar.gz) a member is
 //     a stream input; its first opens are served from the live stream and
 //     later ones restart the outer stream and skip to the member.
-//   - Links, directories and devices are not followed; sparse members,
+//   - Links named "storages" or "tensors" are read as their target member
+//     (an earlier regular member), entry by entry: torch's legacy_load
+//     extracts them with tarfile, which copies the target. Other links,
+//     directories and devices are not followed; sparse members,
 //     which no model writer produces, are reported unscannable.
 //   - The members "storages" and "tensors" of the tar written by
 //     torch.save before 0.4 are read as torch reads them (see
@@ -93,6 +97,15 @@ type tarScan struct {
 	tr      *tar.Reader
 	matched int
 	names   map[string]bool
+	regular map[string]tarRegular // regular members read so far, by clean name
+	links   []linkTo
+}
+
+// linkTo is a link member and the regular member before it that it names
+// (zero when none does).
+type linkTo struct {
+	hdr    *tar.Header
+	target tarRegular
 }
 
 // torch reports whether the members are those of torch's legacy tar.
@@ -101,10 +114,15 @@ func (t *tarScan) torch() bool {
 }
 
 func (t *tarScan) members() error {
-	t.names = map[string]bool{}
+	t.names, t.regular = map[string]bool{}, map[string]tarRegular{}
 	for i := 0; ; i++ {
 		hdr, err := t.tr.Next()
 		if err == io.EOF {
+			// Links last: in a stream, reading a target again restarts
+			// the archive, which the reader of the members shares.
+			for _, l := range t.links {
+				t.link(l)
+			}
 			return nil
 		}
 		if err != nil {
@@ -117,6 +135,13 @@ func (t *tarScan) members() error {
 			t.s.Unscannable(&Input{Chain: t.in.Child(hdr.Name)}, errors.New("sparse tar member"))
 			continue
 		}
+		if hdr.Typeflag == tar.TypeLink || hdr.Typeflag == tar.TypeSymlink {
+			if hdr.Name == "storages" || hdr.Name == "tensors" {
+				t.names[hdr.Name] = true
+				t.links = append(t.links, linkTo{hdr, t.regular[tarLinkTarget(hdr)]})
+			}
+			continue
+		}
 		if hdr.Typeflag != tar.TypeReg { // Next reports the old '\x00' as TypeReg
 			continue
 		}
@@ -126,9 +151,69 @@ func (t *tarScan) members() error {
 			t.s.Unscannable(&Input{Chain: t.in.Child(hdr.Name)}, fmt.Errorf("open tar member: %w", err))
 			continue
 		}
+		t.regular[path.Clean(hdr.Name)] = tarRegular{index: i, hdr: hdr, off: t.offset()}
 		if scanTorchTarMember(t.s, member) || scanMember(t.s, member) != "" {
 			t.matched++
 		}
+	}
+}
+
+// tarRegular is a regular member already read: where its data lies.
+type tarRegular struct {
+	index int
+	hdr   *tar.Header
+	off   int64 // data offset with random access, else -1
+}
+
+// offset returns where the data of the member just read starts, or -1
+// in a stream.
+func (t *tarScan) offset() int64 {
+	if t.section == nil {
+		return -1
+	}
+	off, err := t.section.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return -1
+	}
+	return off
+}
+
+// tarLinkTarget is the name of the member a link names: for a hard link
+// its link name, for a symbolic one that name from the link's folder.
+func tarLinkTarget(hdr *tar.Header) string {
+	if hdr.Typeflag == tar.TypeSymlink {
+		return path.Join(path.Dir(hdr.Name), hdr.Linkname)
+	}
+	return path.Clean(hdr.Linkname)
+}
+
+// link reads a link member named "storages" or "tensors" as its target:
+// Python's tarfile extracts a hard link whose target is not on disk as a
+// copy of the target member (and a symbolic one where links cannot be
+// made), so torch's legacy_load reads the target's content as those
+// members. The target is read again, entry by entry, under the link's
+// name.
+func (t *tarScan) link(l linkTo) {
+	e := l.target
+	if e.hdr == nil {
+		return
+	}
+	chain := t.in.Child(l.hdr.Name)
+	var m *Input
+	var err error
+	if e.off >= 0 {
+		size := min(e.hdr.Size, max(t.in.Size-e.off, 0))
+		m, err = NewSectionInput(chain, l.hdr.Name, io.NewSectionReader(t.in.At, e.off, size), size)
+	} else {
+		m, err = NewStreamInput(chain, l.hdr.Name, e.hdr.Size, func() (io.ReadCloser, error) { return t.reopen(e.index) })
+	}
+	if err != nil {
+		t.s.Unscannable(&Input{Chain: chain}, fmt.Errorf("open tar member %q linked as %q: %w", e.hdr.Name, l.hdr.Name, err))
+		return
+	}
+	m.Depth = t.in.Depth + 1
+	if scanTorchTarMember(t.s, m) {
+		t.matched++
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"fmt"
 	"hash/adler32"
 	"os"
 	"path/filepath"
@@ -397,5 +398,38 @@ func TestRedteamBz2TrailingData(t *testing.T) {
 	res, _ := scanBytes(t, "clf.pkl.bz2", b)
 	if len(res.Findings) > 0 {
 		t.Errorf("format %q findings %+v", res.Format, res.Findings)
+	}
+}
+
+// TestRedteamLegacyTarLinkedMember checks torch's legacy tar whose
+// "storages" member is a link to an earlier member: tarfile extracts a
+// hard link whose target is not on disk as a copy of the target, so
+// legacy_load reads the target entry by entry, raw storage data and all.
+func TestRedteamLegacyTarLinkedMember(t *testing.T) {
+	storages := "I1\n." + "(S'0'\nS'cpu'\nctorch\nFloatStorage\nt." + strings.Repeat("\x00", 8) + rtPayload // count, entry, element count 0, storage_views
+	for _, typ := range []byte{tar.TypeLink, tar.TypeSymlink} {
+		var b bytes.Buffer
+		w := tar.NewWriter(&b)
+		w.WriteHeader(&tar.Header{Name: "x", Mode: 0o644, Size: int64(len(storages)), Format: tar.FormatPAX})
+		w.Write([]byte(storages))
+		w.WriteHeader(&tar.Header{Name: "storages", Typeflag: typ, Linkname: "x", Mode: 0o644, Format: tar.FormatPAX})
+		for _, m := range [][2]string{{"tensors", "I0\n."}, {"pickle", "N."}} {
+			w.WriteHeader(&tar.Header{Name: m[0], Mode: 0o644, Size: int64(len(m[1])), Format: tar.FormatPAX})
+			w.Write([]byte(m[1]))
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []struct{ name, data string }{{"tar", b.String()}, {"tar_gzip", gzipOf(t, b.String())}} {
+			t.Run(fmt.Sprintf("%s_type_%c", v.name, typ), func(t *testing.T) {
+				res, _ := scanBytes(t, "model.pt", []byte(v.data))
+				if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@") {
+					t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
+				}
+				if res.Status != StatusScanned {
+					t.Errorf("status %q: %+v", res.Status, res.Findings)
+				}
+			})
+		}
 	}
 }
