@@ -28,6 +28,7 @@ func DefaultFormats() []Format {
 		zipArchive{kindZip},
 		torchLegacy{},
 		joblibDump{},
+		joblibZFile{},
 		tarArchive{},
 		sevenZip{},
 		gzipStream,

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/adler32"
@@ -431,5 +432,33 @@ func TestRedteamLegacyTarLinkedMember(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// zfile writes joblib's format before 0.9.3: "ZF", the content length
+// as 19 characters of hexadecimal text (sep, if any, after them), zlib.
+func zfile(t *testing.T, content, sep string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := zlib.NewWriter(&b)
+	w.Write([]byte(content))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "ZF" + fmt.Sprintf("%-19s", fmt.Sprintf("%#x", len(content))) + sep + b.String()
+}
+
+// TestRedteamJoblibZFile checks joblib's old compressed format, which
+// joblib.load detects by its "ZF" prefix and unpickles whatever the name.
+func TestRedteamJoblibZFile(t *testing.T) {
+	for _, sep := range []string{"", " "} {
+		res, _ := scanBytes(t, "model.bin", []byte(zfile(t, rtPayload, sep)))
+		if w := worst(res.Findings); res.Format != "joblib-zfile" || w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+			t.Errorf("sep %q: format %q worst %v findings %+v", sep, res.Format, w, res.Findings)
+		}
+	}
+	benign := "\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s." // PROTO EMPTY_DICT BINPUT BINUNICODE BINPUT BININT1 SETITEM STOP
+	if res, _ := scanBytes(t, "model.bin", []byte(zfile(t, benign, ""))); res.Format != "joblib-zfile" || len(res.Findings) > 0 {
+		t.Errorf("benign: format %q findings %+v", res.Format, res.Findings)
 	}
 }
