@@ -18,8 +18,10 @@ import (
 // Decisions:
 //   - Matched by the prefix and a length field that Python's int(s, 16)
 //     takes; the zlib stream is not looked at before Scan.
-//   - The content is read as a pickle whatever it holds, as joblib does,
-//     and reported as the file itself (like a compressed joblib dump).
+//   - The content is read as a pickle, as joblib does, and reported as
+//     the file itself (like a compressed joblib dump), when it is one:
+//     joblib also wrote the raw data of arrays in this format, to side
+//     files (x.pkl_01.npy.z) that it never unpickles.
 type joblibZFile struct{}
 
 var _ Format = joblibZFile{}
@@ -39,7 +41,6 @@ func (joblibZFile) Match(in *Input) bool {
 }
 
 func (joblibZFile) Scan(s *Session, in *Input) error {
-	s.Read(in)
 	skip := int64(zfileHeader)
 	if len(in.Head) > zfileHeader && in.Head[zfileHeader] == ' ' {
 		skip++ // the wider header of joblib <= 0.8.4
@@ -62,6 +63,13 @@ func (joblibZFile) Scan(s *Session, in *Input) error {
 		return fmt.Errorf("read head of zlib stream at offset %d: %w", skip, err)
 	}
 	inner.Depth = in.Depth
+	if !(rawPickle{}).Match(inner) {
+		// joblib's side files of arrays (x.pkl_01.npy.z) hold raw array
+		// data in this format, which joblib never unpickles.
+		s.SetFormat(in, "")
+		return nil
+	}
+	s.Read(in)
 	_, err = scanPickleAt(s, inner, 0, false, fmt.Sprintf("zlib content at byte %d (offsets in it): ", skip))
 	return err
 }

@@ -462,3 +462,12 @@ func TestRedteamJoblibZFile(t *testing.T) {
 		t.Errorf("benign: format %q findings %+v", res.Format, res.Findings)
 	}
 }
+
+// TestRedteamJoblibZFileArrayData checks a side file of joblib's old
+// format holding raw array data, which joblib never unpickles: no finding.
+func TestRedteamJoblibZFileArrayData(t *testing.T) {
+	data := strings.Repeat("\x00\x00\x80?\x00\x00\x00@", 64) // float32 1, 2, ...
+	if res, _ := scanBytes(t, "x.pkl_01.npy.z", []byte(zfile(t, data, ""))); len(res.Findings) > 0 {
+		t.Errorf("format %q findings %+v", res.Format, res.Findings)
+	}
+}
