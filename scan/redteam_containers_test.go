@@ -340,6 +340,11 @@ func TestRedteamSymlinkToSkippedFile(t *testing.T) {
 		{"target_under_git", ".git/evil", nil, "posix.system", false},
 		{"chain_leaving_the_tree", "hop", nil, RuleSymlink, false},
 		{"target_scanned_itself", "data/evil.bin", nil, "", true},
+		// A pull request that adds only the link: its target is out of
+		// the scan's scope.
+		{"target_out_of_scope", "data/evil.bin", func(o *Options) {
+			o.Only = func(rel string) bool { return strings.HasSuffix(rel, "model.pt") }
+		}, "posix.system", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,8 +63,8 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	before := len(targets)
-	targets = opts.Shard.pick(scope(targets, opts.Only))
+	before := len(dropLinked(targets))
+	targets = opts.Shard.pick(dropLinked(scope(targets, opts.Only)))
 	files := make([]FileResult, len(targets))
 	jobs := opts.Jobs
 	if jobs <= 0 {

@@ -18,6 +18,9 @@ type target struct {
 	rel     string // reported path: relative, forward slashes
 	size    int64
 	symlink string // link text, when the target is a symlink
+	// linkOf is the reported path of the file a symlink in the tree leads
+	// to, when the walk scans that file too.
+	linkOf string
 }
 
 // walk lists the files under roots in a deterministic order. It never
@@ -84,6 +87,11 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 				switch {
 				case how == targetSkipped:
 					t.abs, t.size = dest, size
+				case how == targetScanned && dest != "":
+					// Kept only while the target itself is in scope
+					// (see dropLinked): a pull request may add the link
+					// alone.
+					t.abs, t.size, t.linkOf = dest, size, relPath(cwd, absRoot, root, dest)
 				case how == targetOutside && (modelName(dest) || modelName(p)):
 					t.symlink = link // through another link
 				default:
@@ -158,7 +166,7 @@ func outsideLink(root, p, link string) bool {
 
 // What a symlink inside the tree leads to, for the walk.
 const (
-	targetScanned = iota // a file the walk scans anyway, a directory, nothing
+	targetScanned = iota // a file the walk scans anyway (returned), a directory, nothing
 	targetSkipped        // a file in the tree that the walk leaves out
 	targetOutside        // a file outside the tree, reached through another link
 )
@@ -187,5 +195,25 @@ func linkTarget(root, p string, selected func(dest string) bool) (dest string, s
 	case !selected(filepath.Join(root, r)) || slices.Contains(strings.Split(filepath.ToSlash(r), "/"), ".git"):
 		return dest, info.Size(), targetSkipped
 	}
-	return "", 0, targetScanned
+	return dest, info.Size(), targetScanned
+}
+
+// dropLinked removes the links to files in the tree whose target is
+// among targets itself: it is scanned there, once. A link whose target
+// is not (out of a pull request's scope) stays, scanned with the
+// target's content.
+func dropLinked(targets []target) []target {
+	scanned := map[string]bool{}
+	for _, t := range targets {
+		if t.linkOf == "" {
+			scanned[t.rel] = true
+		}
+	}
+	out := targets[:0:0]
+	for _, t := range targets {
+		if t.linkOf == "" || !scanned[t.linkOf] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
