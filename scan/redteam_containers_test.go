@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/adler32"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -474,5 +476,65 @@ func TestRedteamJoblibZFileArrayData(t *testing.T) {
 	data := strings.Repeat("\x00\x00\x80?\x00\x00\x00@", 64) // float32 1, 2, ...
 	if res, _ := scanBytes(t, "x.pkl_01.npy.z", []byte(zfile(t, data, ""))); len(res.Findings) > 0 {
 		t.Errorf("format %q findings %+v", res.Format, res.Findings)
+	}
+}
+
+// TestRedteamSymlinkToSkippedDir checks a symlink in the tree to a
+// directory the walk leaves out: a loader opening link/evil.pkl reads the
+// file, so it is scanned under that name, and in a pull request's scope
+// when the link or the file changed. A link out of the tree is reported.
+func TestRedteamSymlinkToSkippedDir(t *testing.T) {
+	outside := writeTree(t, map[string]string{"evil.pkl": rtPayload})
+	tests := []struct {
+		name  string
+		link  string // target of models, relative to the tree
+		opts  func(*Options)
+		want  string // reported path expected with posix.system, or with MG011
+		rule  string // RuleSymlink when the link itself is the finding
+		wantN int    // reported paths, to catch duplicates
+	}{
+		{"target_excluded", "vendor/x", func(o *Options) { o.Exclude = []string{"**/vendor/**"} }, "models/evil.pkl", "", 1},
+		{"target_under_git", ".git/x", nil, "models/evil.pkl", "", 2},
+		{"target_scanned_itself", "vendor/x", nil, "vendor/x/evil.pkl", "", 1},
+		{"target_not_included", "vendor/x", func(o *Options) { o.Include = []string{"**/models/**"} }, "models/evil.pkl", "", 1},
+		{"link_added_by_a_pull_request", "vendor/x", func(o *Options) {
+			o.Exclude = []string{"**/vendor/**"}
+			o.Only = func(rel string) bool { return strings.HasSuffix(rel, "/models") }
+		}, "models/evil.pkl", "", 1},
+		{"target_added_by_a_pull_request", "vendor/x", func(o *Options) {
+			o.Exclude = []string{"**/vendor/**"}
+			o.Only = func(rel string) bool { return strings.HasSuffix(rel, "/vendor/x/evil.pkl") }
+		}, "models/evil.pkl", "", 1},
+		{"outside_the_tree", outside, nil, "models", RuleSymlink, 2},
+		{"loop", ".", nil, "vendor/x/evil.pkl", "", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, map[string]string{"vendor/x/evil.pkl": rtPayload, ".git/x/evil.pkl": rtPayload})
+			if err := os.Symlink(tt.link, filepath.Join(dir, "models")); err != nil {
+				t.Fatal(err)
+			}
+			o := DefaultOptions()
+			if tt.opts != nil {
+				tt.opts(&o)
+			}
+			o.Roots = []string{dir}
+			rep, err := Scan(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]FileResult{}
+			for _, f := range rep.Files {
+				got[strings.TrimPrefix(filepath.ToSlash(f.Path), filepath.ToSlash(dir)+"/")] = f
+			}
+			f, ok := got[tt.want]
+			hit := strings.Contains(strings.Join(callables(f), " "), "posix.system")
+			if tt.rule != "" {
+				hit = slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == tt.rule })
+			}
+			if !ok || !hit || len(got) != tt.wantN {
+				t.Errorf("%s: found %v %+v; reported %d paths, want %d: %v", tt.want, ok, f, len(got), tt.wantN, slices.Collect(maps.Keys(got)))
+			}
+		})
 	}
 }

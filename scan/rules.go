@@ -91,7 +91,7 @@ func Rules() []Rule {
 			"Regenerate the file; legitimate writers do not leave data after the pickle.",
 			Low, nil},
 		{RuleSymlink, "SymlinkOutside", "Symbolic link to a model outside the repository",
-			"A symbolic link in the tree points at a model-looking target outside it. modelgate never follows links, so the target was not scanned.",
+			"A symbolic link in the tree points at a model-looking file, or a folder, outside it. modelgate never follows links out of the tree, so the target was not scanned.",
 			"Replace the link with the file itself or remove it.",
 			Medium, []string{"CWE-59"}},
 		{RuleExtensionCode, "ExtensionCode", "Pickle resolves a callable through the extension registry",

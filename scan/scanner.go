@@ -111,7 +111,7 @@ func scope(targets []target, only func(rel string) bool) []target {
 	}
 	var out []target
 	for _, t := range targets {
-		if only(t.rel) {
+		if only(t.rel) || t.via != "" && (only(t.via) || only(t.realRel)) {
 			out = append(out, t)
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Scanner) scanFile(t target) (res FileResult) {
 	if t.symlink != "" {
 		res.Format, res.Status = "symlink", StatusNotScanned
 		sess.Report(top, Finding{Rule: RuleSymlink, Offset: -1,
-			Message: "symbolic link to a model outside the scanned tree, not followed: " + Quote(t.symlink, 200)})
+			Message: "symbolic link to a model or a folder outside the scanned tree, not followed: " + Quote(t.symlink, 200)})
 		return res
 	}
 	f, err := os.Open(t.abs)

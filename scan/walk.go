@@ -21,6 +21,10 @@ type target struct {
 	// linkOf is the reported path of the file a symlink in the tree leads
 	// to, when the walk scans that file too.
 	linkOf string
+	// via and realRel, for a file reached through a symlink to a
+	// directory: the link's reported path and the file's own. Either one
+	// changed puts the file in a pull request's scope.
+	via, realRel string
 }
 
 // walk lists the files under roots in a deterministic order. It never
@@ -28,7 +32,8 @@ type target struct {
 // include/exclude globs are counted. A symlink to a file in the tree that
 // the walk leaves out (excluded, or under .git) is scanned under the
 // link's name, with the target's content: a loader opening the link
-// reads it.
+// reads it. So are the files under a symlink to such a directory
+// (linkedDir); a symlink to a directory outside the tree is reported.
 func walk(roots []string, include, exclude []string) (targets []target, excluded int, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -66,6 +71,20 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 			}
 			seen[p] = true
 			rel := relPath(cwd, absRoot, root, p)
+			if d.Type()&fs.ModeSymlink != 0 {
+				if info, err := os.Stat(p); err == nil && info.IsDir() {
+					// The link's own path is no file: the files under it
+					// are selected by theirs.
+					linked, outside := linkedDir(cwd, absRoot, root, p, rel, include, exclude)
+					if outside {
+						if link, err := os.Readlink(p); err == nil {
+							targets = append(targets, target{abs: p, rel: rel, size: -1, symlink: link})
+						}
+					}
+					targets = append(targets, linked...)
+					return nil
+				}
+			}
 			if !selected(rel, include, exclude) {
 				excluded++
 				return nil
@@ -196,6 +215,63 @@ func linkTarget(root, p string, selected func(dest string) bool) (dest string, s
 		return dest, info.Size(), targetSkipped
 	}
 	return dest, info.Size(), targetScanned
+}
+
+// maxLinkedFiles bounds the files listed through one directory link.
+const maxLinkedFiles = 100_000
+
+// linkedDir lists the files reached through the symlink p (reported as
+// rel) to a directory in the tree that the walk itself leaves out
+// (excluded, not included, under .git): a loader opening rel/name reads
+// them, so they are scanned under that name. Files the walk scans where
+// they lie are not listed again. outside reports a link that leaves the
+// tree, which is never followed.
+func linkedDir(cwd, absRoot, root, p, rel string, include, exclude []string) (ts []target, outside bool) {
+	dest, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, false
+	}
+	realRoot, err := filepath.EvalSymlinks(absRoot)
+	if err != nil {
+		realRoot = absRoot
+	}
+	if r, err := filepath.Rel(realRoot, dest); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return nil, true
+	}
+	_ = filepath.WalkDir(dest, func(f string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && d.Name() == ".git" && f != dest {
+			return filepath.SkipDir // git's own files, as in the walk
+		}
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		if len(ts) >= maxLinkedFiles {
+			return filepath.SkipAll
+		}
+		fr, err := filepath.Rel(realRoot, f)
+		if err != nil {
+			return nil
+		}
+		realRel := relPath(cwd, absRoot, root, filepath.Join(absRoot, fr))
+		if selected(realRel, include, exclude) && !slices.Contains(strings.Split(filepath.ToSlash(fr), "/"), ".git") {
+			return nil // scanned where it lies
+		}
+		sub, err := filepath.Rel(dest, f)
+		if err != nil {
+			return nil
+		}
+		linkRel := rel + "/" + filepath.ToSlash(sub)
+		if !selected(linkRel, include, exclude) {
+			return nil
+		}
+		size := int64(-1)
+		if info, err := d.Info(); err == nil {
+			size = info.Size()
+		}
+		ts = append(ts, target{abs: f, rel: linkRel, size: size, via: rel, realRel: realRel})
+		return nil
+	})
+	return ts, false
 }
 
 // dropLinked removes the links to files in the tree whose target is
