@@ -172,8 +172,8 @@ def enum_members():
     import re
     from torch.ao.quantization.quant_type import QuantType
     save_torch("enum_members", {"quant": QuantType.STATIC, "flag": re.RegexFlag.IGNORECASE,
-                                "format": plistlib.PlistFormat.FMT_XML})
-    save_pickle("enum_members_p2", [QuantType.DYNAMIC, re.RegexFlag.MULTILINE], protocol=2)
+                                "flags": re.I | re.M, "format": plistlib.PlistFormat.FMT_XML})
+    save_pickle("enum_members_p2", [QuantType.DYNAMIC, re.RegexFlag.MULTILINE, re.S | re.X], protocol=2)
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
