@@ -68,36 +68,39 @@ func (j *scanJob) limitToChanges(ctx context.Context, getenv func(string) string
 
 // policyInSet reports whether the policy file is among the changed files.
 // Its path is made relative to the working directory, as the set's are; a
-// policy file outside it is not part of the change.
+// policy file outside it is not part of the change. When that cannot be
+// told, it counts as changed: the scan then covers everything.
 func policyInSet(set *changes.Set, path string) bool {
-	abs, err := filepath.Abs(path)
+	rel, inside, err := workingDirRel(path)
 	if err != nil {
 		return true
 	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return true
-	}
-	rel, err := filepath.Rel(wd, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return false
-	}
-	return set.Has(filepath.ToSlash(rel))
+	return inside && set.Has(rel)
 }
 
 // insideWorkingDir reports whether path is the working directory or below
 // it, where reported paths and git's relative paths agree.
 func insideWorkingDir(path string) bool {
+	_, inside, err := workingDirRel(path)
+	return err == nil && inside
+}
+
+// workingDirRel returns path relative to the working directory, with
+// forward slashes, and whether it lies there or below.
+func workingDirRel(path string) (rel string, inside bool, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return false
+		return "", false, err
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return false
+		return "", false, err
 	}
-	rel, err := filepath.Rel(wd, abs)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if rel, err = filepath.Rel(wd, abs); err != nil {
+		return "", false, err
+	}
+	inside = rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	return filepath.ToSlash(rel), inside, nil
 }
 
 var commitSHA = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)

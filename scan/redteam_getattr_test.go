@@ -6,11 +6,7 @@ import "testing"
 // policy_exceptions.go: only getattr(<instance of an allowlisted class
 // built by the stream>, '<plain name>') with its result unused passes.
 func TestRedteamBoundMethod(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-		want Severity // worst severity
-	}{
+	runRedteam(t, []redteamCase{
 		{"instance_of_allowlisted_class",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
 			SeverityInvalid},
@@ -49,15 +45,7 @@ func TestRedteamBoundMethod(t *testing.T) {
 		{"getattr_also_passed_on",
 			"\x80\x02cbuiltins\ngetattr\nq\x00ctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R0ccollections\ndefaultdict\nh\x00\x85R.", // PROTO GLOBAL BINPUT GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE POP GLOBAL BINGET TUPLE1 REDUCE STOP
 			Critical},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fs, res := redteamScan(tt.data)
-			if got := worst(fs); got != tt.want {
-				t.Errorf("worst %s, want %s%s", got, tt.want, dumpFindings(fs, res))
-			}
-		})
-	}
+	})
 }
 
 // TestRedteamEnumMember pins the member exception of policy_exceptions.go:
@@ -66,11 +54,7 @@ func TestRedteamBoundMethod(t *testing.T) {
 // global; any use of the result, a dunder name or a denylisted owner keeps
 // it critical.
 func TestRedteamEnumMember(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-		want Severity // worst severity
-	}{
+	runRedteam(t, []redteamCase{
 		{"enum_member", // pickle.dumps(Color.RED, 2) on Python 3.11
 			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nq\x01X\x03\x00\x00\x00REDq\x02\x86q\x03Rq\x04.", // PROTO GLOBAL BINPUT GLOBAL BINPUT BINUNICODE BINPUT TUPLE2 BINPUT REDUCE BINPUT STOP
 			Medium},
@@ -98,13 +82,5 @@ func TestRedteamEnumMember(t *testing.T) {
 		{"getattr_passed_on",
 			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nX\x03\x00\x00\x00RED\x86R0ccollections\ndefaultdict\nh\x00\x85R.", // PROTO GLOBAL BINPUT GLOBAL BINUNICODE TUPLE2 REDUCE POP GLOBAL BINGET TUPLE1 REDUCE STOP
 			Critical},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fs, res := redteamScan(tt.data)
-			if got := worst(fs); got != tt.want {
-				t.Errorf("worst %s, want %s%s", got, tt.want, dumpFindings(fs, res))
-			}
-		})
-	}
+	})
 }

@@ -23,6 +23,26 @@ func redteamScan(data string) ([]Finding, *pickle.Result) {
 	return DefaultPolicy().Pickle(res), res
 }
 
+// redteamCase is a hand-written stream and the worst severity it must get.
+type redteamCase struct {
+	name string
+	data string
+	want Severity
+}
+
+// runRedteam checks each case's worst severity.
+func runRedteam(t *testing.T, tests []redteamCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs, res := redteamScan(tt.data)
+			if got := worst(fs); got != tt.want {
+				t.Errorf("worst %s, want %s%s", got, tt.want, dumpFindings(fs, res))
+			}
+		})
+	}
+}
+
 // worst returns the highest severity among fs.
 func worst(fs []Finding) Severity {
 	w := SeverityInvalid
