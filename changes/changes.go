@@ -70,7 +70,7 @@ func Since(ctx context.Context, dir, rev string) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.How = "read from the repository (git refuses a work tree owned by another user); files not proven unchanged are scanned"
+		s.How = readHow("git refuses a work tree owned by another user")
 		return s, nil
 	}
 	if err != nil {

@@ -38,11 +38,6 @@ func write(t *testing.T, dir, name, body string) {
 	testtree.Write(t, dir, map[string]string{name: body})
 }
 
-func settle(t *testing.T, dir string) {
-	t.Helper()
-	testtree.Settle(t, dir)
-}
-
 // files lists the regular files and symbolic links under dir (outside
 // .git), relative and with forward slashes: what a scan would visit.
 func files(t testing.TB, dir string) []string {
@@ -99,7 +94,7 @@ func history(t *testing.T) string {
 	run(t, dir, "add", "-A")
 	run(t, dir, "commit", "-qm", "change")
 	write(t, dir, "untracked.pkl", "f")
-	settle(t, dir)
+	testtree.Settle(t, dir)
 	return dir
 }
 
@@ -213,7 +208,7 @@ func TestReaderAgreesWithGit(t *testing.T) {
 			if tc.setup != nil {
 				scan = tc.setup(t, dir)
 			}
-			settle(t, scan)
+			testtree.Settle(t, scan)
 			all := files(t, scan)
 			for _, rev := range tc.revs {
 				byGit, err := Since(context.Background(), scan, rev)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/modelgate/modelgate/internal/testtree"
 )
 
 // TestReaderAgreesWithGitRandomly replays random histories (files added,
@@ -61,7 +63,7 @@ func TestReaderAgreesWithGitRandomly(t *testing.T) {
 				if rng.IntN(2) == 0 {
 					write(t, dir, names[rng.IntN(len(names))], fmt.Sprint("loose ", step))
 				}
-				settle(t, dir)
+				testtree.Settle(t, dir)
 				all := files(t, dir)
 				rev := commits[rng.IntN(len(commits))]
 				byGit, err := Since(context.Background(), dir, rev)

@@ -76,7 +76,13 @@ func sinceByReading(dir, rev string) (*Set, error) {
 			}
 		}
 	}
-	return &Set{unchanged: unchanged, How: "read from the repository (no git program here); files not proven unchanged are scanned"}, nil
+	return &Set{unchanged: unchanged, How: readHow("no git program here")}, nil
+}
+
+// readHow says, for the scan's notes, that the changes were read from the
+// repository, and why.
+func readHow(why string) string {
+	return "read from the repository (" + why + "); files not proven unchanged are scanned"
 }
 
 // sameAsBase reports whether an index entry holds the base tree's blob.

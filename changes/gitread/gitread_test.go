@@ -128,8 +128,11 @@ func TestReadsWhatGitReads(t *testing.T) {
 					t.Errorf("Resolve(%s) = %v, %v; git says %s", rev, h, err, want)
 				}
 			}
-			if _, err := r.Resolve("nosuchbranch"); !errors.Is(err, ErrNotFound) {
-				t.Errorf("unknown name: %v", err)
+			// "heads" names the folder refs/heads, which is no ref.
+			for _, name := range []string{"nosuchbranch", "heads"} {
+				if _, err := r.Resolve(name); !errors.Is(err, ErrNotFound) {
+					t.Errorf("unknown name %s: %v", name, err)
+				}
 			}
 			if _, err := r.Resolve("HEAD~100"); !errors.Is(err, ErrNotFound) {
 				t.Errorf("beyond the root: %v", err)

@@ -72,13 +72,13 @@ type cacheKey struct {
 
 func openStore(objectsDir string) (*store, error) {
 	s := &store{cache: map[cacheKey][]byte{}, resolving: map[Hash]bool{}}
-	if err := s.add(objectsDir, 0); err != nil {
+	if err := s.add(objectsDir); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *store) add(dir string, depth int) error {
+func (s *store) add(dir string) error {
 	for _, d := range s.dirs {
 		if d == dir {
 			return nil
@@ -120,7 +120,7 @@ func (s *store) add(dir string, depth int) error {
 		if !filepath.IsAbs(line) {
 			line = filepath.Join(dir, line)
 		}
-		if err := s.add(filepath.Clean(line), depth+1); err != nil {
+		if err := s.add(filepath.Clean(line)); err != nil {
 			return err
 		}
 	}

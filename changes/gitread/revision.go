@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Resolve turns a revision into the commit it names. It reads what the
@@ -148,15 +149,10 @@ func (r *Repo) readRef(ref string, depth int) (Hash, error) {
 		}
 		return ParseHash(text)
 	}
-	if !errors.Is(err, os.ErrNotExist) && !isDirErr(err) {
+	if !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.EISDIR) {
 		return Hash{}, err
 	}
 	return r.packedRef(ref)
-}
-
-func isDirErr(err error) bool {
-	var pe *os.PathError
-	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "is a directory")
 }
 
 func validRefName(ref string) bool {

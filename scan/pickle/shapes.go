@@ -27,6 +27,20 @@ var argShaped = map[Global]bool{
 	{"torch.optim.lr_scheduler", "CyclicLR"}: true,
 }
 
+// ArgShaped reports whether the reader lists every argument shape of
+// g's calls (argShaped). A policy that judges a callable by its arguments
+// needs it listed here: scan's tests hold the two lists equal.
+func ArgShaped(g Global) bool { return argShaped[g] }
+
+// ArgShapedCallables returns the argShaped callables.
+func ArgShapedCallables() []Global {
+	out := make([]Global, 0, len(argShaped))
+	for g := range argShaped {
+		out = append(out, g)
+	}
+	return out
+}
+
 // maxShapes bounds the argument shapes kept per stream.
 const maxShapes = 1 << 14
 
