@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/internal/ghaction"
 	"github.com/modelgate/modelgate/report"
 )
 

@@ -58,7 +58,7 @@ var libraryEdges = map[string]string{
 }
 
 // glueEdges are imports of a forbidden package that the packages outside
-// scan/..., sarif and report may also make, each with the reason it cannot
+// the engine, the parsers and the writers may also make, each with the reason it cannot
 // reach the network.
 var glueEdges = map[string]string{
 	"github.com/sethvargo/go-githubactions -> net/http": "net/http serves only GetIDToken (OIDC), " +
@@ -66,7 +66,7 @@ var glueEdges = map[string]string{
 		"GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files",
 	modulePath + "/internal/sarifcheck -> os/exec": "runs Microsoft's SARIF Multitool; the package " +
 		"is imported by tests only, never by the binary",
-	modulePath + "/changes -> os/exec": "runs the local git read-only (rev-parse, diff, ls-files) " +
+	modulePath + "/internal/changes -> os/exec": "runs the local git read-only (rev-parse, diff, ls-files) " +
 		"to list the files a pull request changed",
 	modulePath + "/internal/testtree -> os/exec": "runs git to build the repositories tests read; " +
 		"the package is imported by tests only, never by the binary",
@@ -75,7 +75,7 @@ var glueEdges = map[string]string{
 // strictPackage reports whether pkg reads untrusted bytes or writes reports,
 // and so may reach a forbidden package only along a libraryEdges edge.
 func strictPackage(pkg string) bool {
-	for _, p := range []string{"/scan", "/sarif", "/report", "/changes/gitread"} {
+	for _, p := range []string{"/scan", "/finding", "/policy", "/sarif", "/report", "/internal/parse", "/internal/changes/gitread"} {
 		root := modulePath + p
 		if pkg == root || strings.HasPrefix(pkg, root+"/") {
 			return true

@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/modelgate/modelgate/config"
-	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/ghaction"
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/sarif"
 	"github.com/modelgate/modelgate/scan"
@@ -64,23 +65,23 @@ func reportPath(path string) string {
 // addForced reports every allow entry of the policy file that covers a
 // known-dangerous global and was accepted only with force: true, as
 // findings on the policy file itself.
-func addForced(r *scan.Report, policyPath string, forced []scan.PolicyEntry) {
+func addForced(r *finding.Report, policyPath string, forced []scan.PolicyEntry) {
 	if len(forced) == 0 {
 		return
 	}
-	rule, _ := scan.RuleByID(scan.RuleForcedAllow)
-	res := scan.FileResult{Path: policyPath, Format: "policy", Status: scan.StatusScanned, Members: []string{}}
+	rule, _ := finding.RuleByID(finding.RuleForcedAllow)
+	res := finding.FileResult{Path: policyPath, Format: "policy", Status: finding.StatusScanned, Members: []string{}}
 	for _, e := range forced {
-		res.Findings = append(res.Findings, scan.Finding{Rule: rule.ID, Severity: rule.Severity, Offset: -1, Callable: e.Global,
+		res.Findings = append(res.Findings, finding.Finding{Rule: rule.ID, Severity: rule.Severity, Offset: -1, Callable: e.Global,
 			Message: fmt.Sprintf("the policy file allows the known-dangerous global %s by force (reason: %s)", e.Global, e.Reason)})
 	}
 	r.Files = append(r.Files, res)
-	slices.SortStableFunc(r.Files, func(a, b scan.FileResult) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortStableFunc(r.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
 }
 
 // gateFails reports whether a finding that counts towards the gate is at
 // or above the threshold.
-func gateFails(r *scan.Report, failOn scan.Severity) bool {
+func gateFails(r *finding.Report, failOn finding.Severity) bool {
 	for _, f := range r.Files {
 		for _, fd := range f.Findings {
 			if fd.Gating() && fd.Severity >= failOn {
@@ -102,7 +103,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // render writes the report in one format.
-func render(w io.Writer, format string, r *scan.Report, category string, color bool) error {
+func render(w io.Writer, format string, r *finding.Report, category string, color bool) error {
 	switch format {
 	case "json":
 		return report.JSON(w, r, report.Tool{Name: "modelgate", Version: version()})
@@ -116,7 +117,7 @@ func render(w io.Writer, format string, r *scan.Report, category string, color b
 // writeReports writes the report in --format to --output (or stdout) and,
 // with --sarif-file, the SARIF log. Inside Actions, files are given to the
 // workspace owner.
-func writeReports(a *scanArgs, r *scan.Report, stdout io.Writer, getenv func(string) string, inActions, color bool) error {
+func writeReports(a *scanArgs, r *finding.Report, stdout io.Writer, getenv func(string) string, inActions, color bool) error {
 	if a.output == "" {
 		if err := render(stdout, a.format, r, a.category, color); err != nil {
 			return fmt.Errorf("write report: %w", err)
@@ -131,7 +132,7 @@ func writeReports(a *scanArgs, r *scan.Report, stdout io.Writer, getenv func(str
 }
 
 // writeFile renders into memory, then creates (truncating) the file.
-func writeFile(path, format string, r *scan.Report, category string, getenv func(string) string, inActions bool) error {
+func writeFile(path, format string, r *finding.Report, category string, getenv func(string) string, inActions bool) error {
 	var buf bytes.Buffer
 	if err := render(&buf, format, r, category, false); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -149,7 +150,7 @@ func writeFile(path, format string, r *scan.Report, category string, getenv func
 
 // publish sets the action's outputs, writes the step summary (with the
 // notes of the run) and prints annotations.
-func publish(stdout io.Writer, getenv func(string) string, r *scan.Report, failOn scan.Severity, failed bool, sarifFile string, notes []string) error {
+func publish(stdout io.Writer, getenv func(string) string, r *finding.Report, failOn finding.Severity, failed bool, sarifFile string, notes []string) error {
 	if err := ghaction.SetOutputs(getenv, ghaction.OutputsOf(r, sarifFile)); err != nil {
 		return err
 	}

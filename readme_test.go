@@ -10,14 +10,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/modelgate/modelgate/config"
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
-// rulesTable renders the rule table of the README from scan.Rules().
+// rulesTable renders the rule table of the README from finding.Rules().
 func rulesTable() string {
 	var b strings.Builder
 	b.WriteString("| ID | Name | Severity | What it finds | CWE |\n| --- | --- | --- | --- | --- |\n")
-	for _, r := range scan.Rules() {
+	for _, r := range finding.Rules() {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, r.Name, r.Severity, r.Short, strings.Join(r.CWE, ", "))
 	}
 	return b.String()
@@ -40,7 +40,7 @@ func TestReadmeRuleTable(t *testing.T) {
 		return
 	}
 	if diff := cmp.Diff(rulesTable(), readme[start:end]); diff != "" {
-		t.Errorf("README rule table differs from scan.Rules() (go test . -update) (-want +got):\n%s", diff)
+		t.Errorf("README rule table differs from finding.Rules() (go test . -update) (-want +got):\n%s", diff)
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 
 	"github.com/modelgate/modelgate/baseline"
 	"github.com/modelgate/modelgate/config"
-	"github.com/modelgate/modelgate/ghaction"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/ghaction"
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/scan"
 )
@@ -20,7 +21,7 @@ import (
 // then what is done to the report (policy file, baseline) and where it goes.
 type scanJob struct {
 	args       *scanArgs
-	failOn     scan.Severity
+	failOn     finding.Severity
 	opts       scan.Options
 	policy     *config.File
 	policyPath string
@@ -91,7 +92,7 @@ func (j *scanJob) settings() error {
 		return usageErr{fmt.Errorf("unknown --format %q (want text, json or sarif)", a.format)}
 	}
 	var err error
-	if j.failOn, err = scan.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high"))); err != nil {
+	if j.failOn, err = finding.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high"))); err != nil {
 		return usageErr{fmt.Errorf("--fail-on: %w", err)}
 	}
 	if a.jobs < 0 {
@@ -134,7 +135,7 @@ func (j *scanJob) note(msg string) {
 }
 
 // run scans, then applies the policy file and the baseline.
-func (j *scanJob) run(ctx context.Context) (*scan.Report, error) {
+func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 	var progress *report.Progress
 	if isTerminal(j.stderr) && !j.inActions {
 		progress = report.NewProgress(j.stderr)
@@ -160,7 +161,7 @@ func (j *scanJob) run(ctx context.Context) (*scan.Report, error) {
 	if j.base != nil {
 		j.base.Apply(rep)
 	}
-	summary := scan.Summarize(rep.Files, rep.Summary.Excluded)
+	summary := finding.Summarize(rep.Files, rep.Summary.Excluded)
 	summary.OutOfScope = rep.Summary.OutOfScope
 	rep.Summary = summary
 	return rep, nil
@@ -168,7 +169,7 @@ func (j *scanJob) run(ctx context.Context) (*scan.Report, error) {
 
 // finish writes the reports and, inside Actions, the outputs and the step
 // summary, and returns the exit status of the gate.
-func (j *scanJob) finish(rep *scan.Report, stdout io.Writer, getenv func(string) string) int {
+func (j *scanJob) finish(rep *finding.Report, stdout io.Writer, getenv func(string) string) int {
 	failed := gateFails(rep, j.failOn)
 	color := j.args.output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !j.inActions
 	if err := writeReports(j.args, rep, stdout, getenv, j.inActions, color); err != nil {

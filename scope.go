@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/modelgate/modelgate/changes"
+	"github.com/modelgate/modelgate/internal/changes"
 )
 
 // scopeSettings validates --scan-scope and --changed-since.

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // scanStats is what --stats prints to stderr after a scan, for the
@@ -32,7 +32,7 @@ type scanStats struct {
 
 // writeStats prints one "stats: {...}" line about the scan that started at
 // start.
-func writeStats(w io.Writer, start time.Time, rep *scan.Report) {
+func writeStats(w io.Writer, start time.Time, rep *finding.Report) {
 	st := scanStats{WallSeconds: time.Since(start).Seconds(), ReadBytes: -1, DiskReadBytes: -1, Files: len(rep.Files)}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // Set is the fingerprints of a baseline report.
@@ -46,14 +46,14 @@ func Load(path string) (Set, error) {
 }
 
 func fromJSON(b []byte) (Set, error) {
-	var rep scan.Report
+	var rep finding.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return nil, fmt.Errorf("parse JSON baseline: %w", err)
 	}
 	set := Set{}
 	for _, f := range rep.Files {
 		for _, fd := range f.Findings {
-			set[scan.Fingerprint(f.Path, fd)] = true
+			set[finding.Fingerprint(f.Path, fd)] = true
 		}
 	}
 	return set, nil
@@ -90,11 +90,11 @@ func fromSARIF(b []byte) (Set, error) {
 }
 
 // Apply marks every finding of rep as "unchanged" or "new".
-func (s Set) Apply(rep *scan.Report) {
+func (s Set) Apply(rep *finding.Report) {
 	for i := range rep.Files {
 		f := &rep.Files[i]
 		for j := range f.Findings {
-			if s[scan.Fingerprint(f.Path, f.Findings[j])] {
+			if s[finding.Fingerprint(f.Path, f.Findings[j])] {
 				f.Findings[j].Baseline = "unchanged"
 			} else {
 				f.Findings[j].Baseline = "new"

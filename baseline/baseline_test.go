@@ -6,15 +6,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
-func report(findings ...scan.Finding) *scan.Report {
-	return &scan.Report{Files: []scan.FileResult{{Path: "m/a.pkl", Findings: findings}}}
+func report(findings ...finding.Finding) *finding.Report {
+	return &finding.Report{Files: []finding.FileResult{{Path: "m/a.pkl", Findings: findings}}}
 }
 
 func TestJSONBaseline(t *testing.T) {
-	old := report(scan.Finding{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Net", Offset: 10})
+	old := report(finding.Finding{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Callable: "x.Net", Offset: 10})
 	b, _ := json.Marshal(old)
 	p := filepath.Join(t.TempDir(), "base.json")
 	if err := os.WriteFile(p, b, 0o644); err != nil {
@@ -25,8 +25,8 @@ func TestJSONBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	cur := report(
-		scan.Finding{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Net", Offset: 99}, // moved
-		scan.Finding{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Callable: "posix.system"},
+		finding.Finding{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Callable: "x.Net", Offset: 99}, // moved
+		finding.Finding{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Callable: "posix.system"},
 	)
 	set.Apply(cur)
 	got := cur.Files[0].Findings
@@ -39,7 +39,7 @@ func TestJSONBaseline(t *testing.T) {
 }
 
 func TestSARIFBaseline(t *testing.T) {
-	fp := scan.Fingerprint("m/a.pkl", scan.Finding{Rule: scan.RuleUnknownClass, Callable: "x.Net"})
+	fp := finding.Fingerprint("m/a.pkl", finding.Finding{Rule: finding.RuleUnknownClass, Callable: "x.Net"})
 	sarif := `{"version":"2.1.0","runs":[{"results":[{"ruleId":"MG003","properties":{"fingerprints":["` + fp + `"]}}]}]}`
 	p := filepath.Join(t.TempDir(), "base.sarif")
 	if err := os.WriteFile(p, []byte(sarif), 0o644); err != nil {

@@ -5,14 +5,13 @@ import (
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // Apply changes a report as the file says: severity overrides first, then
 // suppressions. It returns warnings for the user, such as an ignore entry
 // whose date has passed (it no longer suppresses anything).
-func (f *File) Apply(rep *scan.Report, today time.Time) []string {
+func (f *File) Apply(rep *finding.Report, today time.Time) []string {
 	var warnings []string
 	active := make([]bool, len(f.Ignore))
 	for i, ig := range f.Ignore {
@@ -27,11 +26,11 @@ func (f *File) Apply(rep *scan.Report, today time.Time) []string {
 		for j := range file.Findings {
 			fd := &file.Findings[j]
 			if s, ok := f.Severity[fd.Rule]; ok {
-				fd.Severity, _ = scan.ParseSeverity(s)
+				fd.Severity, _ = finding.ParseSeverity(s)
 			}
 			for k, ig := range f.Ignore {
 				if active[k] && ig.matches(file.Path, *fd) {
-					fd.Suppression = &scan.Suppression{Kind: "external", Justification: ig.Reason}
+					fd.Suppression = &finding.Suppression{Kind: "external", Justification: ig.Reason}
 					break
 				}
 			}
@@ -40,7 +39,7 @@ func (f *File) Apply(rep *scan.Report, today time.Time) []string {
 	return warnings
 }
 
-func (ig Ignore) matches(path string, fd scan.Finding) bool {
+func (ig Ignore) matches(path string, fd finding.Finding) bool {
 	if ig.Rule != fd.Rule {
 		return false
 	}

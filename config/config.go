@@ -23,6 +23,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -164,15 +165,15 @@ func (f *File) validate() error {
 		}
 	}
 	for id, sev := range f.Severity {
-		if _, ok := scan.RuleByID(id); !ok {
+		if _, ok := finding.RuleByID(id); !ok {
 			errs = append(errs, fmt.Errorf("severity: unknown rule %q", id))
 		}
-		if s, err := scan.ParseSeverity(sev); err != nil || s == scan.None {
+		if s, err := finding.ParseSeverity(sev); err != nil || s == finding.None {
 			errs = append(errs, fmt.Errorf("severity: %s: %q is not critical, high, medium or low", id, sev))
 		}
 	}
 	for i, ig := range f.Ignore {
-		if _, ok := scan.RuleByID(ig.Rule); !ok {
+		if _, ok := finding.RuleByID(ig.Rule); !ok {
 			errs = append(errs, fmt.Errorf("ignore[%d]: unknown rule %q", i, ig.Rule))
 		}
 		if ig.Path == "" || !doublestar.ValidatePattern(ig.Path) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -92,12 +93,12 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := &scan.Report{Files: []scan.FileResult{
-		{Path: "models/legacy/a.pkl", Findings: []scan.Finding{
-			{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Callable: "x.y"},
-			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Callable: "x.Z"},
+	rep := &finding.Report{Files: []finding.FileResult{
+		{Path: "models/legacy/a.pkl", Findings: []finding.Finding{
+			{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Callable: "x.y"},
+			{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Callable: "x.Z"},
 		}},
-		{Path: "models/new/b.pkl", Findings: []scan.Finding{{Rule: scan.RuleUnknownImport, Severity: scan.Medium}}},
+		{Path: "models/new/b.pkl", Findings: []finding.Finding{{Rule: finding.RuleUnknownImport, Severity: finding.Medium}}},
 	}}
 	before := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	if w := f.Apply(rep, before); len(w) != 0 {
@@ -107,7 +108,7 @@ func TestApply(t *testing.T) {
 	if a[0].Suppression == nil || a[0].Suppression.Justification != "reviewed, tracked elsewhere" {
 		t.Errorf("legacy MG004 not suppressed: %+v", a[0])
 	}
-	if a[1].Suppression != nil || a[1].Severity != scan.High {
+	if a[1].Suppression != nil || a[1].Severity != finding.High {
 		t.Errorf("MG003 should be unsuppressed and raised to high: %+v", a[1])
 	}
 	if rep.Files[1].Findings[0].Suppression != nil {
@@ -125,11 +126,11 @@ func TestApply(t *testing.T) {
 }
 
 func TestStarter(t *testing.T) {
-	rep := &scan.Report{Files: []scan.FileResult{{Findings: []scan.Finding{
-		{Rule: scan.RuleUnknownClass, Callable: "mypkg.models.Net"},
-		{Rule: scan.RuleUnknownClass, Callable: "mypkg.models.Net"},
-		{Rule: scan.RuleUnknownCall, Callable: "mypkg.util.make"},
-		{Rule: scan.RuleDangerousCallable, Callable: "posix.system"},
+	rep := &finding.Report{Files: []finding.FileResult{{Findings: []finding.Finding{
+		{Rule: finding.RuleUnknownClass, Callable: "mypkg.models.Net"},
+		{Rule: finding.RuleUnknownClass, Callable: "mypkg.models.Net"},
+		{Rule: finding.RuleUnknownCall, Callable: "mypkg.util.make"},
+		{Rule: finding.RuleDangerousCallable, Callable: "posix.system"},
 	}}}}
 	out := Starter(rep)
 	f, err := Parse(out)

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // Starter returns a policy file that allows every unknown global a scan
 // found, one entry each with "reason: TODO", so adopting modelgate on an
 // existing repository is one review away. Known-dangerous callables are
 // never put in it: they are listed in a comment for the reviewer instead.
-func Starter(rep *scan.Report) []byte {
+func Starter(rep *finding.Report) []byte {
 	unknown := map[string]bool{}
 	dangerous := map[string]bool{}
 	for _, f := range rep.Files {
@@ -21,9 +21,9 @@ func Starter(rep *scan.Report) []byte {
 				continue
 			}
 			switch fd.Rule {
-			case scan.RuleUnknownCall, scan.RuleUnknownClass, scan.RuleUnknownImport, scan.RuleKerasCustomObject, scan.RuleKerasExternal:
+			case finding.RuleUnknownCall, finding.RuleUnknownClass, finding.RuleUnknownImport, finding.RuleKerasCustomObject, finding.RuleKerasExternal:
 				unknown[fd.Callable] = true
-			case scan.RuleDangerousCallable, scan.RuleKerasDangerous:
+			case finding.RuleDangerousCallable, finding.RuleKerasDangerous:
 				dangerous[fd.Callable] = true
 			}
 		}

@@ -10,7 +10,7 @@
 //     offset, so the output is deterministic.
 //   - Colour is a caller's choice (TextOptions.Color): the caller decides from
 //     the terminal and NO_COLOR; this package never looks at the environment.
-//   - The JSON report is scan.Report as it marshals, wrapped with the tool
+//   - The JSON report is finding.Report as it marshals, wrapped with the tool
 //     name and version; nil slices and maps are written as [] and {} so that
 //     consumers never meet null.
 package report

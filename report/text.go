@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 // TextOptions controls the human-readable report.
@@ -23,11 +23,11 @@ const (
 	ansiBold  = "\x1b[1m"
 )
 
-var severityColor = map[scan.Severity]string{
-	scan.Critical: "\x1b[1;31m",
-	scan.High:     "\x1b[31m",
-	scan.Medium:   "\x1b[33m",
-	scan.Low:      "\x1b[36m",
+var severityColor = map[finding.Severity]string{
+	finding.Critical: "\x1b[1;31m",
+	finding.High:     "\x1b[31m",
+	finding.Medium:   "\x1b[33m",
+	finding.Low:      "\x1b[36m",
 }
 
 // Text writes the findings grouped by file, most severe first, followed by
@@ -36,7 +36,7 @@ var severityColor = map[scan.Severity]string{
 // Lines never start (after blanks) with "::": the Actions runner reads such
 // a line in a step log as a workflow command, and paths and messages come
 // from the scanned tree.
-func Text(w io.Writer, r *scan.Report, opts TextOptions) error {
+func Text(w io.Writer, r *finding.Report, opts TextOptions) error {
 	var bw strings.Builder
 	for _, f := range FilesBySeverity(r.Files) {
 		if len(f.Findings) == 0 {
@@ -71,7 +71,7 @@ func NoCommand(line string) string {
 	return line[:len(line)-len(trimmed)] + `\x3a` + trimmed[1:]
 }
 
-func writeFinding(w io.Writer, fd scan.Finding, opts TextOptions) {
+func writeFinding(w io.Writer, fd finding.Finding, opts TextOptions) {
 	sev := fmt.Sprintf("%-8s", fd.Severity)
 	if c, ok := severityColor[fd.Severity]; ok && opts.Color {
 		sev = c + sev + ansiReset
@@ -98,7 +98,7 @@ func writeFinding(w io.Writer, fd scan.Finding, opts TextOptions) {
 // Location renders where a finding is inside its file: the member chain,
 // the config key and the byte offset, e.g. "archive/data.pkl @42". It is
 // cleaned and empty when the finding has no place.
-func Location(fd scan.Finding) string {
+func Location(fd finding.Finding) string {
 	var parts []string
 	if fd.Member != "" {
 		parts = append(parts, Clean(fd.Member))
@@ -114,7 +114,7 @@ func Location(fd scan.Finding) string {
 
 // SummaryLine is the one-line summary of a scan, e.g.
 // "modelgate: 3 model files (2 pickle, 1 pytorch), 9 other files skipped; 2 findings: 1 critical, 1 high".
-func SummaryLine(s scan.Summary) string {
+func SummaryLine(s finding.Summary) string {
 	models := s.Files - s.Skipped
 	var b strings.Builder
 	fmt.Fprintf(&b, "modelgate: %d model %s", models, plural(models, "file", "files"))
@@ -177,9 +177,9 @@ func plural(n int, one, many string) string {
 
 // FilesBySeverity returns the files ordered by their worst finding, most
 // severe first, then by path. The input is not modified.
-func FilesBySeverity(files []scan.FileResult) []scan.FileResult {
+func FilesBySeverity(files []finding.FileResult) []finding.FileResult {
 	out := slices.Clone(files)
-	slices.SortStableFunc(out, func(a, b scan.FileResult) int {
+	slices.SortStableFunc(out, func(a, b finding.FileResult) int {
 		return cmp.Or(cmp.Compare(b.Worst(), a.Worst()), cmp.Compare(a.Path, b.Path))
 	})
 	return out
@@ -187,7 +187,7 @@ func FilesBySeverity(files []scan.FileResult) []scan.FileResult {
 
 // FindingsBySeverity returns the findings most severe first, then by rule,
 // member and offset. The input is not modified.
-func FindingsBySeverity(fs []scan.Finding) []scan.Finding {
+func FindingsBySeverity(fs []finding.Finding) []finding.Finding {
 	out := slices.Clone(fs)
 	slices.SortStableFunc(out, CompareFindings)
 	return out
@@ -195,7 +195,7 @@ func FindingsBySeverity(fs []scan.Finding) []scan.Finding {
 
 // CompareFindings orders findings most severe first, then by rule, member,
 // offset and callable.
-func CompareFindings(a, b scan.Finding) int {
+func CompareFindings(a, b finding.Finding) int {
 	return cmp.Or(
 		cmp.Compare(b.Severity, a.Severity),
 		cmp.Compare(a.Rule, b.Rule),

@@ -1,9 +1,9 @@
-// Package sarif writes a scan.Report as SARIF 2.1.0 for GitHub code
+// Package sarif writes a finding.Report as SARIF 2.1.0 for GitHub code
 // scanning, with github.com/owenrumney/go-sarif/v2. It is the only package
 // that knows SARIF vocabulary.
 //
 // Decisions:
-//   - One run. tool.driver carries the whole rule table of scan.Rules(), used
+//   - One run. tool.driver carries the whole rule table of finding.Rules(), used
 //     or not, so that rule indexes and alert metadata never depend on what a
 //     scan happened to find. Each rule has help text and Markdown, CWE tags
 //     and a security-severity well inside GitHub's bands (9.8 critical, 8.0
@@ -28,10 +28,10 @@
 //     never contains null: go-sarif writes some optional fields as null, so
 //     the encoder drops null members. Write encodes to an io.Writer; callers
 //     create files themselves (go-sarif's WriteFile does not truncate).
-//   - A finding suppressed by the policy file (scan.Finding.Suppression)
+//   - A finding suppressed by the policy file (finding.Finding.Suppression)
 //     stays a result, with suppressions [{kind: external, status: accepted,
 //     justification}]; a baseline state becomes baselineState. Suppressed,
 //     open, new and unchanged occurrences are never merged into one result.
-//   - properties.fingerprints lists scan.Fingerprint of every occurrence
+//   - properties.fingerprints lists finding.Fingerprint of every occurrence
 //     merged into a result, so that a SARIF log can be a baseline.
 package sarif

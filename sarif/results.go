@@ -11,12 +11,12 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/report"
-	"github.com/modelgate/modelgate/scan"
 )
 
 // FingerprintsProperty is the result property that lists the
-// scan.Fingerprint of every occurrence merged into the result, so that a
+// finding.Fingerprint of every occurrence merged into the result, so that a
 // SARIF log can serve as a baseline (package baseline reads it).
 const FingerprintsProperty = "fingerprints"
 
@@ -30,13 +30,13 @@ func result(g *group, ruleIndex int) *gosarif.Result {
 		WithLevel(Level(primary.Severity)).
 		WithMessage(gosarif.NewTextMessage(message(primary, len(g.findings)-1))).
 		WithLocations([]*gosarif.Location{location(uri, primary)}).
-		WithPartialFingerPrints(map[string]any{"primaryLocationLineHash": LineHash(scan.Fingerprint(g.path, primary))})
+		WithPartialFingerPrints(map[string]any{"primaryLocationLineHash": LineHash(finding.Fingerprint(g.path, primary))})
 	if g.baseline != "" {
 		res.WithBaselineState(g.baseline)
 	}
 	fps := make([]string, 0, len(g.findings))
 	for _, fd := range g.findings {
-		fps = append(fps, scan.Fingerprint(g.path, fd))
+		fps = append(fps, finding.Fingerprint(g.path, fd))
 	}
 	bag := gosarif.NewPropertyBag()
 	slices.Sort(fps)
@@ -61,7 +61,7 @@ func result(g *group, ruleIndex int) *gosarif.Result {
 
 // location is a physical location in the file: line 1, and the byte range
 // when the offset is one in the file itself.
-func location(uri string, fd scan.Finding) *gosarif.Location {
+func location(uri string, fd finding.Finding) *gosarif.Location {
 	region := gosarif.NewRegion().WithStartLine(1)
 	if fd.Member == "" && fd.Offset >= 0 {
 		region.WithByteOffset(int(fd.Offset)).WithByteLength(int(max(fd.Length, 1)))
@@ -84,7 +84,7 @@ func location(uri string, fd scan.Finding) *gosarif.Location {
 // message is the text of a result: the finding's message, then the call
 // with its arguments, the member chain and the offset, and how many other
 // occurrences are related locations.
-func message(fd scan.Finding, others int) string {
+func message(fd finding.Finding, others int) string {
 	msg := report.Clean(fd.Message)
 	parts := []string{sentence(msg)}
 	// The call and callable are added unless the message names them already.
@@ -118,7 +118,7 @@ func message(fd scan.Finding, others int) string {
 }
 
 // occurrence is the message of a related location.
-func occurrence(fd scan.Finding) string {
+func occurrence(fd finding.Finding) string {
 	what := report.Clean(fd.Evidence)
 	if what == "" {
 		what = report.Clean(fd.Callable)
@@ -148,7 +148,7 @@ func sentence(s string) string {
 }
 
 // LineHash is the primaryLocationLineHash of a result whose primary
-// finding has the fingerprint fp (scan.Fingerprint: rule, path, member,
+// finding has the fingerprint fp (finding.Fingerprint: rule, path, member,
 // callable and key, never offsets, so an alert survives a rewrite that moves
 // bytes): 16 hex digits of its SHA-256 and ":1", GitHub's own shape.
 func LineHash(fp string) string {

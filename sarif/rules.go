@@ -3,9 +3,8 @@ package sarif
 import (
 	"strings"
 
+	"github.com/modelgate/modelgate/finding"
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
-
-	"github.com/modelgate/modelgate/scan"
 )
 
 // HelpURI is the page that documents the rules.
@@ -15,7 +14,7 @@ const HelpURI = InformationURI + "#rules"
 // properties are attached as a whole bag: go-sarif's PropertyBag.Add on a
 // rule writes into the embedded bag, which the rule's own Properties field
 // hides when marshalled.
-func descriptor(r scan.Rule) *gosarif.ReportingDescriptor {
+func descriptor(r finding.Rule) *gosarif.ReportingDescriptor {
 	d := gosarif.NewRule(r.ID).
 		WithName(r.Name).
 		WithShortDescription(gosarif.NewMultiformatMessageString(r.Short)).

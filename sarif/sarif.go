@@ -9,8 +9,8 @@ import (
 
 	gosarif "github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/report"
-	"github.com/modelgate/modelgate/scan"
 )
 
 // ToolName is tool.driver.name.
@@ -34,7 +34,7 @@ type Options struct {
 }
 
 // Write writes r as a SARIF 2.1.0 log to w.
-func Write(w io.Writer, r *scan.Report, opts Options) error {
+func Write(w io.Writer, r *finding.Report, opts Options) error {
 	log, err := Build(r, opts)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func Write(w io.Writer, r *scan.Report, opts Options) error {
 }
 
 // Build returns r as a go-sarif report.
-func Build(r *scan.Report, opts Options) (*gosarif.Report, error) {
+func Build(r *finding.Report, opts Options) (*gosarif.Report, error) {
 	log, err := gosarif.New(gosarif.Version210)
 	if err != nil {
 		return nil, fmt.Errorf("new sarif log: %w", err)
@@ -55,7 +55,7 @@ func Build(r *scan.Report, opts Options) (*gosarif.Report, error) {
 		WithSemanticVersion(semanticVersion(version)).
 		WithInformationURI(InformationURI)
 	index := map[string]int{}
-	for i, rule := range scan.Rules() {
+	for i, rule := range finding.Rules() {
 		driver.AddRule(descriptor(rule))
 		index[rule.ID] = i
 	}
@@ -94,12 +94,12 @@ type group struct {
 	path, rule string
 	suppressed bool
 	baseline   string
-	findings   []scan.Finding // sorted, primary first
+	findings   []finding.Finding // sorted, primary first
 }
 
 // groups collects findings into one group per file, rule, suppression and
 // baseline state, ordered by those keys.
-func groups(r *scan.Report) []*group {
+func groups(r *finding.Report) []*group {
 	type key struct {
 		path, rule string
 		suppressed bool
@@ -141,11 +141,11 @@ func compareBool(a, b bool) int {
 
 // Level is the SARIF level for a severity: error for critical and high,
 // warning for medium, note for low.
-func Level(s scan.Severity) string {
+func Level(s finding.Severity) string {
 	switch {
-	case s >= scan.High:
+	case s >= finding.High:
 		return "error"
-	case s == scan.Medium:
+	case s == finding.Medium:
 		return "warning"
 	default:
 		return "note"
@@ -154,13 +154,13 @@ func Level(s scan.Severity) string {
 
 // SecuritySeverity is the security-severity property for a severity, a
 // number well inside GitHub's band for it.
-func SecuritySeverity(s scan.Severity) string {
+func SecuritySeverity(s finding.Severity) string {
 	switch s {
-	case scan.Critical:
+	case finding.Critical:
 		return "9.8"
-	case scan.High:
+	case finding.High:
 		return "8.0"
-	case scan.Medium:
+	case finding.Medium:
 		return "5.5"
 	default:
 		return "2.0"

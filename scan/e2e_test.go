@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -43,7 +44,7 @@ func TestFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]scan.FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		got[f.Path] = f
 	}
@@ -58,14 +59,14 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func checkFile(t *testing.T, w expectation, f scan.FileResult) {
+func checkFile(t *testing.T, w expectation, f finding.FileResult) {
 	t.Helper()
 	if w.Format != f.Format {
 		t.Errorf("format %q, want %q", f.Format, w.Format)
 	}
 	for _, m := range w.PickleMembers {
 		if m == "" || (w.Format == "pickle" && strings.HasPrefix(m, "pickle#")) { // the file itself
-			if f.Status != scan.StatusScanned && f.Status != scan.StatusPartial {
+			if f.Status != finding.StatusScanned && f.Status != finding.StatusPartial {
 				t.Errorf("status %q: the file itself was not read", f.Status)
 			}
 			continue
@@ -74,18 +75,18 @@ func checkFile(t *testing.T, w expectation, f scan.FileResult) {
 			t.Errorf("member %q not read; read %q", m, f.Members)
 		}
 	}
-	limit, _ := scan.ParseSeverity(w.MaxSeverity)
+	limit, _ := finding.ParseSeverity(w.MaxSeverity)
 	switch w.Verdict {
 	case "benign":
 		for _, fd := range f.Findings {
-			if fd.Severity > limit || (w.MaxSeverity == "none" && fd.Severity >= scan.Low) {
+			if fd.Severity > limit || (w.MaxSeverity == "none" && fd.Severity >= finding.Low) {
 				t.Errorf("false alarm (allowed up to %s): %s %s %s", w.MaxSeverity, fd.Rule, fd.Severity, fd.Message)
 			}
 		}
 	case "malicious":
 		hit := false
 		for _, fd := range f.Findings {
-			if fd.Severity < limit || fd.Severity < scan.High || !sameMember(w, fd.Member) {
+			if fd.Severity < limit || fd.Severity < finding.High || !sameMember(w, fd.Member) {
 				continue
 			}
 			if len(w.Callables) == 0 || slices.ContainsFunc(w.Callables, func(c string) bool { return sameCallable(c, fd.Callable) }) {

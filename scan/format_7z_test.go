@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 func TestStreamContainerFixtures(t *testing.T) {
@@ -55,7 +57,7 @@ func TestMaterialize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Session{scanner: &Scanner{opts: DefaultOptions()}, result: &FileResult{}}
+			s := &Session{scanner: &Scanner{opts: DefaultOptions()}, result: &finding.FileResult{}}
 			open := func() (io.ReadCloser, error) {
 				zr, err := gzip.NewReader(bytes.NewReader(gz))
 				return io.NopCloser(zr), err

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
 	"github.com/ulikunitz/xz/lzma"
@@ -43,13 +44,13 @@ func (probe) Scan(s *Session, in *Input) error {
 	if !bytes.Equal(got[0], got[1]) {
 		return fmt.Errorf("second read differs: %q then %q", got[0], got[1])
 	}
-	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: string(got[0]), Key: fmt.Sprint(in.At != nil)})
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: string(got[0]), Key: fmt.Sprint(in.At != nil)})
 	return nil
 }
 
 // scanFiles scans files written to a temporary tree with the default
 // formats and probe, and returns the results by path.
-func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]FileResult {
+func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]finding.FileResult {
 	t.Helper()
 	tree := map[string]string{}
 	for k, v := range files {
@@ -64,7 +65,7 @@ func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]Fil
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		got[f.Path[strings.LastIndex(f.Path, "/")+1:]] = f
 	}
@@ -72,12 +73,12 @@ func scanFiles(t *testing.T, files map[string][]byte, lim Limits) map[string]Fil
 }
 
 // probeSummary renders a result as "format status member:rule:message ...".
-func probeSummary(f FileResult) string {
+func probeSummary(f finding.FileResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", f.Format, f.Status)
 	for _, fd := range f.Findings {
 		msg := fd.Message
-		if fd.Rule != RuleMalformedFormat {
+		if fd.Rule != finding.RuleMalformedFormat {
 			msg = ""
 		}
 		fmt.Fprintf(&b, " [%s:%s:%s]", fd.Member, fd.Rule, msg)
@@ -177,7 +178,7 @@ func TestCompressedBounds(t *testing.T) {
 			lim := DefaultLimits()
 			tt.lim(&lim)
 			f := scanFiles(t, files, lim)["bomb.gz"]
-			if len(f.Findings) != 1 || f.Findings[0].Rule != RuleInconclusive || f.Status != StatusPartial {
+			if len(f.Findings) != 1 || f.Findings[0].Rule != finding.RuleInconclusive || f.Status != finding.StatusPartial {
 				t.Errorf("got %s, want one inconclusive finding", probeSummary(f))
 			}
 		})
@@ -231,7 +232,7 @@ func TestLZMAAloneSniff(t *testing.T) {
 }
 
 func TestCompressedJoblibIsTheFile(t *testing.T) {
-	dump, err := os.ReadFile("testdata/stream/evil_joblib_zlib.joblib")
+	dump, err := os.ReadFile("formats/testdata/streams/evil_joblib_zlib.joblib")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // the zip, npy and pickle fixtures: no input may panic, and a finding
 // always comes with the format that reported it.
 func FuzzScanZip(f *testing.F) {
-	paths, _ := filepath.Glob("testdata/zip/*")
+	paths, _ := filepath.Glob("formats/testdata/zip/*")
 	for _, p := range paths {
 		if b, err := os.ReadFile(p); err == nil && len(b) < 4096 && filepath.Ext(p) != ".py" && filepath.Ext(p) != ".md" {
 			f.Add(b)

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/gguf"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/gguf"
 )
 
 // ggufModel recognises GGUF files by their magic and version and inspects
@@ -44,14 +45,14 @@ func (ggufModel) Scan(s *Session, in *Input) error {
 				reportTemplate(s, in, kv)
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
 				s.Partial()
-				s.Report(in, Finding{Rule: RuleInconclusive, Offset: kv.Offset, Key: plain(kv.Key),
+				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: plain(kv.Key),
 					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
 						Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
 			}
 		}
 	}
 	if errors.Is(err, gguf.ErrFormat) {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "GGUF header does not follow the format: " + err.Error()})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "GGUF header does not follow the format: " + err.Error()})
 		return nil
 	}
 	return err
@@ -69,10 +70,10 @@ func reportTemplate(s *Session, in *Input, kv gguf.KV) {
 	key := Quote(kv.Key, 200)
 	switch {
 	case len(hostile) > 0:
-		s.Report(in, Finding{Rule: RuleGGUFTemplate, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(hostile, "; "), 300),
+		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplate, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(hostile, "; "), 300),
 			Message: "chat template " + key + " reaches Python internals (server-side template injection): " + Quote(strings.Join(hostile, "; "), 300)})
 	case len(odd) > 0:
-		s.Report(in, Finding{Rule: RuleGGUFTemplateOdd, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(odd, "; "), 300),
+		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplateOdd, Offset: kv.Offset, Key: plain(kv.Key), Evidence: Quote(strings.Join(odd, "; "), 300),
 			Message: "chat template " + key + " uses constructs chat templates do not need: " + Quote(strings.Join(odd, "; "), 300)})
 	}
 }

@@ -10,8 +10,9 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/hdf5"
-	"github.com/modelgate/modelgate/scan/keras"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/hdf5"
+	"github.com/modelgate/modelgate/internal/parse/keras"
 )
 
 // kerasH5 recognises HDF5 files (Keras 2 .h5 models among them) and
@@ -52,7 +53,7 @@ func (kerasH5) Scan(s *Session, in *Input) error {
 	}
 	switch {
 	case errors.Is(err, hdf5.ErrFormat):
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
 	case err != nil:
 		return fmt.Errorf("root attributes: %w (%w)", err, ErrLimit)
 	}

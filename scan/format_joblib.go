@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // joblibDump is a file written by joblib.dump: a pickle in which every

@@ -10,33 +10,35 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
-// streamFixtures scans testdata/stream once per test binary run.
-func streamFixtures(t *testing.T) map[string]FileResult {
+// streamFixtures scans formats/testdata/streams once per test binary run.
+func streamFixtures(t *testing.T) map[string]finding.FileResult {
 	t.Helper()
 	opts := DefaultOptions()
-	opts.Roots = []string{"testdata/stream"}
+	opts.Roots = []string{"formats/testdata/streams"}
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
-		got[strings.TrimPrefix(f.Path, "testdata/stream/")] = f
+		got[strings.TrimPrefix(f.Path, "formats/testdata/streams/")] = f
 	}
 	return got
 }
 
 // outcome renders what a fixture test checks: format, status, the members
 // where posix.system is found, and the findings of the container rules.
-func outcome(f FileResult) string {
+func outcome(f finding.FileResult) string {
 	var system, rules []string
 	for _, fd := range f.Findings {
 		switch {
 		case fd.Callable == "posix.system":
 			system = append(system, fd.Member)
-		case fd.Rule == RuleMalformedFormat || fd.Rule == RuleTrailingData || fd.Rule == RuleUnscannable || fd.Rule == RuleInconclusive:
+		case fd.Rule == finding.RuleMalformedFormat || fd.Rule == finding.RuleTrailingData || fd.Rule == finding.RuleUnscannable || fd.Rule == finding.RuleInconclusive:
 			rules = append(rules, fd.Rule+"@"+fd.Member)
 		}
 	}
@@ -111,7 +113,7 @@ func joblibDumpBytes(arrays, n int, payload bool) []byte {
 func TestJoblibSkipsArrays(t *testing.T) {
 	data := joblibDumpBytes(4, 1<<18, true) // 8 MiB of arrays
 	ra := &countingReaderAt{r: bytes.NewReader(data)}
-	res := &FileResult{}
+	res := &finding.FileResult{}
 	s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: res, seen: map[string]bool{}}
 	in, err := NewSectionInput(nil, "big.joblib", ra, int64(len(data)))
 	if err != nil {
@@ -140,7 +142,7 @@ func BenchmarkJoblib(b *testing.B) {
 		b.Run(tt.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				res := &FileResult{}
+				res := &finding.FileResult{}
 				opts := DefaultOptions()
 				s := &Session{scanner: &Scanner{opts: opts, formats: DefaultFormats()}, result: res, seen: map[string]bool{}}
 				in, err := NewSectionInput(nil, "big.joblib", bytes.NewReader(tt.file), int64(len(tt.file)))

@@ -8,9 +8,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/modelgate/modelgate/scan/keras"
-	"github.com/modelgate/modelgate/scan/pickle"
-	"github.com/modelgate/modelgate/scan/zipread"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
 )
 
 // maxKerasConfig is the largest config.json read from a .keras archive.
@@ -88,7 +89,7 @@ func (kerasZip) Scan(s *Session, in *Input) error {
 	if err != nil {
 		// Keras opens archives with Python's zipfile, which needs the
 		// central directory: without one the model does not load.
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + Quote(err.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + Quote(err.Error(), 300)})
 		return nil
 	}
 	if m := kerasConfig(a); m != nil {
@@ -138,20 +139,20 @@ func reportKeras(s *Session, in *Input, facts []keras.Fact, prefix string) {
 			if f.Detail != "" {
 				msg += " (" + f.Detail + ")"
 			}
-			s.Report(in, Finding{Rule: RuleKerasLambda, Offset: -1, Key: plain(key), Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
+			s.Report(in, finding.Finding{Rule: finding.RuleKerasLambda, Offset: -1, Key: plain(key), Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
 		case keras.Reference, keras.CustomObject:
 			reportKerasReference(s, in, f, key)
 		case keras.TFOp:
 			if what, ok := tfRiskyFunctions[f.Name]; ok {
-				s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
+				s.Report(in, finding.Finding{Rule: finding.RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
 					Message: "Keras TFOpLambda layer calls tf." + Quote(f.Name, 100) + " (" + what + ") at " + key})
 			}
 		case keras.KerasFunction:
 			g := pickle.Global{Module: f.Module, Name: f.Name}
-			s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(f.Detail, 200),
+			s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(f.Detail, 200),
 				Message: "Keras config makes the loader call " + Quote(g.String(), 200) + ", which " + f.Detail + " (safe_mode bypass), at " + key})
 		case keras.Malformed:
-			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
+			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
 		}
 	}
 }
@@ -166,14 +167,14 @@ func reportKerasReference(s *Session, in *Input, f keras.Fact, key string) {
 	v := s.Policy().Classify(g)
 	switch {
 	case v.Class == ClassDangerous:
-		s.Report(in, Finding{Rule: RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(v.Reason, 200),
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: Quote(v.Reason, 200),
 			Message: "Keras config makes the loader import and call " + name + " (" + v.Reason + "; safe_mode bypass, CVE-2025-1550)"})
 	case v.Class == ClassSafe:
 	case f.Kind == keras.CustomObject:
-		s.Report(in, Finding{Rule: RuleKerasCustomObject, Offset: -1, Key: plain(key), Callable: plain(g.String()),
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasCustomObject, Offset: -1, Key: plain(key), Callable: plain(g.String()),
 			Message: "Keras custom object " + Quote(f.Registered, 200) + " from " + name + " must be importable to load the model"})
 	default:
-		s.Report(in, Finding{Rule: RuleKerasExternal, Offset: -1, Key: plain(key), Callable: plain(g.String()),
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasExternal, Offset: -1, Key: plain(key), Callable: plain(g.String()),
 			Message: "Keras config references " + name + " outside Keras: loading imports it"})
 	}
 }

@@ -8,8 +8,9 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/modelgate/modelgate/scan/pickle"
-	"github.com/modelgate/modelgate/scan/torchlegacy"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
 )
 
 // torchLegacy is PyTorch's legacy serialization (torch.save with
@@ -111,7 +112,7 @@ func legacyMember(in *Input, name string) *Input {
 
 func legacyMalformed(s *Session, in *Input, off int64, err error) error {
 	s.Partial()
-	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: off,
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: off,
 		Message: "legacy PyTorch file: " + err.Error() + "; what follows was not checked"})
 	return nil
 }
@@ -226,7 +227,7 @@ func legacyAfter(s *Session, in *Input, off int64, what string) error {
 	if size == 0 {
 		return nil
 	}
-	s.Report(in, Finding{Rule: RuleTrailingData, Offset: off, Length: size,
+	s.Report(in, finding.Finding{Rule: finding.RuleTrailingData, Offset: off, Length: size,
 		Message: fmt.Sprintf("%d bytes after %s, which torch.load never reads", size, what)})
 	if res.Pickles > 0 || len(res.Imports) > 0 || len(res.Calls) > 0 {
 		s.Pickle(legacyMember(in, "after-storages"), res, "")

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/torchlegacy"
+	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
 )
 
 // The members "storages" and "tensors" of the tar that torch.save wrote

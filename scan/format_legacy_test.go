@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 func TestLegacyFixtures(t *testing.T) {
@@ -25,8 +26,8 @@ func TestLegacyFixtures(t *testing.T) {
 
 // scanStreamBytes scans data as a file (random access) or as a stream member,
 // with small bounds, the way fuzz targets need.
-func scanStreamBytes(data []byte, stream bool) *FileResult {
-	res := &FileResult{}
+func scanStreamBytes(data []byte, stream bool) *finding.FileResult {
+	res := &finding.FileResult{}
 	opts := DefaultOptions()
 	opts.Limits.MaxMemberSize = 1 << 20
 	opts.Limits.MaxDecompressed = 4 << 20
@@ -46,9 +47,9 @@ func scanStreamBytes(data []byte, stream bool) *FileResult {
 	return res
 }
 
-// addStreamSeeds adds every fixture of testdata/stream to f.
+// addStreamSeeds adds every fixture of formats/testdata/streams to f.
 func addStreamSeeds(f *testing.F) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "stream", "*"))
+	paths, _ := filepath.Glob(filepath.Join("formats", "testdata", "streams", "*"))
 	for _, p := range paths {
 		if b, err := os.ReadFile(p); err == nil && len(b) < 64<<10 {
 			f.Add(b, false)
@@ -117,7 +118,7 @@ func TestStreamPaths(t *testing.T) {
 	files := map[string][]byte{}
 	for _, name := range []string{"legacy_state_dict.pt", "evil_legacy_pickle4.pt", "evil_legacy_after_storages.pt",
 		"evil_legacy_bad_count.pt", "evil_broken_pickle.7z", "torch_tar.pt", "evil_torch_tar_pickle.pt"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "stream", name))
+		b, err := os.ReadFile(filepath.Join("formats", "testdata", "streams", name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,14 +9,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/keras"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/keras"
 )
 
 // scanStream scans b as a stream member of an archive (no random access),
 // the way members of compressed containers reach a format.
-func scanStream(t *testing.T, name string, b []byte) *FileResult {
+func scanStream(t *testing.T, name string, b []byte) *finding.FileResult {
 	t.Helper()
-	res := &FileResult{}
+	res := &finding.FileResult{}
 	s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: res, seen: map[string]bool{}}
 	in, err := NewStreamInput([]string{name}, name, int64(len(b)), func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(b)), nil
@@ -31,7 +32,7 @@ func scanStream(t *testing.T, name string, b []byte) *FileResult {
 
 func modelFixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "formats6", name))
+	b, err := os.ReadFile(filepath.Join("formats", "testdata", "formats", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +41,13 @@ func modelFixture(t *testing.T, name string) []byte {
 
 func TestModelFormatsAsStreams(t *testing.T) {
 	tests := []struct{ file, format, rule string }{
-		{"mal_lambda_latest.h5", "hdf5", RuleKerasLambda},
-		{"mal_module_os_earliest.h5", "hdf5", RuleKerasDangerous},
-		{"mal_ssti_v3.gguf", "gguf", RuleGGUFTemplate},
-		{"mal_polyglot_pickle.safetensors", "safetensors", RulePolyglot},
-		{"mal_traversal.onnx", "onnx", RuleONNXExternalPath},
-		{"mal_readfile.pb", "tensorflow", RuleTensorFlowOp},
-		{"mal_lambda_keras_metadata.pb", "keras-metadata", RuleKerasLambda},
+		{"mal_lambda_latest.h5", "hdf5", finding.RuleKerasLambda},
+		{"mal_module_os_earliest.h5", "hdf5", finding.RuleKerasDangerous},
+		{"mal_ssti_v3.gguf", "gguf", finding.RuleGGUFTemplate},
+		{"mal_polyglot_pickle.safetensors", "safetensors", finding.RulePolyglot},
+		{"mal_traversal.onnx", "onnx", finding.RuleONNXExternalPath},
+		{"mal_readfile.pb", "tensorflow", finding.RuleTensorFlowOp},
+		{"mal_lambda_keras_metadata.pb", "keras-metadata", finding.RuleKerasLambda},
 	}
 	for _, tt := range tests {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
@@ -64,13 +65,13 @@ func TestModelFormatsAsStreams(t *testing.T) {
 // TestModelFormatsTruncated cuts each benign fixture: every cut is either
 // not claimed or reported as malformed (medium), never a crash.
 func TestModelFormatsTruncated(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "formats6", "benign_*"))
+	files, _ := filepath.Glob(filepath.Join("formats", "testdata", "formats", "benign_*"))
 	for _, p := range files {
 		b := modelFixture(t, filepath.Base(p))
 		for _, n := range []int{len(b) / 4, len(b) / 2, len(b) - 3} {
 			res := scanStream(t, filepath.Base(p), b[:n])
 			for _, f := range res.Findings {
-				if f.Severity > Medium {
+				if f.Severity > finding.Medium {
 					t.Errorf("%s cut at %d: %+v", filepath.Base(p), n, f)
 				}
 			}
@@ -106,15 +107,15 @@ func TestKerasArchiveMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := rep.Files[0]
-	if f.Format != "keras" || len(f.Findings) != 1 || f.Findings[0].Rule != RuleGGUFTemplate || f.Findings[0].Member != "assets/chat.gguf" {
+	if f.Format != "keras" || len(f.Findings) != 1 || f.Findings[0].Rule != finding.RuleGGUFTemplate || f.Findings[0].Member != "assets/chat.gguf" {
 		t.Errorf("format %q findings %+v", f.Format, f.Findings)
 	}
 }
 
 func TestKerasArchiveAsStream(t *testing.T) {
 	for _, tt := range []struct{ file, rule string }{
-		{"mal_module_os.keras", RuleKerasDangerous},
-		{"mal_lambda.keras", RuleKerasLambda},
+		{"mal_module_os.keras", finding.RuleKerasDangerous},
+		{"mal_lambda.keras", finding.RuleKerasLambda},
 	} {
 		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
 			res := scanStream(t, tt.file, modelFixture(t, tt.file))
@@ -138,14 +139,14 @@ func TestKerasPolicy(t *testing.T) {
 	}
 	tests := []struct{ name, config, rule string }{
 		{"allowed_custom_object", `{"module": "my_pkg.layers", "class_name": "MyLayer", "config": {}, "registered_name": "MyPkg>MyLayer"}`, ""},
-		{"denied_module", `{"module": "my_pkg.evil", "class_name": "Run", "config": {}, "registered_name": "MyPkg>Run"}`, RuleKerasDangerous},
-		{"unknown_module", `{"module": "other_pkg", "class_name": "Thing", "config": {}}`, RuleKerasExternal},
+		{"denied_module", `{"module": "my_pkg.evil", "class_name": "Run", "config": {}, "registered_name": "MyPkg>Run"}`, finding.RuleKerasDangerous},
+		{"unknown_module", `{"module": "other_pkg", "class_name": "Thing", "config": {}}`, finding.RuleKerasExternal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			opts := DefaultOptions()
 			opts.Policy = pol
-			res := &FileResult{}
+			res := &finding.FileResult{}
 			s := &Session{scanner: &Scanner{opts: opts}, result: res, seen: map[string]bool{}}
 			reportKeras(s, &Input{Name: "config.json"}, keras.AnalyzeConfig([]byte(tt.config)), "")
 			switch {
@@ -175,7 +176,7 @@ func TestKerasArchiveWithPrefix(t *testing.T) {
 	f := rep.Files[0]
 	found := false
 	for _, fd := range f.Findings {
-		found = found || fd.Rule == RuleKerasDangerous && fd.Member == "config.json"
+		found = found || fd.Rule == finding.RuleKerasDangerous && fd.Member == "config.json"
 	}
 	if f.Format != "keras" || !found {
 		t.Errorf("format %q findings %+v", f.Format, f.Findings)

@@ -5,19 +5,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
-// TestModelFormats scans the fixtures written by testdata/formats6/gen.py:
+// TestModelFormats scans the fixtures written by formats/testdata/formats/gen.py:
 // benign files get nothing above medium, malicious ones the rule and key
 // of their risk.
 func TestModelFormats(t *testing.T) {
 	opts := DefaultOptions()
-	opts.Roots = []string{filepath.Join("testdata", "formats6")}
+	opts.Roots = []string{filepath.Join("formats", "testdata", "formats")}
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		got[filepath.Base(f.Path)] = f
 	}
@@ -25,49 +27,49 @@ func TestModelFormats(t *testing.T) {
 		file, format, rule, key string
 	}{
 		{"benign_sequential.keras", "keras", "", ""},
-		{"benign_custom.keras", "keras", RuleKerasCustomObject, "config.layers[1].module"},
-		{"mal_lambda.keras", "keras", RuleKerasLambda, "config.layers[2].config.function"},
-		{"mal_module_os.keras", "keras", RuleKerasDangerous, "config.layers[2].module"},
-		{"mal_nested_function.keras", "keras", RuleKerasDangerous, "config.layers[0].config.layer.config.activation.module"},
+		{"benign_custom.keras", "keras", finding.RuleKerasCustomObject, "config.layers[1].module"},
+		{"mal_lambda.keras", "keras", finding.RuleKerasLambda, "config.layers[2].config.function"},
+		{"mal_module_os.keras", "keras", finding.RuleKerasDangerous, "config.layers[2].module"},
+		{"mal_nested_function.keras", "keras", finding.RuleKerasDangerous, "config.layers[0].config.layer.config.activation.module"},
 		{"benign_keras2_earliest.h5", "hdf5", "", ""},
 		{"benign_keras2_latest.h5", "hdf5", "", ""},
 		{"benign_keras2_v108.h5", "hdf5", "", ""},
-		{"mal_lambda_v108.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
-		{"mal_module_os_v108.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
-		{"mal_lambda_earliest.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
-		{"mal_lambda_latest.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
-		{"mal_lambda_dense.h5", "hdf5", RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
-		{"mal_module_os_earliest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
-		{"mal_module_os_latest.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
-		{"mal_tfoplambda_earliest.h5", "hdf5", RuleTensorFlowOp, "model_config.config.layers[2].config.function"},
-		{"mal_module_os_userblock.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[2].module"},
-		{"mal_module_os_huge.h5", "hdf5", RuleKerasDangerous, "model_config.config.layers[1502].module"},
+		{"mal_lambda_v108.h5", "hdf5", finding.RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_module_os_v108.h5", "hdf5", finding.RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_lambda_earliest.h5", "hdf5", finding.RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_lambda_latest.h5", "hdf5", finding.RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_lambda_dense.h5", "hdf5", finding.RuleKerasLambda, "model_config.config.layers[2].config.function[0]"},
+		{"mal_module_os_earliest.h5", "hdf5", finding.RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_module_os_latest.h5", "hdf5", finding.RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_tfoplambda_earliest.h5", "hdf5", finding.RuleTensorFlowOp, "model_config.config.layers[2].config.function"},
+		{"mal_module_os_userblock.h5", "hdf5", finding.RuleKerasDangerous, "model_config.config.layers[2].module"},
+		{"mal_module_os_huge.h5", "hdf5", finding.RuleKerasDangerous, "model_config.config.layers[1502].module"},
 		{"benign_frozen.pb", "tensorflow", "", ""},
 		{"benign_saved_model.pb", "tensorflow", "", ""},
-		{"mal_readfile.pb", "tensorflow", RuleTensorFlowOp, "steal/read"},
-		{"mal_pyfunc_saved_model.pb", "tensorflow", RuleTensorFlowOp, "__inference_call_34/hook"},
+		{"mal_readfile.pb", "tensorflow", finding.RuleTensorFlowOp, "steal/read"},
+		{"mal_pyfunc_saved_model.pb", "tensorflow", finding.RuleTensorFlowOp, "__inference_call_34/hook"},
 		{"benign_keras_metadata.pb", "keras-metadata", "", ""},
-		{"mal_lambda_keras_metadata.pb", "keras-metadata", RuleKerasLambda, "root.layer-1.config.function[0]"},
+		{"mal_lambda_keras_metadata.pb", "keras-metadata", finding.RuleKerasLambda, "root.layer-1.config.function[0]"},
 		{"benign_add.onnx", "onnx", "", ""},
 		{"benign_external.onnx", "onnx", "", ""},
 		{"benign_local_function.onnx", "onnx", "", ""},
-		{"mal_traversal.onnx", "onnx", RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
-		{"mal_absolute.onnx", "onnx", RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
-		{"odd_custom_domain.onnx", "onnx", RuleONNXCustomDomain, "evil"},
+		{"mal_traversal.onnx", "onnx", finding.RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
+		{"mal_absolute.onnx", "onnx", finding.RuleONNXExternalPath, "graph.initializer[W].external_data.location"},
+		{"odd_custom_domain.onnx", "onnx", finding.RuleONNXCustomDomain, "evil"},
 		{"benign_llama3_v3.gguf", "gguf", "", ""},
 		{"benign_chatml_v2.gguf", "gguf", "", ""},
 		{"benign_chatml_v1.gguf", "gguf", "", ""},
-		{"mal_ssti_v3.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template"},
-		{"mal_ssti_named_v2.gguf", "gguf", RuleGGUFTemplate, "tokenizer.chat_template.rag"},
+		{"mal_ssti_v3.gguf", "gguf", finding.RuleGGUFTemplate, "tokenizer.chat_template"},
+		{"mal_ssti_named_v2.gguf", "gguf", finding.RuleGGUFTemplate, "tokenizer.chat_template.rag"},
 		{"benign_model.safetensors", "safetensors", "", ""},
-		{"mal_polyglot_pickle.safetensors", "safetensors", RulePolyglot, ""},
-		{"mal_polyglot_pickle.safetensors", "safetensors", RuleDangerousCallable, ""},
-		{"mal_polyglot_zip.safetensors", "safetensors", RulePolyglot, ""},
-		{"mal_polyglot_zip.safetensors", "safetensors", RuleDangerousCallable, ""},
-		{"bad_overlap.safetensors", "safetensors", RuleMalformedFormat, ""},
-		{"bad_shape.safetensors", "safetensors", RuleMalformedFormat, ""},
-		{"bad_dtype.safetensors", "safetensors", RuleMalformedFormat, ""},
-		{"bad_truncated.safetensors", "safetensors", RuleMalformedFormat, ""},
+		{"mal_polyglot_pickle.safetensors", "safetensors", finding.RulePolyglot, ""},
+		{"mal_polyglot_pickle.safetensors", "safetensors", finding.RuleDangerousCallable, ""},
+		{"mal_polyglot_zip.safetensors", "safetensors", finding.RulePolyglot, ""},
+		{"mal_polyglot_zip.safetensors", "safetensors", finding.RuleDangerousCallable, ""},
+		{"bad_overlap.safetensors", "safetensors", finding.RuleMalformedFormat, ""},
+		{"bad_shape.safetensors", "safetensors", finding.RuleMalformedFormat, ""},
+		{"bad_dtype.safetensors", "safetensors", finding.RuleMalformedFormat, ""},
+		{"bad_truncated.safetensors", "safetensors", finding.RuleMalformedFormat, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.NewReplacer(".", "_").Replace(tt.file), func(t *testing.T) {
@@ -78,7 +80,7 @@ func TestModelFormats(t *testing.T) {
 			if f.Format != tt.format {
 				t.Errorf("format %q, want %q", f.Format, tt.format)
 			}
-			if strings.HasPrefix(tt.file, "benign_") && f.Worst() > Medium {
+			if strings.HasPrefix(tt.file, "benign_") && f.Worst() > finding.Medium {
 				t.Errorf("benign file has findings above medium: %+v", f.Findings)
 			}
 			if tt.rule == "" {
@@ -87,7 +89,7 @@ func TestModelFormats(t *testing.T) {
 				}
 				return
 			}
-			want, _ := RuleByID(tt.rule)
+			want, _ := finding.RuleByID(tt.rule)
 			found := false
 			for _, fd := range f.Findings {
 				if fd.Rule == tt.rule && (tt.key == "" || fd.Key == tt.key) && fd.Severity == want.Severity {
@@ -97,7 +99,7 @@ func TestModelFormats(t *testing.T) {
 			if !found {
 				t.Errorf("no %s finding with key %q in %+v", tt.rule, tt.key, f.Findings)
 			}
-			if strings.HasPrefix(tt.file, "mal_") && f.Worst() < High {
+			if strings.HasPrefix(tt.file, "mal_") && f.Worst() < finding.High {
 				t.Errorf("malicious file worst severity %v", f.Worst())
 			}
 		})

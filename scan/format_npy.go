@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/modelgate/modelgate/scan/npy"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/npy"
 )
 
 // npyArray is NumPy's .npy file, alone or as a member of an .npz.
@@ -47,11 +48,11 @@ func (npyArray) Scan(s *Session, in *Input) error {
 	case errors.Is(err, npy.ErrHeaderParse):
 		return scanNpyFallback(s, in, h, err)
 	case err != nil:
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + Quote(err.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + Quote(err.Error(), 300)})
 		return nil
 	case !h.Object && !h.Unknown:
 		if need, ok := h.DataSize(); ok && in.Size >= 0 && in.Size-h.DataOffset < need {
-			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: h.DataOffset, Message: fmt.Sprintf(
+			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: h.DataOffset, Message: fmt.Sprintf(
 				"array data truncated: the header declares %d bytes, %d present; numpy would refuse it", need, max(in.Size-h.DataOffset, 0))})
 		}
 		return nil
@@ -71,7 +72,7 @@ func (npyArray) Scan(s *Session, in *Input) error {
 // after the header, when it reads as a pickle, is scanned as the pickle
 // numpy.load(allow_pickle=True) would run.
 func scanNpyFallback(s *Session, in *Input, h *npy.Header, herr error) error {
-	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array, or read it in a way modelgate does not follow: " + Quote(herr.Error(), 300)})
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array, or read it in a way modelgate does not follow: " + Quote(herr.Error(), 300)})
 	if in.Size >= 0 && h.DataOffset >= in.Size {
 		return nil
 	}

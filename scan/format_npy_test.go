@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // npyBytes builds a version 1.0 .npy file from header text and data.
@@ -28,17 +30,17 @@ func TestNpyScan(t *testing.T) {
 	got := scanPaths(t, nil, dir)
 	tests := []struct {
 		file     string
-		status   Status
+		status   finding.Status
 		findings []string
 		callable string
 		message  string
 	}{
-		{"numeric.npy", StatusScanned, nil, "", ""},
-		{"numeric_with_pickle.npy", StatusScanned, nil, "", ""},
-		{"object.npy", StatusScanned, nil, "posix.system@", "object array: pickle at byte 67"},
-		{"unknown.npy", StatusScanned, nil, "posix.system@", "unknown dtype"},
-		{"bad_header.npy", StatusScanned, []string{"MG140@"}, "", ""},
-		{"big_header.npy", StatusPartial, []string{"MG006@"}, "", ""},
+		{"numeric.npy", finding.StatusScanned, nil, "", ""},
+		{"numeric_with_pickle.npy", finding.StatusScanned, nil, "", ""},
+		{"object.npy", finding.StatusScanned, nil, "posix.system@", "object array: pickle at byte 67"},
+		{"unknown.npy", finding.StatusScanned, nil, "posix.system@", "unknown dtype"},
+		{"bad_header.npy", finding.StatusScanned, []string{"MG140@"}, "", ""},
+		{"big_header.npy", finding.StatusPartial, []string{"MG006@"}, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".npy"), func(t *testing.T) {
@@ -56,7 +58,7 @@ func TestNpyScan(t *testing.T) {
 			if tt.callable != "" && !slices.Contains(cs, tt.callable) {
 				t.Errorf("callables %q, want %s", cs, tt.callable)
 			}
-			if tt.message != "" && !slices.ContainsFunc(f.Findings, func(fd Finding) bool { return strings.Contains(fd.Message, tt.message) }) {
+			if tt.message != "" && !slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return strings.Contains(fd.Message, tt.message) }) {
 				t.Errorf("no message says %q: %v", tt.message, f.Findings)
 			}
 		})

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/onnx"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/onnx"
 )
 
 // onnxModel recognises ONNX models by their protobuf structure and reports
@@ -29,7 +30,7 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 	var m *onnx.Model
 	guardFaults(func() { m, err = onnx.Parse(b, onnx.DefaultOptions()) })
 	if errors.Is(err, onnx.ErrFormat) {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
 		return nil
 	}
 	if err != nil {
@@ -38,7 +39,7 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 	for _, e := range m.External {
 		if onnx.LeavesFolder(e.Location) {
 			key := plain(externalKey(e))
-			s.Report(in, Finding{Rule: RuleONNXExternalPath, Offset: -1, Key: key, Evidence: Quote(e.Location, 200),
+			s.Report(in, finding.Finding{Rule: finding.RuleONNXExternalPath, Offset: -1, Key: key, Evidence: Quote(e.Location, 200),
 				Message: fmt.Sprintf("tensor %s at %s loads external data from %s, outside the model's folder",
 					Quote(e.Tensor, 200), key, Quote(e.Location, 200))})
 		}
@@ -57,7 +58,7 @@ func (onnxModel) Scan(s *Session, in *Input) error {
 		if n.Name != "" {
 			key = n.Name
 		}
-		s.Report(in, Finding{Rule: RuleONNXCustomDomain, Offset: -1, Key: plain(key), Callable: plain(n.Domain + "." + n.OpType),
+		s.Report(in, finding.Finding{Rule: finding.RuleONNXCustomDomain, Offset: -1, Key: plain(key), Callable: plain(n.Domain + "." + n.OpType),
 			Message: fmt.Sprintf("operator %s of custom domain %s (node %s at %s) needs a native operator library",
 				Quote(n.OpType, 100), Quote(n.Domain, 100), Quote(n.Name, 100), strings.TrimSpace(n.Key))})
 	}

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // rawPickle is a stream of pickles from its first byte: a .pkl file, a

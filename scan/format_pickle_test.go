@@ -3,6 +3,8 @@ package scan
 import (
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // TestRawPickleMatch checks that pickles of every protocol are matched
@@ -64,7 +66,7 @@ func TestRawPickleScan(t *testing.T) {
 		{"p0.pkl", "os.system@"}, {"long.bin", "posix.system@"}, {"notes.md", "at.dog@"},
 	} {
 		f := got[tt.file]
-		if f.Format != "pickle" || f.Status != StatusScanned {
+		if f.Format != "pickle" || f.Status != finding.StatusScanned {
 			t.Errorf("%s: format %q status %q", tt.file, f.Format, f.Status)
 		}
 		if cs := callables(f); !strings.Contains(strings.Join(cs, " "), tt.callable) {

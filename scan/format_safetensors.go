@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/safetensors"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/safetensors"
 )
 
 // safetensorsModel recognises safetensors files by their header and
@@ -30,11 +31,11 @@ func (safetensorsModel) Scan(s *Session, in *Input) error {
 		return err
 	}
 	if len(rep.Malformed) > 0 {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
 			Message: "safetensors header does not follow the format: " + Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
 	}
 	for _, p := range rep.Polyglot {
-		s.Report(in, Finding{Rule: RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
+		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
 	}
 	for _, off := range rep.Embedded {
 		scanDataRegion(s, in, r, off, size)

@@ -9,6 +9,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // tarArchive is a tar archive (ustar, GNU, PAX or v7). Each regular file
@@ -292,7 +294,7 @@ func containerDone(s *Session, in *Input, matched, findingsBefore int) {
 func scanMember(s *Session, in *Input) string {
 	got := s.Scan(in)
 	if got == "" && pickleName(in.Name) {
-		s.Report(in, Finding{Rule: RuleUnscannable, Offset: -1,
+		s.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
 			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
 		s.Partial()
 	}

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/modelgate/modelgate/scan/keras"
-	"github.com/modelgate/modelgate/scan/tfgraph"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/tfgraph"
 )
 
 // tfGraph recognises TensorFlow SavedModel (saved_model.pb) and frozen
@@ -70,7 +71,7 @@ func (tfGraph) Scan(s *Session, in *Input) error {
 	var g *tfgraph.Graph
 	guardFaults(func() { g, err = tfgraph.Parse(b, tfgraph.DefaultOptions()) })
 	if errors.Is(err, tfgraph.ErrFormat) {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
 		return nil
 	}
 	if err != nil {
@@ -85,7 +86,7 @@ func (tfGraph) Scan(s *Session, in *Input) error {
 		if n.Function != "" {
 			key, where = n.Function+"/"+n.Name, "function "+Quote(n.Function, 200)
 		}
-		s.Report(in, Finding{Rule: RuleTensorFlowOp, Offset: n.Offset, Key: plain(key), Callable: n.Op,
+		s.Report(in, finding.Finding{Rule: finding.RuleTensorFlowOp, Offset: n.Offset, Key: plain(key), Callable: n.Op,
 			Message: fmt.Sprintf("TensorFlow op %s (%s) in node %s of the %s", n.Op, what, Quote(n.Name, 200), where)})
 	}
 	if g.Truncated {
@@ -120,7 +121,7 @@ func (kerasMetadata) Scan(s *Session, in *Input) error {
 		}
 	}
 	if errors.Is(err, tfgraph.ErrFormat) {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "Keras metadata does not parse: " + err.Error()})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "Keras metadata does not parse: " + err.Error()})
 		return nil
 	}
 	return err

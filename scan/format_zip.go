@@ -9,8 +9,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/modelgate/modelgate/scan/pickle"
-	"github.com/modelgate/modelgate/scan/zipread"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
 )
 
 // zipArchive is a zip archive, named by what its central directory holds:
@@ -100,7 +101,7 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 		z.scanPrefix(s, in, start)
 	}
 	if a.DirErr != nil {
-		s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + Quote(a.DirErr.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + Quote(a.DirErr.Error(), 300)})
 	}
 	if a.More {
 		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
@@ -110,11 +111,11 @@ func (z zipArchive) Scan(s *Session, in *Input) error {
 	scanGaps(s, in, a)
 	if m := a.Miniz; m != nil {
 		prefix := fmt.Sprintf("(directory at offset %d)/", m.End.DirOffset)
-		s.Report(in, Finding{Rule: RulePolyglot, Offset: m.End.DirOffset, Message: fmt.Sprintf(
+		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: m.End.DirOffset, Message: fmt.Sprintf(
 			"two central directories: zipfile (numpy.load) reads the one at offset %d, miniz (torch.load) the one at offset %d; both were scanned, the second as %q",
 			a.End.DirOffset, m.End.DirOffset, prefix)})
 		if m.DirErr != nil {
-			s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: m.End.DirOffset, Message: "zip central directory: " + Quote(m.DirErr.Error(), 300)})
+			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: m.End.DirOffset, Message: "zip central directory: " + Quote(m.DirErr.Error(), 300)})
 		}
 		scanMembers(s, in, m, prefix)
 	}
@@ -197,7 +198,7 @@ func (z zipArchive) scanPrefix(s *Session, in *Input, n int64) {
 	}
 	pre.Depth = in.Depth + 1
 	if got := s.Scan(pre); got != "" {
-		s.Report(in, Finding{Rule: RulePolyglot, Offset: 0, Length: n, Message: fmt.Sprintf(
+		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: 0, Length: n, Message: fmt.Sprintf(
 			"the %d bytes before the zip archive are a %s: loaders that look at the first bytes (torch.load, numpy.load) read that, zip readers read the archive",
 			n, got)})
 	}
@@ -231,12 +232,12 @@ func scanZipMember(s *Session, in *Input, a *zipread.Archive, m *zipread.Member,
 	}
 	switch {
 	case got != "" && m.Encrypted():
-		s.Report(mi, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
+		s.Report(mi, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
 			"flagged as encrypted (flags %#04x) but stored in plain: zip readers refuse it or read it depending on the reader", m.Flags)})
 	case got == "" && m.Encrypted() && !plainText(mi.Head):
 		s.Unscannable(mi, fmt.Errorf("encrypted (flags %#04x): the content cannot be read", m.Flags))
 	case got == "" && pickleName(name):
-		s.Report(mi, Finding{Rule: RuleUnscannable, Offset: -1,
+		s.Report(mi, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
 			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
 	}
 	return res
@@ -250,7 +251,7 @@ func memberInput(s *Session, a *zipread.Archive, m *zipread.Member, bare *Input)
 		return nil, err
 	}
 	if err != nil {
-		s.Report(bare, Finding{Rule: RuleMalformedFormat, Offset: -1, Message: "zip member: " + Quote(err.Error(), 300)})
+		s.Report(bare, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "zip member: " + Quote(err.Error(), 300)})
 	}
 	var mi *Input
 	if m.Method == zipread.Stored {

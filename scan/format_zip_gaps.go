@@ -5,7 +5,8 @@ import (
 	"io"
 	"sort"
 
-	"github.com/modelgate/modelgate/scan/zipread"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
 )
 
 // maxDescriptor is the longest data descriptor that may follow a member's
@@ -69,7 +70,7 @@ func scanGap(s *Session, in *Input, a *zipread.Archive, off, end int64) {
 	if off >= end {
 		return
 	}
-	s.Report(in, Finding{Rule: RuleMalformedFormat, Offset: off, Length: end - off, Message: fmt.Sprintf(
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: off, Length: end - off, Message: fmt.Sprintf(
 		"%d bytes at offset %d are referenced by no central directory entry: zip readers never read them; they were scanned", end-off, off)})
 	for n := 0; off < end && n < s.Limits().MaxMembers; n++ {
 		next, ok := scanLocalOnly(s, in, a, off, end)

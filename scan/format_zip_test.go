@@ -12,15 +12,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // policyRules are the rules the policy reports from pickle facts; the
 // format tests look at the other findings, which the formats report.
-var policyRules = []string{RuleDangerousCallable, RuleUnknownCall, RuleUnknownClass, RuleUnknownImport,
-	RuleMalformedPickle, RuleNestedPickle, RuleTrailingData, RuleExtensionCode, RuleAttributePoison}
+var policyRules = []string{finding.RuleDangerousCallable, finding.RuleUnknownCall, finding.RuleUnknownClass, finding.RuleUnknownImport,
+	finding.RuleMalformedPickle, finding.RuleNestedPickle, finding.RuleTrailingData, finding.RuleExtensionCode, finding.RuleAttributePoison}
 
 // scanPaths scans the given files with the default options (or opts).
-func scanPaths(t testing.TB, opts *Options, paths ...string) map[string]FileResult {
+func scanPaths(t testing.TB, opts *Options, paths ...string) map[string]finding.FileResult {
 	t.Helper()
 	o := DefaultOptions()
 	if opts != nil {
@@ -31,7 +33,7 @@ func scanPaths(t testing.TB, opts *Options, paths ...string) map[string]FileResu
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]FileResult{}
+	out := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		out[filepath.Base(f.Path)] = f
 	}
@@ -40,7 +42,7 @@ func scanPaths(t testing.TB, opts *Options, paths ...string) map[string]FileResu
 
 // formatFindings returns "rule@member" for the findings that are not the
 // policy's.
-func formatFindings(f FileResult) []string {
+func formatFindings(f finding.FileResult) []string {
 	var out []string
 	for _, fd := range f.Findings {
 		if !slices.Contains(policyRules, fd.Rule) {
@@ -51,7 +53,7 @@ func formatFindings(f FileResult) []string {
 }
 
 // imports returns "callable@member" for every finding naming a callable.
-func callables(f FileResult) []string {
+func callables(f finding.FileResult) []string {
 	var out []string
 	for _, fd := range f.Findings {
 		if fd.Callable != "" {
@@ -61,53 +63,53 @@ func callables(f FileResult) []string {
 	return out
 }
 
-// TestZipFixtures scans the files written by testdata/zip/gen.py.
+// TestZipFixtures scans the files written by formats/testdata/zip/gen.py.
 func TestZipFixtures(t *testing.T) {
-	got := scanPaths(t, nil, "testdata/zip")
+	got := scanPaths(t, nil, "formats/testdata/zip")
 	tests := []struct {
 		file     string
 		format   string
-		status   Status
+		status   finding.Status
 		members  []string // exactly the members read
 		findings []string // rule@member of the format's own findings
 		callable string   // callable@member that must be reported (malicious files)
 	}{
-		{"torch_state.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"torch_linear.pt", "torch-zip", StatusScanned, []string{"linear/data.pkl"}, nil, ""},
-		{"torchscript.pt", "torchscript", StatusScanned, []string{"archive/data.pkl", "archive/constants.pkl",
+		{"torch_state.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"torch_linear.pt", "torch-zip", finding.StatusScanned, []string{"linear/data.pkl"}, nil, ""},
+		{"torchscript.pt", "torchscript", finding.StatusScanned, []string{"archive/data.pkl", "archive/constants.pkl",
 			"archive/code/__torch__/torch/nn/modules/linear.py.debug_pkl"}, nil, ""},
-		{"quirk_bad_crc.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"quirk_deflated.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"quirk_flag_20.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"quirk_flag_40.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
-		{"quirk_flag_encrypted_plain.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
-		{"quirk_local_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"quirk_prepended.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"quirk_zip64.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"storage_referenced_pickle.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, nil, ""},
-		{"mal_unreferenced_storage.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/data/7"}, nil, "posix.system@state/data/7"},
-		{"mal_torch_reduce.pt", "torch-zip", StatusScanned, []string{"evil/data.pkl"}, nil, "posix.system@evil/data.pkl"},
-		{"mal_extra_pkl.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/extra.pkl"}, nil, "posix.system@state/extra.pkl"},
-		{"mal_odd_name.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/.data/version"}, nil, "posix.system@state/.data/version"},
-		{"mal_weights_bin.pt", "torch-zip", StatusScanned, []string{"state/data.pkl", "state/weights.bin"}, nil, "posix.system@state/weights.bin"},
-		{"mal_flag_encrypted.pt", "torch-zip", StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "posix.system@state/data.pkl"},
-		{"mal_prepended_pickle.pt", "torch-zip", StatusScanned, []string{"(data before the zip)", "state/data.pkl"}, []string{"MG141@"},
+		{"quirk_bad_crc.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_deflated.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_flag_20.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_flag_40.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
+		{"quirk_flag_encrypted_plain.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, ""},
+		{"quirk_local_name.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_prepended.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"quirk_zip64.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"storage_referenced_pickle.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, nil, ""},
+		{"mal_unreferenced_storage.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl", "state/data/7"}, nil, "posix.system@state/data/7"},
+		{"mal_torch_reduce.pt", "torch-zip", finding.StatusScanned, []string{"evil/data.pkl"}, nil, "posix.system@evil/data.pkl"},
+		{"mal_extra_pkl.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl", "state/extra.pkl"}, nil, "posix.system@state/extra.pkl"},
+		{"mal_odd_name.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl", "state/.data/version"}, nil, "posix.system@state/.data/version"},
+		{"mal_weights_bin.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl", "state/weights.bin"}, nil, "posix.system@state/weights.bin"},
+		{"mal_flag_encrypted.pt", "torch-zip", finding.StatusScanned, []string{"state/data.pkl"}, []string{"MG140@state/data.pkl"}, "posix.system@state/data.pkl"},
+		{"mal_prepended_pickle.pt", "torch-zip", finding.StatusScanned, []string{"(data before the zip)", "state/data.pkl"}, []string{"MG141@"},
 			"posix.system@(data before the zip)"},
-		{"mal_nested.zip", "zip", StatusScanned, []string{"inner.pt", "inner.pt/evil/data.pkl"}, nil, "posix.system@inner.pt/evil/data.pkl"},
-		{"mal_bzip2.zip", "zip", StatusScanned, []string{"model.pkl"}, nil, "posix.system@model.pkl"},
-		{"encrypted.zip", "zip", StatusPartial, nil, []string{"MG007@secret.pkl"}, ""},
-		{"lzma.zip", "zip", StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
-		{"plain.zip", "zip", StatusScanned, nil, nil, ""},
-		{"npz_numeric.npz", "npz", StatusScanned, []string{"a.npy", "b.npy"}, nil, ""},
-		{"npz_object.npz", "npz", StatusScanned, []string{"a.npy", "o.npy"}, nil, ""},
-		{"mal_npz.npz", "npz", StatusScanned, []string{"a.npy", "evil.npy"}, nil, "posix.system@evil.npy"},
-		{"npy_f4.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_v2.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_v3.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_fortran.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_object.npy", "npy", StatusScanned, nil, nil, ""},
-		{"npy_struct_object.npy", "npy", StatusScanned, nil, nil, ""},
-		{"mal_npy_object.npy", "npy", StatusScanned, nil, nil, "posix.system@"},
+		{"mal_nested.zip", "zip", finding.StatusScanned, []string{"inner.pt", "inner.pt/evil/data.pkl"}, nil, "posix.system@inner.pt/evil/data.pkl"},
+		{"mal_bzip2.zip", "zip", finding.StatusScanned, []string{"model.pkl"}, nil, "posix.system@model.pkl"},
+		{"encrypted.zip", "zip", finding.StatusPartial, nil, []string{"MG007@secret.pkl"}, ""},
+		{"lzma.zip", "zip", finding.StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
+		{"plain.zip", "zip", finding.StatusScanned, nil, nil, ""},
+		{"npz_numeric.npz", "npz", finding.StatusScanned, []string{"a.npy", "b.npy"}, nil, ""},
+		{"npz_object.npz", "npz", finding.StatusScanned, []string{"a.npy", "o.npy"}, nil, ""},
+		{"mal_npz.npz", "npz", finding.StatusScanned, []string{"a.npy", "evil.npy"}, nil, "posix.system@evil.npy"},
+		{"npy_f4.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"npy_v2.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"npy_v3.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"npy_fortran.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"npy_object.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"npy_struct_object.npy", "npy", finding.StatusScanned, nil, nil, ""},
+		{"mal_npy_object.npy", "npy", finding.StatusScanned, nil, nil, "posix.system@"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, filepath.Ext(tt.file)), func(t *testing.T) {
@@ -148,7 +150,7 @@ func TestZipFixtures(t *testing.T) {
 // never checks them), which keeps the test fast.
 func bigTorchZip(t testing.TB, n int64) []byte {
 	t.Helper()
-	pkl := memberOf(t, "testdata/zip/torch_state.pt", "state/data.pkl")
+	pkl := memberOf(t, "formats/testdata/zip/torch_state.pt", "state/data.pkl")
 	var buf bytes.Buffer
 	buf.Grow(int(n) + 4096)
 	w := zip.NewWriter(&buf)
@@ -214,9 +216,9 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 
 // scanBytes scans b as a file through every format, counting the bytes
 // read.
-func scanBytes(t testing.TB, name string, b []byte) (FileResult, int64) {
+func scanBytes(t testing.TB, name string, b []byte) (finding.FileResult, int64) {
 	t.Helper()
-	res := FileResult{Path: name, Members: []string{}, Findings: []Finding{}}
+	res := finding.FileResult{Path: name, Members: []string{}, Findings: []finding.Finding{}}
 	s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: &res, seen: map[string]bool{}}
 	cr := &countingReaderAt{r: bytes.NewReader(b)}
 	in, err := NewSectionInput(nil, name, cr, int64(len(b)))
@@ -233,7 +235,7 @@ func scanBytes(t testing.TB, name string, b []byte) (FileResult, int64) {
 func TestTorchZipReadsLittle(t *testing.T) {
 	b := bigTorchZip(t, 50<<20)
 	res, n := scanBytes(t, "big.pt", b)
-	if res.Format != "torch-zip" || res.Status != StatusScanned || !slices.Equal(res.Members, []string{"big/data.pkl"}) {
+	if res.Format != "torch-zip" || res.Status != finding.StatusScanned || !slices.Equal(res.Members, []string{"big/data.pkl"}) {
 		t.Fatalf("format %q status %q members %q", res.Format, res.Status, res.Members)
 	}
 	if n >= 1<<20 {
@@ -279,7 +281,7 @@ func TestZipBounds(t *testing.T) {
 	if !slices.Contains(callables(f), "posix.system@evil.pkl") && !slices.Contains(callables(f), "os.system@evil.pkl") {
 		t.Errorf("member after the bomb not scanned: %q", callables(f))
 	}
-	if f.Status != StatusPartial {
+	if f.Status != finding.StatusPartial {
 		t.Errorf("status %q, want partial", f.Status)
 	}
 }
@@ -363,33 +365,33 @@ func TestZipMembers(t *testing.T) {
 	tests := []struct {
 		name     string
 		zip      []byte
-		status   Status
+		status   finding.Status
 		findings []string
 		callable string
 		format   string // "" for zip
 	}{
 		{"encrypted_data_pkl", zipOf(t, [][3]string{{"a/data.pkl", "store", random}, {"a/version", "store", "3\n"}}, setFlag(1)),
-			StatusPartial, []string{"MG007@a/data.pkl"}, "", "torch-zip"},
+			finding.StatusPartial, []string{"MG007@a/data.pkl"}, "", "torch-zip"},
 		{"flag_on_text", zipOf(t, [][3]string{{"a/version", "store", "3\n"}, {"a/notes.txt", "deflate", "plain words"}}, setFlag(1)),
-			StatusScanned, nil, "", ""},
+			finding.StatusScanned, nil, "", ""},
 		{"flag_on_pickle", zipOf(t, [][3]string{{"m.pkl", "deflate", evil}}, setFlag(1)),
-			StatusScanned, []string{"MG140@m.pkl"}, "os.system@m.pkl", ""},
+			finding.StatusScanned, []string{"MG140@m.pkl"}, "os.system@m.pkl", ""},
 		{"encrypted_binary", zipOf(t, [][3]string{{"w.bin", "store", random}}, setFlag(1)),
-			StatusPartial, []string{"MG007@w.bin"}, "", ""},
+			finding.StatusPartial, []string{"MG007@w.bin"}, "", ""},
 		{"pickle_name_unknown_content", zipOf(t, [][3]string{{"model.pkl", "store", "\x00\x01 not a pickle"}}, nil),
-			StatusScanned, []string{"MG007@model.pkl"}, "", ""},
+			finding.StatusScanned, []string{"MG007@model.pkl"}, "", ""},
 		{"nested_deflated_zip", zipOf(t, [][3]string{{"inner.zip", "deflate", string(zipOf(t, [][3]string{{"m.pkl", "store", evil}}, nil))}}, nil),
-			StatusScanned, nil, "os.system@inner.zip/m.pkl", ""},
+			finding.StatusScanned, nil, "os.system@inner.zip/m.pkl", ""},
 		{"pickle_in_storage_dir_of_plain_zip", zipOf(t, [][3]string{{"a/data/0", "store", evil}}, nil),
-			StatusScanned, nil, "os.system@a/data/0", ""},
+			finding.StatusScanned, nil, "os.system@a/data/0", ""},
 		{"truncated_member", zipOf(t, [][3]string{{"m.pkl", "store", evil}}, func(b []byte) []byte {
 			i := bytes.Index(b, []byte("PK\x01\x02"))
 			binary.LittleEndian.PutUint32(b[i+20:], 1<<20) // compressed size
 			binary.LittleEndian.PutUint32(b[i+24:], 1<<20) // size
 			return b
-		}), StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl/m.pkl"}, "os.system@m.pkl", ""}, // the data runs into the directory
+		}), finding.StatusPartial, []string{"MG140@m.pkl", "MG141@m.pkl", "MG007@m.pkl/m.pkl"}, "os.system@m.pkl", ""}, // the data runs into the directory
 		{"pickle_then_empty_end_record", []byte(evil + "PK\x05\x06" + strings.Repeat("\x00", 18)),
-			StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)", ""},
+			finding.StatusScanned, []string{"MG141@"}, "os.system@(data before the zip)", ""},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -420,7 +422,7 @@ func TestZipMembers(t *testing.T) {
 // TestTorchZipManyStoragesUnread: a checkpoint with more storages than
 // the reader keeps persistent-id summaries of still reads only its pickle.
 func TestTorchZipManyStoragesUnread(t *testing.T) {
-	b, err := os.ReadFile("testdata/zip/many_storages.pt")
+	b, err := os.ReadFile("formats/testdata/zip/many_storages.pt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +438,7 @@ func TestTorchZipManyStoragesUnread(t *testing.T) {
 // TestTorchZipReadCost: a checkpoint costs its pickle, its central
 // directory once, the fixed part of each local header and a little more.
 func TestTorchZipReadCost(t *testing.T) {
-	b, err := os.ReadFile("testdata/zip/many_storages.pt")
+	b, err := os.ReadFile("formats/testdata/zip/many_storages.pt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +446,7 @@ func TestTorchZipReadCost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkl := memberOf(t, "testdata/zip/many_storages.pt", "many_storages/data.pkl")
+	pkl := memberOf(t, "formats/testdata/zip/many_storages.pt", "many_storages/data.pkl")
 	eocd := bytes.LastIndex(b, []byte("PK\x05\x06"))
 	cdSize := int64(binary.LittleEndian.Uint32(b[eocd+12:]))
 	_, n := scanBytes(t, "many_storages.pt", b)

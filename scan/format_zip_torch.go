@@ -4,8 +4,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
-	"github.com/modelgate/modelgate/scan/zipread"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
 )
 
 // Zip kinds, the format names.

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/zipread"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
 )
 
 // HeadSize is how many leading bytes are read to identify an input. It

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // TestStreamInputSharesReader checks that the head and the first reader
@@ -90,7 +92,7 @@ func TestXZDictSize(t *testing.T) {
 func TestXZDictRefused(t *testing.T) {
 	b, _ := hex.DecodeString(xzDict256)
 	res, _ := scanBytes(t, "model.pkl.xz", b)
-	if len(res.Findings) != 1 || res.Findings[0].Rule != RuleInconclusive || !strings.Contains(res.Findings[0].Message, "dictionary") {
+	if len(res.Findings) != 1 || res.Findings[0].Rule != finding.RuleInconclusive || !strings.Contains(res.Findings[0].Message, "dictionary") {
 		t.Errorf("findings %+v", res.Findings)
 	}
 }

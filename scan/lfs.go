@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // lfsHeaders start a Git LFS pointer: the current spec, and the
@@ -49,8 +51,8 @@ func (lfsPointer) Scan(s *Session, in *Input) error {
 		return nil // a small non-model file kept in LFS: nothing a loader would run
 	}
 	s.Partial()
-	s.Report(in, Finding{
-		Rule:   RuleLFSPointer,
+	s.Report(in, finding.Finding{
+		Rule:   finding.RuleLFSPointer,
 		Offset: -1,
 		Message: fmt.Sprintf("model content not present: Git LFS pointer (%s, %d bytes); check out LFS content "+
 			"before scanning (actions/checkout with lfs: true)", Quote(oid, 80), size),

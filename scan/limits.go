@@ -1,6 +1,6 @@
 package scan
 
-import "github.com/modelgate/modelgate/scan/pickle"
+import "github.com/modelgate/modelgate/internal/parse/pickle"
 
 // Limits bounds the work spent on one file. Hitting one is reported as an
 // inconclusive finding, never a crash. The zero value is not useful: start

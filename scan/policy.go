@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // The policy turns the facts a reader reports (imports, calls, nested

@@ -3,7 +3,7 @@ package scan
 import (
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // Precise exceptions. A few dangerous callables appear in real files in

@@ -7,20 +7,21 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // findingSet keeps one finding per (rule, callable, offset), the most
 // severe, and at most maxPerCallable per (rule, callable).
 type findingSet struct {
-	list   []Finding
+	list   []finding.Finding
 	index  map[[3]string]int
 	kept   map[[2]string]int // findings kept per (rule, callable)
 	last   map[[2]string]int // index of the last one kept
 	hidden map[[2]string]int // findings left out per (rule, callable)
 }
 
-func (s *findingSet) add(f Finding) {
+func (s *findingSet) add(f finding.Finding) {
 	if f.Length < 1 {
 		f.Length = 1
 	}
@@ -55,7 +56,7 @@ func (s *findingSet) hide(rule, callable string, n int64) {
 	s.hidden[[2]string{rule, callable}] += int(n)
 }
 
-func (s *findingSet) sorted() []Finding {
+func (s *findingSet) sorted() []finding.Finding {
 	for k2, n := range s.hidden {
 		if s.kept[k2] == 0 || n == 0 {
 			continue

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // The lists are data, not code: see the header of each file for its format.

@@ -5,7 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // Flood control and recursion bounds of Policy.Pickle.
@@ -76,11 +77,11 @@ func (u *uses) get(g pickle.Global) *use {
 // Pickle returns the findings for one stream's facts. Member is left
 // empty; Offset is the offset in the stream (for findings inside a nested
 // pickle, the offset of the call that loads it).
-func (p *Policy) Pickle(res *pickle.Result) []Finding {
+func (p *Policy) Pickle(res *pickle.Result) []finding.Finding {
 	return p.pickle(res, 0)
 }
 
-func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
+func (p *Policy) pickle(res *pickle.Result, depth int) []finding.Finding {
 	if res == nil {
 		return nil
 	}
@@ -88,7 +89,7 @@ func (p *Policy) pickle(res *pickle.Result, depth int) []Finding {
 	u := &uses{m: map[pickle.Global]*use{}}
 	for _, im := range res.Imports {
 		if strings.HasPrefix(im.Op, "EXT") {
-			out.add(Finding{Rule: RuleExtensionCode, Severity: High, Offset: im.Offset,
+			out.add(finding.Finding{Rule: finding.RuleExtensionCode, Severity: finding.High, Offset: im.Offset,
 				Message:  fmt.Sprintf("%s at offset %d takes extension code %d from the copyreg registry of the loading process; the callable cannot be known from the file", im.Op, im.Offset, im.ExtCode),
 				Evidence: fmt.Sprintf("%s(%d)", im.Op, im.ExtCode)})
 			continue
@@ -140,7 +141,7 @@ func (p *Policy) unresolved(out *findingSet, im pickle.Import) {
 	if im.Desc != "" {
 		desc = " (" + clean(im.Desc, maxEvidence) + ")"
 	}
-	out.add(Finding{Rule: RuleUnknownImport, Severity: High, Offset: im.Offset, Callable: name, Evidence: name,
+	out.add(finding.Finding{Rule: finding.RuleUnknownImport, Severity: finding.High, Offset: im.Offset, Callable: name, Evidence: name,
 		Message: fmt.Sprintf("%s at offset %d imports a global whose name is computed at load time%s; it can be any module and any callable in it, os.system as well", im.Op, im.Offset, desc)})
 }
 
@@ -190,16 +191,16 @@ func (p *Policy) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 // process. Always at least high, whatever the object.
 func (p *Policy) poison(out *findingSet, c pickle.Call) {
 	v := p.Classify(c.Callee)
-	sev := High
+	sev := finding.High
 	if v.Class == ClassDangerous {
-		sev = Critical
+		sev = finding.Critical
 	}
 	what := "sets attributes on"
 	if c.Op != "BUILD" {
 		what = "writes into"
 	}
 	ev := evidence(c)
-	out.add(Finding{Rule: RuleAttributePoison, Severity: sev, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
+	out.add(finding.Finding{Rule: finding.RuleAttributePoison, Severity: sev, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
 		Message: fmt.Sprintf("%s at offset %d %s the imported object %s itself, for the whole process%s%s",
 			ev, c.Offset, what, globalName(c.Callee), because(v), note(c.Op, v))})
 }
@@ -214,9 +215,9 @@ func (p *Policy) derivedCall(out *findingSet, c pickle.Call) {
 	}
 	v := p.Classify(c.Callee)
 	ev := evidence(c)
-	f := Finding{Rule: RuleUnknownCall, Severity: High, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev}
+	f := finding.Finding{Rule: finding.RuleUnknownCall, Severity: finding.High, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev}
 	if v.Class == ClassDangerous {
-		f.Rule, f.Severity = RuleDangerousCallable, Critical
+		f.Rule, f.Severity = finding.RuleDangerousCallable, finding.Critical
 	}
 	f.Message = fmt.Sprintf("%s at offset %d calls an object computed at load time%s%s%s", ev, c.Offset, from, because(v), note(c.Op, v))
 	out.add(f)
@@ -239,7 +240,7 @@ func argGlobal(c pickle.Call, i int) (pickle.Global, bool) {
 // is excused: an exception needs the call itself.
 func (p *Policy) unlisted(out *findingSet, u *uses, g pickle.CallGroup) {
 	if g.Unexamined > 0 {
-		out.add(Finding{Rule: RuleInconclusive, Severity: High, Offset: g.First, Callable: globalName(g.Callee),
+		out.add(finding.Finding{Rule: finding.RuleInconclusive, Severity: finding.High, Offset: g.First, Callable: globalName(g.Callee),
 			Message: fmt.Sprintf("%d %s calls of %s, whose arguments decide what runs, were not examined one by one (too many argument shapes in one stream)", g.Unexamined, g.Op, globalName(g.Callee))})
 	}
 	n := g.Count - g.Listed
@@ -252,15 +253,15 @@ func (p *Policy) unlisted(out *findingSet, u *uses, g pickle.CallGroup) {
 		if !g.Callee.IsZero() {
 			u.get(g.Callee).poisons += int(n)
 		}
-		out.hide(RuleAttributePoison, name, n)
+		out.hide(finding.RuleAttributePoison, name, n)
 	case g.Op == "BUILD" || g.Op == "NEWOBJ" || g.Op == "NEWOBJ_EX" || (g.Known && isItemWrite(g.Op)):
 		if !g.Callee.IsZero() {
 			u.get(g.Callee).moreInst += n
 		}
 	case !g.Known || g.Callee.IsZero():
-		rule := RuleUnknownCall
+		rule := finding.RuleUnknownCall
 		if p.Classify(g.Callee).Class == ClassDangerous {
-			rule = RuleDangerousCallable
+			rule = finding.RuleDangerousCallable
 		}
 		out.hide(rule, name, n)
 	default:

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 func imp(off int64, module, name string) pickle.Import {
@@ -105,7 +106,7 @@ func TestPickle(t *testing.T) {
 			want: "MG006/high@100 MG010/low@200"},
 		{name: "reconstructor_on_object", res: &pickle.Result{
 			Imports: []pickle.Import{imp(2, "copyreg", "_reconstructor"), imp(20, "mypkg", "Net"), imp(30, "builtins", "object")},
-			Calls:   []pickle.Call{withArgs(call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, builtins.object, None)"), argG("mypkg", "Net"), argG("builtins", "object"), pickle.ArgFact{})}},
+			Calls:   []pickle.Call{withArgs(call("REDUCE", 40, "copyreg", "_reconstructor", "(mypkg.Net, builtins.object, finding.None)"), argG("mypkg", "Net"), argG("builtins", "object"), pickle.ArgFact{})}},
 			want: "MG003/medium@40"},
 		{name: "reconstructor_calls_base_init", res: &pickle.Result{
 			Imports: []pickle.Import{imp(2, "copyreg", "_reconstructor"), imp(20, "mypkg", "Net"), imp(30, "subprocess", "Popen")},
@@ -194,7 +195,7 @@ func TestPickleNestedDepthBounded(t *testing.T) {
 	got := DefaultPolicy().Pickle(r)
 	var inconclusive bool
 	for _, f := range got {
-		inconclusive = inconclusive || f.Rule == RuleInconclusive
+		inconclusive = inconclusive || f.Rule == finding.RuleInconclusive
 	}
 	if !inconclusive {
 		t.Errorf("nesting 100 deep: no inconclusive finding in %s", summary(got))
@@ -211,7 +212,7 @@ func replaceOffsets(s string) string {
 	return strings.Join(f, " ")
 }
 
-func messages(fs []Finding) string {
+func messages(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "  %s %s @%d %s: %s [%s]\n", f.Rule, f.Severity, f.Offset, f.Callable, f.Message, f.Evidence)

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // Shapes of allowlisted callables. A few allowlisted callables call, or
@@ -150,7 +151,7 @@ func (p *Policy) innerShape(out *findingSet, u *uses, c pickle.Call, f pickle.Gl
 // judged.
 func (p *Policy) computedArg(out *findingSet, c pickle.Call, i int, what string) {
 	ev := evidence(c)
-	out.add(Finding{Rule: RuleUnknownCall, Severity: High, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
+	out.add(finding.Finding{Rule: finding.RuleUnknownCall, Severity: finding.High, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
 		Message: fmt.Sprintf("%s at offset %d: argument %d, %s, is not an imported global but an object computed at load time; what runs cannot be judged%s",
 			ev, c.Offset, i+1, what, note(c.Op, Verdict{}))})
 }
@@ -158,7 +159,7 @@ func (p *Policy) computedArg(out *findingSet, c pickle.Call, i int, what string)
 // classCreation reports a class created at load time.
 func (p *Policy) classCreation(out *findingSet, c pickle.Call, how string) {
 	ev := evidence(c)
-	out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
+	out.add(finding.Finding{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Offset: c.Offset, Callable: globalName(c.Callee), Evidence: ev,
 		Message: fmt.Sprintf("%s at offset %d creates a class at load time (%s): that runs the metaclass and __init_subclass__ of its bases and __set_name__ of its attributes, as types.new_class does%s",
 			ev, c.Offset, how, note(c.Op, Verdict{}))})
 }
@@ -203,11 +204,11 @@ func (p *Policy) source(out *findingSet, s pickle.Source) {
 		return
 	}
 	if !s.Whole && s.Text == "" {
-		out.add(Finding{Rule: RuleInconclusive, Severity: High, Offset: s.Offset, Callable: name, Evidence: name + ".__setstate__(...)",
+		out.add(finding.Finding{Rule: finding.RuleInconclusive, Severity: finding.High, Offset: s.Offset, Callable: name, Evidence: name + ".__setstate__(...)",
 			Message: fmt.Sprintf("BUILD at offset %d gives %s a state the reader cannot see whole; scipy.stats distributions exec the _parse_arg_template entry of their state", s.Offset, name)})
 		return
 	}
 	ev := printable(s.Text, maxEvidence)
-	out.add(Finding{Rule: RuleDangerousCallable, Severity: Critical, Offset: s.Offset, Callable: name, Evidence: ev,
+	out.add(finding.Finding{Rule: finding.RuleDangerousCallable, Severity: finding.Critical, Offset: s.Offset, Callable: name, Evidence: ev,
 		Message: fmt.Sprintf("BUILD at offset %d gives %s a _parse_arg_template that is not the one scipy generates; rv_generic.__setstate__ runs it with exec: %s", s.Offset, name, ev)})
 }

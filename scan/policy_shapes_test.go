@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // TestShapedListsAgree holds the policy's callables judged by their

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 func gl(module, name string) pickle.Global { return pickle.Global{Module: module, Name: name} }
@@ -229,7 +230,7 @@ func TestNewPolicy(t *testing.T) {
 }
 
 // summary renders findings compactly for comparison: rule/severity@offset.
-func summary(fs []Finding) string {
+func summary(fs []finding.Finding) string {
 	var b []string
 	for _, f := range fs {
 		b = append(b, fmt.Sprintf("%s/%s@%d", f.Rule, f.Severity, f.Offset))

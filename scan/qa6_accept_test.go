@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
-// qa6Expectation is one entry of testdata/qa6/expected.json, written by
-// testdata/qa6/gen.py beside the samples it describes.
+// qa6Expectation is one entry of formats/testdata/format_variants/expected.json, written by
+// formats/testdata/format_variants/gen.py beside the samples it describes.
 type qa6Expectation struct {
 	Path    string `json:"path"`
 	Verdict string `json:"verdict"`
@@ -26,7 +28,7 @@ type qa6Expectation struct {
 
 func qa6Manifest(t *testing.T) []qa6Expectation {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "qa6", "expected.json"))
+	b, err := os.ReadFile(filepath.Join("formats", "testdata", "format_variants", "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,12 +39,12 @@ func qa6Manifest(t *testing.T) []qa6Expectation {
 	return want
 }
 
-func qa6Severity(t *testing.T, name string, def Severity) Severity {
+func qa6Severity(t *testing.T, name string, def finding.Severity) finding.Severity {
 	t.Helper()
 	if name == "" {
 		return def
 	}
-	s, err := ParseSeverity(name)
+	s, err := finding.ParseSeverity(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,13 +58,13 @@ func qa6Severity(t *testing.T, name string, def Severity) Severity {
 // their finding and nothing above their bound.
 func TestQA6Acceptance(t *testing.T) {
 	opts := DefaultOptions()
-	root := filepath.Join("testdata", "qa6")
+	root := filepath.Join("formats", "testdata", "format_variants")
 	opts.Roots = []string{root}
 	rep, err := Scan(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		rel, err := filepath.Rel(root, f.Path)
 		if err != nil {
@@ -82,31 +84,31 @@ func TestQA6Acceptance(t *testing.T) {
 	}
 }
 
-func checkQA6(t *testing.T, w qa6Expectation, f FileResult) {
+func checkQA6(t *testing.T, w qa6Expectation, f finding.FileResult) {
 	t.Helper()
 	if w.Format != "" && f.Format != w.Format {
 		t.Errorf("format %q, want %q", f.Format, w.Format)
 	}
-	floor := qa6Severity(t, w.Min, Low)
+	floor := qa6Severity(t, w.Min, finding.Low)
 	switch w.Verdict {
 	case "benign":
-		if f.Worst() > Medium {
+		if f.Worst() > finding.Medium {
 			t.Errorf("benign file above medium: %+v", f.Findings)
 		}
 	case "malicious":
-		floor = qa6Severity(t, w.Min, High)
+		floor = qa6Severity(t, w.Min, finding.High)
 		if f.Worst() < floor {
 			t.Errorf("worst severity %v, want at least %v: %+v", f.Worst(), floor, f.Findings)
 		}
 	case "malformed":
-		if max := qa6Severity(t, w.Max, Medium); f.Worst() > max {
+		if max := qa6Severity(t, w.Max, finding.Medium); f.Worst() > max {
 			t.Errorf("malformed file above %v: %+v", max, f.Findings)
 		}
 	default:
 		t.Fatalf("verdict %q", w.Verdict)
 	}
 	for _, in := range w.Inner {
-		if !slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == in[1] && strings.Contains(fd.Member, in[0]) }) {
+		if !slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return fd.Rule == in[1] && strings.Contains(fd.Member, in[0]) }) {
 			t.Errorf("no finding of rule %s in member %s: %+v", in[1], in[0], f.Findings)
 		}
 	}

@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
-// qa6Benign returns the benign samples of testdata/qa6 (not the archives)
+// qa6Benign returns the benign samples of formats/testdata/format_variants (not the archives)
 // by name.
 func qa6Benign(t *testing.T) map[string][]byte {
 	t.Helper()
@@ -21,7 +23,7 @@ func qa6Benign(t *testing.T) map[string][]byte {
 		if w.Verdict != "benign" || strings.Contains(w.Path, "/") {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join("testdata", "qa6", w.Path))
+		b, err := os.ReadFile(filepath.Join("formats", "testdata", "format_variants", w.Path))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +33,7 @@ func qa6Benign(t *testing.T) map[string][]byte {
 }
 
 // qa6Scan writes files into a fresh folder and scans it.
-func qa6Scan(t *testing.T, files map[string][]byte) map[string]FileResult {
+func qa6Scan(t *testing.T, files map[string][]byte) map[string]finding.FileResult {
 	t.Helper()
 	dir := t.TempDir()
 	for name, b := range files {
@@ -45,14 +47,14 @@ func qa6Scan(t *testing.T, files map[string][]byte) map[string]FileResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		got[filepath.Base(f.Path)] = f
 	}
 	return got
 }
 
-func noInternalError(t *testing.T, name string, f FileResult) {
+func noInternalError(t *testing.T, name string, f finding.FileResult) {
 	t.Helper()
 	for _, fd := range f.Findings {
 		if strings.Contains(fd.Message, "internal error") {
@@ -80,7 +82,7 @@ func TestQA6Truncated(t *testing.T) {
 	}
 	for name, f := range qa6Scan(t, files) {
 		noInternalError(t, name, f)
-		if f.Worst() > Medium && !fragment[name] {
+		if f.Worst() > finding.Medium && !fragment[name] {
 			t.Errorf("%s (%s): above medium: %+v", name, f.Format, f.Findings)
 		}
 	}

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
-// qaCase is one entry of testdata/qa/expected.json, written by
-// testdata/qa/gen.py beside the sample it describes.
+// qaCase is one entry of formats/testdata/containers/expected.json, written by
+// formats/testdata/containers/gen.py beside the sample it describes.
 type qaCase struct {
 	File     string `json:"file"`
 	Verdict  string `json:"verdict"`
@@ -27,7 +29,7 @@ type qaCase struct {
 // finding. Every file is scanned in one run, so a panic or a hang fails
 // the whole test.
 func TestQASamples(t *testing.T) {
-	b, err := os.ReadFile("testdata/qa/expected.json")
+	b, err := os.ReadFile("formats/testdata/containers/expected.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +37,7 @@ func TestQASamples(t *testing.T) {
 	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatal(err)
 	}
-	got := scanPaths(t, nil, "testdata/qa")
+	got := scanPaths(t, nil, "formats/testdata/containers")
 	for _, c := range cases {
 		t.Run(subtestName(c.File), func(t *testing.T) {
 			f, ok := got[c.File]
@@ -64,27 +66,27 @@ func subtestName(file string) string {
 	return string(b)
 }
 
-func checkQA(t *testing.T, c qaCase, f FileResult) {
+func checkQA(t *testing.T, c qaCase, f finding.FileResult) {
 	t.Helper()
 	if c.Format != "" && f.Format != c.Format {
 		t.Errorf("format %q, want %q", f.Format, c.Format)
 	}
 	switch c.Verdict {
 	case "malicious":
-		if !slices.ContainsFunc(f.Findings, func(fd Finding) bool {
-			return fd.Severity >= High && fd.Member == c.Member && fd.Callable == c.Callable
+		if !slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool {
+			return fd.Severity >= finding.High && fd.Member == c.Member && fd.Callable == c.Callable
 		}) {
 			t.Errorf("no finding of at least high for %s at member %q", c.Callable, c.Member)
 		}
 	case "hostile":
-		if !slices.ContainsFunc(f.Findings, func(fd Finding) bool {
-			return fd.Severity >= High && fd.Rule == c.Rule && (c.Member == "" || fd.Member == c.Member)
+		if !slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool {
+			return fd.Severity >= finding.High && fd.Rule == c.Rule && (c.Member == "" || fd.Member == c.Member)
 		}) {
 			t.Errorf("no %s finding of at least high at member %q", c.Rule, c.Member)
 		}
 	case "benign":
 		for _, fd := range f.Findings {
-			if fd.Severity > Medium {
+			if fd.Severity > finding.Medium {
 				t.Errorf("false alarm: %s %s %s", fd.Rule, fd.Severity, fd.Message)
 			}
 		}

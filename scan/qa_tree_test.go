@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/testtree"
 )
 
@@ -56,14 +57,14 @@ func TestQALFSPointers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			f := got[tt.file]
-			high := slices.ContainsFunc(f.Findings, func(fd Finding) bool {
-				return fd.Rule == RuleLFSPointer && fd.Severity >= High
+			high := slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool {
+				return fd.Rule == finding.RuleLFSPointer && fd.Severity >= finding.High
 			})
 			gate = gate || high
 			if high != tt.high {
 				t.Errorf("LFS finding of at least high: %v, want %v (format %q findings %+v)", high, tt.high, f.Format, f.Findings)
 			}
-			if tt.high && f.Status != StatusNotScanned && f.Status != StatusPartial {
+			if tt.high && f.Status != finding.StatusNotScanned && f.Status != finding.StatusPartial {
 				t.Errorf("status %q, want not scanned or partial", f.Status)
 			}
 		})
@@ -98,9 +99,9 @@ func TestQASymlinks(t *testing.T) {
 			t.Skipf("symlinks not supported: %v", err)
 		}
 	}
-	done := make(chan map[string]FileResult)
+	done := make(chan map[string]finding.FileResult)
 	go func() { done <- scanPaths(t, nil, dir) }()
-	var got map[string]FileResult
+	var got map[string]finding.FileResult
 	select {
 	case got = <-done:
 	case <-time.After(30 * time.Second):
@@ -108,10 +109,10 @@ func TestQASymlinks(t *testing.T) {
 	}
 	for _, name := range []string{"to_model.pkl", "named_model.pt", "relative.pkl"} {
 		f, ok := got[name]
-		if !ok || f.Format != "symlink" || !slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == RuleSymlink }) {
+		if !ok || f.Format != "symlink" || !slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return fd.Rule == finding.RuleSymlink }) {
 			t.Errorf("%s: link to a model outside the tree not reported: %+v", name, f)
 		}
-		if slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == RuleDangerousCallable }) {
+		if slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return fd.Rule == finding.RuleDangerousCallable }) {
 			t.Errorf("%s: the link was followed", name)
 		}
 	}

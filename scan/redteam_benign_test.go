@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // benignPickle returns the pickle stream of a benign fixture: the
@@ -46,11 +47,11 @@ func benignPickle(t *testing.T, path string) []byte {
 }
 
 // TestRedteamBenign checks real files written by torch, scikit-learn,
-// scipy, pandas and numpy (testdata/redteam/gen_benign.py): training
+// scipy, pandas and numpy (formats/testdata/library_benign/gen_benign.py): training
 // checkpoints with every scheduler, whole-module saves, tensor kinds. None
 // may be flagged above medium.
 func TestRedteamBenign(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "redteam", "benign", "*"))
+	files, err := filepath.Glob(filepath.Join("formats", "testdata", "library_benign", "benign", "*"))
 	if err != nil || len(files) < 30 {
 		t.Fatalf("want the generated benign fixtures, got %d (%v)", len(files), err)
 	}
@@ -64,7 +65,7 @@ func TestRedteamBenign(t *testing.T) {
 				t.Fatalf("reader: pickles=%d err=%v limit=%v", res.Pickles, res.Err, res.Limit)
 			}
 			for _, f := range p.Pickle(res) {
-				if f.Severity > Medium {
+				if f.Severity > finding.Medium {
 					t.Errorf("%s %s %s: %s", f.Rule, f.Severity, f.Callable, f.Message)
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/ulikunitz/xz/lzma"
 )
 
@@ -76,7 +77,7 @@ func TestRedteamLongOperandSniff(t *testing.T) {
 				// Named .bin (pytorch_model.bin): a name that says
 				// nothing about pickles.
 				res, _ := scanBytes(t, "pytorch_model.bin", []byte(v.data))
-				if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+				if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 					t.Errorf("format %q status %q worst %v callables %q", res.Format, res.Status, w, callables(res))
 				}
 			})
@@ -99,7 +100,7 @@ func TestRedteamLongOperandBenign(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, "data.bin", []byte(tt.data))
-			if w := worst(res.Findings); w >= Medium {
+			if w := worst(res.Findings); w >= finding.Medium {
 				t.Errorf("format %q worst %v findings %+v", res.Format, w, res.Findings)
 			}
 		})
@@ -146,12 +147,12 @@ func tarPicklePolyglot(t *testing.T, first string) string {
 // first, but that pickle.load, joblib.load and torch.load read as a
 // pickle from their first byte.
 func TestRedteamFormatPolyglots(t *testing.T) {
-	h5, err := os.ReadFile("testdata/redteam2/h5_userblock_pickle.h5")
+	h5, err := os.ReadFile("formats/testdata/loader_disagreements/h5_userblock_pickle.h5")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// zipfile finds a benign directory, miniz (torch.load) another one.
-	twoDirs, err := os.ReadFile("testdata/redteam2/zip_two_directories.pt")
+	twoDirs, err := os.ReadFile("formats/testdata/loader_disagreements/zip_two_directories.pt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,11 +167,11 @@ func TestRedteamFormatPolyglots(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, tt.file, []byte(tt.data))
-			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+			if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 				t.Errorf("format %q status %q worst %v callables %q", res.Format, res.Status, w, callables(res))
 			}
-			if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == RulePolyglot }) {
-				t.Errorf("no %s finding: %+v", RulePolyglot, res.Findings)
+			if !slices.ContainsFunc(res.Findings, func(f finding.Finding) bool { return f.Rule == finding.RulePolyglot }) {
+				t.Errorf("no %s finding: %+v", finding.RulePolyglot, res.Findings)
 			}
 		})
 	}
@@ -211,14 +212,14 @@ func TestRedteamNpyHeaders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, "a.npy", []byte(npyBytes(tt.header+"\n", rtPayload)))
-			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+			if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
 			}
 		})
 	}
 	// A numeric array behind such a header is not read as a pickle.
 	res, _ := scanBytes(t, "a.npy", []byte(npyBytes("{'descr': '<f8', # c\n 'fortran_order': False, 'shape': (1,), }\n", "\x00\x00\x00\x00\x00\x00\xf0?")))
-	if w := worst(res.Findings); w > Medium {
+	if w := worst(res.Findings); w > finding.Medium {
 		t.Errorf("numeric: worst %v findings %+v", w, res.Findings)
 	}
 }
@@ -261,7 +262,7 @@ func TestRedteamLegacyTarProtocol0(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, "model.pt", []byte(tt.data))
-			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+			if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
 			}
 		})
@@ -295,7 +296,7 @@ func TestRedteamConcatenatedLZMA(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res, _ := scanBytes(t, "model.bin", []byte(tt.data))
-			if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+			if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 				t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
 			}
 		})
@@ -318,7 +319,7 @@ func TestRedteamTorchRecordNames(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := zipOf(t, [][3]string{{tt.first, "store", "3\n"}, {tt.data, "store", pkl}}, nil)
 			res, _ := scanBytes(t, "model.pt", b)
-			if res.Format != kindTorchZip || worst(res.Findings) < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@"+tt.data) {
+			if res.Format != kindTorchZip || worst(res.Findings) < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@"+tt.data) {
 				t.Errorf("format %q worst %v callables %q", res.Format, worst(res.Findings), callables(res))
 			}
 		})
@@ -340,7 +341,7 @@ func TestRedteamSymlinkToSkippedFile(t *testing.T) {
 		{"target_excluded", "data/evil.bin", func(o *Options) { o.Exclude = []string{"**/data/**"} }, "posix.system", false},
 		{"target_not_included", "data/evil.bin", func(o *Options) { o.Include = []string{"**/*.pt"} }, "posix.system", false},
 		{"target_under_git", ".git/evil", nil, "posix.system", false},
-		{"chain_leaving_the_tree", "hop", nil, RuleSymlink, false},
+		{"chain_leaving_the_tree", "hop", nil, finding.RuleSymlink, false},
 		{"target_scanned_itself", "data/evil.bin", nil, "", true},
 		// A pull request that adds only the link: its target is out of
 		// the scan's scope.
@@ -370,7 +371,7 @@ func TestRedteamSymlinkToSkippedFile(t *testing.T) {
 				return
 			}
 			hit := strings.Contains(strings.Join(callables(f), " "), tt.want) ||
-				slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == tt.want })
+				slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return fd.Rule == tt.want })
 			if !ok || !hit {
 				t.Errorf("model.pt: %+v", f)
 			}
@@ -391,7 +392,7 @@ func TestRedteamGzipPadding(t *testing.T) {
 		t.Errorf("padded benign dump: format %q findings %+v", res.Format, res.Findings)
 	}
 	res, _ = scanBytes(t, "clf.joblib", []byte(gzipOf(t, first)+zeros+gzipOf(t, rtPayload)+zeros))
-	if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+	if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 		t.Errorf("payload after padding: format %q worst %v findings %+v", res.Format, w, res.Findings)
 	}
 }
@@ -399,7 +400,7 @@ func TestRedteamGzipPadding(t *testing.T) {
 // TestRedteamBz2TrailingData checks a bz2 stream followed by data that
 // starts no stream, which Python's bz2 module ignores: no finding.
 func TestRedteamBz2TrailingData(t *testing.T) {
-	b, err := os.ReadFile("testdata/redteam2/bz2_trailing_garbage.pkl.bz2")
+	b, err := os.ReadFile("formats/testdata/loader_disagreements/bz2_trailing_garbage.pkl.bz2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,10 +432,10 @@ func TestRedteamLegacyTarLinkedMember(t *testing.T) {
 		for _, v := range []struct{ name, data string }{{"tar", b.String()}, {"tar_gzip", gzipOf(t, b.String())}} {
 			t.Run(fmt.Sprintf("%s_type_%c", v.name, typ), func(t *testing.T) {
 				res, _ := scanBytes(t, "model.pt", []byte(v.data))
-				if w := worst(res.Findings); w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@") {
+				if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system@") {
 					t.Errorf("format %q status %q worst %v findings %+v", res.Format, res.Status, w, res.Findings)
 				}
-				if res.Status != StatusScanned {
+				if res.Status != finding.StatusScanned {
 					t.Errorf("status %q: %+v", res.Status, res.Findings)
 				}
 			})
@@ -460,7 +461,7 @@ func zfile(t *testing.T, content, sep string) string {
 func TestRedteamJoblibZFile(t *testing.T) {
 	for _, sep := range []string{"", " "} {
 		res, _ := scanBytes(t, "model.bin", []byte(zfile(t, rtPayload, sep)))
-		if w := worst(res.Findings); res.Format != "joblib-zfile" || w < High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+		if w := worst(res.Findings); res.Format != "joblib-zfile" || w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
 			t.Errorf("sep %q: format %q worst %v findings %+v", sep, res.Format, w, res.Findings)
 		}
 	}
@@ -490,7 +491,7 @@ func TestRedteamSymlinkToSkippedDir(t *testing.T) {
 		link  string // target of models, relative to the tree
 		opts  func(*Options)
 		want  string // reported path expected with posix.system, or with MG011
-		rule  string // RuleSymlink when the link itself is the finding
+		rule  string // finding.RuleSymlink when the link itself is the finding
 		wantN int    // reported paths, to catch duplicates
 	}{
 		{"target_excluded", "vendor/x", func(o *Options) { o.Exclude = []string{"**/vendor/**"} }, "models/evil.pkl", "", 1},
@@ -505,7 +506,7 @@ func TestRedteamSymlinkToSkippedDir(t *testing.T) {
 			o.Exclude = []string{"**/vendor/**"}
 			o.Only = func(rel string) bool { return strings.HasSuffix(rel, "/vendor/x/evil.pkl") }
 		}, "models/evil.pkl", "", 1},
-		{"outside_the_tree", outside, nil, "models", RuleSymlink, 2},
+		{"outside_the_tree", outside, nil, "models", finding.RuleSymlink, 2},
 		{"loop", ".", nil, "vendor/x/evil.pkl", "", 1},
 	}
 	for _, tt := range tests {
@@ -523,14 +524,14 @@ func TestRedteamSymlinkToSkippedDir(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := map[string]FileResult{}
+			got := map[string]finding.FileResult{}
 			for _, f := range rep.Files {
 				got[strings.TrimPrefix(filepath.ToSlash(f.Path), filepath.ToSlash(dir)+"/")] = f
 			}
 			f, ok := got[tt.want]
 			hit := strings.Contains(strings.Join(callables(f), " "), "posix.system")
 			if tt.rule != "" {
-				hit = slices.ContainsFunc(f.Findings, func(fd Finding) bool { return fd.Rule == tt.rule })
+				hit = slices.ContainsFunc(f.Findings, func(fd finding.Finding) bool { return fd.Rule == tt.rule })
 			}
 			if !ok || !hit || len(got) != tt.wantN {
 				t.Errorf("%s: found %v %+v; reported %d paths, want %d: %v", tt.want, ok, f, len(got), tt.wantN, slices.Collect(maps.Keys(got)))

@@ -3,6 +3,8 @@ package scan
 import (
 	"strings"
 	"testing"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // TestRedteamNamesRaw checks that module and name strings are judged as
@@ -14,28 +16,28 @@ func TestRedteamNamesRaw(t *testing.T) {
 		name     string
 		data     string
 		callable string // the escaped callable that must be reported
-		min      Severity
+		min      finding.Severity
 	}{
 		{"module_trailing_space",
 			"cos \nsystem\n(S'id'\ntR.", // GLOBAL MARK STRING TUPLE REDUCE STOP
-			`os\x20.system`, High},
+			`os\x20.system`, finding.High},
 		{"module_carriage_return",
 			"cos\r\nsystem\n(S'id'\ntR.", // GLOBAL MARK STRING TUPLE REDUCE STOP
-			`os\x0d.system`, High},
+			`os\x0d.system`, finding.High},
 		{"module_newline_stack_global",
 			"\x80\x04\x8c\x03os\n\x8c\x06system\x93\x8c\x02id\x85R.", // PROTO SHORT_BINUNICODE SHORT_BINUNICODE STACK_GLOBAL SHORT_BINUNICODE TUPLE1 REDUCE STOP
-			`os\x0a.system`, High},
+			`os\x0a.system`, finding.High},
 		{"name_escape_not_decoded",
 			"cposix\nsy\\u0073tem\n(S'id'\ntR.", // GLOBAL MARK STRING TUPLE REDUCE STOP
-			`posix.sy\\u0073tem`, Critical},
+			`posix.sy\\u0073tem`, finding.Critical},
 		{"homoglyph_module",
 			"\x80\x04\x8c\x03\xd0\xbes\x8c\x06system\x93\x8c\x02id\x85R.", // PROTO SHORT_BINUNICODE(Cyrillic o + s) SHORT_BINUNICODE STACK_GLOBAL SHORT_BINUNICODE TUPLE1 REDUCE STOP
-			`\u043es.system`, High},
+			`\u043es.system`, finding.High},
 		// GLOBAL lines must be UTF-8 (_pickle.c raises otherwise), but a
 		// Python 2 STRING is any bytes (decoded by the loader's encoding).
 		{"invalid_utf8_name",
 			"S'posix'\nS'sys\\xfftem'\n\x93(S'id'\ntR.", // STRING STRING STACK_GLOBAL MARK STRING TUPLE REDUCE STOP
-			`posix.sys\xfftem`, Critical},
+			`posix.sys\xfftem`, finding.Critical},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

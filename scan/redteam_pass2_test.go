@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // Second red-team pass: allowlisted callables that call, instantiate or
@@ -22,62 +23,62 @@ var bypassesPass2Computed = []bypass{
 	// insist on bytes): STACK_GLOBAL imports os.system.
 	{"stack_global_rot13_names",
 		"\x80\x04c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86Rc_codecs\nencode\n\x8c\x06flfgrz\x8c\x05rot13\x86R\x93.", // PROTO GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL STOP
-		[]string{"computed at load time"}, High, RuleUnknownImport},
+		[]string{"computed at load time"}, finding.High, finding.RuleUnknownImport},
 	// str(b'antigravity', 'ascii'): importing antigravity opens a browser.
 	{"stack_global_str_of_bytes",
 		"\x80\x04cbuiltins\nstr\nC\x0bantigravity\x8c\x05ascii\x86Rcbuiltins\nstr\nC\x07geohash\x8c\x05ascii\x86R\x93.", // PROTO GLOBAL SHORT_BINBYTES SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINBYTES SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL STOP
-		[]string{"computed at load time"}, High, RuleUnknownImport},
+		[]string{"computed at load time"}, finding.High, finding.RuleUnknownImport},
 	// _rebuild_from_type(func, Tensor, args, d) returns func(*args):
 	// os.system('id') with os.system named by rot13.
 	{"rebuild_from_type_calls_computed_import",
 		"\x80\x04ctorch._tensor\n_rebuild_from_type\n(c_codecs\nencode\n\x8c\x02bf\x8c\x05rot13\x86Rc_codecs\nencode\n\x8c\x06flfgrz\x8c\x05rot13\x86R\x93ctorch\nTensor\n\x8c\x02id\x85}tR.", // PROTO GLOBAL MARK GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE GLOBAL SHORT_BINUNICODE SHORT_BINUNICODE TUPLE2 REDUCE STACK_GLOBAL GLOBAL SHORT_BINUNICODE TUPLE1 EMPTY_DICT TUPLE REDUCE STOP
-		[]string{"torch._tensor._rebuild_from_type", "computed at load time"}, High, ""},
+		[]string{"torch._tensor._rebuild_from_type", "computed at load time"}, finding.High, ""},
 }
 
 // bypassesPass2Callers are allowlisted callables that call an argument.
 var bypassesPass2Callers = []bypass{
 	{"rebuild_from_type_v2_calls_unknown",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cmypkg\nrun\nctorch\nTensor\nX\x02\x00\x00\x00id\x85NtR.", // PROTO GLOBAL MARK GLOBAL GLOBAL BINUNICODE TUPLE1 NONE TUPLE REDUCE STOP
-		[]string{"mypkg.run"}, High, RuleUnknownCall},
+		[]string{"mypkg.run"}, finding.High, finding.RuleUnknownCall},
 	// __generator_ctor(name, ctor) returns Generator(ctor(name)).
 	{"numpy_generator_ctor_calls_unknown",
 		"\x80\x02cnumpy.random._pickle\n__generator_ctor\nX\x02\x00\x00\x00idcmypkg\nrun\n\x86R.", // PROTO GLOBAL BINUNICODE GLOBAL TUPLE2 REDUCE STOP
-		[]string{"mypkg.run"}, High, RuleUnknownCall},
+		[]string{"mypkg.run"}, finding.High, finding.RuleUnknownCall},
 	{"numpy_randomstate_ctor_calls_instance",
 		"\x80\x02cnumpy.random._pickle\n__randomstate_ctor\nX\x02\x00\x00\x00idcmypkg\nRunner\n)\x81\x86R.", // PROTO GLOBAL BINUNICODE GLOBAL EMPTY_TUPLE NEWOBJ TUPLE2 REDUCE STOP
-		[]string{"__randomstate_ctor", "computed at load time"}, High, ""},
+		[]string{"__randomstate_ctor", "computed at load time"}, finding.High, ""},
 	// LambdaLR's constructor takes a first step: lr_lambda(0).
 	{"lambdalr_calls_unknown",
 		"\x80\x02ctorch.optim.lr_scheduler\nLambdaLR\nctorch.optim.sgd\nSGD\n]ctorch.nn.parameter\nParameter\n)RaG?\xb9\x99\x99\x99\x99\x99\x9a\x86Rcmypkg\nf\n\x86R.", // PROTO GLOBAL GLOBAL EMPTY_LIST GLOBAL EMPTY_TUPLE REDUCE APPEND BINFLOAT TUPLE2 REDUCE GLOBAL TUPLE2 REDUCE STOP
-		[]string{"mypkg.f"}, High, RuleUnknownCall},
+		[]string{"mypkg.f"}, finding.High, finding.RuleUnknownCall},
 	// copyreg._reconstructor(cls, base, state) calls base.__init__(obj,
 	// state); build_intlist returns its argument, so the base is
 	// wave.Wave_write, whose __init__ opens the path for writing.
 	{"reconstructor_base_through_identity",
 		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\nctorch.jit._pickle\nbuild_intlist\ncwave\nWave_write\n\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
-		[]string{"wave.Wave_write"}, High, RuleUnknownCall},
+		[]string{"wave.Wave_write"}, finding.High, finding.RuleUnknownCall},
 	// type(<instance of wave.Wave_write>) is wave.Wave_write.
 	{"reconstructor_base_from_type",
 		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\ncbuiltins\ntype\ncwave\nWave_write\n)\x81\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
-		[]string{"copyreg._reconstructor", "computed at load time"}, High, ""},
+		[]string{"copyreg._reconstructor", "computed at load time"}, finding.High, ""},
 	// _rebuild_from_type_v2(type, Tensor, (name, bases, ns), None)
 	// returns type(name, bases, ns): a class created out of sight.
 	{"rebuild_from_type_creates_class",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cbuiltins\ntype\nctorch\nTensor\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87NtR.", // PROTO GLOBAL MARK GLOBAL GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 NONE TUPLE REDUCE STOP
-		[]string{"torch._tensor._rebuild_from_type_v2"}, High, RuleUnknownCall},
+		[]string{"torch._tensor._rebuild_from_type_v2"}, finding.High, finding.RuleUnknownCall},
 	// _rebuild_from_type(_reconstructor, Tensor, (cls, base, state), d):
 	// base.__init__(obj, state) runs.
 	{"rebuild_from_type_calls_reconstructor",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type\n(ccopyreg\n_reconstructor\nctorch\nTensor\n(cwave\nWave_write\ncwave\nWave_write\nX\x06\x00\x00\x00/tmp/xt}tR.", // PROTO GLOBAL MARK GLOBAL GLOBAL MARK GLOBAL GLOBAL BINUNICODE TUPLE EMPTY_DICT TUPLE REDUCE STOP
-		[]string{"torch._tensor._rebuild_from_type"}, High, RuleUnknownCall},
+		[]string{"torch._tensor._rebuild_from_type"}, finding.High, finding.RuleUnknownCall},
 	// __generator_ctor(cls, __bit_generator_ctor): newer numpy calls a
 	// class given as the bit generator.
 	{"numpy_generator_ctor_class_through_bit_generator_ctor",
 		"\x80\x02cnumpy.random._pickle\n__generator_ctor\ncmypkg\nEvil\ncnumpy.random._pickle\n__bit_generator_ctor\n\x86R.", // PROTO GLOBAL GLOBAL GLOBAL TUPLE2 REDUCE STOP
-		[]string{"mypkg.Evil"}, High, RuleUnknownCall},
+		[]string{"mypkg.Evil"}, finding.High, finding.RuleUnknownCall},
 	{"newobj_helper_computed_class",
 		"\x80\x02ccopyreg\n__newobj__\ncbuiltins\ntype\ncmypkg\nC\n)\x81\x85R\x85R.", // PROTO GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE TUPLE1 REDUCE STOP
-		[]string{"copyreg.__newobj__", "computed at load time"}, High, ""},
+		[]string{"copyreg.__newobj__", "computed at load time"}, finding.High, ""},
 }
 
 // bypassesPass2Classes create classes: type(name, bases, ns) runs the
@@ -86,13 +87,13 @@ var bypassesPass2Callers = []bypass{
 var bypassesPass2Classes = []bypass{
 	{"type_three_arguments",
 		"\x80\x02cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87R.", // PROTO GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 REDUCE STOP
-		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+		[]string{"creates a class"}, finding.Critical, finding.RuleDangerousCallable},
 	{"type_three_arguments_newobj",
 		"\x80\x02cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87\x81.", // PROTO GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 NEWOBJ STOP
-		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+		[]string{"creates a class"}, finding.Critical, finding.RuleDangerousCallable},
 	{"newobj_helper_of_type",
 		"\x80\x02ccopyreg\n__newobj__\n(cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}tR.", // PROTO GLOBAL MARK GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE REDUCE STOP
-		[]string{"creates a class"}, Critical, RuleDangerousCallable},
+		[]string{"creates a class"}, finding.Critical, finding.RuleDangerousCallable},
 }
 
 // bypassesPass2Poison write into process-wide objects reached through an
@@ -102,23 +103,23 @@ var bypassesPass2Poison = []bypass{
 	// updated (load_build, no __setstate__ on a module).
 	{"build_on_module_through_identity",
 		"\x80\x02ctorch.jit._pickle\nbuild_intlist\nctorch\n_utils\n\x85R}X\x12\x00\x00\x00_rebuild_tensor_v2Nsb.", // PROTO GLOBAL GLOBAL TUPLE1 REDUCE EMPTY_DICT BINUNICODE NONE SETITEM BUILD STOP
-		[]string{"torch._utils"}, High, RuleAttributePoison},
+		[]string{"torch._utils"}, finding.High, finding.RuleAttributePoison},
 	// scalar(dtype('O'), obj) returns obj (object dtype, deprecated path).
 	{"build_on_module_through_numpy_scalar",
 		"\x80\x02cnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x02\x00\x00\x00O8\x89\x88\x87Rctorch\n_utils\n\x86R}X\x12\x00\x00\x00_rebuild_tensor_v2Nsb.", // PROTO GLOBAL GLOBAL BINUNICODE NEWFALSE NEWTRUE TUPLE3 REDUCE GLOBAL TUPLE2 REDUCE EMPTY_DICT BINUNICODE NONE SETITEM BUILD STOP
-		[]string{"torch._utils"}, High, RuleAttributePoison},
+		[]string{"torch._utils"}, finding.High, finding.RuleAttributePoison},
 	// BUILD with slot state on type(PurePosixPath()): setattr on the class.
 	{"build_on_class_from_type",
 		"\x80\x02cbuiltins\ntype\ncpathlib\nPurePosixPath\n)R\x85RN}X\x0a\x00\x00\x00__fspath__Ns\x86b.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE REDUCE TUPLE1 REDUCE NONE EMPTY_DICT BINUNICODE NONE SETITEM TUPLE2 BUILD STOP
-		nil, High, RuleAttributePoison},
+		nil, finding.High, finding.RuleAttributePoison},
 	// numpy/dtypes.py (numpy 1.25+): _add_dtype_helper(DType, alias)
 	// sets numpy.dtypes.<alias>; "numpy.dtypes *" allowlists the module.
 	{"numpy_dtypes_private_helper",
 		"\x80\x02cnumpy.dtypes\n_add_dtype_helper\ncmypkg\nX\nX\x0c\x00\x00\x00Float64DType\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
-		[]string{"numpy.dtypes._add_dtype_helper"}, High, RuleUnknownCall},
+		[]string{"numpy.dtypes._add_dtype_helper"}, finding.High, finding.RuleUnknownCall},
 	{"setitem_on_global_through_identity",
 		"\x80\x02ctorch.jit._pickle\nbuild_intlist\ncmypkg\nREGISTRY\n\x85RX\x01\x00\x00\x00kX\x01\x00\x00\x00vs.", // PROTO GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE BINUNICODE SETITEM STOP
-		[]string{"mypkg.REGISTRY"}, High, RuleAttributePoison},
+		[]string{"mypkg.REGISTRY"}, finding.High, finding.RuleAttributePoison},
 }
 
 // legacyTensorFile is torch.save(torch.zeros(1, dtype=torch.uint8),
@@ -134,7 +135,7 @@ var bypassesPass2Loaders = []bypass{
 	// clean nested pickle excuses the load of the data alone.
 	{"torch_load_map_location_callable",
 		"\x80\x02ctorch\nload\nc_io\nBytesIO\nBG\x01\x00\x00" + legacyTensorFile + "\x85Rcmypkg\nf\n\x86R.", // PROTO GLOBAL GLOBAL BINBYTES(legacy torch file) TUPLE1 REDUCE GLOBAL TUPLE2 REDUCE STOP
-		[]string{"torch.load"}, High, ""},
+		[]string{"torch.load"}, finding.High, ""},
 }
 
 // scipyEvil is a _parse_arg_template that runs a command: scipy.stats'
@@ -155,25 +156,25 @@ func binUnicode(s string) string {
 var bypassesPass2Exec = []bypass{
 	{"scipy_parse_arg_template",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
-		[]string{"touch"}, Critical, RuleDangerousCallable},
+		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 	{"scipy_template_past_kept_entries",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}(" + strings.Repeat("X\x01\x00\x00\x00aN", 40) + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "ub.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK (BINUNICODE NONE)*40 BINUNICODE BINUNICODE SETITEMS BUILD STOP
-		[]string{"touch"}, Critical, RuleDangerousCallable},
+		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 	// dict.update takes a sequence of pairs as well.
 	{"scipy_template_pairs_state",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "\x86\x85b.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE BINUNICODE TUPLE2 TUPLE1 BUILD STOP
-		[]string{"touch"}, Critical, RuleDangerousCallable},
+		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 	{"scipy_template_user_subclass",
 		"\x80\x02cmypkg\nMyDist\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
-		[]string{"touch"}, Critical, RuleDangerousCallable},
+		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 	{"scipy_computed_state",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81ccollections\nOrderedDict\n)Rb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ GLOBAL EMPTY_TUPLE REDUCE BUILD STOP
-		[]string{"scipy.stats._continuous_distns.norm_gen"}, High, RuleInconclusive},
+		[]string{"scipy.stats._continuous_distns.norm_gen"}, finding.High, finding.RuleInconclusive},
 	{"scipy_template_after_many_builds",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\nq\x00}" + binUnicode("_parse_arg_template") + binUnicode(scipyNormTemplate) + "sq\x01" + // PROTO GLOBAL BINPUT EMPTY_DICT BINUNICODE BINUNICODE SETITEM BINPUT
 			strings.Repeat("h\x00)\x81h\x01b0", 100) + // (BINGET EMPTY_TUPLE NEWOBJ BINGET BUILD POP)*100
 			"h\x00)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // BINGET EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
-		[]string{"touch"}, Critical, RuleDangerousCallable},
+		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 }
 
 // TestRedteamPass2ScipyTemplate checks that the template scipy writes
@@ -184,7 +185,7 @@ func TestRedteamPass2ScipyTemplate(t *testing.T) {
 	if len(res.Sources) != 1 {
 		t.Fatalf("want one source, got %d", len(res.Sources))
 	}
-	if w := worst(fs); w > Medium {
+	if w := worst(fs); w > finding.Medium {
 		t.Errorf("worst %s for the template scipy writes%s", w, dumpFindings(fs, res))
 	}
 	for _, shapes := range []string{"", "a, ", "dfn, dfd, nc, "} {
@@ -208,12 +209,12 @@ var bypassesPass2Flood = []bypass{
 		"\x80\x02ccopyreg\n_reconstructor\nq\x00(ccollections\nOrderedDict\ncbuiltins\nobject\nNtq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL NONE TUPLE BINPUT
 			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
 			"h\x00(cwave\nWave_write\ncwave\nWave_write\nX\x16\x00\x00\x00/tmp/modelgate-redteamtR.", // BINGET MARK GLOBAL GLOBAL BINUNICODE TUPLE REDUCE STOP
-		[]string{"wave.Wave_write"}, High, RuleUnknownCall},
+		[]string{"wave.Wave_write"}, finding.High, finding.RuleUnknownCall},
 	{"rebuild_from_type_after_flood",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type\nq\x00(ctorch._utils\n_rebuild_tensor_v2\nctorch\nTensor\n)}tq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL EMPTY_TUPLE EMPTY_DICT TUPLE BINPUT
 			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
 			"h\x00(cmypkg\nrun\nctorch\nTensor\nX\x02\x00\x00\x00id\x85}tR.", // BINGET MARK GLOBAL GLOBAL BINUNICODE TUPLE1 EMPTY_DICT TUPLE REDUCE STOP
-		[]string{"mypkg.run"}, High, RuleUnknownCall},
+		[]string{"mypkg.run"}, finding.High, finding.RuleUnknownCall},
 }
 
 // TestRedteamPass2Unexamined checks that calls whose arguments were not
@@ -222,7 +223,7 @@ func TestRedteamPass2Unexamined(t *testing.T) {
 	res := &pickle.Result{Pickles: 1, CallGroups: []pickle.CallGroup{{Op: "REDUCE", Callee: pickle.Global{Module: "copyreg", Name: "_reconstructor"},
 		Known: true, Count: 10, Listed: 4, Unexamined: 2, First: 3}}}
 	fs := DefaultPolicy().Pickle(res)
-	if worst(fs) < High || !hasRule(fs, RuleInconclusive) {
+	if worst(fs) < finding.High || !hasRule(fs, finding.RuleInconclusive) {
 		t.Errorf("unexamined calls not reported at high%s", dumpFindings(fs, res))
 	}
 }

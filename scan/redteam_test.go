@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // The red-team tests run the reader and the policy together over real
@@ -18,7 +19,7 @@ import (
 
 // scanBytes reads data as a stream of pickles and judges it with the
 // default policy.
-func redteamScan(data string) ([]Finding, *pickle.Result) {
+func redteamScan(data string) ([]finding.Finding, *pickle.Result) {
 	res := pickle.Read(strings.NewReader(data), pickle.DefaultOptions())
 	return DefaultPolicy().Pickle(res), res
 }
@@ -27,7 +28,7 @@ func redteamScan(data string) ([]Finding, *pickle.Result) {
 type redteamCase struct {
 	name string
 	data string
-	want Severity
+	want finding.Severity
 }
 
 // runRedteam checks each case's worst severity.
@@ -44,8 +45,8 @@ func runRedteam(t *testing.T, tests []redteamCase) {
 }
 
 // worst returns the highest severity among fs.
-func worst(fs []Finding) Severity {
-	w := SeverityInvalid
+func worst(fs []finding.Finding) finding.Severity {
+	w := finding.SeverityInvalid
 	for _, f := range fs {
 		if f.Severity > w {
 			w = f.Severity
@@ -55,7 +56,7 @@ func worst(fs []Finding) Severity {
 }
 
 // dumpFindings renders findings and facts for a failure message.
-func dumpFindings(fs []Finding, res *pickle.Result) string {
+func dumpFindings(fs []finding.Finding, res *pickle.Result) string {
 	var b strings.Builder
 	for _, f := range fs {
 		fmt.Fprintf(&b, "\n  %s %s %q: %s", f.Rule, f.Severity, f.Callable, f.Message)
@@ -96,7 +97,7 @@ func TestRedteamCorpus(t *testing.T) {
 		fs, res := redteamScan(string(data))
 		w := worst(fs)
 		total++
-		if (e.Verdict == "malicious" && w >= High) || (e.Verdict == "benign" && w <= Medium) {
+		if (e.Verdict == "malicious" && w >= finding.High) || (e.Verdict == "benign" && w <= finding.Medium) {
 			pass++
 			continue
 		}
@@ -110,7 +111,7 @@ func TestRedteamCorpus(t *testing.T) {
 // storage bytes are not trailing data, and a nested load that does nothing
 // unknown is low, not a medium that would drown real findings.
 func TestPickledTensorIsLow(t *testing.T) {
-	b, err := os.ReadFile("testdata/redteam/benign/torch_tensor_pickled.pkl")
+	b, err := os.ReadFile("formats/testdata/library_benign/benign/torch_tensor_pickled.pkl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,7 @@ func TestPickledTensorIsLow(t *testing.T) {
 		t.Fatal("no nested pickle found")
 	}
 	for _, f := range fs {
-		if f.Severity > Low || f.Rule == RuleTrailingData {
+		if f.Severity > finding.Low || f.Rule == finding.RuleTrailingData {
 			t.Errorf("finding %s %s: %s", f.Rule, f.Severity, f.Message)
 		}
 	}
@@ -130,7 +131,7 @@ func TestPickledTensorIsLow(t *testing.T) {
 func TestDottedNameInsideDeniedModule(t *testing.T) {
 	fs, _ := redteamScan("\x80\x04cshutil\nos.system\n(X\x02\x00\x00\x00idtR.") // PROTO GLOBAL MARK BINUNICODE TUPLE REDUCE STOP
 	for _, f := range fs {
-		if f.Rule == RuleDangerousCallable && f.Callable == "os.system" {
+		if f.Rule == finding.RuleDangerousCallable && f.Callable == "os.system" {
 			return
 		}
 	}

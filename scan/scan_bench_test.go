@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/ulikunitz/xz"
 )
 
@@ -185,14 +186,14 @@ func benchFile(b *testing.B, path, wantFormat string) {
 	b.ReportAllocs()
 	var read int64
 	for b.Loop() {
-		res := FileResult{Path: path, Members: []string{}, Findings: []Finding{}}
+		res := finding.FileResult{Path: path, Members: []string{}, Findings: []finding.Finding{}}
 		s := &Session{scanner: &Scanner{opts: DefaultOptions(), formats: DefaultFormats()}, result: &res, seen: map[string]bool{}}
 		cr := &countingReaderAt{r: f}
 		in, err := NewSectionInput(nil, filepath.Base(path), cr, size)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if got := s.Scan(in); got != wantFormat || status(s) != StatusScanned {
+		if got := s.Scan(in); got != wantFormat || status(s) != finding.StatusScanned {
 			b.Fatalf("format %q status %q findings %v", got, status(s), res.Findings)
 		}
 		read += cr.n

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+
+	"github.com/modelgate/modelgate/finding"
 )
 
 // Options configures a scan.
@@ -45,7 +47,7 @@ type Scanner struct {
 // report are in path order whatever the number of workers. An error is
 // returned only when the scan as a whole cannot proceed (a root that does
 // not exist, a bad glob); a file that cannot be read is a finding.
-func Scan(ctx context.Context, opts Options) (*Report, error) {
+func Scan(ctx context.Context, opts Options) (*finding.Report, error) {
 	if len(opts.Roots) == 0 {
 		opts.Roots = []string{"."}
 	}
@@ -65,7 +67,7 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	}
 	before := len(dropLinked(targets))
 	targets = opts.Shard.pick(dropLinked(scope(targets, opts.Only)))
-	files := make([]FileResult, len(targets))
+	files := make([]finding.FileResult, len(targets))
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
@@ -100,7 +102,7 @@ func Scan(ctx context.Context, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Files: files, Summary: Summarize(files, excluded)}
+	rep := &finding.Report{Files: files, Summary: finding.Summarize(files, excluded)}
 	rep.Summary.OutOfScope = before - len(targets)
 	return rep, nil
 }
@@ -120,8 +122,8 @@ func scope(targets []target, only func(rel string) bool) []target {
 
 // scanFile scans one file. A panic below is a bug: it is turned into a
 // finding for this file, so one bad input cannot stop the whole run.
-func (s *Scanner) scanFile(t target) (res FileResult) {
-	res = FileResult{Path: t.rel, Size: t.size, Members: []string{}, Findings: []Finding{}}
+func (s *Scanner) scanFile(t target) (res finding.FileResult) {
+	res = finding.FileResult{Path: t.rel, Size: t.size, Members: []string{}, Findings: []finding.Finding{}}
 	sess := &Session{scanner: s, result: &res, seen: map[string]bool{}}
 	top := &Input{Name: t.rel, Size: t.size}
 	defer func() {
@@ -131,8 +133,8 @@ func (s *Scanner) scanFile(t target) (res FileResult) {
 		}
 	}()
 	if t.symlink != "" {
-		res.Format, res.Status = "symlink", StatusNotScanned
-		sess.Report(top, Finding{Rule: RuleSymlink, Offset: -1,
+		res.Format, res.Status = "symlink", finding.StatusNotScanned
+		sess.Report(top, finding.Finding{Rule: finding.RuleSymlink, Offset: -1,
 			Message: "symbolic link to a model or a folder outside the scanned tree, not followed: " + Quote(t.symlink, 200)})
 		return res
 	}
@@ -140,7 +142,7 @@ func (s *Scanner) scanFile(t target) (res FileResult) {
 	if err != nil {
 		res.Format = "unknown"
 		sess.Unscannable(top, fmt.Errorf("open: %w", err))
-		res.Status = StatusNotScanned
+		res.Status = finding.StatusNotScanned
 		return res
 	}
 	defer f.Close()
@@ -151,32 +153,32 @@ func (s *Scanner) scanFile(t target) (res FileResult) {
 	if err != nil {
 		res.Format = "unknown"
 		sess.Unscannable(top, fmt.Errorf("read: %w", err))
-		res.Status = StatusNotScanned
+		res.Status = finding.StatusNotScanned
 		return res
 	}
 	res.Format = sess.Scan(in)
 	if res.Format == "" {
 		res.Format = "none"
 		if pickleName(t.rel) {
-			sess.Report(in, Finding{Rule: RuleUnscannable, Offset: -1,
+			sess.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
 				Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
-			res.Status = StatusNotScanned
+			res.Status = finding.StatusNotScanned
 			return res
 		}
-		res.Status = StatusSkipped
+		res.Status = finding.StatusSkipped
 		return res
 	}
 	res.Status = status(sess)
 	return res
 }
 
-func status(s *Session) Status {
+func status(s *Session) finding.Status {
 	switch {
 	case !s.read:
-		return StatusNotScanned
+		return finding.StatusNotScanned
 	case s.partial:
-		return StatusPartial
+		return finding.StatusPartial
 	default:
-		return StatusScanned
+		return finding.StatusScanned
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/testtree"
 )
 
@@ -34,7 +35,7 @@ func TestScanWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]FileResult{}
+	got := map[string]finding.FileResult{}
 	for _, f := range rep.Files {
 		got[f.Path] = f
 	}
@@ -47,13 +48,13 @@ func TestScanWalk(t *testing.T) {
 	tests := []struct {
 		path   string
 		format string
-		status Status
+		status finding.Status
 		rule   string
 	}{
-		{"README.md", "none", StatusSkipped, ""},
-		{"models/model.bin", "lfs-pointer", StatusPartial, RuleLFSPointer},
-		{"notes.pkl", "none", StatusNotScanned, RuleUnscannable},
-		{"link.pt", "symlink", StatusNotScanned, RuleSymlink},
+		{"README.md", "none", finding.StatusSkipped, ""},
+		{"models/model.bin", "lfs-pointer", finding.StatusPartial, finding.RuleLFSPointer},
+		{"notes.pkl", "none", finding.StatusNotScanned, finding.RuleUnscannable},
+		{"link.pt", "symlink", finding.StatusNotScanned, finding.RuleSymlink},
 	}
 	for _, tt := range tests {
 		f, ok := got[tt.path]

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/modelgate/modelgate/scan/pickle"
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // ErrLimit marks an error caused by a bound of Limits: the scan of that
@@ -17,7 +18,7 @@ var ErrLimit = errors.New("limit reached")
 // concurrent use (each file has its own).
 type Session struct {
 	scanner *Scanner
-	result  *FileResult
+	result  *finding.FileResult
 	seen    map[string]bool
 	read    bool
 	partial bool
@@ -47,10 +48,10 @@ func (s *Session) Read(in *Input) {
 }
 
 // Report adds a finding located in in; the member chain is filled in.
-func (s *Session) Report(in *Input, f Finding) {
+func (s *Session) Report(in *Input, f finding.Finding) {
 	f.Member = in.Member()
-	if f.Severity == SeverityInvalid {
-		if r, ok := RuleByID(f.Rule); ok {
+	if f.Severity == finding.SeverityInvalid {
+		if r, ok := finding.RuleByID(f.Rule); ok {
 			f.Severity = r.Severity
 		}
 	}
@@ -91,11 +92,11 @@ func (s *Session) Partial() { s.partial = true }
 // Unscannable reports that in could not be read and why.
 func (s *Session) Unscannable(in *Input, err error) {
 	s.partial = true
-	rule := RuleUnscannable
+	rule := finding.RuleUnscannable
 	if errors.Is(err, ErrLimit) {
-		rule = RuleInconclusive
+		rule = finding.RuleInconclusive
 	}
-	s.Report(in, Finding{Rule: rule, Offset: -1, Message: fmt.Sprintf("could not scan %s: %v", describe(in), err)})
+	s.Report(in, finding.Finding{Rule: rule, Offset: -1, Message: fmt.Sprintf("could not scan %s: %v", describe(in), err)})
 }
 
 // Scan identifies in and scans it with the first format that matches. It
@@ -157,7 +158,7 @@ func (s *Session) alsoPickle(f Format, in *Input, name string) string {
 	if what == "" {
 		what, name = f.Name(), "pickle"
 	}
-	s.Report(in, Finding{Rule: RulePolyglot, Offset: 0, Message: fmt.Sprintf(
+	s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: 0, Message: fmt.Sprintf(
 		"a %s that is also a pickle from its first byte: pickle.load, joblib.load and torch.load run the pickle; it was scanned as one", what)})
 	if err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
 		res.Err = nil // the input failed, not the pickle: reported below

@@ -1,0 +1,97 @@
+package ghaction
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/report"
+)
+
+// MaxSummaryRows is how many findings the step summary lists.
+const MaxSummaryRows = 20
+
+// Summary returns the Markdown step summary of a scan: the gate's verdict,
+// files by format, findings by severity and a table of the most severe
+// findings.
+func Summary(r *finding.Report, failOn finding.Severity, failed bool, sarifFile string) string {
+	var b strings.Builder
+	verdict := "passed"
+	if failed {
+		verdict = "failed"
+	}
+	fmt.Fprintf(&b, "## modelgate: %s\n\n", verdict)
+	threshold := "never fails (fail-on: none)"
+	if failOn != finding.None {
+		threshold = fmt.Sprintf("fails on findings of severity %s or higher", failOn)
+	}
+	fmt.Fprintf(&b, "%s. The gate %s.", md(report.SummaryLine(r.Summary)), threshold)
+	if sarifFile != "" {
+		fmt.Fprintf(&b, " SARIF: `%s`.", strings.ReplaceAll(report.Clean(sarifFile), "`", "'"))
+	}
+	b.WriteString("\n\n")
+
+	b.WriteString("| Format | Files |\n| --- | ---: |\n")
+	formats := make([]string, 0, len(r.Summary.ByFormat))
+	for f := range r.Summary.ByFormat {
+		formats = append(formats, f)
+	}
+	slices.Sort(formats)
+	for _, f := range formats {
+		fmt.Fprintf(&b, "| %s | %d |\n", md(f), r.Summary.ByFormat[f])
+	}
+	fmt.Fprintf(&b, "| other files (skipped) | %d |\n\n", r.Summary.Skipped)
+
+	b.WriteString("| Severity | Findings |\n| --- | ---: |\n")
+	for _, s := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low} {
+		fmt.Fprintf(&b, "| %s | %d |\n", s, r.Summary.BySeverity[s.String()])
+	}
+	if r.Summary.Suppressed > 0 {
+		fmt.Fprintf(&b, "| suppressed by the policy file | %d |\n", r.Summary.Suppressed)
+	}
+	if r.Summary.Unchanged > 0 {
+		fmt.Fprintf(&b, "| already in the baseline | %d |\n", r.Summary.Unchanged)
+	}
+	b.WriteString("\n")
+
+	gating := Gating(r)
+	if len(gating) == 0 {
+		b.WriteString("No findings count towards the gate.\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "### Top findings\n\n| Severity | Rule | File | Member | Callable | Offset |\n| --- | --- | --- | --- | --- | ---: |\n")
+	for i, l := range gating {
+		if i == MaxSummaryRows {
+			fmt.Fprintf(&b, "\n%d more findings are in the SARIF file.\n", len(gating)-MaxSummaryRows)
+			break
+		}
+		offset := ""
+		if l.Offset >= 0 {
+			offset = fmt.Sprint(l.Offset)
+		}
+		fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s | %s |\n", l.Severity, l.Rule, ruleName(l.Rule),
+			md(l.path), md(l.Member), md(cmpOr(l.Evidence, l.Callable)), offset)
+	}
+	return b.String()
+}
+
+// md makes a string from the scanned tree inert in GitHub Markdown: control
+// characters are escaped by report.Clean, then every ASCII punctuation
+// character is backslash-escaped (CommonMark allows it for all of them), so
+// that no emphasis, link, HTML tag, entity or table pipe can form.
+func md(s string) string {
+	s = report.Clean(s)
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && isPunct(byte(r)) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isPunct(c byte) bool {
+	return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0
+}

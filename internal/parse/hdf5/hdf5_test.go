@@ -1,0 +1,121 @@
+package hdf5
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const fixtures = "../../../scan/formats/testdata/formats"
+
+func TestRootAttributes(t *testing.T) {
+	tests := []struct {
+		file, attr, prefix string
+	}{
+		{"benign_keras2_earliest.h5", "model_config", `{"class_name": "Sequential"`},
+		{"benign_keras2_latest.h5", "training_config", `{"loss": "mse"`},
+		{"mal_lambda_dense.h5", "model_config", `{"class_name": "Sequential"`},
+		{"mal_lambda_dense.h5", "extra_11", "value 11"},
+		{"mal_module_os_huge.h5", "model_config", `{"class_name": "Sequential"`},
+		{"benign_keras2_earliest.h5", "keras_version", "2.13.1"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.NewReplacer(".", "_").Replace(tt.file+"_"+tt.attr), func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join(fixtures, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs, err := RootAttributes(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range attrs {
+				if a.Name == tt.attr {
+					if !a.IsString || !strings.HasPrefix(a.Value, tt.prefix) {
+						t.Errorf("%s = %q (string %v), want prefix %q", a.Name, a.Value, a.IsString, tt.prefix)
+					}
+					return
+				}
+			}
+			t.Errorf("no attribute %q in %v", tt.attr, attrs)
+		})
+	}
+}
+
+func TestRootAttributesHostile(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "benign_keras2_latest.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 8, 20, 47, 60, 200, 1000, len(b) - 1} {
+		cut := b[:n]
+		// Truncations must fail or succeed without a panic; nothing else is required.
+		RootAttributes(bytes.NewReader(cut), int64(len(cut)), DefaultOptions())
+	}
+	if _, err := RootAttributes(bytes.NewReader([]byte("nothing")), 7, DefaultOptions()); err == nil {
+		t.Error("no error for a file without a superblock")
+	}
+}
+
+func FuzzRootAttributes(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.h5"))
+	more, _ := filepath.Glob(filepath.Join("../../../scan/formats/testdata", "format_variants", "*.h5"))
+	for _, p := range append(files, more...) {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 20000 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		opts := DefaultOptions()
+		opts.MaxValue = 1 << 20
+		RootAttributes(bytes.NewReader(b), int64(len(b)), opts)
+	})
+}
+
+func BenchmarkRootAttributes(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "mal_module_os_huge.h5"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := bytes.NewReader(data)
+	for b.Loop() {
+		if _, err := RootAttributes(r, int64(len(data)), DefaultOptions()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestDeepNameIndex reads root attributes kept in dense storage whose name
+// index is a version 2 B-tree of depth 2 (1500 attributes), and of depth 1
+// with creation order tracked.
+func TestDeepNameIndex(t *testing.T) {
+	tests := []struct {
+		file  string
+		attrs int
+	}{
+		{"benign_h_many_attrs.h5", 1504},
+		{"h_lambda_many_attrs.h5", 1503},
+		{"h_lambda_track_order.h5", 23},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("../../../scan/formats/testdata", "format_variants", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs, err := RootAttributes(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, a := range attrs {
+				found = found || a.Name == "model_config" && a.IsString && strings.HasPrefix(a.Value, "{")
+			}
+			if len(attrs) != tt.attrs || !found {
+				t.Errorf("%d attributes, model_config found: %v", len(attrs), found)
+			}
+		})
+	}
+}
