@@ -14,6 +14,7 @@ import (
 	"github.com/modelgate/modelgate/config"
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/scan/formats"
 )
 
 const initUsage = `Usage: modelgate init [--force] [--jobs N] [PATH]
@@ -56,6 +57,7 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return failure(stderr, fmt.Errorf("init: %s exists; review it, or run with --force to replace it", dest))
 	}
 	opts := scan.DefaultOptions()
+	opts.Formats = formats.Default()
 	opts.Roots, opts.Jobs = []string{dir}, *jobs
 	rep, err := scan.Scan(ctx, opts)
 	if err != nil {

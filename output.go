@@ -12,9 +12,9 @@ import (
 	"github.com/modelgate/modelgate/config"
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/ghaction"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/sarif"
-	"github.com/modelgate/modelgate/scan"
 )
 
 func cmpOr(s, def string) string {
@@ -65,7 +65,7 @@ func reportPath(path string) string {
 // addForced reports every allow entry of the policy file that covers a
 // known-dangerous global and was accepted only with force: true, as
 // findings on the policy file itself.
-func addForced(r *finding.Report, policyPath string, forced []scan.PolicyEntry) {
+func addForced(r *finding.Report, policyPath string, forced []policy.Entry) {
 	if len(forced) == 0 {
 		return
 	}

@@ -13,8 +13,10 @@ import (
 	"github.com/modelgate/modelgate/config"
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/ghaction"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/report"
 	"github.com/modelgate/modelgate/scan"
+	"github.com/modelgate/modelgate/scan/formats"
 )
 
 // scanJob is one run of the scan command: the options for package scan,
@@ -99,6 +101,7 @@ func (j *scanJob) settings() error {
 		return usageErr{errors.New("--jobs must be 0 or more")}
 	}
 	j.opts = scan.DefaultOptions()
+	j.opts.Formats = formats.Default()
 	j.opts.Roots, j.opts.Jobs = a.paths, a.jobs
 	j.opts.Include, j.opts.Exclude = a.include, a.exclude
 	if a.shard != "" {
@@ -114,15 +117,15 @@ func (j *scanJob) settings() error {
 
 // usePolicyFile reads the policy file, when there is one, into the options.
 func (j *scanJob) usePolicyFile() error {
-	policy, path, err := loadPolicy(j.args.config, j.opts.Roots)
-	if err != nil || policy == nil {
+	pf, path, err := loadPolicy(j.args.config, j.opts.Roots)
+	if err != nil || pf == nil {
 		return err
 	}
-	j.policy, j.policyPath = policy, path
-	j.opts.Include = append(j.opts.Include, policy.Paths.Include...)
-	j.opts.Exclude = append(j.opts.Exclude, policy.Paths.Exclude...)
-	j.opts.Limits = policy.ApplyLimits(j.opts.Limits)
-	if j.opts.Policy, err = scan.NewPolicy(policy.PolicyConfig()); err != nil {
+	j.policy, j.policyPath = pf, path
+	j.opts.Include = append(j.opts.Include, pf.Paths.Include...)
+	j.opts.Exclude = append(j.opts.Exclude, pf.Paths.Exclude...)
+	j.opts.Limits = pf.ApplyLimits(j.opts.Limits)
+	if j.opts.Policy, err = policy.New(pf.PolicyConfig()); err != nil {
 		return fmt.Errorf("policy file %s: %w", path, err)
 	}
 	return nil

@@ -24,6 +24,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -240,14 +241,14 @@ func (f *File) ApplyLimits(lim scan.Limits) scan.Limits {
 	return lim
 }
 
-// PolicyConfig returns the allow and deny entries for scan.NewPolicy.
-func (f *File) PolicyConfig() scan.PolicyConfig {
-	var cfg scan.PolicyConfig
+// PolicyConfig returns the allow and deny entries for policy.New.
+func (f *File) PolicyConfig() policy.Config {
+	var cfg policy.Config
 	for _, e := range f.Allow {
-		cfg.Allow = append(cfg.Allow, scan.PolicyEntry{Global: e.Global, Reason: e.Reason, Force: e.Force})
+		cfg.Allow = append(cfg.Allow, policy.Entry{Global: e.Global, Reason: e.Reason, Force: e.Force})
 	}
 	for _, e := range f.Deny {
-		cfg.Deny = append(cfg.Deny, scan.PolicyEntry{Global: e.Global, Reason: e.Reason})
+		cfg.Deny = append(cfg.Deny, policy.Entry{Global: e.Global, Reason: e.Reason})
 	}
 	return cfg
 }

@@ -14,29 +14,3 @@ type Format interface {
 	// input could not be read completely; what was reported stays.
 	Scan(s *Session, in *Input) error
 }
-
-// DefaultFormats returns the formats modelgate knows, most specific first:
-// the first that matches an input scans it.
-func DefaultFormats() []Format {
-	return []Format{
-		lfsPointer{},
-		kerasZip{}, kerasH5{}, ggufModel{}, safetensorsModel{}, onnxModel{}, kerasMetadata{}, tfGraph{},
-		zipArchive{kindTorchZip},
-		zipArchive{kindTorchScript},
-		zipArchive{kindNpz},
-		npyArray{},
-		zipArchive{kindZip},
-		torchLegacy{},
-		joblibDump{},
-		joblibZFile{},
-		tarArchive{},
-		sevenZip{},
-		gzipStream,
-		bzip2Stream,
-		xzStream,
-		lzmaStream,
-		zlibStream,
-		lz4Stream,
-		rawPickle{},
-	}
-}

@@ -44,9 +44,9 @@ type zipCache struct {
 	err  error
 }
 
-// zipArchive returns the zip structure of an input with random access,
+// Zip returns the zip structure of an input with random access,
 // read once per set of options.
-func (in *Input) zipArchive(o zipread.Options) (*zipread.Archive, error) {
+func (in *Input) Zip(o zipread.Options) (*zipread.Archive, error) {
 	if in.At == nil {
 		return nil, zipread.ErrNotZip
 	}
@@ -72,8 +72,12 @@ func NewSectionInput(chain []string, name string, r io.ReaderAt, size int64) (*I
 // streamKeep is how many leading bytes of a stream input are kept to
 // serve a later open without restarting the stream: the head and what a
 // format's Match may read beyond it (a headerless pickle is parsed for its
-// first sniffWindow bytes).
-const streamKeep = sniffWindow
+// first SniffSize bytes).
+const streamKeep = SniffSize
+
+// SniffSize is how far past the head a format's Match may read to
+// identify an input (a headerless pickle is parsed this far).
+const SniffSize = 64 << 10
 
 // NewStreamInput returns an input that can only be read in order. open
 // starts the stream afresh; it is called once at once, and the reader it
@@ -88,14 +92,14 @@ func NewStreamInput(chain []string, name string, size int64, open func() (io.Rea
 	if err != nil {
 		return nil, err
 	}
-	return streamInput(chain, name, size, rc, open)
+	return NewLiveStreamInput(chain, name, size, rc, open)
 }
 
-// streamInput returns a stream input over live, a reader at the start of
+// NewLiveStreamInput returns a stream input over live, a reader at the start of
 // the content, and reopen, which starts the content afresh. The readers
 // hold memory only (the file itself is closed by the scanner), so the
 // live reader is left to the garbage collector once the input is done.
-func streamInput(chain []string, name string, size int64, live io.Reader, reopen func() (io.ReadCloser, error)) (*Input, error) {
+func NewLiveStreamInput(chain []string, name string, size int64, live io.Reader, reopen func() (io.ReadCloser, error)) (*Input, error) {
 	rp := newReplay(live, streamKeep, reopen)
 	rc, err := rp.Open()
 	if err != nil {

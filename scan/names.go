@@ -40,11 +40,15 @@ func nameExt(name string) string {
 	return ext
 }
 
-func modelName(name string) bool {
+// ModelName reports whether name says "model" (a hint for messages, LFS
+// pointers and symlinks; content decides the format).
+func ModelName(name string) bool {
 	return modelExtensions[nameExt(name)]
 }
 
-func pickleName(name string) bool {
+// PickleName reports whether a loader that unpickles would open a file of
+// this name: such a file whose content nothing identifies is reported.
+func PickleName(name string) bool {
 	return pickleExtensions[nameExt(name)]
 }
 

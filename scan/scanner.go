@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 )
 
 // Options configures a scan.
@@ -20,13 +22,15 @@ type Options struct {
 	// Include and Exclude are globs over reported paths (** supported).
 	Include, Exclude []string
 	Limits           Limits
-	Policy           *Policy
+	Policy           *policy.Judge
 	// Shard, when N > 1, scans only part K of N of the files.
 	Shard Shard
 	// Only, when not nil, limits the scan to the reported paths it
 	// accepts (the files changed in a pull request).
 	Only func(rel string) bool
-	// Formats overrides DefaultFormats, for tests.
+	// Formats are the formats that identify and scan inputs, most specific
+	// first (formats.Default). The engine knows none of its own: a scan
+	// without formats is refused rather than passing every file.
 	Formats []Format
 	// Progress, when set, is called after each file with the count done.
 	Progress func(done, total int)
@@ -34,7 +38,7 @@ type Options struct {
 
 // DefaultOptions returns options with the default limits and policy.
 func DefaultOptions() Options {
-	return Options{Limits: DefaultLimits(), Policy: DefaultPolicy()}
+	return Options{Limits: DefaultLimits(), Policy: policy.Default()}
 }
 
 // Scanner scans files with a fixed set of formats and options.
@@ -52,15 +56,15 @@ func Scan(ctx context.Context, opts Options) (*finding.Report, error) {
 		opts.Roots = []string{"."}
 	}
 	if opts.Policy == nil {
-		opts.Policy = DefaultPolicy()
+		opts.Policy = policy.Default()
 	}
 	if opts.Limits == (Limits{}) {
 		opts.Limits = DefaultLimits()
 	}
-	s := &Scanner{opts: opts, formats: opts.Formats}
-	if s.formats == nil {
-		s.formats = DefaultFormats()
+	if len(opts.Formats) == 0 {
+		return nil, errors.New("no formats to scan with")
 	}
+	s := &Scanner{opts: opts, formats: opts.Formats}
 	targets, excluded, err := walk(opts.Roots, opts.Include, opts.Exclude)
 	if err != nil {
 		return nil, err
@@ -129,7 +133,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 	defer func() {
 		if r := recover(); r != nil {
 			sess.Unscannable(top, fmt.Errorf("internal error: %v\n%s", r, debug.Stack()))
-			res.Status = status(sess)
+			res.Status = sess.Status()
 		}
 	}()
 	if t.symlink != "" {
@@ -159,7 +163,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 	res.Format = sess.Scan(in)
 	if res.Format == "" {
 		res.Format = "none"
-		if pickleName(t.rel) {
+		if PickleName(t.rel) {
 			sess.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
 				Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
 			res.Status = finding.StatusNotScanned
@@ -168,11 +172,12 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 		res.Status = finding.StatusSkipped
 		return res
 	}
-	res.Status = status(sess)
+	res.Status = sess.Status()
 	return res
 }
 
-func status(s *Session) finding.Status {
+// Status says how completely the file was scanned so far.
+func (s *Session) Status() finding.Status {
 	switch {
 	case !s.read:
 		return finding.StatusNotScanned

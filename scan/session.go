@@ -7,6 +7,7 @@ import (
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/policy"
 )
 
 // ErrLimit marks an error caused by a bound of Limits: the scan of that
@@ -28,11 +29,18 @@ type Session struct {
 	formats map[*Input]string
 }
 
+// NewSession returns the session of one file scanned with opts, reporting
+// into res: for formats scanning an input outside a walk (tests,
+// benchmarks, a caller with bytes in memory).
+func NewSession(opts Options, res *finding.FileResult) *Session {
+	return &Session{scanner: &Scanner{opts: opts, formats: opts.Formats}, result: res, seen: map[string]bool{}}
+}
+
 // Limits returns the bounds in force.
 func (s *Session) Limits() Limits { return s.scanner.opts.Limits }
 
 // Policy returns the policy that judges pickle facts.
-func (s *Session) Policy() *Policy { return s.scanner.opts.Policy }
+func (s *Session) Policy() *policy.Judge { return s.scanner.opts.Policy }
 
 // Read records that the content of in was read, so the report lists it.
 func (s *Session) Read(in *Input) {
@@ -86,6 +94,52 @@ func (s *Session) SetFormat(in *Input, name string) {
 	s.formats[in] = name
 }
 
+// FormatName returns the name SetFormat gave in, or def when none was set.
+func (s *Session) FormatName(in *Input, def string) string {
+	if name, ok := s.formats[in]; ok {
+		return name
+	}
+	return def
+}
+
+// FindingCount returns how many findings the file has so far: a container
+// compares it before and after a member to tell whether the member held
+// anything.
+func (s *Session) FindingCount() int { return len(s.result.Findings) }
+
+// MemberCount returns how many members were recorded as read so far.
+func (s *Session) MemberCount() int { return len(s.result.Members) }
+
+// Rechain renames the member chain from to chain to in the findings and
+// members recorded from the given counts on. A compressed joblib dump is
+// one file to joblib.load, which decompresses it transparently, so its
+// pickle is reported as the compressed input itself, not as a member.
+func (s *Session) Rechain(from, to string, findings, members int) {
+	rename := func(m string) string {
+		switch {
+		case m == from:
+			return to
+		case strings.HasPrefix(m, from+MemberSep) && to == "":
+			return m[len(from)+len(MemberSep):]
+		case strings.HasPrefix(m, from+MemberSep):
+			return to + m[len(from):]
+		}
+		return m
+	}
+	for i := findings; i < len(s.result.Findings); i++ {
+		s.result.Findings[i].Member = rename(s.result.Findings[i].Member)
+	}
+	kept := s.result.Members[:members]
+	for _, m := range s.result.Members[members:] {
+		delete(s.seen, m)
+		if m = rename(m); m != "" && !s.seen[m] {
+			s.seen[m] = true
+			kept = append(kept, m)
+		}
+	}
+	s.result.Members = kept
+}
+
 // Partial marks the file as not completely scanned; the caller reports why.
 func (s *Session) Partial() { s.partial = true }
 
@@ -115,59 +169,9 @@ func (s *Session) Scan(in *Input) string {
 		if err := f.Scan(s, in); err != nil {
 			s.Unscannable(in, fmt.Errorf("%s: %w", f.Name(), err))
 		}
-		name, ok := s.formats[in]
-		if !ok {
-			name = f.Name()
-		}
-		return s.alsoPickle(f, in, name)
+		return s.FormatName(in, f.Name())
 	}
 	return ""
-}
-
-// alsoPickle scans in as pickles from its first byte when a format that
-// does not read it that way matched it, yet it is a pickle too: a zlib
-// stream whose header bytes are pickle opcodes, a tar whose first member
-// name is a pickle, an HDF5 file with a pickle in its user block.
-// pickle.load, joblib.load and torch.load read the pickle; the other
-// format's reader reads the rest. Such a file is a polyglot when the
-// pickle can do something: it imports a global or hits a bound (a tar
-// whose first member is named "N." is a pickle of None, and a
-// safetensors header length of 128 reads as PROTO 0, then fails). It
-// returns the name of the format to report: name, or "pickle" when the
-// other format found nothing it knows (a zlib stream of no known
-// content).
-//
-// A zip is left out: data before the archive is scanned as an input of
-// its own (zipArchive.scanPrefix), and an archive that starts at the
-// first byte starts with "PK", PERSID, which no loader reads at the top.
-func (s *Session) alsoPickle(f Format, in *Input, name string) string {
-	switch f.(type) {
-	case rawPickle, joblibDump, torchLegacy, zipArchive:
-		return name // read as pickles from the first byte already, or above
-	}
-	if len(in.Head) == 0 || !isPickleOpcode(in.Head[0]) || !sniffPickle(in) {
-		return name
-	}
-	opts := s.Limits().Pickle
-	opts.Joblib = true
-	res, err := readPicklesAt(in, 0, opts, false)
-	if res == nil || (len(res.Imports) == 0 && res.Limit == nil && err == nil) {
-		return name
-	}
-	what := name
-	if what == "" {
-		what, name = f.Name(), "pickle"
-	}
-	s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: 0, Message: fmt.Sprintf(
-		"a %s that is also a pickle from its first byte: pickle.load, joblib.load and torch.load run the pickle; it was scanned as one", what)})
-	if err != nil && res.Err != nil && strings.HasPrefix(res.Err.Msg, "read: ") {
-		res.Err = nil // the input failed, not the pickle: reported below
-	}
-	s.Pickle(in, res, "read as a pickle: ")
-	if err != nil {
-		s.Unscannable(in, fmt.Errorf("read as a pickle: %w", err))
-	}
-	return name
 }
 
 func describe(in *Input) string {

@@ -111,7 +111,7 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 					// (see dropLinked): a pull request may add the link
 					// alone.
 					t.abs, t.size, t.linkOf = dest, size, relPath(cwd, absRoot, root, dest)
-				case how == targetOutside && (modelName(dest) || modelName(p)):
+				case how == targetOutside && (ModelName(dest) || ModelName(p)):
 					t.symlink = link // through another link
 				default:
 					return nil // scanned where it lies, or nothing to scan
@@ -180,7 +180,7 @@ func outsideLink(root, p, link string) bool {
 	dest = filepath.Clean(dest)
 	r, err := filepath.Rel(root, dest)
 	inside := err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-	return !inside && (modelName(dest) || modelName(p))
+	return !inside && (ModelName(dest) || ModelName(p))
 }
 
 // What a symlink inside the tree leads to, for the walk.

@@ -9,9 +9,9 @@ reads the pickle back with an Unpickler whose find_class records every
 here is fine; this script never loads a file it did not just write.
 
 Output: one "module name" per line, sorted, on stdout (committed as
-scan/policydata/benign_globals.txt). With --classes it prints instead the
+policy/data/benign_globals.txt). With --classes it prints instead the
 classes defined in the library modules those files import (committed as
-scan/policydata/safe_classes.txt after review): a whole estimator or layer
+policy/data/safe_classes.txt after review): a whole estimator or layer
 module's classes, so that the allowlist does not hinge on which
 hyperparameters the samples above happened to use.
 

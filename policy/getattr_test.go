@@ -1,0 +1,90 @@
+package policy
+
+import (
+	"testing"
+
+	"github.com/modelgate/modelgate/finding"
+)
+
+// TestRedteamBoundMethod pins the bound-method exception of
+// policy_exceptions.go: only getattr(<instance of an allowlisted class
+// built by the stream>, '<plain name>') with its result unused passes.
+func TestRedteamBoundMethod(t *testing.T) {
+	runRedteam(t, []redteamCase{
+		{"instance_of_allowlisted_class",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
+			finding.SeverityInvalid},
+		{"reconstructed_instance",
+			"\x80\x02cbuiltins\ngetattr\nccopyreg\n_reconstructor\nctorch.optim.lr_scheduler\nStepLR\ncbuiltins\nobject\nN\x87RX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL NONE TUPLE3 REDUCE BINUNICODE TUPLE2 REDUCE STOP
+			finding.SeverityInvalid},
+		{"result_called",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R)R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE REDUCE STOP
+			finding.Critical},
+		{"result_instantiated",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x09\x00\x00\x00optimizer\x86R)\x81.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE NEWOBJ STOP
+			finding.Critical},
+		{"dunder_name",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x09\x00\x00\x00__class__\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"unknown_class",
+			"\x80\x02cbuiltins\ngetattr\ncmypkg\nNet\n)\x81X\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"module_attribute",
+			"\x80\x02cbuiltins\ngetattr\ncbuiltins\n__import__\nX\x02\x00\x00\x00os\x85RX\x06\x00\x00\x00system\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE1 REDUCE BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		// The shape of an enum member since Python 3.11: judged as the
+		// import of the dotted global (TestRedteamEnumMember).
+		{"imported_global",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\nX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
+			finding.Medium},
+		{"call_result_not_instance",
+			"\x80\x02cbuiltins\ngetattr\nctorch._utils\n_rebuild_tensor_v2\n)RX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE REDUCE BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"computed_name",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81cbuiltins\nstr\nX\x04\x00\x00\x00step\x85R\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ GLOBAL BINUNICODE TUPLE1 REDUCE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"default_argument",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00stepN\x87R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE NONE TUPLE3 REDUCE STOP
+			finding.Critical},
+		{"getattr_also_passed_on",
+			"\x80\x02cbuiltins\ngetattr\nq\x00ctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R0ccollections\ndefaultdict\nh\x00\x85R.", // PROTO GLOBAL BINPUT GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE POP GLOBAL BINGET TUPLE1 REDUCE STOP
+			finding.Critical},
+	})
+}
+
+// TestRedteamEnumMember pins the member exception of policy_exceptions.go:
+// builtins.getattr(<imported global>, '<name>'), the way Python 3.11 and
+// later pickle an enum member, is judged as the import of the dotted
+// global; any use of the result, a dunder name or a denylisted owner keeps
+// it critical.
+func TestRedteamEnumMember(t *testing.T) {
+	runRedteam(t, []redteamCase{
+		{"enum_member", // pickle.dumps(Color.RED, 2) on Python 3.11
+			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nq\x01X\x03\x00\x00\x00REDq\x02\x86q\x03Rq\x04.", // PROTO GLOBAL BINPUT GLOBAL BINPUT BINUNICODE BINPUT TUPLE2 BINPUT REDUCE BINPUT STOP
+			finding.Medium},
+		{"enum_member_protocol_4", // pickle.dumps(re.RegexFlag.IGNORECASE, 4)
+			"\x80\x04\x95<\x00\x00\x00\x00\x00\x00\x00\x8c\x08builtins\x94\x8c\x07getattr\x94\x93\x94\x8c\x02re\x94\x8c\tRegexFlag\x94\x93\x94\x8c\nIGNORECASE\x94\x86\x94R\x94.", // PROTO FRAME SHORT_BINUNICODE MEMOIZE SHORT_BINUNICODE MEMOIZE STACK_GLOBAL MEMOIZE ... TUPLE2 MEMOIZE REDUCE MEMOIZE STOP
+			finding.Medium},
+		{"denylisted_owner",
+			"\x80\x02c__builtin__\ngetattr\ncsubprocess\nPopen\nX\x0b\x00\x00\x00communicate\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"module_member",
+			"\x80\x02c__builtin__\ngetattr\ncos\npath\nX\x06\x00\x00\x00system\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP: getattr(os.path, 'system')
+			finding.Critical},
+		{"dunder",
+			"\x80\x02c__builtin__\ngetattr\nc__main__\nColor\nX\x08\x00\x00\x00__init__\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
+			finding.Critical},
+		{"result_called",
+			"\x80\x02c__builtin__\ngetattr\nc__main__\nColor\nX\x03\x00\x00\x00RED\x86R)R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE REDUCE STOP
+			finding.Critical},
+		{"result_given_state",
+			"\x80\x02c__builtin__\ngetattr\nc__main__\nColor\nX\x03\x00\x00\x00RED\x86R}X\x01\x00\x00\x00aK\x01sb.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE EMPTY_DICT BINUNICODE BININT1 SETITEM BUILD STOP
+			finding.Critical},
+		{"result_handed_to_a_caller", // torch._tensor._rebuild_from_type calls its first argument
+			"\x80\x02ctorch._tensor\n_rebuild_from_type\nc__builtin__\ngetattr\nc__main__\nC\nX\x03\x00\x00\x00RED\x86Rctorch\nTensor\nX\x02\x00\x00\x00id\x85}\x87\x94R.", // PROTO GLOBAL GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE GLOBAL BINUNICODE TUPLE1 EMPTY_DICT TUPLE3 MEMOIZE REDUCE STOP
+			finding.Critical},
+		{"getattr_passed_on",
+			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nX\x03\x00\x00\x00RED\x86R0ccollections\ndefaultdict\nh\x00\x85R.", // PROTO GLOBAL BINPUT GLOBAL BINUNICODE TUPLE2 REDUCE POP GLOBAL BINGET TUPLE1 REDUCE STOP
+			finding.Critical},
+	})
+}

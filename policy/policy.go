@@ -1,0 +1,284 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+)
+
+// The policy turns the facts a reader reports (imports, calls, nested
+// pickles, parse errors) into findings. Its decisions:
+//
+//   - Three classes. A global is dangerous (on the embedded denylist, or
+//     denied by the configuration), safe (on the embedded allowlist, or
+//     allowed by the configuration), or unknown. Unknown globals are always
+//     reported, never passed: called => MG002 high, instantiated without
+//     its constructor => MG003 medium, only imported => MG004 medium.
+//   - The denylist is checked first and on every component: a dotted name
+//     is re-split at every dot (pathlib + os.system is os.system), private
+//     aliases count ("_os" is "os"), and a few internals (__globals__,
+//     __builtins__, ...) are dangerous anywhere in the path.
+//   - The allowlist is narrow: exact names, or "module *" only for modules
+//     whose every name is harmless, and never for a dotted name.
+//   - Writes into an imported object itself (BUILD, or SETITEM, APPEND
+//     and the like on a global rather than on an instance) last for the
+//     whole process: at least high, critical on a dangerous object.
+//   - A parse error at an opcode is at least high: should the reader
+//     throw where CPython reads on, what follows was never analysed
+//     (exception-oriented programming). A stream that merely ends early
+//     stays medium unless a finding before the break raises it.
+//   - An import whose name is computed at load time (STACK_GLOBAL of a
+//     call result) is high: it can be anything. Allowlisted callables
+//     that call, instantiate or create classes from their arguments have
+//     those arguments judged as calls (policy_shapes.go). Python source
+//     a BUILD state hands to exec passes only when it is exactly what
+//     scipy.stats generates.
+//   - Two harmless shapes of dangerous callables are excused, precisely
+//     (policy_exceptions.go): getattr(<instance of an allowlisted class
+//     built by the stream>, '<plain name>') whose result is never used,
+//     and a loader of a literal pickle scanned clean.
+//   - Calls are judged from the reader's structured facts (callee, the
+//     globals, instances and literal strings passed as arguments), never
+//     by parsing the printable summaries. Calls the reader counted
+//     without listing them (pickle.CallGroup) count toward their callable
+//     and its "more like it", and are never excused.
+//   - Names come raw from the file and are judged raw, as find_class
+//     sees them ("os " is not os); they are escaped wherever they are
+//     shown.
+//   - A configuration may allow a known-dangerous global only with force;
+//     such entries are returned by Forced so that the caller reports them.
+//   - The lists are parsed from embedded files in Default and
+//     New, each time: there is no package state to cache them in, and
+//     parsing takes well under a millisecond. Build one Judge per scan.
+
+// Class is the verdict on one global.
+type Class int
+
+// Classes of globals. The zero value is unknown, so that anything not
+// explicitly judged is reported.
+const (
+	ClassUnknown Class = iota
+	ClassSafe
+	ClassDangerous
+)
+
+// String returns the lower-case name of the class.
+func (c Class) String() string {
+	switch c {
+	case ClassSafe:
+		return "safe"
+	case ClassDangerous:
+		return "dangerous"
+	default:
+		return "unknown"
+	}
+}
+
+// Verdict is the policy's judgement of one global.
+type Verdict struct {
+	Class Class
+	// Reason says what the global does, e.g. "runs shell commands", or why
+	// it is allowed, e.g. "allowlisted: torch tensor rebuild".
+	Reason string
+	// Matched is the list entry that decided, e.g. "os *", or
+	// "allow mypkg.models.Net" for a configuration entry.
+	Matched string
+	// As is the name the global was judged as when that differs from the
+	// global itself (a dotted path re-split: pathlib.os.system as os.system).
+	As string
+}
+
+// Entry is one allow or deny entry of the configuration.
+type Entry struct {
+	// Global is "mypkg.models.Net" (exactly that global) or
+	// "mypkg.layers.*" (every plain name in that module and its submodules).
+	Global string `json:"global"`
+	Reason string `json:"reason,omitempty"`
+	// Force allows a known-dangerous global; it is reported (RuleForcedAllow).
+	Force bool `json:"force,omitempty"`
+}
+
+// Config holds the user's allow and deny entries.
+type Config struct {
+	Allow []Entry `json:"allow,omitempty"`
+	Deny  []Entry `json:"deny,omitempty"`
+}
+
+// Judge classifies globals and turns pickle facts into findings. It is
+// immutable after construction and safe for concurrent use.
+type Judge struct {
+	deny   *denyTable
+	safe   *safeTable
+	allow  []pattern
+	denied []pattern
+	forced []Entry
+}
+
+// pattern is a parsed configuration entry.
+type pattern struct {
+	entry  Entry
+	prefix string // "mypkg.layers" for "mypkg.layers.*"; "" for an exact entry
+}
+
+// Default returns the policy of the embedded lists alone.
+func Default() *Judge {
+	d, _ := parseList(dangerousData)
+	s, _ := parseList(safeData)
+	c, _ := parseList(safeClassesData)
+	return &Judge{deny: newDenyTable(d), safe: newSafeTable(append(s, c...))}
+}
+
+// New returns the default policy extended by cfg. It fails on a
+// malformed pattern, and on an allow entry that covers a known-dangerous
+// global without Force.
+func New(cfg Config) (*Judge, error) {
+	p := Default()
+	for _, e := range cfg.Deny {
+		pt, err := parsePattern(e)
+		if err != nil {
+			return nil, fmt.Errorf("policy deny: %w", err)
+		}
+		p.denied = append(p.denied, pt)
+	}
+	for _, e := range cfg.Allow {
+		pt, err := parsePattern(e)
+		if err != nil {
+			return nil, fmt.Errorf("policy allow: %w", err)
+		}
+		if hit, ok := p.dangerousPattern(pt); ok {
+			if !e.Force {
+				return nil, fmt.Errorf("policy allow %q: covers a known-dangerous global (%s: %s); set force: true to allow it anyway", e.Global, hit.String(), hit.Reason)
+			}
+			p.forced = append(p.forced, e)
+		}
+		p.allow = append(p.allow, pt)
+	}
+	return p, nil
+}
+
+// Forced returns the allow entries that were accepted only because of
+// Force; the caller reports each as RuleForcedAllow.
+func (p *Judge) Forced() []Entry {
+	return append([]Entry(nil), p.forced...)
+}
+
+func parsePattern(e Entry) (pattern, error) {
+	g := strings.TrimSpace(e.Global)
+	prefix := ""
+	if strings.HasSuffix(g, ".*") {
+		prefix = strings.TrimSuffix(g, ".*")
+	}
+	body := g
+	if prefix != "" {
+		body = prefix
+	}
+	if body == "" || strings.ContainsAny(body, " \t*") {
+		return pattern{}, fmt.Errorf("bad global %q: want \"module.name\" or \"module.*\"", e.Global)
+	}
+	for _, c := range strings.Split(body, ".") {
+		if c == "" {
+			return pattern{}, fmt.Errorf("bad global %q: empty component", e.Global)
+		}
+	}
+	if prefix == "" && !strings.Contains(body, ".") {
+		return pattern{}, fmt.Errorf("bad global %q: want \"module.name\" or \"module.*\"", e.Global)
+	}
+	e.Global = g
+	return pattern{entry: e, prefix: prefix}, nil
+}
+
+// dangerousPattern reports a denylist entry that an allow pattern covers.
+func (p *Judge) dangerousPattern(pt pattern) (listEntry, bool) {
+	if pt.prefix != "" {
+		return p.deny.coversUnder(pt.prefix)
+	}
+	c := strings.Split(pt.entry.Global, ".")
+	for s := 1; s < len(c); s++ {
+		g := pickle.Global{Module: strings.Join(c[:s], "."), Name: strings.Join(c[s:], ".")}
+		if m, ok := p.deny.match(g); ok {
+			return m.Entry, true
+		}
+	}
+	return listEntry{}, false
+}
+
+// matches reports whether a configuration pattern covers g. A prefix
+// pattern covers plain names only, like a "module *" list entry.
+func (pt pattern) matches(g pickle.Global, anyName bool) bool {
+	full := g.String()
+	if pt.prefix == "" {
+		return full == pt.entry.Global || (anyName && strings.HasPrefix(full, pt.entry.Global+"."))
+	}
+	if !anyName && strings.Contains(g.Name, ".") {
+		return false
+	}
+	return g.Module == pt.prefix || strings.HasPrefix(g.Module, pt.prefix+".") ||
+		(anyName && strings.HasPrefix(full, pt.prefix+"."))
+}
+
+// normalize maps the Python 2 names a reader may leave in place, as
+// CPython's _compat_pickle does for the names that matter here.
+func normalize(g pickle.Global) pickle.Global {
+	switch g.Module {
+	case "__builtin__", "exceptions":
+		g.Module = "builtins"
+		switch g.Name {
+		case "xrange":
+			g.Name = "range"
+		case "unicode", "basestring":
+			g.Name = "str"
+		case "long":
+			g.Name = "int"
+		case "unichr":
+			g.Name = "chr"
+		case "raw_input":
+			g.Name = "input"
+		case "reduce":
+			g.Module = "functools"
+		case "intern":
+			g.Module = "sys"
+		}
+	case "copy_reg":
+		g.Module = "copyreg"
+	}
+	return g
+}
+
+// Classify judges one global. It serves pickles and any other format that
+// names Python callables by module and name (Keras configs).
+func (p *Judge) Classify(g pickle.Global) Verdict {
+	if g.IsZero() {
+		return Verdict{Class: ClassUnknown, Reason: "no global named"}
+	}
+	g = normalize(g)
+	for _, pt := range p.denied {
+		if pt.matches(g, true) {
+			return Verdict{Class: ClassDangerous, Reason: orDefault(pt.entry.Reason, "denied by the policy file"), Matched: "deny " + pt.entry.Global}
+		}
+	}
+	if m, ok := p.deny.match(g); ok {
+		for _, pt := range p.allow {
+			if pt.entry.Force && pt.matches(g, false) {
+				return Verdict{Class: ClassSafe, Reason: "allowed by force in the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
+			}
+		}
+		return Verdict{Class: ClassDangerous, Reason: m.Entry.Reason, Matched: m.Entry.String(), As: m.As}
+	}
+	for _, pt := range p.allow {
+		if pt.matches(g, false) {
+			return Verdict{Class: ClassSafe, Reason: "allowed by the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
+		}
+	}
+	if e, ok := p.safe.match(g); ok {
+		return Verdict{Class: ClassSafe, Reason: "allowlisted: " + e.Reason, Matched: e.String()}
+	}
+	return Verdict{Class: ClassUnknown, Reason: "on no list"}
+}
+
+func orDefault(s, d string) string {
+	if strings.TrimSpace(s) == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,80 @@
+package formats
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/gguf"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// ggufModel recognises GGUF files by their magic and version and inspects
+// their chat templates. Tensor data is never read.
+type ggufModel struct{}
+
+var _ scan.Format = ggufModel{}
+
+func (ggufModel) Name() string { return "gguf" }
+
+func (ggufModel) Match(in *scan.Input) bool {
+	if len(in.Head) < 8 || !in.HasPrefix(gguf.Magic) {
+		return false
+	}
+	le, be := binary.LittleEndian.Uint32(in.Head[4:]), binary.BigEndian.Uint32(in.Head[4:])
+	return le >= 1 && le <= 3 || be >= 1 && be <= 3
+}
+
+func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
+	rc, err := in.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	size := in.Size
+	if size < 0 {
+		size = s.Limits().MaxMemberSize
+	}
+	s.Read(in)
+	f, err := gguf.Parse(rc, size, gguf.DefaultOptions())
+	if f != nil {
+		for _, kv := range f.KVs {
+			switch {
+			case gguf.TemplateKey(kv.Key) && kv.IsString:
+				reportTemplate(s, in, kv)
+			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
+				s.Partial()
+				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: plain(kv.Key),
+					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
+						scan.Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
+			}
+		}
+	}
+	if errors.Is(err, gguf.ErrFormat) {
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "GGUF header does not follow the format: " + err.Error()})
+		return nil
+	}
+	return err
+}
+
+func reportTemplate(s *scan.Session, in *scan.Input, kv gguf.KV) {
+	var hostile, odd []string
+	for _, c := range gguf.InspectTemplate(kv.String) {
+		if c.Hostile {
+			hostile = append(hostile, c.What)
+		} else {
+			odd = append(odd, c.What)
+		}
+	}
+	key := scan.Quote(kv.Key, 200)
+	switch {
+	case len(hostile) > 0:
+		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplate, Offset: kv.Offset, Key: plain(kv.Key), Evidence: scan.Quote(strings.Join(hostile, "; "), 300),
+			Message: "chat template " + key + " reaches Python internals (server-side template injection): " + scan.Quote(strings.Join(hostile, "; "), 300)})
+	case len(odd) > 0:
+		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplateOdd, Offset: kv.Offset, Key: plain(kv.Key), Evidence: scan.Quote(strings.Join(odd, "; "), 300),
+			Message: "chat template " + key + " uses constructs chat templates do not need: " + scan.Quote(strings.Join(odd, "; "), 300)})
+	}
+}

@@ -1,0 +1,114 @@
+package formats
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"runtime/debug"
+	"strings"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/hdf5"
+	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// kerasH5 recognises HDF5 files (Keras 2 .h5 models among them) and
+// analyses the Keras config kept in the root group's model_config and
+// training_config attributes. Weight datasets are not read.
+type kerasH5 struct{}
+
+var _ scan.Format = kerasH5{}
+
+func (kerasH5) Name() string { return "hdf5" }
+
+// Match finds the signature at offset 0, or after a user block (512 bytes
+// up to 64 KiB, where HDF5 also looks) in files named like HDF5 files: the
+// extra reads are not spent on every file of a checkout.
+func (kerasH5) Match(in *scan.Input) bool {
+	if in.HasPrefix(hdf5.Signature) {
+		return true
+	}
+	switch strings.ToLower(path.Ext(in.Name)) {
+	case ".h5", ".hdf5", ".he5", ".keras":
+		return in.At != nil && hdf5.FindSuperblock(io.NewSectionReader(in.At, 0, min(in.Size, 64<<10+8)), min(in.Size, 64<<10+8)) > 0
+	}
+	return false
+}
+
+func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
+	r, size, err := randomAccess(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	attrs, err := hdf5.RootAttributes(r, size, hdf5.DefaultOptions())
+	for _, a := range attrs {
+		if !a.IsString || (a.Name != "model_config" && a.Name != "training_config") {
+			continue
+		}
+		reportKeras(s, in, keras.AnalyzeConfig([]byte(a.Value)), a.Name+".")
+	}
+	switch {
+	case errors.Is(err, hdf5.ErrFormat):
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
+	case err != nil:
+		return fmt.Errorf("root attributes: %w (%w)", err, scan.ErrLimit)
+	}
+	return nil
+}
+
+// randomAccess returns random access to in: its own, or the whole stream
+// read into memory when it is at most Limits.MaxMemberSize bytes.
+func randomAccess(s *scan.Session, in *scan.Input) (io.ReaderAt, int64, error) {
+	if in.At != nil {
+		return in.At, in.Size, nil
+	}
+	b, err := readInput(s, in)
+	return bytes.NewReader(b), int64(len(b)), err
+}
+
+// wholeInput returns all of in as bytes: the file mapped into memory when
+// in is a file on disk, else read, up to Limits.MaxMemberSize bytes. The
+// caller must call done when finished with the bytes, and parse them
+// through guardFaults.
+func wholeInput(s *scan.Session, in *scan.Input) (b []byte, done func(), err error) {
+	if f, ok := in.At.(*os.File); ok {
+		if b, unmap, ok := mapFile(f, in.Size); ok {
+			return b, unmap, nil
+		}
+	}
+	b, err = readInput(s, in)
+	return b, func() {}, err
+}
+
+// guardFaults runs parse with faults on mapped memory turned into panics
+// (recovered per file by the scanner) instead of a crash of the process.
+func guardFaults(parse func()) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	parse()
+}
+
+// readInput reads all of in, up to Limits.MaxMemberSize bytes.
+func readInput(s *scan.Session, in *scan.Input) ([]byte, error) {
+	max := s.Limits().MaxMemberSize
+	if in.Size > max {
+		return nil, fmt.Errorf("%d bytes to read whole, over %d: %w", in.Size, max, scan.ErrLimit)
+	}
+	rc, err := in.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("more than %d bytes to read whole: %w", max, scan.ErrLimit)
+	}
+	return b, nil
+}

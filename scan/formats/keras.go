@@ -1,0 +1,192 @@
+package formats
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/zipread"
+	"github.com/modelgate/modelgate/policy"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// maxKerasConfig is the largest config.json read from a .keras archive.
+const maxKerasConfig = 256 << 20
+
+// kerasZip recognises a Keras v3 archive: a zip whose central directory
+// lists config.json and metadata.json. It analyses the config, then scans
+// the archive like any zip (every other member identified afresh, data
+// before the archive, directory errors). A .keras archive reached as a
+// stream (inside a compressed container) shows only its head: it is
+// recognised by its first member, metadata.json or config.json as Keras
+// writes them, and held in memory within Limits.MaxBuffered; so is a file
+// whose zip directory cannot be read (cut short): it does not load.
+type kerasZip struct{}
+
+var _ scan.Format = kerasZip{}
+
+func (kerasZip) Name() string { return "keras" }
+
+func (kerasZip) Match(in *scan.Input) bool {
+	if in.At == nil {
+		first := firstMember(in.Head)
+		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+	}
+	// Any zip, wherever it starts: Python's zipfile (and so Keras) reads
+	// an archive with data before it.
+	a, err := in.Zip(zipOptions(scan.DefaultLimits()))
+	if err != nil {
+		// A Keras archive cut short (no directory): reported as one that
+		// does not load rather than as a zip that cannot be read.
+		first := firstMember(in.Head)
+		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+	}
+	return kerasConfig(a) != nil
+}
+
+// kerasConfig returns the config.json member of a Keras archive, or nil
+// when the archive does not also hold metadata.json.
+func kerasConfig(a *zipread.Archive) *zipread.Member {
+	var cfg *zipread.Member
+	meta := false
+	for i := range a.Members {
+		switch a.Members[i].Name {
+		case "config.json":
+			cfg = &a.Members[i]
+		case "metadata.json":
+			meta = true
+		}
+	}
+	if !meta {
+		return nil
+	}
+	return cfg
+}
+
+// firstMember returns the name in the local header at the start of head.
+func firstMember(head []byte) string {
+	if len(head) < 30 {
+		return ""
+	}
+	n := int(binary.LittleEndian.Uint16(head[26:]))
+	if 30+n > len(head) {
+		return ""
+	}
+	return string(head[30 : 30+n])
+}
+
+func (kerasZip) Scan(s *scan.Session, in *scan.Input) error {
+	in, err := bufferInput(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	a, err := in.Zip(zipOptions(s.Limits()))
+	if err != nil {
+		// Keras opens archives with Python's zipfile, which needs the
+		// central directory: without one the model does not load.
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + scan.Quote(err.Error(), 300)})
+		return nil
+	}
+	if m := kerasConfig(a); m != nil {
+		bare := &scan.Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
+		if err := kerasConfigMember(s, a, m, bare); err != nil {
+			s.Unscannable(bare, err)
+		}
+	}
+	return zipArchive{kindZip}.Scan(s, in)
+}
+
+func kerasConfigMember(s *scan.Session, a *zipread.Archive, m *zipread.Member, bare *scan.Input) error {
+	if m.Size > maxKerasConfig {
+		return fmt.Errorf("config.json of %d bytes: %w", m.Size, scan.ErrLimit)
+	}
+	mi, err := memberInput(s, a, m, bare)
+	if err != nil {
+		return err
+	}
+	rc, err := mi.Open()
+	if err != nil {
+		return fmt.Errorf("open config.json: %w", err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxKerasConfig))
+	if err != nil {
+		return fmt.Errorf("read config.json at offset %d: %w", len(data), err)
+	}
+	s.Read(mi)
+	reportKeras(s, mi, keras.AnalyzeConfig(data), "")
+	return nil
+}
+
+// reportKeras turns Keras config facts into findings; prefix is put
+// before each key (e.g. "model_config." for an HDF5 attribute).
+func reportKeras(s *scan.Session, in *scan.Input, facts []keras.Fact, prefix string) {
+	for _, f := range facts {
+		key := prefix + f.Key
+		switch f.Kind {
+		case keras.Lambda:
+			msg := "Keras Lambda layer with serialised Python bytecode at " + key
+			ev := ""
+			if len(f.CodeNames) > 0 {
+				ev = "code names: " + scan.Quote(strings.Join(f.CodeNames, ", "), 300)
+				msg += "; the code uses " + ev
+			}
+			if f.Detail != "" {
+				msg += " (" + f.Detail + ")"
+			}
+			s.Report(in, finding.Finding{Rule: finding.RuleKerasLambda, Offset: -1, Key: plain(key), Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
+		case keras.Reference, keras.CustomObject:
+			reportKerasReference(s, in, f, key)
+		case keras.TFOp:
+			if what, ok := tfRiskyFunctions[f.Name]; ok {
+				s.Report(in, finding.Finding{Rule: finding.RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
+					Message: "Keras TFOpLambda layer calls tf." + scan.Quote(f.Name, 100) + " (" + what + ") at " + key})
+			}
+		case keras.KerasFunction:
+			g := pickle.Global{Module: f.Module, Name: f.Name}
+			s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: scan.Quote(f.Detail, 200),
+				Message: "Keras config makes the loader call " + scan.Quote(g.String(), 200) + ", which " + f.Detail + " (safe_mode bypass), at " + key})
+		case keras.Malformed:
+			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
+		}
+	}
+}
+
+// reportKerasReference judges a referenced global with the policy: known
+// dangerous is the safe_mode bypass, allowed is passed, unknown is a
+// reference outside Keras (or a custom object when it has a registered
+// package name).
+func reportKerasReference(s *scan.Session, in *scan.Input, f keras.Fact, key string) {
+	g := pickle.Global{Module: f.Module, Name: f.Name}
+	name := scan.Quote(g.String(), 200)
+	v := s.Policy().Classify(g)
+	switch {
+	case v.Class == policy.ClassDangerous:
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: scan.Quote(v.Reason, 200),
+			Message: "Keras config makes the loader import and call " + name + " (" + v.Reason + "; safe_mode bypass, CVE-2025-1550)"})
+	case v.Class == policy.ClassSafe:
+	case f.Kind == keras.CustomObject:
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasCustomObject, Offset: -1, Key: plain(key), Callable: plain(g.String()),
+			Message: "Keras custom object " + scan.Quote(f.Registered, 200) + " from " + name + " must be importable to load the model"})
+	default:
+		s.Report(in, finding.Finding{Rule: finding.RuleKerasExternal, Offset: -1, Key: plain(key), Callable: plain(g.String()),
+			Message: "Keras config references " + name + " outside Keras: loading imports it"})
+	}
+}
+
+// plain returns s for a Key or Callable field when it is printable and
+// short, and Quote(s) otherwise: these fields carry names from the
+// scanned file (JSON keys, tensor and metadata names).
+func plain(s string) string {
+	if len(s) <= 300 && utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
+		return s
+	}
+	return scan.Quote(s, 300)
+}

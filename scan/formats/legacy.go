@@ -1,0 +1,237 @@
+package formats
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// torchLegacy is PyTorch's legacy serialization (torch.save with
+// _use_new_zipfile_serialization=False, the default before 1.6): five
+// pickles back to back, then the raw storages (see torchlegacy).
+//
+// Decisions:
+//   - Matched by content: the first pickle holds torch's magic number,
+//     looked for in the head, then (for a pickle-looking file with random
+//     access) in the first magicWindow bytes, since a payload run before
+//     the number may push it out of the head.
+//   - Every pickle is read with ReadOne and the next one starts at its
+//     End; each is reported as the member "pickle#0" to "pickle#4"
+//     (numbered from 0: the object itself is "pickle#3"). A pickle that fails or
+//     hits a bound ends the scan: torch.load would stop there too.
+//   - Storages are skipped by the sizes that pickle#3's persistent ids
+//     declare, in the order of pickle#4's keys; only each 8-byte element
+//     count is read and checked. A count or size that does not match is a
+//     malformed file, which torch.load refuses.
+//   - Bytes after the last storage are never read by torch.load, but they
+//     are reported as trailing data, and read as pickles (the member
+//     "after-storages") in case a second stage hides there.
+type torchLegacy struct{}
+
+var _ scan.Format = torchLegacy{}
+
+func (torchLegacy) Name() string { return "torch-legacy" }
+
+// magicWindow is how far the magic number is looked for when it is not in
+// the head: a first pickle may run a long payload before returning it.
+const magicWindow = 64 << 10
+
+func (torchLegacy) Match(in *scan.Input) bool {
+	if torchlegacy.MagicHead(in.Head) {
+		return true
+	}
+	h := in.Head
+	if in.At == nil || len(h) < scan.HeadSize || in.Size <= int64(len(h)) || (h[0] != 0x80 && h[0] != 'c' && h[0] != 'L') {
+		return false
+	}
+	buf := make([]byte, min(in.Size, magicWindow))
+	n, _ := in.At.ReadAt(buf, 0)
+	return torchlegacy.MagicHead(buf[:n])
+}
+
+// maxKeysPickle bounds the bytes of the keys pickle that are decoded.
+const maxKeysPickle = 16 << 20
+
+func (torchLegacy) Scan(s *scan.Session, in *scan.Input) error {
+	s.Read(in)
+	var starts [6]int64
+	var results [6]*pickle.Result
+	off := int64(0)
+	for k := 1; k <= 5; k++ {
+		res, err := readPickleAt(s, in, off, true)
+		if err != nil {
+			return fmt.Errorf("read pickle#%d at offset %d: %w", k-1, off, err)
+		}
+		resolveModuleIDs(res)
+		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k-1)), res, "")
+		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
+			return nil
+		}
+		starts[k], results[k] = off, res
+		off += res.End
+	}
+	decl, err := declaredStorages(results[4])
+	if err != nil {
+		return legacyMalformed(s, in, -1, err)
+	}
+	order := storageOrder(in, starts[5], results[5].End, decl)
+	end, err := skipStorages(in, off, order, decl)
+	if err != nil {
+		return legacyMalformed(s, in, end, err)
+	}
+	return legacyAfter(s, in, end, "the last storage")
+}
+
+// resolveModuleIDs names the callee of calls on what persistent_load
+// returns for a 'module' id: torch's legacy loader returns the class
+// itself, so the policy judges a call of that class (what a whole-model
+// save contains) rather than a call of an unknown object.
+func resolveModuleIDs(res *pickle.Result) {
+	for i, c := range res.Calls {
+		if c.Known {
+			continue
+		}
+		if module, name, ok := torchlegacy.ModuleClass(c.Desc); ok {
+			res.Calls[i].Callee = pickle.Global{Module: module, Name: name}
+			res.Calls[i].Known, res.Calls[i].Desc = true, ""
+		}
+	}
+}
+
+// legacyMember is the input standing for one part of a legacy file.
+func legacyMember(in *scan.Input, name string) *scan.Input {
+	return &scan.Input{Chain: in.Child(name), Name: name, Size: -1, Depth: in.Depth + 1}
+}
+
+func legacyMalformed(s *scan.Session, in *scan.Input, off int64, err error) error {
+	s.Partial()
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: off,
+		Message: "legacy PyTorch file: " + err.Error() + "; what follows was not checked"})
+	return nil
+}
+
+// readPickleAt reads one pickle (one=true) or all pickles from off, as
+// torch.load reads them: plain pickles, no joblib arrays between them.
+func readPickleAt(s *scan.Session, in *scan.Input, off int64, one bool) (*pickle.Result, error) {
+	opts := s.Limits().Pickle
+	opts.Joblib = false
+	return readPicklesAt(in, off, opts, one)
+}
+
+// declaredStorages collects the storages pickle#3 declares, by root key;
+// the first declaration of a key wins, as in torch.load.
+func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error) {
+	decl := map[string]torchlegacy.Storage{}
+	for _, st := range res.Storages {
+		if st.Elements < 0 || st.Type.IsZero() {
+			return nil, fmt.Errorf("pickle#3 at offset %d: storage %s declares no literal type and element count", st.Offset, scan.Quote(st.Key, 40))
+		}
+		if _, seen := decl[st.Key]; !seen {
+			decl[st.Key] = torchlegacy.Storage{Type: st.Type.String(), Key: st.Key, Location: st.Location, Numel: st.Elements}
+		}
+	}
+	return decl, nil
+}
+
+// storageOrder returns the keys in the order of the keys pickle, or
+// sorted (the order torch writes) when that pickle cannot be decoded.
+func storageOrder(in *scan.Input, off, size int64, decl map[string]torchlegacy.Storage) []string {
+	if size <= maxKeysPickle {
+		if r, c, err := openAt(in, off); err == nil {
+			buf := make([]byte, size)
+			_, err := io.ReadFull(r, buf)
+			c.Close()
+			if keys, kerr := torchlegacy.StorageKeys(buf); err == nil && kerr == nil {
+				return keys
+			}
+		}
+	}
+	keys := make([]string, 0, len(decl))
+	for k := range decl {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// skipStorages checks each storage's element count and skips its data. It
+// returns the offset after the last storage, or where it stopped.
+func skipStorages(in *scan.Input, off int64, order []string, decl map[string]torchlegacy.Storage) (int64, error) {
+	r, c, err := openAt(in, off)
+	if err != nil {
+		return off, err
+	}
+	defer c.Close()
+	sk, _ := r.(io.Seeker)
+	for i, key := range order {
+		st, ok := decl[key]
+		if !ok {
+			return off, fmt.Errorf("storage key %s (number %d) is declared by no persistent id", scan.Quote(key, 40), i+1)
+		}
+		es, ok := torchlegacy.ElementSize(st.Type)
+		if !ok {
+			return off, fmt.Errorf("storage %s has unknown type %s", scan.Quote(key, 40), scan.Quote(st.Type, 60))
+		}
+		var hdr [8]byte
+		if _, err := io.ReadFull(r, hdr[:]); err != nil {
+			return off, fmt.Errorf("storage %s: element count truncated: %w", scan.Quote(key, 40), err)
+		}
+		n := binary.LittleEndian.Uint64(hdr[:])
+		if n != uint64(st.Numel) {
+			return off, fmt.Errorf("storage %s holds %d elements, pickle#3 declares %d", scan.Quote(key, 40), n, st.Numel)
+		}
+		if st.Numel > (math.MaxInt64-off)/es-8 {
+			return off, fmt.Errorf("storage %s: size overflows", scan.Quote(key, 40))
+		}
+		size := st.Numel * es
+		if in.Size >= 0 && off+8+size > in.Size {
+			return off, fmt.Errorf("storage %s: %d bytes declared, %d left", scan.Quote(key, 40), size, in.Size-off-8)
+		}
+		if sk != nil {
+			_, err = sk.Seek(size, io.SeekCurrent)
+		} else if m, cerr := io.CopyN(io.Discard, r, size); cerr != nil {
+			err = fmt.Errorf("%d of %d bytes: %w", m, size, cerr)
+		}
+		if err != nil {
+			return off, fmt.Errorf("skip storage %s: %w", scan.Quote(key, 40), err)
+		}
+		off += 8 + size
+	}
+	return off, nil
+}
+
+// legacyAfter reports what follows the last part torch reads, at off.
+func legacyAfter(s *scan.Session, in *scan.Input, off int64, what string) error {
+	if in.Size >= 0 && off >= in.Size {
+		return nil
+	}
+	res, err := readPickleAt(s, in, off, false)
+	if err != nil {
+		return fmt.Errorf("read after %s at offset %d: %w", what, off, err)
+	}
+	size := int64(0)
+	if res.Trailing != nil {
+		size = res.Trailing.Offset + res.Trailing.Size
+	}
+	size = max(size, res.End)
+	if in.Size >= 0 {
+		size = in.Size - off
+	}
+	if size == 0 {
+		return nil
+	}
+	s.Report(in, finding.Finding{Rule: finding.RuleTrailingData, Offset: off, Length: size,
+		Message: fmt.Sprintf("%d bytes after %s, which torch.load never reads", size, what)})
+	if res.Pickles > 0 || len(res.Imports) > 0 || len(res.Calls) > 0 {
+		s.Pickle(legacyMember(in, "after-storages"), res, "")
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// lfsHeaders start a Git LFS pointer: the current spec, and the
+// pre-release "hawser" one that git-lfs still accepts.
+var lfsHeaders = []string{"version https://git-lfs.github.com/spec/v1", "version https://hawser.github.com/spec/v1"}
+
+// lfsPointer recognises Git LFS pointer files: the model itself is not in
+// the checkout, so nothing can be scanned and the gate must not pass.
+type lfsPointer struct{}
+
+var _ scan.Format = lfsPointer{}
+
+func (lfsPointer) Name() string { return "lfs-pointer" }
+
+func (lfsPointer) Match(in *scan.Input) bool {
+	if in.Size < 0 || in.Size >= 1024 {
+		return false
+	}
+	for _, h := range lfsHeaders {
+		if in.HasPrefix(h) {
+			return true
+		}
+	}
+	return false
+}
+
+func (lfsPointer) Scan(s *scan.Session, in *scan.Input) error {
+	s.Read(in)
+	oid, size := "", int64(-1)
+	sc := bufio.NewScanner(bytes.NewReader(in.Head))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		switch k {
+		case "oid":
+			oid = v
+		case "size":
+			size, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	if !scan.ModelName(in.Name) && size < 1<<20 {
+		return nil // a small non-model file kept in LFS: nothing a loader would run
+	}
+	s.Partial()
+	s.Report(in, finding.Finding{
+		Rule:   finding.RuleLFSPointer,
+		Offset: -1,
+		Message: fmt.Sprintf("model content not present: Git LFS pointer (%s, %d bytes); check out LFS content "+
+			"before scanning (actions/checkout with lfs: true)", scan.Quote(oid, 80), size),
+	})
+	return nil
+}

@@ -1,0 +1,62 @@
+package formats
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/safetensors"
+	"github.com/modelgate/modelgate/scan"
+)
+
+// safetensorsModel recognises safetensors files by their header and
+// validates it; it reads a few bytes of the data region and of the end of
+// the file to find polyglots, never the tensors.
+type safetensorsModel struct{}
+
+var _ scan.Format = safetensorsModel{}
+
+func (safetensorsModel) Name() string { return "safetensors" }
+
+func (safetensorsModel) Match(in *scan.Input) bool { return safetensors.Sniff(in.Head, in.Size) }
+
+func (safetensorsModel) Scan(s *scan.Session, in *scan.Input) error {
+	r, size, err := randomAccess(s, in)
+	if err != nil {
+		return err
+	}
+	s.Read(in)
+	rep, err := safetensors.Check(r, size, safetensors.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	if len(rep.Malformed) > 0 {
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
+			Message: "safetensors header does not follow the format: " + scan.Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
+	}
+	for _, p := range rep.Polyglot {
+		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
+	}
+	for _, off := range rep.Embedded {
+		scanDataRegion(s, in, r, off, size)
+	}
+	return nil
+}
+
+// scanDataRegion scans a polyglot from off (its data region, or what pads
+// its header) as an input of its own, so that what the other format's
+// loader would run is reported too.
+func scanDataRegion(s *scan.Session, in *scan.Input, r io.ReaderAt, off, size int64) {
+	name := fmt.Sprintf("(safetensors data at offset %d)", off)
+	child, err := scan.NewSectionInput(in.Child(name), name, io.NewSectionReader(r, off, size-off), size-off)
+	if err != nil {
+		s.Unscannable(&scan.Input{Chain: in.Child(name)}, err)
+		return
+	}
+	child.Depth = in.Depth + 1
+	s.Scan(child)
+}
+
+// first returns at most n elements of l.
+func first(l []string, n int) []string { return l[:min(len(l), n)] }
