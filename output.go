@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/modelgate/modelgate/config"
@@ -62,23 +61,6 @@ func reportPath(path string) string {
 	return filepath.ToSlash(path)
 }
 
-// addForced reports every allow entry of the policy file that covers a
-// known-dangerous global and was accepted only with force: true, as
-// findings on the policy file itself.
-func addForced(r *finding.Report, policyPath string, forced []policy.Entry) {
-	if len(forced) == 0 {
-		return
-	}
-	rule, _ := finding.RuleByID(finding.RuleForcedAllow)
-	res := finding.FileResult{Path: policyPath, Format: "policy", Status: finding.StatusScanned, Members: []string{}}
-	for _, e := range forced {
-		res.Findings = append(res.Findings, finding.Finding{Rule: rule.ID, Severity: rule.Severity, Offset: -1, Callable: e.Global,
-			Message: fmt.Sprintf("the policy file allows the known-dangerous global %s by force (reason: %s)", e.Global, e.Reason)})
-	}
-	r.Files = append(r.Files, res)
-	slices.SortStableFunc(r.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
-}
-
 // gateFails reports whether a finding that counts towards the gate is at
 // or above the threshold.
 func gateFails(r *finding.Report, failOn finding.Severity) bool {
@@ -108,7 +90,7 @@ func render(w io.Writer, format string, r *finding.Report, category string, colo
 	case "json":
 		return report.JSON(w, r, report.Tool{Name: "modelgate", Version: version()})
 	case "sarif":
-		return sarif.Write(w, r, sarif.Options{Version: version(), Category: category})
+		return sarif.Write(w, r, sarif.Options{Version: version(), Category: category, RuleSeverities: policy.RuleSeverities()})
 	default:
 		return report.Text(w, r, report.TextOptions{Color: color})
 	}

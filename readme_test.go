@@ -11,14 +11,16 @@ import (
 
 	"github.com/modelgate/modelgate/config"
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 )
 
 // rulesTable renders the rule table of the README from finding.Rules().
 func rulesTable() string {
 	var b strings.Builder
 	b.WriteString("| ID | Name | Severity | What it finds | CWE |\n| --- | --- | --- | --- | --- |\n")
+	sev := policy.RuleSeverities()
 	for _, r := range finding.Rules() {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, r.Name, r.Severity, r.Short, strings.Join(r.CWE, ", "))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, r.Name, sev[r.ID], r.Short, strings.Join(r.CWE, ", "))
 	}
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,7 +126,7 @@ func (j *scanJob) usePolicyFile() error {
 	j.opts.Include = append(j.opts.Include, pf.Paths.Include...)
 	j.opts.Exclude = append(j.opts.Exclude, pf.Paths.Exclude...)
 	j.opts.Limits = pf.ApplyLimits(j.opts.Limits)
-	if j.opts.Policy, err = policy.New(pf.PolicyConfig()); err != nil {
+	if j.opts.Policy, err = policy.New(pf.PolicyConfig(path, time.Now())); err != nil {
 		return fmt.Errorf("policy file %s: %w", path, err)
 	}
 	return nil
@@ -155,11 +156,12 @@ func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 	if j.args.stats {
 		writeStats(j.stderr, start, rep)
 	}
-	if j.policy != nil {
-		addForced(rep, j.policyPath, j.opts.Policy.Forced())
-		for _, w := range j.policy.Apply(rep, time.Now()) {
-			j.note("warning: " + w)
-		}
+	if res, ok := j.opts.Policy.ForcedFindings(); ok {
+		rep.Files = append(rep.Files, res)
+		slices.SortStableFunc(rep.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
+	}
+	for _, w := range j.opts.Policy.Warnings() {
+		j.note("warning: " + w)
 	}
 	if j.base != nil {
 		j.base.Apply(rep)

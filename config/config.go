@@ -241,14 +241,28 @@ func (f *File) ApplyLimits(lim scan.Limits) scan.Limits {
 	return lim
 }
 
-// PolicyConfig returns the allow and deny entries for policy.New.
-func (f *File) PolicyConfig() policy.Config {
-	var cfg policy.Config
+// PolicyConfig returns what the file says to the judge (policy.New): its
+// allow and deny entries, severity overrides and ignore entries. source is
+// the file's path as reported; today is the day expiry dates are judged
+// against. The file was validated when it was read, so every severity
+// parses.
+func (f *File) PolicyConfig(source string, today time.Time) policy.Config {
+	cfg := policy.Config{Source: source, Today: today}
 	for _, e := range f.Allow {
 		cfg.Allow = append(cfg.Allow, policy.Entry{Global: e.Global, Reason: e.Reason, Force: e.Force})
 	}
 	for _, e := range f.Deny {
 		cfg.Deny = append(cfg.Deny, policy.Entry{Global: e.Global, Reason: e.Reason})
+	}
+	if len(f.Severity) > 0 {
+		cfg.Severity = map[string]finding.Severity{}
+		for id, name := range f.Severity {
+			cfg.Severity[id], _ = finding.ParseSeverity(name)
+		}
+	}
+	for _, ig := range f.Ignore {
+		cfg.Ignore = append(cfg.Ignore, policy.Ignore{Rule: ig.Rule, Path: ig.Path, Member: ig.Member,
+			Callable: ig.Callable, Reason: ig.Reason, Expires: ig.Expires.Time})
 	}
 	return cfg
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -88,39 +89,42 @@ func TestParseEmpty(t *testing.T) {
 	}
 }
 
-func TestApply(t *testing.T) {
+// TestPolicyConfig checks that the file's severity overrides and ignore
+// entries reach the judge: what it decides for each finding, before and
+// after an entry's expiry date.
+func TestPolicyConfig(t *testing.T) {
 	f, err := Parse([]byte(full))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := &finding.Report{Files: []finding.FileResult{
-		{Path: "models/legacy/a.pkl", Findings: []finding.Finding{
-			{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Callable: "x.y"},
-			{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Callable: "x.Z"},
-		}},
-		{Path: "models/new/b.pkl", Findings: []finding.Finding{{Rule: finding.RuleUnknownImport, Severity: finding.Medium}}},
-	}}
+	decide := func(today time.Time) (*policy.Judge, func(path string, fd finding.Finding) finding.Finding) {
+		j, err := policy.New(f.PolicyConfig(DefaultName, today))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j, j.Decide
+	}
+	legacyImport := finding.Finding{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Callable: "x.y"}
+	legacyClass := finding.Finding{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Callable: "x.Z"}
 	before := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
-	if w := f.Apply(rep, before); len(w) != 0 {
+	j, d := decide(before)
+	if w := j.Warnings(); len(w) != 0 {
 		t.Errorf("warnings before expiry: %v", w)
 	}
-	a := rep.Files[0].Findings
-	if a[0].Suppression == nil || a[0].Suppression.Justification != "reviewed, tracked elsewhere" {
-		t.Errorf("legacy MG004 not suppressed: %+v", a[0])
+	if got := d("models/legacy/a.pkl", legacyImport); got.Suppression == nil || got.Suppression.Justification != "reviewed, tracked elsewhere" {
+		t.Errorf("legacy MG004 not suppressed: %+v", got)
 	}
-	if a[1].Suppression != nil || a[1].Severity != finding.High {
-		t.Errorf("MG003 should be unsuppressed and raised to high: %+v", a[1])
+	if got := d("models/legacy/a.pkl", legacyClass); got.Suppression != nil || got.Severity != finding.High {
+		t.Errorf("MG003 should be unsuppressed and raised to high: %+v", got)
 	}
-	if rep.Files[1].Findings[0].Suppression != nil {
+	if got := d("models/new/b.pkl", legacyImport); got.Suppression != nil {
 		t.Error("finding outside the ignored path was suppressed")
 	}
-
-	rep.Files[0].Findings[0].Suppression = nil
-	after := before.AddDate(0, 0, 1)
-	if w := f.Apply(rep, after); len(w) != 1 || !strings.Contains(w[0], "expired") {
+	j, d = decide(before.AddDate(0, 0, 1))
+	if w := j.Warnings(); len(w) != 1 || !strings.Contains(w[0], "expired") {
 		t.Errorf("warnings after expiry = %v", w)
 	}
-	if rep.Files[0].Findings[0].Suppression != nil {
+	if got := d("models/legacy/a.pkl", legacyImport); got.Suppression != nil {
 		t.Error("expired ignore entry still suppresses")
 	}
 }

@@ -3,7 +3,9 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
@@ -93,16 +95,25 @@ type Verdict struct {
 type Entry struct {
 	// Global is "mypkg.models.Net" (exactly that global) or
 	// "mypkg.layers.*" (every plain name in that module and its submodules).
-	Global string `json:"global"`
-	Reason string `json:"reason,omitempty"`
+	Global string
+	Reason string
 	// Force allows a known-dangerous global; it is reported (RuleForcedAllow).
-	Force bool `json:"force,omitempty"`
+	Force bool
 }
 
-// Config holds the user's allow and deny entries.
+// Config is what the policy file adds to the embedded knowledge: allow
+// and deny entries, severity overrides by rule, and ignore entries.
 type Config struct {
-	Allow []Entry `json:"allow,omitempty"`
-	Deny  []Entry `json:"deny,omitempty"`
+	Allow []Entry
+	Deny  []Entry
+	// Severity overrides the severity of every finding of a rule.
+	Severity map[string]finding.Severity
+	Ignore   []Ignore
+	// Source is the policy file's path as reported (the findings on the
+	// file itself are placed there).
+	Source string
+	// Today is the day ignore entries' expiry dates are judged against.
+	Today time.Time
 }
 
 // Judge classifies globals and turns pickle facts into findings. It is
@@ -113,6 +124,11 @@ type Judge struct {
 	allow  []pattern
 	denied []pattern
 	forced []Entry
+
+	severity map[string]finding.Severity
+	ignore   []Ignore
+	file     string
+	today    time.Time
 }
 
 // pattern is a parsed configuration entry.
@@ -134,6 +150,7 @@ func Default() *Judge {
 // global without Force.
 func New(cfg Config) (*Judge, error) {
 	p := Default()
+	p.severity, p.ignore, p.file, p.today = cfg.Severity, cfg.Ignore, cfg.Source, cfg.Today
 	for _, e := range cfg.Deny {
 		pt, err := parsePattern(e)
 		if err != nil {

@@ -31,6 +31,10 @@ type Options struct {
 	// trailing "/" added, as github/codeql-action does) so that several
 	// analyses of one commit do not replace each other.
 	Category string
+	// RuleSeverities is the default severity of every rule, as the policy
+	// decides it (policy.RuleSeverities): the writer shows it as each
+	// rule's level and decides none itself.
+	RuleSeverities map[string]finding.Severity
 }
 
 // Write writes r as a SARIF 2.1.0 log to w.
@@ -56,7 +60,11 @@ func Build(r *finding.Report, opts Options) (*gosarif.Report, error) {
 		WithInformationURI(InformationURI)
 	index := map[string]int{}
 	for i, rule := range finding.Rules() {
-		driver.AddRule(descriptor(rule))
+		sev, ok := opts.RuleSeverities[rule.ID]
+		if !ok {
+			return nil, fmt.Errorf("rule %s has no default severity", rule.ID)
+		}
+		driver.AddRule(descriptor(rule, sev))
 		index[rule.ID] = i
 	}
 	run := gosarif.NewRun(*gosarif.NewTool(driver))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelgate/modelgate/baseline"
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -61,8 +62,13 @@ func suppressedReport() *finding.Report {
 	return &finding.Report{Files: files, Summary: finding.Summarize(files, 0)}
 }
 
+// write writes r as SARIF, with the policy's rule severities unless opts
+// names others.
 func write(t *testing.T, r *finding.Report, opts Options) []byte {
 	t.Helper()
+	if opts.RuleSeverities == nil {
+		opts.RuleSeverities = policy.RuleSeverities()
+	}
 	var buf bytes.Buffer
 	if err := Write(&buf, r, opts); err != nil {
 		t.Fatal(err)
@@ -126,7 +132,7 @@ func TestDeterministic(t *testing.T) {
 func TestUnknownRule(t *testing.T) {
 	files := []finding.FileResult{{Path: "a.pkl", Findings: []finding.Finding{{Rule: "MG999", Severity: finding.High, Offset: -1}}}}
 	var buf bytes.Buffer
-	if err := Write(&buf, &finding.Report{Files: files}, Options{}); err == nil {
+	if err := Write(&buf, &finding.Report{Files: files}, Options{RuleSeverities: policy.RuleSeverities()}); err == nil {
 		t.Error("a finding with an unknown rule was written")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 )
 
 func TestRuleTable(t *testing.T) {
@@ -19,19 +20,20 @@ func TestRuleTable(t *testing.T) {
 		t.Fatalf("%d rules, want every rule of the table (%d)", len(d.Rules), len(rules))
 	}
 	band := map[finding.Severity][2]float64{finding.Critical: {9.1, 10}, finding.High: {7.1, 8.8}, finding.Medium: {4.1, 6.8}, finding.Low: {0.1, 3.8}}
+	severities := policy.RuleSeverities()
 	for i, r := range rules {
-		got := d.Rules[i]
+		got, sev := d.Rules[i], severities[r.ID]
 		t.Run(strings.ToLower(r.ID), func(t *testing.T) {
 			if got.ID != r.ID || got.Name != r.Name || got.ShortDescription.Text == "" || got.FullDescription.Text == "" ||
 				got.Help.Text == "" || got.Help.Markdown == "" {
 				t.Errorf("incomplete rule %+v", got)
 			}
-			if got.DefaultConfiguration.Level != Level(r.Severity) {
+			if got.DefaultConfiguration.Level != Level(sev) {
 				t.Errorf("level %q", got.DefaultConfiguration.Level)
 			}
 			ss, err := strconv.ParseFloat(got.Properties.SecuritySeverity, 64)
-			if b := band[r.Severity]; err != nil || ss < b[0] || ss > b[1] {
-				t.Errorf("security-severity %q outside %v for %s", got.Properties.SecuritySeverity, b, r.Severity)
+			if b := band[sev]; err != nil || ss < b[0] || ss > b[1] {
+				t.Errorf("security-severity %q outside %v for %s", got.Properties.SecuritySeverity, b, sev)
 			}
 			if len(got.Properties.Tags) == 0 || got.Properties.Tags[0] != "security" {
 				t.Errorf("tags %v", got.Properties.Tags)

@@ -55,14 +55,11 @@ func (s *Session) Read(in *Input) {
 	}
 }
 
-// Report adds a finding located in in; the member chain is filled in.
+// Report adds a finding located in in; the member chain is filled in, and
+// the policy decides its severity and suppression (policy.Judge.Decide).
 func (s *Session) Report(in *Input, f finding.Finding) {
 	f.Member = in.Member()
-	if f.Severity == finding.SeverityInvalid {
-		if r, ok := finding.RuleByID(f.Rule); ok {
-			f.Severity = r.Severity
-		}
-	}
+	f = s.Policy().Decide(s.result.Path, f)
 	if f.Length == 0 && f.Offset >= 0 {
 		f.Length = 1
 	}

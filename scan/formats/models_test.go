@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -90,10 +91,10 @@ func TestModelFormats(t *testing.T) {
 				}
 				return
 			}
-			want, _ := finding.RuleByID(tt.rule)
+			want := policy.RuleSeverities()[tt.rule]
 			found := false
 			for _, fd := range f.Findings {
-				if fd.Rule == tt.rule && (tt.key == "" || fd.Key == tt.key) && fd.Severity == want.Severity {
+				if fd.Rule == tt.rule && (tt.key == "" || fd.Key == tt.key) && fd.Severity == want {
 					found = true
 				}
 			}
