@@ -20,7 +20,7 @@ import (
 // scanBytes reads data as a stream of pickles and judges it with the
 // default policy.
 func redteamScan(data string) ([]finding.Finding, *pickle.Result) {
-	res := pickle.Read(strings.NewReader(data), pickle.DefaultOptions())
+	res := pickle.Read(strings.NewReader(data), Default().PickleOptions(pickle.DefaultOptions()))
 	return Default().Pickle(res), res
 }
 

@@ -60,7 +60,7 @@ func TestRedteamBenign(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		t.Run(name, func(t *testing.T) {
 			data := benignPickle(t, path)
-			res := pickle.ReadOne(bytes.NewReader(data), pickle.DefaultOptions())
+			res := pickle.ReadOne(bytes.NewReader(data), Default().PickleOptions(pickle.DefaultOptions()))
 			if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
 				t.Fatalf("reader: pickles=%d err=%v limit=%v", res.Pickles, res.Err, res.Limit)
 			}

@@ -290,7 +290,7 @@ func TestPickleUnlistedCalls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := pickle.Read(strings.NewReader(tt.data), pickle.DefaultOptions())
+			res := pickle.Read(strings.NewReader(tt.data), Default().PickleOptions(pickle.DefaultOptions()))
 			if len(res.Calls) >= 100 {
 				t.Fatalf("%d calls listed: the test needs unlisted ones", len(res.Calls))
 			}

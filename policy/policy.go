@@ -124,6 +124,7 @@ type Judge struct {
 	allow  []pattern
 	denied []pattern
 	forced []Entry
+	listed *pickle.Listed
 
 	severity map[string]finding.Severity
 	ignore   []Ignore
@@ -142,7 +143,7 @@ func Default() *Judge {
 	d, _ := parseList(dangerousData)
 	s, _ := parseList(safeData)
 	c, _ := parseList(safeClassesData)
-	return &Judge{deny: newDenyTable(d), safe: newSafeTable(append(s, c...))}
+	return &Judge{deny: newDenyTable(d), safe: newSafeTable(append(s, c...)), listed: newListed()}
 }
 
 // New returns the default policy extended by cfg. It fails on a

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
@@ -113,6 +114,43 @@ func (p *Judge) shape(out *findingSet, u *uses, c pickle.Call) {
 		return
 	}
 	p.computedArg(out, c, a.arg, "which it calls")
+}
+
+// instantiators are the copyreg callables that build an instance of the
+// class they are given (copy_reg is Python 2's name, mapped by
+// _compat_pickle).
+var instantiators = []pickle.Global{
+	{Module: "copyreg", Name: "_reconstructor"}, {Module: "copyreg", Name: "__newobj__"},
+	{Module: "copyreg", Name: "__newobj_ex__"}, {Module: "copy_reg", Name: "_reconstructor"},
+	{Module: "copy_reg", Name: "__newobj__"},
+}
+
+// newListed returns the callables whose every call the reader must list
+// for this policy (pickle.Listed): the instantiators and getattr with their
+// argument facts, and every callable isShaped judges by its arguments with
+// their argument shapes.
+func newListed() *pickle.Listed {
+	l := &pickle.Listed{Facted: map[pickle.Global]bool{getattrGlobal: true, {Module: "__builtin__", Name: "getattr"}: true},
+		Shaped: map[pickle.Global]bool{typeGlobal: true}}
+	for _, g := range instantiators {
+		l.Facted[g] = true
+		if g.Module == "copyreg" {
+			l.Shaped[g] = true
+		}
+	}
+	for name := range argCallers {
+		i := strings.LastIndexByte(name, '.')
+		l.Shaped[pickle.Global{Module: name[:i], Name: name[i+1:]}] = true
+	}
+	return l
+}
+
+// PickleOptions returns o with the callables this policy judges call by
+// call (pickle.Options.Listed): the reader must be given them, or calls
+// past MaxCallSummaries go unexamined.
+func (p *Judge) PickleOptions(o pickle.Options) pickle.Options {
+	o.Listed = p.listed
+	return o
 }
 
 // isShaped reports a callable whose arguments decide what it runs.

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"path"
-	"strconv"
 	"strings"
 )
 
@@ -50,16 +49,4 @@ func ModelName(name string) bool {
 // this name: such a file whose content nothing identifies is reported.
 func PickleName(name string) bool {
 	return pickleExtensions[nameExt(name)]
-}
-
-// Quote renders s for a report: printable, escaped like a Go string, and
-// cut to at most max runes. Nothing from a scanned file reaches output
-// without passing through here or an equivalent escaper.
-func Quote(s string, max int) string {
-	r := []rune(s)
-	cut := ""
-	if max > 0 && len(r) > max {
-		r, cut = r[:max], "..."
-	}
-	return strconv.Quote(string(r)) + cut
 }

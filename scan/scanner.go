@@ -139,7 +139,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 	if t.symlink != "" {
 		res.Format, res.Status = "symlink", finding.StatusNotScanned
 		sess.Report(top, finding.Finding{Rule: finding.RuleSymlink, Offset: -1,
-			Message: "symbolic link to a model or a folder outside the scanned tree, not followed: " + Quote(t.symlink, 200)})
+			Message: "symbolic link to a model or a folder outside the scanned tree, not followed: " + finding.Quote(t.symlink, 200)})
 		return res
 	}
 	f, err := os.Open(t.abs)

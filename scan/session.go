@@ -42,6 +42,12 @@ func (s *Session) Limits() Limits { return s.scanner.opts.Limits }
 // Policy returns the policy that judges pickle facts.
 func (s *Session) Policy() *policy.Judge { return s.scanner.opts.Policy }
 
+// PickleOptions returns the pickle reader's options: the limits in force,
+// with the callables the policy examines call by call.
+func (s *Session) PickleOptions() pickle.Options {
+	return s.Policy().PickleOptions(s.Limits().Pickle)
+}
+
 // Read records that the content of in was read, so the report lists it.
 func (s *Session) Read(in *Input) {
 	s.read = true

@@ -75,7 +75,7 @@ func pickleToo(s *scan.Session, f scan.Format, in *scan.Input, name string) stri
 	if len(in.Head) == 0 || !isPickleOpcode(in.Head[0]) || !sniffPickle(in) {
 		return name
 	}
-	opts := s.Limits().Pickle
+	opts := s.PickleOptions()
 	opts.Joblib = true
 	res, err := readPicklesAt(in, 0, opts, false)
 	if res == nil || (len(res.Imports) == 0 && res.Limit == nil && err == nil) {

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/gguf"
@@ -43,12 +42,14 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 		for _, kv := range f.KVs {
 			switch {
 			case gguf.TemplateKey(kv.Key) && kv.IsString:
-				reportTemplate(s, in, kv)
+				for _, f := range s.Policy().Template(kv, gguf.InspectTemplate(kv.String)) {
+					s.Report(in, f)
+				}
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
 				s.Partial()
-				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: plain(kv.Key),
+				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: finding.Plain(kv.Key),
 					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
-						scan.Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
+						finding.Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
 			}
 		}
 	}
@@ -57,24 +58,4 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 		return nil
 	}
 	return err
-}
-
-func reportTemplate(s *scan.Session, in *scan.Input, kv gguf.KV) {
-	var hostile, odd []string
-	for _, c := range gguf.InspectTemplate(kv.String) {
-		if c.Hostile {
-			hostile = append(hostile, c.What)
-		} else {
-			odd = append(odd, c.What)
-		}
-	}
-	key := scan.Quote(kv.Key, 200)
-	switch {
-	case len(hostile) > 0:
-		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplate, Offset: kv.Offset, Key: plain(kv.Key), Evidence: scan.Quote(strings.Join(hostile, "; "), 300),
-			Message: "chat template " + key + " reaches Python internals (server-side template injection): " + scan.Quote(strings.Join(hostile, "; "), 300)})
-	case len(odd) > 0:
-		s.Report(in, finding.Finding{Rule: finding.RuleGGUFTemplateOdd, Offset: kv.Offset, Key: plain(kv.Key), Evidence: scan.Quote(strings.Join(odd, "; "), 300),
-			Message: "chat template " + key + " uses constructs chat templates do not need: " + scan.Quote(strings.Join(odd, "; "), 300)})
-	}
 }

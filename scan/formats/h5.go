@@ -50,7 +50,7 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 		if !a.IsString || (a.Name != "model_config" && a.Name != "training_config") {
 			continue
 		}
-		reportKeras(s, in, keras.AnalyzeConfig([]byte(a.Value)), a.Name+".")
+		reportKeras(s, in, keras.Analyze([]byte(a.Value), s.Policy().KerasOptions()), a.Name+".")
 	}
 	switch {
 	case errors.Is(err, hdf5.ErrFormat):

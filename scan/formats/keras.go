@@ -4,15 +4,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/keras"
-	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/zipread"
-	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -91,7 +86,7 @@ func (kerasZip) Scan(s *scan.Session, in *scan.Input) error {
 	if err != nil {
 		// Keras opens archives with Python's zipfile, which needs the
 		// central directory: without one the model does not load.
-		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + scan.Quote(err.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "Keras archive without a readable zip directory: " + finding.Quote(err.Error(), 300)})
 		return nil
 	}
 	if m := kerasConfig(a); m != nil {
@@ -121,72 +116,15 @@ func kerasConfigMember(s *scan.Session, a *zipread.Archive, m *zipread.Member, b
 		return fmt.Errorf("read config.json at offset %d: %w", len(data), err)
 	}
 	s.Read(mi)
-	reportKeras(s, mi, keras.AnalyzeConfig(data), "")
+	reportKeras(s, mi, keras.Analyze(data, s.Policy().KerasOptions()), "")
 	return nil
 }
 
-// reportKeras turns Keras config facts into findings; prefix is put
-// before each key (e.g. "model_config." for an HDF5 attribute).
+// reportKeras reports the findings the policy makes of Keras config
+// facts; prefix is put before each key (e.g. "model_config." for an HDF5
+// attribute).
 func reportKeras(s *scan.Session, in *scan.Input, facts []keras.Fact, prefix string) {
-	for _, f := range facts {
-		key := prefix + f.Key
-		switch f.Kind {
-		case keras.Lambda:
-			msg := "Keras Lambda layer with serialised Python bytecode at " + key
-			ev := ""
-			if len(f.CodeNames) > 0 {
-				ev = "code names: " + scan.Quote(strings.Join(f.CodeNames, ", "), 300)
-				msg += "; the code uses " + ev
-			}
-			if f.Detail != "" {
-				msg += " (" + f.Detail + ")"
-			}
-			s.Report(in, finding.Finding{Rule: finding.RuleKerasLambda, Offset: -1, Key: plain(key), Evidence: ev, Callable: "keras.layers.Lambda", Message: msg})
-		case keras.Reference, keras.CustomObject:
-			reportKerasReference(s, in, f, key)
-		case keras.TFOp:
-			if what, ok := tfRiskyFunctions[f.Name]; ok {
-				s.Report(in, finding.Finding{Rule: finding.RuleTensorFlowOp, Offset: -1, Key: plain(key), Callable: plain("tf." + f.Name),
-					Message: "Keras TFOpLambda layer calls tf." + scan.Quote(f.Name, 100) + " (" + what + ") at " + key})
-			}
-		case keras.KerasFunction:
-			g := pickle.Global{Module: f.Module, Name: f.Name}
-			s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: scan.Quote(f.Detail, 200),
-				Message: "Keras config makes the loader call " + scan.Quote(g.String(), 200) + ", which " + f.Detail + " (safe_mode bypass), at " + key})
-		case keras.Malformed:
-			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Key: plain(key), Message: "Keras config: " + f.Detail})
-		}
+	for _, f := range s.Policy().Keras(facts, prefix) {
+		s.Report(in, f)
 	}
-}
-
-// reportKerasReference judges a referenced global with the policy: known
-// dangerous is the safe_mode bypass, allowed is passed, unknown is a
-// reference outside Keras (or a custom object when it has a registered
-// package name).
-func reportKerasReference(s *scan.Session, in *scan.Input, f keras.Fact, key string) {
-	g := pickle.Global{Module: f.Module, Name: f.Name}
-	name := scan.Quote(g.String(), 200)
-	v := s.Policy().Classify(g)
-	switch {
-	case v.Class == policy.ClassDangerous:
-		s.Report(in, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: plain(key), Callable: plain(g.String()), Evidence: scan.Quote(v.Reason, 200),
-			Message: "Keras config makes the loader import and call " + name + " (" + v.Reason + "; safe_mode bypass, CVE-2025-1550)"})
-	case v.Class == policy.ClassSafe:
-	case f.Kind == keras.CustomObject:
-		s.Report(in, finding.Finding{Rule: finding.RuleKerasCustomObject, Offset: -1, Key: plain(key), Callable: plain(g.String()),
-			Message: "Keras custom object " + scan.Quote(f.Registered, 200) + " from " + name + " must be importable to load the model"})
-	default:
-		s.Report(in, finding.Finding{Rule: finding.RuleKerasExternal, Offset: -1, Key: plain(key), Callable: plain(g.String()),
-			Message: "Keras config references " + name + " outside Keras: loading imports it"})
-	}
-}
-
-// plain returns s for a Key or Callable field when it is printable and
-// short, and Quote(s) otherwise: these fields carry names from the
-// scanned file (JSON keys, tensor and metadata names).
-func plain(s string) string {
-	if len(s) <= 300 && utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
-		return s
-	}
-	return scan.Quote(s, 300)
 }

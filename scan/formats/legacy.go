@@ -121,7 +121,7 @@ func legacyMalformed(s *scan.Session, in *scan.Input, off int64, err error) erro
 // readPickleAt reads one pickle (one=true) or all pickles from off, as
 // torch.load reads them: plain pickles, no joblib arrays between them.
 func readPickleAt(s *scan.Session, in *scan.Input, off int64, one bool) (*pickle.Result, error) {
-	opts := s.Limits().Pickle
+	opts := s.PickleOptions()
 	opts.Joblib = false
 	return readPicklesAt(in, off, opts, one)
 }
@@ -132,7 +132,7 @@ func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error
 	decl := map[string]torchlegacy.Storage{}
 	for _, st := range res.Storages {
 		if st.Elements < 0 || st.Type.IsZero() {
-			return nil, fmt.Errorf("pickle#3 at offset %d: storage %s declares no literal type and element count", st.Offset, scan.Quote(st.Key, 40))
+			return nil, fmt.Errorf("pickle#3 at offset %d: storage %s declares no literal type and element count", st.Offset, finding.Quote(st.Key, 40))
 		}
 		if _, seen := decl[st.Key]; !seen {
 			decl[st.Key] = torchlegacy.Storage{Type: st.Type.String(), Key: st.Key, Location: st.Location, Numel: st.Elements}
@@ -174,26 +174,26 @@ func skipStorages(in *scan.Input, off int64, order []string, decl map[string]tor
 	for i, key := range order {
 		st, ok := decl[key]
 		if !ok {
-			return off, fmt.Errorf("storage key %s (number %d) is declared by no persistent id", scan.Quote(key, 40), i+1)
+			return off, fmt.Errorf("storage key %s (number %d) is declared by no persistent id", finding.Quote(key, 40), i+1)
 		}
 		es, ok := torchlegacy.ElementSize(st.Type)
 		if !ok {
-			return off, fmt.Errorf("storage %s has unknown type %s", scan.Quote(key, 40), scan.Quote(st.Type, 60))
+			return off, fmt.Errorf("storage %s has unknown type %s", finding.Quote(key, 40), finding.Quote(st.Type, 60))
 		}
 		var hdr [8]byte
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return off, fmt.Errorf("storage %s: element count truncated: %w", scan.Quote(key, 40), err)
+			return off, fmt.Errorf("storage %s: element count truncated: %w", finding.Quote(key, 40), err)
 		}
 		n := binary.LittleEndian.Uint64(hdr[:])
 		if n != uint64(st.Numel) {
-			return off, fmt.Errorf("storage %s holds %d elements, pickle#3 declares %d", scan.Quote(key, 40), n, st.Numel)
+			return off, fmt.Errorf("storage %s holds %d elements, pickle#3 declares %d", finding.Quote(key, 40), n, st.Numel)
 		}
 		if st.Numel > (math.MaxInt64-off)/es-8 {
-			return off, fmt.Errorf("storage %s: size overflows", scan.Quote(key, 40))
+			return off, fmt.Errorf("storage %s: size overflows", finding.Quote(key, 40))
 		}
 		size := st.Numel * es
 		if in.Size >= 0 && off+8+size > in.Size {
-			return off, fmt.Errorf("storage %s: %d bytes declared, %d left", scan.Quote(key, 40), size, in.Size-off-8)
+			return off, fmt.Errorf("storage %s: %d bytes declared, %d left", finding.Quote(key, 40), size, in.Size-off-8)
 		}
 		if sk != nil {
 			_, err = sk.Seek(size, io.SeekCurrent)
@@ -201,7 +201,7 @@ func skipStorages(in *scan.Input, off int64, order []string, decl map[string]tor
 			err = fmt.Errorf("%d of %d bytes: %w", m, size, cerr)
 		}
 		if err != nil {
-			return off, fmt.Errorf("skip storage %s: %w", scan.Quote(key, 40), err)
+			return off, fmt.Errorf("skip storage %s: %w", finding.Quote(key, 40), err)
 		}
 		off += 8 + size
 	}

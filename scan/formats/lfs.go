@@ -56,7 +56,7 @@ func (lfsPointer) Scan(s *scan.Session, in *scan.Input) error {
 		Rule:   finding.RuleLFSPointer,
 		Offset: -1,
 		Message: fmt.Sprintf("model content not present: Git LFS pointer (%s, %d bytes); check out LFS content "+
-			"before scanning (actions/checkout with lfs: true)", scan.Quote(oid, 80), size),
+			"before scanning (actions/checkout with lfs: true)", finding.Quote(oid, 80), size),
 	})
 	return nil
 }

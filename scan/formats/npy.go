@@ -49,7 +49,7 @@ func (npyArray) Scan(s *scan.Session, in *scan.Input) error {
 	case errors.Is(err, npy.ErrHeaderParse):
 		return scanNpyFallback(s, in, h, err)
 	case err != nil:
-		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + scan.Quote(err.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array: " + finding.Quote(err.Error(), 300)})
 		return nil
 	case !h.Object && !h.Unknown:
 		if need, ok := h.DataSize(); ok && in.Size >= 0 && in.Size-h.DataOffset < need {
@@ -60,7 +60,7 @@ func (npyArray) Scan(s *scan.Session, in *scan.Input) error {
 	}
 	what := "object array"
 	if !h.Object {
-		what = "array of unknown dtype " + scan.Quote(h.Descr, 80) + " read as a pickle"
+		what = "array of unknown dtype " + finding.Quote(h.Descr, 80) + " read as a pickle"
 	}
 	prefix := fmt.Sprintf("%s: pickle at byte %d (offsets from there): ", what, h.DataOffset)
 	_, err = scanPickleAt(s, in, h.DataOffset, true, prefix)
@@ -73,7 +73,7 @@ func (npyArray) Scan(s *scan.Session, in *scan.Input) error {
 // after the header, when it reads as a pickle, is scanned as the pickle
 // numpy.load(allow_pickle=True) would run.
 func scanNpyFallback(s *scan.Session, in *scan.Input, h *npy.Header, herr error) error {
-	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array, or read it in a way modelgate does not follow: " + scan.Quote(herr.Error(), 300)})
+	s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Message: "numpy would refuse this array, or read it in a way modelgate does not follow: " + finding.Quote(herr.Error(), 300)})
 	if in.Size >= 0 && h.DataOffset >= in.Size {
 		return nil
 	}

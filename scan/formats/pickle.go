@@ -237,7 +237,7 @@ func isPickleOpcode(b byte) bool { return strings.IndexByte(pickleOpcodes, b) >=
 // pickle.load reads it. prefix starts each message (offsets are relative
 // to off). The error is the input's own, not the pickle's.
 func scanPickleAt(s *scan.Session, in *scan.Input, off int64, joblibOff bool, prefix string) (*pickle.Result, error) {
-	opts := s.Limits().Pickle
+	opts := s.PickleOptions()
 	opts.Joblib = !joblibOff
 	res, err := readPicklesAt(in, off, opts, false)
 	if res == nil {

@@ -33,7 +33,7 @@ func (safetensorsModel) Scan(s *scan.Session, in *scan.Input) error {
 	}
 	if len(rep.Malformed) > 0 {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
-			Message: "safetensors header does not follow the format: " + scan.Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
+			Message: "safetensors header does not follow the format: " + finding.Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
 	}
 	for _, p := range rep.Polyglot {
 		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})

@@ -102,7 +102,7 @@ func (z zipArchive) Scan(s *scan.Session, in *scan.Input) error {
 		z.scanPrefix(s, in, start)
 	}
 	if a.DirErr != nil {
-		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + scan.Quote(a.DirErr.Error(), 300)})
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: a.End.DirOffset, Message: "zip central directory: " + finding.Quote(a.DirErr.Error(), 300)})
 	}
 	if a.More {
 		s.Unscannable(in, fmt.Errorf("more than %d members (or names over %d bytes); the rest were not scanned: %w",
@@ -116,7 +116,7 @@ func (z zipArchive) Scan(s *scan.Session, in *scan.Input) error {
 			"two central directories: zipfile (numpy.load) reads the one at offset %d, miniz (torch.load) the one at offset %d; both were scanned, the second as %q",
 			a.End.DirOffset, m.End.DirOffset, prefix)})
 		if m.DirErr != nil {
-			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: m.End.DirOffset, Message: "zip central directory: " + scan.Quote(m.DirErr.Error(), 300)})
+			s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: m.End.DirOffset, Message: "zip central directory: " + finding.Quote(m.DirErr.Error(), 300)})
 		}
 		scanMembers(s, in, m, prefix)
 	}
@@ -252,7 +252,7 @@ func memberInput(s *scan.Session, a *zipread.Archive, m *zipread.Member, bare *s
 		return nil, err
 	}
 	if err != nil {
-		s.Report(bare, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "zip member: " + scan.Quote(err.Error(), 300)})
+		s.Report(bare, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "zip member: " + finding.Quote(err.Error(), 300)})
 	}
 	var mi *scan.Input
 	if m.Method == zipread.Stored {

@@ -20,7 +20,7 @@
 //     function reference (class_name "function") names the function in
 //     its config string.
 //   - A reference to one of Keras's own functions with side effects
-//     (SideEffects: get_file, enable_unsafe_deserialization, ...) is
+//     (Options.SideEffects, which the caller gives) is
 //     reported; other references inside Keras are not.
 //   - A TFOpLambda layer (Keras 2) names the TensorFlow function it calls;
 //     it is reported with that name for the caller to judge.
@@ -78,8 +78,12 @@ type Fact struct {
 	Detail string
 }
 
-// Options bounds the analysis.
+// Options bounds the analysis and says what to look for.
 type Options struct {
+	// SideEffects are the functions of Keras's own modules, by name, whose
+	// references are reported (KerasFunction, with the value as Detail):
+	// the caller's list of functions that do more than build a model.
+	SideEffects map[string]string
 	// MaxDepth is the deepest nesting of JSON objects and arrays walked.
 	MaxDepth int
 	// MaxFacts is how many facts are reported at most.
@@ -95,9 +99,6 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{MaxDepth: 512, MaxFacts: 1000, MaxCodeNames: 64, MaxMarshalObjects: 100_000}
 }
-
-// AnalyzeConfig analyses a Keras config with the default options.
-func AnalyzeConfig(data []byte) []Fact { return Analyze(data, DefaultOptions()) }
 
 // Analyze analyses a Keras config JSON document. A document that is not
 // JSON, or that exceeds a bound, yields a Malformed fact (after the facts
@@ -214,7 +215,7 @@ func (w *walker) object(o map[string]any) {
 		if fn, ok := o["config"].(string); ok && class == "function" {
 			name = fn
 		}
-		if what, ok := SideEffects[name]; ok {
+		if what, ok := w.opts.SideEffects[name]; ok {
 			w.add(Fact{Kind: KerasFunction, Key: w.key("module"), Module: module, Name: name, Registered: registered, Detail: what})
 		}
 	}
@@ -280,21 +281,6 @@ func (w *walker) lambdaCode(v any, key string) {
 		f.Detail = "bytecode not decoded: " + err.Error()
 	}
 	w.add(f)
-}
-
-// SideEffects are the functions of Keras's own modules, by name, that a
-// config can reach through module/class_name (Keras 3 imports any
-// attribute of a keras module) and that do more than build a model:
-// get_file downloads (and extracts) a file where the config says
-// (CVE-2025-8747), enable_unsafe_deserialization lets the Lambda layers
-// that follow run (CVE-2025-9905), load_model loads another file.
-var SideEffects = map[string]string{
-	"get_file":                      "downloads a file to a path of the config's choosing",
-	"extract_archive":               "extracts an archive",
-	"enable_unsafe_deserialization": "switches safe_mode off, so that Lambda bytecode loads",
-	"load_model":                    "loads another model file",
-	"load_weights":                  "loads another weights file",
-	"save_model":                    "writes a model file",
 }
 
 // KerasModule reports whether a module path belongs to Keras itself

@@ -252,9 +252,6 @@ func (s *scanner) anomaly(msg string) {
 	s.res.Anomalies = append(s.res.Anomalies, Anomaly{Offset: s.opStart, Op: opNames[s.op], Msg: msg})
 }
 
-// intern returns the shared copy of g.
-func (s *scanner) intern(g Global) *Global { return s.globalOf(s.imported(g)) }
-
 // imported returns the shared value of a direct import of g.
 func (s *scanner) imported(g Global) value {
 	if v, ok := s.globals[g]; ok {

@@ -16,21 +16,13 @@ type callKey struct {
 	known, onGlobal bool
 }
 
-// listedAlways are the callables whose calls are listed up to
-// MaxListedCalls: a policy needs the class an instantiator builds, what
-// getattr fetches, and the offset of each loader call to match its
-// nested pickle.
-func listedAlways(g Global) bool {
+// listedAlways reports the callables whose calls are listed up to
+// MaxListedCalls: the loaders the reader follows (the offset of each call
+// matches its nested pickle), and the caller's Options.Listed (a policy
+// needs the class an instantiator builds, what getattr fetches).
+func (s *scanner) listedAlways(g Global) bool {
 	_, loader := loaders[g]
-	return loader || argFacted[g] || argShaped[g]
-}
-
-// argFacted are the instantiators and getattr (see listedAlways).
-var argFacted = map[Global]bool{
-	{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true,
-	{"copyreg", "__newobj_ex__"}: true, {"copy_reg", "_reconstructor"}: true,
-	{"copy_reg", "__newobj__"}: true, {"builtins", "getattr"}: true,
-	{"__builtin__", "getattr"}: true,
+	return loader || s.opts.Listed.facted(g) || s.opts.Listed.shaped(g)
 }
 
 // newCall counts a call by the current opcode of the object that derives
@@ -57,7 +49,7 @@ func (s *scanner) newCall(op string, g *Global, known, onGlobal bool) (Call, boo
 	grp := &s.res.CallGroups[i]
 	grp.Count++
 	max := s.opts.MaxCallSummaries
-	if g != nil && known && listedAlways(*g) {
+	if g != nil && known && s.listedAlways(*g) {
 		max = s.opts.MaxListedCalls
 	}
 	if grp.Listed >= int64(max) {
@@ -102,7 +94,7 @@ func (s *scanner) call(fn, args value) {
 	g, _ := s.sh.slab.global(fn)
 	known := fn.kind == kGlobal && s.objectOf(fn).direct
 	c, listed := s.newCall(opNames[s.op], g, known, false)
-	if known && argShaped[*g] {
+	if known && s.opts.Listed.shaped(*g) {
 		listed = s.shaped(&c, listed, args)
 	} else if listed {
 		s.argFacts(&c, args)
@@ -265,7 +257,7 @@ func (s *scanner) newobjEx() {
 	s.objectOf(all).add(kwargs)
 	g, _ := s.sh.slab.global(cls)
 	c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false)
-	if c.Known && argShaped[*g] {
+	if c.Known && s.opts.Listed.shaped(*g) {
 		listed = s.shaped(&c, listed, args)
 	} else if listed {
 		s.argFacts(&c, args)

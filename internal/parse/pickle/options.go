@@ -5,6 +5,10 @@ package pickle
 // scan with Result.Limit (inconclusive), never with a panic or an
 // unbounded allocation.
 type Options struct {
+	// Listed names the callables whose every call a policy examines; nil
+	// lists none beyond MaxCallSummaries. A pointer, so that Options stay
+	// comparable.
+	Listed *Listed
 	// MaxOpcodes caps the opcodes executed in one stream, nested pickles
 	// included. Default 50,000,000 (a state dict of 50,000
 	// tensors needs about 1,500,000).
@@ -29,8 +33,8 @@ type Options struct {
 	// call per tensor). Default 32.
 	MaxCallSummaries int
 	// MaxListedCalls is how many calls of one group are listed when the
-	// callee is one whose every call a policy must examine (copyreg
-	// reconstructors, builtins.getattr, the loaders the reader follows).
+	// callee is one whose every call a policy must examine (Listed, and
+	// the loaders the reader follows).
 	// Later ones are only counted: a policy must treat them as not
 	// examined. Default 4096.
 	MaxListedCalls int

@@ -5,41 +5,30 @@ import (
 	"strings"
 )
 
-// argShaped are the callables whose arguments decide what a call runs:
-// the copyreg instantiators (the class built, the base whose __init__ is
-// called), builtins.type (one argument returns a type, three create a
-// class), and callables that call an argument (torch's
-// _rebuild_from_type, numpy.random's pickle constructors, learning-rate
-// schedulers that call lr_lambda or scale_fn on construction). Their
-// calls are listed up to MaxListedCalls like listedAlways; past that, a
-// call is still listed when its argument facts (count, and kind and
-// global of each ArgFact, not the strings) differ from those of every
-// call listed before in its group, and counted in CallGroup.Unexamined
-// when the shapes kept (maxShapes) are used up. A policy that judges the
-// listed calls has then judged every shape.
-var argShaped = map[Global]bool{
-	{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true,
-	{"copyreg", "__newobj_ex__"}: true, {"builtins", "type"}: true,
-	{"torch._tensor", "_rebuild_from_type"}: true, {"torch._tensor", "_rebuild_from_type_v2"}: true,
-	{"numpy.random._pickle", "__generator_ctor"}: true, {"numpy.random._pickle", "__randomstate_ctor"}: true,
-	{"numpy.random._pickle", "__bit_generator_ctor"}: true,
-	{"torch.optim.lr_scheduler", "LambdaLR"}:         true, {"torch.optim.lr_scheduler", "MultiplicativeLR"}: true,
-	{"torch.optim.lr_scheduler", "CyclicLR"}: true,
+// Listed names callables whose calls the reader lists beyond
+// MaxCallSummaries, up to MaxListedCalls, because a policy judges each
+// call by its arguments. The reader knows nothing about what is unsafe:
+// the lists are the caller's (policy.Judge.PickleOptions).
+type Listed struct {
+	// Facted are callables whose calls are listed with the facts of their
+	// arguments (the globals, instances and strings passed): the
+	// instantiators and getattr.
+	Facted map[Global]bool
+	// Shaped are callables whose arguments decide what a call runs (the
+	// copyreg instantiators, builtins.type, callables that call an
+	// argument). Their calls are listed like Facted ones; past
+	// MaxListedCalls, a call is still listed when its argument facts
+	// (count, and kind and global of each ArgFact, not the strings)
+	// differ from those of every call listed before in its group, and
+	// counted in CallGroup.Unexamined when the shapes kept (maxShapes)
+	// are used up. A policy that judges the listed calls has then judged
+	// every shape.
+	Shaped map[Global]bool
 }
 
-// ArgShaped reports whether the reader lists every argument shape of
-// g's calls (argShaped). A policy that judges a callable by its arguments
-// needs it listed here: scan's tests hold the two lists equal.
-func ArgShaped(g Global) bool { return argShaped[g] }
+func (l *Listed) facted(g Global) bool { return l != nil && l.Facted[g] }
 
-// ArgShapedCallables returns the argShaped callables.
-func ArgShapedCallables() []Global {
-	out := make([]Global, 0, len(argShaped))
-	for g := range argShaped {
-		out = append(out, g)
-	}
-	return out
-}
+func (l *Listed) shaped(g Global) bool { return l != nil && l.Shaped[g] }
 
 // maxShapes bounds the argument shapes kept per stream.
 const maxShapes = 1 << 14
@@ -67,7 +56,7 @@ func signature(c *Call) string {
 	return b.String()
 }
 
-// shaped handles a call of an argShaped callable: c is its record, listed
+// shaped handles a call of a Listed.Shaped callable: c is its record, listed
 // says whether newCall listed it, args are its arguments. It returns
 // whether c is to be recorded (listed, with argument facts filled).
 func (s *scanner) shaped(c *Call, listed bool, args value) bool {

@@ -41,7 +41,7 @@ func TestShapedCallsListed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Read(strings.NewReader(tt.data), DefaultOptions())
+			r := Read(strings.NewReader(tt.data), listedOptions())
 			if r.Err != nil || r.Limit != nil {
 				t.Fatalf("err=%v limit=%v", r.Err, r.Limit)
 			}
@@ -67,4 +67,17 @@ func TestShapedCallsListed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// listedOptions returns the default options with callables listed call by
+// call as a policy lists them (policy.Judge.PickleOptions): the
+// instantiators and getattr with their facts, the copyreg instantiators
+// and builtins.type with their shapes.
+func listedOptions() Options {
+	o := DefaultOptions()
+	o.Listed = &Listed{
+		Facted: map[Global]bool{{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true, {"builtins", "getattr"}: true},
+		Shaped: map[Global]bool{{"copyreg", "_reconstructor"}: true, {"copyreg", "__newobj__"}: true, {"builtins", "type"}: true},
+	}
+	return o
 }

@@ -25,7 +25,7 @@ func TestCallGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := Read(strings.NewReader(tt.data), DefaultOptions())
+			r := Read(strings.NewReader(tt.data), listedOptions())
 			if r.Err != nil || r.Limit != nil {
 				t.Fatalf("err %v limit %v", r.Err, r.Limit)
 			}

@@ -139,8 +139,3 @@ func (a *slab) global(v value) (*Global, bool) {
 
 // hasObject reports kinds whose ref is in the object table.
 func (k kind) hasObject() bool { return k >= kGlobal && k <= kObject }
-
-// isContainer reports kinds that the unpickler fills natively.
-func (k kind) isContainer() bool {
-	return k >= kTuple && k <= kFrozenSet
-}

@@ -1,0 +1,64 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+)
+
+// tensorFlowOps are the ops reported, with what they do. Checkpoint ops
+// (SaveV2, RestoreV2, MergeV2Checkpoints, ShardedFilename) are left out:
+// every SavedModel has them in its saver, fed with the checkpoint path at
+// run time. InitializeTableFromTextFile is left out too: it reads the
+// vocabulary assets of text models.
+var tensorFlowOps = map[string]string{
+	"ReadFile": "reads a file", "WriteFile": "writes a file", "MatchingFiles": "lists files",
+	"PyFunc": "runs Python", "PyFuncStateless": "runs Python", "EagerPyFunc": "runs Python",
+	"ImmutableConst":  "maps a file into memory",
+	"WholeFileReader": "reads files", "WholeFileReaderV2": "reads files",
+	"TextLineReader": "reads files", "TextLineReaderV2": "reads files",
+	"FixedLengthRecordReader": "reads files", "FixedLengthRecordReaderV2": "reads files",
+	"TFRecordReader": "reads files", "TFRecordReaderV2": "reads files", "LMDBReader": "reads files",
+	"TextLineDataset": "reads files", "TFRecordDataset": "reads files", "FixedLengthRecordDataset": "reads files",
+	"FixedLengthRecordDatasetV2": "reads files", "TFRecordDatasetV2": "reads files",
+	"SaveDataset": "writes files", "SaveDatasetV2": "writes files", "LoadDataset": "reads files",
+	"DatasetToTFRecord": "writes files", "ExperimentalDatasetToTFRecord": "writes files",
+	"CreateSummaryFileWriter": "writes files", "CreateSummaryDbWriter": "writes files",
+	"DebugIdentity": "writes to debug URLs", "DebugIdentityV2": "writes to debug URLs",
+	"DebugNanCount": "writes to debug URLs", "DebugNumericSummary": "writes to debug URLs",
+	"LoadAndRemapMatrix": "reads a checkpoint file",
+	// Not TensorFlow ops: names other scanners list, which only a custom
+	// op library could provide.
+	"ShellExecute": "runs commands", "ExecuteOp": "runs commands", "PyCall": "runs Python",
+}
+
+// tensorFlowFunctions are TensorFlow API functions (as TFOpLambda names
+// them, without "tf.") that run Python or touch files.
+var tensorFlowFunctions = map[string]string{
+	"py_function": "runs Python", "numpy_function": "runs Python", "compat.v1.py_func": "runs Python",
+	"io.read_file": "reads a file", "io.write_file": "writes a file", "io.matching_files": "lists files",
+	"io.gfile.glob": "lists files", "raw_ops.ReadFile": "reads a file", "raw_ops.WriteFile": "writes a file",
+	"raw_ops.PyFunc": "runs Python", "raw_ops.EagerPyFunc": "runs Python", "raw_ops.PyFuncStateless": "runs Python",
+	"compat.v1.read_file": "reads a file", "compat.v1.write_file": "writes a file",
+}
+
+// TensorFlow turns the nodes of a TensorFlow graph (and of its function
+// library) into findings: one for each op that touches files or runs
+// Python when the graph runs.
+func (p *Judge) TensorFlow(nodes []tfgraph.Node) []finding.Finding {
+	var out []finding.Finding
+	for _, n := range nodes {
+		what, ok := tensorFlowOps[n.Op]
+		if !ok {
+			continue
+		}
+		key, where := n.Name, "graph"
+		if n.Function != "" {
+			key, where = n.Function+"/"+n.Name, "function "+finding.Quote(n.Function, 200)
+		}
+		out = append(out, finding.Finding{Rule: finding.RuleTensorFlowOp, Offset: n.Offset, Key: finding.Plain(key), Callable: n.Op,
+			Message: fmt.Sprintf("TensorFlow op %s (%s) in node %s of the %s", n.Op, what, finding.Quote(n.Name, 200), where)})
+	}
+	return out
+}
