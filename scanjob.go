@@ -47,7 +47,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	inActions := ghaction.Enabled(getenv)
 	if inActions {
-		a.fillFromInputs(ghaction.ReadInputs(getenv), getenv)
+		a.fillFromInputs(ghaction.ReadInputs(getenv))
 	}
 	job, err := newScanJob(ctx, a, stderr, getenv, inActions)
 	var ue usageErr
