@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"cmp"
@@ -64,7 +64,7 @@ type scanArgs struct {
 
 // parseScan parses flags and paths; flags and paths may be interleaved, and
 // everything after "--" is a path.
-func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
+func parseScan(args []string) (*scanArgs, error) {
 	a := &scanArgs{}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -106,9 +106,14 @@ func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
 // a flag given with a value always wins. runs.args passes empty inputs as
 // "--flag=" and an empty path as "", so empty values count as not given.
 func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
-	for dst, v := range map[*string]string{&a.failOn: in.FailOn, &a.sarifFile: in.SarifFile, &a.config: in.Config,
-		&a.category: in.Category, &a.shard: in.Shard, &a.baseline: in.Baseline, &a.scanScope: in.ScanScope} {
-		*dst = cmp.Or(*dst, v)
+	for _, f := range []struct {
+		dst   *string
+		input string
+	}{
+		{&a.failOn, in.FailOn}, {&a.sarifFile, in.SarifFile}, {&a.config, in.Config}, {&a.category, in.Category},
+		{&a.shard, in.Shard}, {&a.baseline, in.Baseline}, {&a.scanScope, in.ScanScope},
+	} {
+		*f.dst = cmp.Or(*f.dst, f.input)
 	}
 	if len(a.paths) == 0 {
 		a.paths = in.Path
