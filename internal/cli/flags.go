@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/modelgate/modelgate/internal/ghaction"
-	"github.com/modelgate/modelgate/report"
 )
 
 const scanUsage = `Usage: modelgate scan [flags] [PATH ...]
@@ -126,12 +125,9 @@ func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
 	}
 }
 
+// usageError says what is wrong with the flags of scan, with a pointer to
+// its help, and returns the exit status of a usage error.
 func usageError(stderr io.Writer, format string, args ...any) int {
 	fmt.Fprintf(stderr, "modelgate scan: "+format+"\nRun \"modelgate scan --help\" for usage.\n", args...)
-	return exitProblem
-}
-
-func failure(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "modelgate: %s\n", report.Clean(err.Error()))
 	return exitProblem
 }

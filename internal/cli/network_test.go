@@ -91,6 +91,7 @@ type listedPackage struct {
 	Module     *struct{ Path string }
 }
 
+// goTool is the go command: go test puts its own first in PATH.
 func goTool(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("go")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/modelgate/modelgate/report"
 )
 
 const usage = `modelgate finds code that runs when ML model files are loaded (pickle,
@@ -60,4 +62,11 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "devel"
+}
+
+// failure says why the command could not do its work, cleaned of control
+// characters, and returns the exit status of a failure.
+func failure(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "modelgate: %s\n", report.Clean(err.Error()))
+	return exitProblem
 }
