@@ -37,6 +37,8 @@ type scanJob struct {
 // usageErr is a mistake in the flags: exit 2 with a pointer to --help.
 type usageErr struct{ error }
 
+// runScan is the scan command: flags, then the action's inputs, then the
+// scan job; it returns the exit status.
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	a, err := parseScan(args)
 	if errors.Is(err, flag.ErrHelp) {
