@@ -10,7 +10,7 @@ FROM ${GO_IMAGE} AS build
 COPY go.mod go.sum /src/
 RUN go mod download -C /src
 COPY . /src/
-# The build line is also run by the test suite (e2e_test.go): keep it one
+# The build line is also run by the test suite (internal/cli/e2e_test.go): keep it one
 # line, without quotes.
 RUN CGO_ENABLED=0 go build -C /src -trimpath -buildvcs=false -ldflags=-s -o /modelgate .
 

@@ -101,7 +101,7 @@ func ruleName(id string) string {
 func annotation(fd finding.Finding) string {
 	msg := report.Clean(fd.Message)
 	parts := []string{msg}
-	if ev := report.Clean(cmpOr(fd.Evidence, fd.Callable)); ev != "" && !strings.Contains(msg, ev) {
+	if ev := report.Clean(cmp.Or(fd.Evidence, fd.Callable)); ev != "" && !strings.Contains(msg, ev) {
 		parts = append(parts, "call: "+ev)
 	}
 	if loc := report.Location(fd); loc != "" {

@@ -7,10 +7,19 @@
 //     (GITHUB_ACTIONS=true) first, and every function that needs a runner
 //     file (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) skips it when the variable is
 //     unset, instead of panicking as go-githubactions does.
-//   - Inputs reach the binary twice: as `--flag=value` items of runs.args and
-//     as INPUT_* variables (hyphens kept: INPUT_FAIL-ON). The caller gives
-//     flags precedence; ReadInputs only fills what the flags left empty.
-//     List inputs (path, include, exclude) are one item per line.
+//   - ReadInputs is the only reader of INPUT_* variables (hyphens kept:
+//     INPUT_FAIL-ON), and Inputs has a field for every input of action.yml.
+//     List inputs (path, include, exclude) are one item per line (Lines).
+//     The caller gives command-line flags precedence and fills only what
+//     they left empty; empty inputs count as not given.
+//   - action.yml's runs.args still passes the inputs as `--flag=value` items
+//     and the path input as the last argument. They are a pass-through of
+//     the same values, not a second reader, and they stay because dropping
+//     them would change what users get: an argument is not trimmed as an
+//     INPUT_* variable is (fail-on " critical" is a usage error, a path
+//     " models" is not found), and a path input that starts with "-" is
+//     read as a flag. Reading the inputs from INPUT_* alone would quietly
+//     accept or reinterpret those.
 //   - Every string that came from the scanned tree is cleaned
 //     (report.Clean) and escaped for its destination: workflow-command data
 //     and property escaping for annotations, Markdown escaping for the step

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelgate/modelgate/finding"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -51,7 +53,7 @@ func golden(t *testing.T, name string, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden (run go test ./ghaction -update): %v", err)
+		t.Fatalf("read golden (go test ./internal/ghaction -update): %v", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
@@ -67,14 +69,79 @@ func TestReadInputs(t *testing.T) {
 		"INPUT_EXCLUDE":    "",
 		"INPUT_CATEGORY":   "models",
 		"INPUT_CONFIG":     ".modelgate.yml",
+		"INPUT_SCAN-SCOPE": "changed\n",
+		"INPUT_SHARD":      " 2/3",
+		"INPUT_BASELINE":   "base.sarif",
+		"INPUT_SCAN_SCOPE": "all", // not how the runner names scan-scope
 	}))
 	want := Inputs{Path: []string{"models", "data/more"}, FailOn: "critical", SarifFile: "out.sarif",
-		Include: []string{"**/*.pt", "**/*.pkl"}, Config: ".modelgate.yml", Category: "models"}
+		Include: []string{"**/*.pt", "**/*.pkl"}, Config: ".modelgate.yml", Category: "models",
+		ScanScope: "changed", Shard: "2/3", Baseline: "base.sarif"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if !Enabled(env(map[string]string{"GITHUB_ACTIONS": "true"})) || Enabled(env(nil)) {
 		t.Error("Enabled")
+	}
+}
+
+// TestInputsCoverAction: every input of action.yml, under the variable
+// name the runner gives it, reaches a field of Inputs.
+func TestInputsCoverAction(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "action.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Inputs map[string]any `yaml:"inputs"`
+	}
+	if err := yaml.Unmarshal(b, &action); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for name := range action.Inputs {
+		vars["INPUT_"+strings.ToUpper(name)] = "value-of-" + name
+	}
+	read := map[string]bool{}
+	v := reflect.ValueOf(ReadInputs(env(vars)))
+	for i := range v.NumField() {
+		switch f := v.Field(i).Interface().(type) {
+		case string:
+			read[f] = true
+		case []string:
+			for _, s := range f {
+				read[s] = true
+			}
+		}
+	}
+	for name := range action.Inputs {
+		if !read["value-of-"+name] {
+			t.Errorf("input %s (INPUT_%s) is not read", name, strings.ToUpper(name))
+		}
+	}
+	if n, fields := len(action.Inputs), reflect.TypeFor[Inputs]().NumField(); n != fields {
+		t.Errorf("action.yml has %d inputs, Inputs %d fields", n, fields)
+	}
+}
+
+func TestLines(t *testing.T) {
+	tests := []struct {
+		name  string
+		items []string
+		want  []string
+	}{
+		{"none", nil, nil},
+		{"empty_dropped", []string{"", "a"}, []string{"a"}},
+		{"one_line_kept_as_is", []string{" a b "}, []string{" a b "}},
+		{"lines_trimmed", []string{"models\n  data/more \n\n"}, []string{"models", "data/more"}},
+		{"mixed", []string{"x", "a\r\nb", ""}, []string{"x", "a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, Lines(tt.items...)); diff != "" {
+				t.Errorf("Lines(%q) (-want +got):\n%s", tt.items, diff)
+			}
+		})
 	}
 }
 

@@ -1,6 +1,7 @@
 package ghaction
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -23,16 +24,9 @@ func OutputsOf(r *finding.Report, sarifFile string) Outputs {
 	return Outputs{
 		SarifFile:       sarifFile,
 		Findings:        r.Summary.Findings,
-		HighestSeverity: cmpOr(r.Summary.Highest, "none"),
+		HighestSeverity: cmp.Or(r.Summary.Highest, "none"),
 		FilesScanned:    r.Summary.Files - r.Summary.Skipped,
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // SetOutputs writes the outputs to the file named by GITHUB_OUTPUT. It does

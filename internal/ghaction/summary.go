@@ -1,6 +1,7 @@
 package ghaction
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,7 +72,7 @@ func Summary(r *finding.Report, failOn finding.Severity, failed bool, sarifFile 
 			offset = fmt.Sprint(l.Offset)
 		}
 		fmt.Fprintf(&b, "| %s | %s %s | %s | %s | %s | %s |\n", l.Severity, l.Rule, ruleName(l.Rule),
-			md(l.path), md(l.Member), md(cmpOr(l.Evidence, l.Callable)), offset)
+			md(l.path), md(l.Member), md(cmp.Or(l.Evidence, l.Callable)), offset)
 	}
 	return b.String()
 }

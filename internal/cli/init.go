@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -48,7 +49,7 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "modelgate init: %v\nRun \"modelgate init --help\" for usage.\n", err)
 		return exitProblem
 	}
-	dir := cmpOr(fs.Arg(0), ".")
+	dir := cmp.Or(fs.Arg(0), ".")
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return failure(stderr, fmt.Errorf("init: %s is not a directory", dir))
 	}

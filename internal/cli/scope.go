@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,7 +16,7 @@ import (
 // scopeSettings validates --scan-scope and --changed-since.
 func (j *scanJob) scopeSettings() error {
 	a := j.args
-	a.scanScope = strings.ToLower(cmpOr(a.scanScope, "all"))
+	a.scanScope = strings.ToLower(cmp.Or(a.scanScope, "all"))
 	if a.scanScope != "all" && a.scanScope != "changed" {
 		return usageErr{fmt.Errorf("unknown --scan-scope %q (want all or changed)", a.scanScope)}
 	}

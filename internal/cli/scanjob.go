@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -39,8 +40,10 @@ type scanJob struct {
 // usageErr is a mistake in the flags: exit 2 with a pointer to --help.
 type usageErr struct{ error }
 
+// runScan is the scan command: flags, then the action's inputs, then the
+// scan job; it returns the exit status.
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	a, err := parseScan(args, stderr)
+	a, err := parseScan(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, scanUsage)
 		return exitOK
@@ -50,7 +53,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	inActions := ghaction.Enabled(getenv)
 	if inActions {
-		a.fillFromInputs(ghaction.ReadInputs(getenv), getenv)
+		a.fillFromInputs(ghaction.ReadInputs(getenv))
 	}
 	job, err := newScanJob(ctx, a, stderr, getenv, inActions)
 	var ue usageErr
@@ -90,12 +93,12 @@ func newScanJob(ctx context.Context, a *scanArgs, stderr io.Writer, getenv func(
 // settings validates the flags and turns them into scan options.
 func (j *scanJob) settings() error {
 	a := j.args
-	a.format = strings.ToLower(cmpOr(a.format, "text"))
+	a.format = strings.ToLower(cmp.Or(a.format, "text"))
 	if a.format != "text" && a.format != "json" && a.format != "sarif" {
 		return usageErr{fmt.Errorf("unknown --format %q (want text, json or sarif)", a.format)}
 	}
 	var err error
-	if j.failOn, err = finding.ParseSeverity(strings.ToLower(cmpOr(a.failOn, "high"))); err != nil {
+	if j.failOn, err = finding.ParseSeverity(strings.ToLower(cmp.Or(a.failOn, "high"))); err != nil {
 		return usageErr{fmt.Errorf("--fail-on: %w", err)}
 	}
 	if a.jobs < 0 {

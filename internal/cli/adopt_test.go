@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -113,7 +112,7 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	// pre-commit's golang language runs "go install ./..." in the
 	// repository: it must install exactly one command, modelgate.
-	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "./...")
+	cmd := exec.Command(goTool(t), "list", "-f", "{{if eq .Name \"main\"}}{{.ImportPath}}{{end}}", "./...")
 	cmd.Dir = repoRoot(t)
 	if out, err := cmd.Output(); err != nil || strings.TrimSpace(string(out)) != "github.com/modelgate/modelgate" {
 		t.Errorf("main packages of the module: %q (%v), want only github.com/modelgate/modelgate", out, err)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -42,7 +42,7 @@ func TestReadmeRuleTable(t *testing.T) {
 		return
 	}
 	if diff := cmp.Diff(rulesTable(), readme[start:end]); diff != "" {
-		t.Errorf("README rule table differs from finding.Rules() (go test . -update) (-want +got):\n%s", diff)
+		t.Errorf("README rule table differs from finding.Rules() (go test ./internal/cli -update) (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,7 @@ func runIn(t *testing.T, dir string, env map[string]string, args ...string) resu
 	t.Helper()
 	t.Chdir(dir)
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	code := Run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
 	return result{code, out.String(), errOut.String()}
 }
 
@@ -126,7 +127,7 @@ func golden(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden (go test . -update): %v", err)
+		t.Fatalf("read golden (go test ./internal/cli -update): %v", err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
@@ -135,8 +136,8 @@ func golden(t *testing.T, path, got string) {
 
 var root string
 
-// repoRoot is the folder of this package, taken before any test changes
-// the working directory.
+// repoRoot is the root of the repository (action.yml, testdata/), taken
+// before any test changes the working directory.
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	if root == "" {
@@ -146,11 +147,14 @@ func repoRoot(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	wd, err := os.Getwd()
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		panic(err)
 	}
-	root = wd
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		panic(fmt.Sprintf("the repository root %s has no go.mod: %v", dir, err))
+	}
+	root = dir
 	os.Exit(m.Run())
 }
 

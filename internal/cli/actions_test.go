@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -92,5 +92,53 @@ func TestOutsideActions(t *testing.T) {
 	r = runIn(t, ws, map[string]string{"GITHUB_ACTIONS": "true"}, "scan", "--fail-on=none")
 	if r.code != 0 {
 		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestInputsAndFlags: every input the scan reads reaches it from its
+// INPUT_* variable inside Actions only, trimmed, with an empty value as
+// not given, and a flag with a value wins.
+func TestInputsAndFlags(t *testing.T) {
+	tests := []struct {
+		name      string
+		inActions bool
+		inputs    map[string]string
+		args      []string
+		code      int
+		stderr    string // substring
+	}{
+		{"fail_on_input", true, map[string]string{"fail-on": "none"}, nil, exitOK, ""},
+		{"fail_on_input_trimmed", true, map[string]string{"fail-on": " none\n"}, nil, exitOK, ""},
+		{"fail_on_flag_wins", true, map[string]string{"fail-on": "none"}, []string{"--fail-on=high"}, exitFailed, ""},
+		{"fail_on_empty_flag", true, map[string]string{"fail-on": "none"}, []string{"--fail-on="}, exitOK, ""},
+		{"shard_input", true, map[string]string{"shard": "9/3"}, nil, exitProblem, "--shard"},
+		{"shard_flag_wins", true, map[string]string{"shard": "9/3"}, []string{"--shard=1/1"}, exitFailed, ""},
+		{"shard_empty_flag", true, map[string]string{"shard": "9/3"}, []string{"--shard="}, exitProblem, "--shard"},
+		{"shard_empty_input", true, map[string]string{"shard": ""}, nil, exitFailed, ""},
+		{"scan_scope_input", true, map[string]string{"scan-scope": "some"}, nil, exitProblem, `unknown --scan-scope "some"`},
+		{"scan_scope_flag_wins", true, map[string]string{"scan-scope": "some"}, []string{"--scan-scope=all"}, exitFailed, ""},
+		{"baseline_input", true, map[string]string{"baseline": "missing.json"}, nil, exitProblem, "missing.json"},
+		{"baseline_empty_flag", true, map[string]string{"baseline": "missing.json"}, []string{"--baseline="}, exitProblem, "missing.json"},
+		{"config_input", true, map[string]string{"config": "missing.yml"}, nil, exitProblem, "missing.yml"},
+		{"path_input", true, map[string]string{"path": "nowhere\n"}, nil, exitProblem, "nowhere"},
+		{"path_argument_wins", true, map[string]string{"path": "nowhere"}, []string{"models"}, exitFailed, ""},
+		{"outside_actions_ignored", false, map[string]string{"fail-on": "none", "shard": "9/3", "scan-scope": "some",
+			"baseline": "missing.json", "config": "missing.yml", "path": "nowhere"}, nil, exitFailed, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := writeTree(t, map[string]string{"models/model.bin": lfsPointer})
+			env := actionEnv(t, ws, tt.inputs)
+			if !tt.inActions {
+				env = map[string]string{}
+				for k, v := range tt.inputs {
+					env["INPUT_"+strings.ToUpper(k)] = v
+				}
+			}
+			r := runIn(t, ws, env, append([]string{"scan", "--sarif-file="}, tt.args...)...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.code, tt.stderr)
+			}
+		})
 	}
 }

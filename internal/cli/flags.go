@@ -1,13 +1,13 @@
-package main
+package cli
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/modelgate/modelgate/internal/ghaction"
-	"github.com/modelgate/modelgate/report"
 )
 
 const scanUsage = `Usage: modelgate scan [flags] [PATH ...]
@@ -63,7 +63,7 @@ type scanArgs struct {
 
 // parseScan parses flags and paths; flags and paths may be interleaved, and
 // everything after "--" is a path.
-func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
+func parseScan(args []string) (*scanArgs, error) {
 	a := &scanArgs{}
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -97,47 +97,22 @@ func parseScan(args []string, stderr io.Writer) (*scanArgs, error) {
 		a.paths = append(a.paths, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	a.paths = splitLines(a.paths)
+	a.paths = ghaction.Lines(a.paths...)
 	return a, nil
-}
-
-// splitLines splits items that hold several lines (a multi-line path input
-// passed as one argument) and drops blank ones.
-func splitLines(items []string) []string {
-	var out []string
-	for _, it := range items {
-		if !strings.Contains(it, "\n") {
-			if it != "" {
-				out = append(out, it)
-			}
-			continue
-		}
-		for _, l := range strings.Split(it, "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-	}
-	return out
 }
 
 // fillFromInputs fills what the flags left empty from the action's inputs:
 // a flag given with a value always wins. runs.args passes empty inputs as
 // "--flag=" and an empty path as "", so empty values count as not given.
-func (a *scanArgs) fillFromInputs(in ghaction.Inputs, getenv func(string) string) {
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(&a.failOn, in.FailOn)
-	fill(&a.sarifFile, in.SarifFile)
-	fill(&a.config, in.Config)
-	fill(&a.category, in.Category)
-	// Inputs added with the adoption features, read as the runner names
-	// them (upper case, hyphens kept).
-	for dst, name := range map[*string]string{&a.shard: "SHARD", &a.baseline: "BASELINE", &a.scanScope: "SCAN-SCOPE"} {
-		fill(dst, strings.TrimSpace(getenv("INPUT_"+name)))
+func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
+	for _, f := range []struct {
+		dst   *string
+		input string
+	}{
+		{&a.failOn, in.FailOn}, {&a.sarifFile, in.SarifFile}, {&a.config, in.Config}, {&a.category, in.Category},
+		{&a.shard, in.Shard}, {&a.baseline, in.Baseline}, {&a.scanScope, in.ScanScope},
+	} {
+		*f.dst = cmp.Or(*f.dst, f.input)
 	}
 	if len(a.paths) == 0 {
 		a.paths = in.Path
@@ -150,12 +125,9 @@ func (a *scanArgs) fillFromInputs(in ghaction.Inputs, getenv func(string) string
 	}
 }
 
+// usageError says what is wrong with the flags of scan, with a pointer to
+// its help, and returns the exit status of a usage error.
 func usageError(stderr io.Writer, format string, args ...any) int {
 	fmt.Fprintf(stderr, "modelgate scan: "+format+"\nRun \"modelgate scan --help\" for usage.\n", args...)
-	return exitProblem
-}
-
-func failure(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "modelgate: %s\n", report.Clean(err.Error()))
 	return exitProblem
 }

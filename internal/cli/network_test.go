@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The scanner never makes a network call, and the code that reads model
 // bytes never starts a program. These tests hold that promise two ways:
@@ -91,6 +91,7 @@ type listedPackage struct {
 	Module     *struct{ Path string }
 }
 
+// goTool is the go command: go test puts its own first in PATH.
 func goTool(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("go")
@@ -238,7 +239,9 @@ func TestScanWithoutNetwork(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	goCmd := goTool(t)
-	out, err := exec.Command(goCmd, "list", "-f", "{{len .GoFiles}}", ".").Output()
+	list := exec.Command(goCmd, "list", "-f", "{{len .GoFiles}}", ".")
+	list.Dir = repoRoot(t)
+	out, err := list.Output()
 	if err != nil || strings.TrimSpace(string(out)) == "0" {
 		t.Skip("no main package to build yet")
 	}
@@ -275,7 +278,9 @@ func TestScanWithoutNetwork(t *testing.T) {
 	}
 
 	bin := filepath.Join(tmp, "modelgate")
-	if out, err := exec.Command(goCmd, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	build := exec.Command(goCmd, "build", "-o", bin, ".")
+	build.Dir = repoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	work := filepath.Join(tmp, "work")
@@ -286,10 +291,8 @@ func TestScanWithoutNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets := []string{"models"}
-	if abs, err := filepath.Abs("testdata"); err == nil {
-		if _, err := os.Stat(abs); err == nil {
-			targets = append(targets, abs)
-		}
+	if testdata := filepath.Join(repoRoot(t), "testdata"); isDir(testdata) {
+		targets = append(targets, testdata)
 	}
 	args := append([]string{bin, "scan", "--format", "json", "--fail-on", "high"}, targets...)
 
@@ -312,4 +315,9 @@ func TestScanWithoutNetwork(t *testing.T) {
 	if len(bytes.TrimSpace(calls)) != 0 {
 		t.Errorf("the scanner made network system calls:\n%s", calls)
 	}
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
