@@ -16,9 +16,9 @@ import (
 // torch/jit/_pickle.py, numpy/random/_pickle.py,
 // torch/optim/lr_scheduler.py, numpy/core/src/multiarray/multiarraymodule.c).
 
-// bypassesPass2Computed are imports and calls whose target is computed
+// bypassesComputed are imports and calls whose target is computed
 // at load time.
-var bypassesPass2Computed = []bypass{
+var bypassesComputed = []bypass{
 	// _codecs.encode(s, 'rot13') returns a str (PyCodec_Encode does not
 	// insist on bytes): STACK_GLOBAL imports os.system.
 	{"stack_global_rot13_names",
@@ -35,8 +35,8 @@ var bypassesPass2Computed = []bypass{
 		[]string{"torch._tensor._rebuild_from_type", "computed at load time"}, finding.High, ""},
 }
 
-// bypassesPass2Callers are allowlisted callables that call an argument.
-var bypassesPass2Callers = []bypass{
+// bypassesCallers are allowlisted callables that call an argument.
+var bypassesCallers = []bypass{
 	{"rebuild_from_type_v2_calls_unknown",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type_v2\n(cmypkg\nrun\nctorch\nTensor\nX\x02\x00\x00\x00id\x85NtR.", // PROTO GLOBAL MARK GLOBAL GLOBAL BINUNICODE TUPLE1 NONE TUPLE REDUCE STOP
 		[]string{"mypkg.run"}, finding.High, finding.RuleUnknownCall},
@@ -81,10 +81,10 @@ var bypassesPass2Callers = []bypass{
 		[]string{"copyreg.__newobj__", "computed at load time"}, finding.High, ""},
 }
 
-// bypassesPass2Classes create classes: type(name, bases, ns) runs the
+// bypassesClasses create classes: type(name, bases, ns) runs the
 // metaclass and __init_subclass__ of the bases (type_new in
 // Objects/typeobject.c), NEWOBJ of type as well.
-var bypassesPass2Classes = []bypass{
+var bypassesClasses = []bypass{
 	{"type_three_arguments",
 		"\x80\x02cbuiltins\ntype\nX\x01\x00\x00\x00X(cmypkg\nBase\nt}\x87R.", // PROTO GLOBAL BINUNICODE MARK GLOBAL TUPLE EMPTY_DICT TUPLE3 REDUCE STOP
 		[]string{"creates a class"}, finding.Critical, finding.RuleDangerousCallable},
@@ -96,9 +96,9 @@ var bypassesPass2Classes = []bypass{
 		[]string{"creates a class"}, finding.Critical, finding.RuleDangerousCallable},
 }
 
-// bypassesPass2Poison write into process-wide objects reached through an
+// bypassesPoison write into process-wide objects reached through an
 // allowlisted call that returns them.
-var bypassesPass2Poison = []bypass{
+var bypassesPoison = []bypass{
 	// BUILD on build_intlist(torch._utils): the module's __dict__ is
 	// updated (load_build, no __setstate__ on a module).
 	{"build_on_module_through_identity",
@@ -128,8 +128,8 @@ var bypassesPass2Poison = []bypass{
 // storage's byte.
 const legacyTensorFile = "\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19.\x80\x02M\xe9\x03.\x80\x02}q\x00(X\x10\x00\x00\x00protocol_versionq\x01M\xe9\x03X\x0d\x00\x00\x00little_endianq\x02\x88X\x0a\x00\x00\x00type_sizesq\x03}q\x04(X\x05\x00\x00\x00shortq\x05K\x02X\x03\x00\x00\x00intq\x06K\x04X\x04\x00\x00\x00longq\x07K\x04uu.\x80\x02ctorch._utils\x0a_rebuild_tensor_v2\x0aq\x00((X\x07\x00\x00\x00storageq\x01ctorch\x0aByteStorage\x0aq\x02X\x09\x00\x00\x00593801488q\x03X\x03\x00\x00\x00cpuq\x04K\x01Ntq\x05QK\x00K\x01\x85q\x06K\x01\x85q\x07\x89ccollections\x0aOrderedDict\x0aq\x08)Rq\x09tq\x0aRq\x0b.\x80\x02]q\x00X\x09\x00\x00\x00593801488q\x01a.\x01\x00\x00\x00\x00\x00\x00\x00\x00"
 
-// bypassesPass2Loaders pass more than the data to a loader.
-var bypassesPass2Loaders = []bypass{
+// bypassesLoaders pass more than the data to a loader.
+var bypassesLoaders = []bypass{
 	// torch.load(f, map_location) calls map_location(storage, location)
 	// for every storage of a legacy file (torch/serialization.py): the
 	// clean nested pickle excuses the load of the data alone.
@@ -152,8 +152,8 @@ func binUnicode(s string) string {
 	return "X" + string([]byte{byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)}) + s
 }
 
-// bypassesPass2Exec give an allowlisted class state that it executes.
-var bypassesPass2Exec = []bypass{
+// bypassesExec give an allowlisted class state that it executes.
+var bypassesExec = []bypass{
 	{"scipy_parse_arg_template",
 		"\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyEvil) + "sb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
 		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
@@ -177,11 +177,11 @@ var bypassesPass2Exec = []bypass{
 		[]string{"touch"}, finding.Critical, finding.RuleDangerousCallable},
 }
 
-// TestRedteamPass2ScipyTemplate checks that the template scipy writes
+// TestScipyTemplate checks that the template scipy writes
 // passes: a scipy.stats distribution pickled by scipy is not flagged.
-func TestRedteamPass2ScipyTemplate(t *testing.T) {
+func TestScipyTemplate(t *testing.T) {
 	data := "\x80\x02cscipy.stats._continuous_distns\nnorm_gen\n)\x81}" + binUnicode("_parse_arg_template") + binUnicode(scipyNormTemplate) + "sb." // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINUNICODE SETITEM BUILD STOP
-	fs, res := redteamScan(data)
+	fs, res := judgeBytes(data)
 	if len(res.Sources) != 1 {
 		t.Fatalf("want one source, got %d", len(res.Sources))
 	}
@@ -202,9 +202,9 @@ func TestRedteamPass2ScipyTemplate(t *testing.T) {
 	}
 }
 
-// bypassesPass2Flood hide a call among more calls of the same callable
+// bypassesFlood hide a call among more calls of the same callable
 // than the reader lists one by one (MaxListedCalls).
-var bypassesPass2Flood = []bypass{
+var bypassesFlood = []bypass{
 	{"reconstructor_base_after_flood",
 		"\x80\x02ccopyreg\n_reconstructor\nq\x00(ccollections\nOrderedDict\ncbuiltins\nobject\nNtq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL NONE TUPLE BINPUT
 			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
@@ -217,9 +217,9 @@ var bypassesPass2Flood = []bypass{
 		[]string{"mypkg.run"}, finding.High, finding.RuleUnknownCall},
 }
 
-// TestRedteamPass2Unexamined checks that calls whose arguments were not
+// TestArgCallersUnexamined checks that calls whose arguments were not
 // examined fail closed.
-func TestRedteamPass2Unexamined(t *testing.T) {
+func TestArgCallersUnexamined(t *testing.T) {
 	res := &pickle.Result{Pickles: 1, CallGroups: []pickle.CallGroup{{Op: "REDUCE", Callee: pickle.Global{Module: "copyreg", Name: "_reconstructor"},
 		Known: true, Count: 10, Listed: 4, Unexamined: 2, First: 3}}}
 	fs := Default().Pickle(res)
@@ -228,8 +228,8 @@ func TestRedteamPass2Unexamined(t *testing.T) {
 	}
 }
 
-func TestRedteamPass2(t *testing.T) {
-	for _, group := range [][]bypass{bypassesPass2Computed, bypassesPass2Callers, bypassesPass2Classes, bypassesPass2Poison, bypassesPass2Loaders, bypassesPass2Flood, bypassesPass2Exec} {
+func TestArgCallers(t *testing.T) {
+	for _, group := range [][]bypass{bypassesComputed, bypassesCallers, bypassesClasses, bypassesPoison, bypassesLoaders, bypassesFlood, bypassesExec} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
 		}

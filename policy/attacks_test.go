@@ -15,28 +15,28 @@ import (
 // The red-team tests run the reader and the policy together over real
 // bytes: every known way around a pickle scanner, written here by hand
 // (opcodes in the trailing comment), must be flagged; real files from
-// real libraries (redteam_benign_test.go) must not be.
+// real libraries (library_benign_test.go) must not be.
 
 // scanBytes reads data as a stream of pickles and judges it with the
 // default policy.
-func redteamScan(data string) ([]finding.Finding, *pickle.Result) {
+func judgeBytes(data string) ([]finding.Finding, *pickle.Result) {
 	res := pickle.Read(strings.NewReader(data), Default().PickleOptions(pickle.DefaultOptions()))
 	return Default().Pickle(res), res
 }
 
-// redteamCase is a hand-written stream and the worst severity it must get.
-type redteamCase struct {
+// judgeCase is a hand-written stream and the worst severity it must get.
+type judgeCase struct {
 	name string
 	data string
 	want finding.Severity
 }
 
-// runRedteam checks each case's worst severity.
-func runRedteam(t *testing.T, tests []redteamCase) {
+// runJudgeCases checks each case's worst severity.
+func runJudgeCases(t *testing.T, tests []judgeCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, res := redteamScan(tt.data)
+			fs, res := judgeBytes(tt.data)
 			if got := worst(fs); got != tt.want {
 				t.Errorf("worst %s, want %s%s", got, tt.want, dumpFindings(fs, res))
 			}
@@ -68,11 +68,11 @@ func dumpFindings(fs []finding.Finding, res *pickle.Result) string {
 	return b.String()
 }
 
-// TestRedteamCorpus is an outside check against a folder of samples with
+// TestOutsideCorpus is an outside check against a folder of samples with
 // a manifest.json (verdict malicious: a finding of at least high; benign:
 // nothing above medium). It runs only when MODELGATE_CORPUS names the
 // folder; the samples are not part of the project.
-func TestRedteamCorpus(t *testing.T) {
+func TestOutsideCorpus(t *testing.T) {
 	dir := os.Getenv("MODELGATE_CORPUS")
 	if dir == "" {
 		t.Skip("MODELGATE_CORPUS not set")
@@ -94,7 +94,7 @@ func TestRedteamCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fs, res := redteamScan(string(data))
+		fs, res := judgeBytes(string(data))
 		w := worst(fs)
 		total++
 		if (e.Verdict == "malicious" && w >= finding.High) || (e.Verdict == "benign" && w <= finding.Medium) {
@@ -115,7 +115,7 @@ func TestPickledTensorIsLow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs, res := redteamScan(string(b))
+	fs, res := judgeBytes(string(b))
 	if len(res.Nested) == 0 {
 		t.Fatal("no nested pickle found")
 	}
@@ -129,7 +129,7 @@ func TestPickledTensorIsLow(t *testing.T) {
 // TestDottedNameInsideDeniedModule: a dotted name under a module that is
 // denied as a whole is still reported by what it resolves to.
 func TestDottedNameInsideDeniedModule(t *testing.T) {
-	fs, _ := redteamScan("\x80\x04cshutil\nos.system\n(X\x02\x00\x00\x00idtR.") // PROTO GLOBAL MARK BINUNICODE TUPLE REDUCE STOP
+	fs, _ := judgeBytes("\x80\x04cshutil\nos.system\n(X\x02\x00\x00\x00idtR.") // PROTO GLOBAL MARK BINUNICODE TUPLE REDUCE STOP
 	for _, f := range fs {
 		if f.Rule == finding.RuleDangerousCallable && f.Callable == "os.system" {
 			return

@@ -148,7 +148,7 @@ var bypassesCalls = []bypass{
 		[]string{"numpy.prod"}, finding.High, ""},
 }
 
-func TestRedteamBypass(t *testing.T) {
+func TestBypass(t *testing.T) {
 	for _, group := range [][]bypass{bypassesCallables, bypassesNames, bypassesCalls, bypassesNested, bypassesStructure, bypassesGadgets} {
 		for _, tc := range group {
 			t.Run(tc.name, func(t *testing.T) { checkBypass(t, tc) })
@@ -158,7 +158,7 @@ func TestRedteamBypass(t *testing.T) {
 
 func checkBypass(t *testing.T, tc bypass) {
 	t.Helper()
-	fs, res := redteamScan(tc.data)
+	fs, res := judgeBytes(tc.data)
 	if w := worst(fs); w < tc.min {
 		t.Fatalf("worst %s, want at least %s%s", w, tc.min, dumpFindings(fs, res))
 	}

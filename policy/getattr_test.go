@@ -6,11 +6,11 @@ import (
 	"github.com/modelgate/modelgate/finding"
 )
 
-// TestRedteamBoundMethod pins the bound-method exception of
+// TestBoundMethod pins the bound-method exception of
 // policy_exceptions.go: only getattr(<instance of an allowlisted class
 // built by the stream>, '<plain name>') with its result unused passes.
-func TestRedteamBoundMethod(t *testing.T) {
-	runRedteam(t, []redteamCase{
+func TestBoundMethod(t *testing.T) {
+	runJudgeCases(t, []judgeCase{
 		{"instance_of_allowlisted_class",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
 			finding.SeverityInvalid},
@@ -33,7 +33,7 @@ func TestRedteamBoundMethod(t *testing.T) {
 			"\x80\x02cbuiltins\ngetattr\ncbuiltins\n__import__\nX\x02\x00\x00\x00os\x85RX\x06\x00\x00\x00system\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE1 REDUCE BINUNICODE TUPLE2 REDUCE STOP
 			finding.Critical},
 		// The shape of an enum member since Python 3.11: judged as the
-		// import of the dotted global (TestRedteamEnumMember).
+		// import of the dotted global (TestEnumMember).
 		{"imported_global",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\nX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
 			finding.Medium},
@@ -52,13 +52,13 @@ func TestRedteamBoundMethod(t *testing.T) {
 	})
 }
 
-// TestRedteamEnumMember pins the member exception of policy_exceptions.go:
+// TestEnumMember pins the member exception of policy_exceptions.go:
 // builtins.getattr(<imported global>, '<name>'), the way Python 3.11 and
 // later pickle an enum member, is judged as the import of the dotted
 // global; any use of the result, a dunder name or a denylisted owner keeps
 // it critical.
-func TestRedteamEnumMember(t *testing.T) {
-	runRedteam(t, []redteamCase{
+func TestEnumMember(t *testing.T) {
+	runJudgeCases(t, []judgeCase{
 		{"enum_member", // pickle.dumps(Color.RED, 2) on Python 3.11
 			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nq\x01X\x03\x00\x00\x00REDq\x02\x86q\x03Rq\x04.", // PROTO GLOBAL BINPUT GLOBAL BINPUT BINUNICODE BINPUT TUPLE2 BINPUT REDUCE BINPUT STOP
 			finding.Medium},

@@ -46,11 +46,11 @@ func benignPickle(t *testing.T, path string) []byte {
 	return nil
 }
 
-// TestRedteamBenign checks real files written by torch, scikit-learn,
-// scipy, pandas and numpy (formats/testdata/library_benign/gen_benign.py): training
+// TestLibraryBenign checks real files written by torch, scikit-learn,
+// scipy, pandas and numpy (formats/testdata/library_benign/gen.py): training
 // checkpoints with every scheduler, whole-module saves, tensor kinds. None
 // may be flagged above medium.
-func TestRedteamBenign(t *testing.T) {
+func TestLibraryBenign(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "scan", "formats", "testdata", "library_benign", "benign", "*"))
 	if err != nil || len(files) < 30 {
 		t.Fatalf("want the generated benign fixtures, got %d (%v)", len(files), err)

@@ -7,11 +7,11 @@ import (
 	"github.com/modelgate/modelgate/finding"
 )
 
-// TestRedteamNamesRaw checks that module and name strings are judged as
+// TestNamesRaw checks that module and name strings are judged as
 // CPython's find_class sees them, never normalised ("os " is not os: the
 // import fails), and that they reach Finding.Callable and messages
 // escaped.
-func TestRedteamNamesRaw(t *testing.T) {
+func TestNamesRaw(t *testing.T) {
 	tests := []struct {
 		name     string
 		data     string
@@ -41,7 +41,7 @@ func TestRedteamNamesRaw(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs, res := redteamScan(tt.data)
+			fs, res := judgeBytes(tt.data)
 			found := false
 			for _, f := range fs {
 				if f.Callable == "os.system" {

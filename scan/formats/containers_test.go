@@ -21,14 +21,14 @@ type qaCase struct {
 	Rule     string `json:"rule"`
 }
 
-// TestQASamples scans one sample per container technique and checks it:
+// TestContainerSamples scans one sample per container technique and checks it:
 // malicious samples get a finding of at least high naming the callable at
 // the member that holds it; hostile ones (bombs, encryption, too deep) a
 // finding of their rule at least high; benign ones nothing above medium,
 // with the expected member read; truncated or corrupt ones at least one
 // finding. Every file is scanned in one run, so a panic or a hang fails
 // the whole test.
-func TestQASamples(t *testing.T) {
+func TestContainerSamples(t *testing.T) {
 	b, err := os.ReadFile("testdata/containers/expected.json")
 	if err != nil {
 		t.Fatal(err)

@@ -15,12 +15,12 @@ import (
 	"github.com/modelgate/modelgate/scan"
 )
 
-// qa6Benign returns the benign samples of testdata/format_variants (not the archives)
+// variantBenign returns the benign samples of testdata/format_variants (not the archives)
 // by name.
-func qa6Benign(t *testing.T) map[string][]byte {
+func variantBenign(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, w := range qa6Manifest(t) {
+	for _, w := range variantManifest(t) {
 		if w.Verdict != "benign" || strings.Contains(w.Path, "/") {
 			continue
 		}
@@ -33,8 +33,8 @@ func qa6Benign(t *testing.T) map[string][]byte {
 	return out
 }
 
-// qa6Scan writes files into a fresh folder and scans it.
-func qa6Scan(t *testing.T, files map[string][]byte) map[string]finding.FileResult {
+// variantScan writes files into a fresh folder and scans it.
+func variantScan(t *testing.T, files map[string][]byte) map[string]finding.FileResult {
 	t.Helper()
 	dir := t.TempDir()
 	for name, b := range files {
@@ -64,15 +64,15 @@ func noInternalError(t *testing.T, name string, f finding.FileResult) {
 	}
 }
 
-// TestQA6Truncated cuts every benign sample at several points: each cut
+// TestFormatVariantsTruncated cuts every benign sample at several points: each cut
 // is scanned to the end without a fault and gets at most a medium
 // finding (a file that does not load is not an attack). A zip cut before
 // the name of its first member is only a zip fragment, not recognisably
 // Keras: it is held to the first condition only.
-func TestQA6Truncated(t *testing.T) {
+func TestFormatVariantsTruncated(t *testing.T) {
 	files := map[string][]byte{}
 	fragment := map[string]bool{}
-	for name, b := range qa6Benign(t) {
+	for name, b := range variantBenign(t) {
 		for _, cut := range []int{1, 8, 9, 12, 16, 24, 40, 100, len(b) / 4, len(b) / 3, len(b) / 2, len(b) * 3 / 4, len(b) - 8, len(b) - 1} {
 			if cut > 0 && cut < len(b) {
 				n := fmt.Sprintf("%s.cut%d", name, cut)
@@ -81,7 +81,7 @@ func TestQA6Truncated(t *testing.T) {
 			}
 		}
 	}
-	for name, f := range qa6Scan(t, files) {
+	for name, f := range variantScan(t, files) {
 		noInternalError(t, name, f)
 		if f.Worst() > finding.Medium && !fragment[name] {
 			t.Errorf("%s (%s): above medium: %+v", name, f.Format, f.Findings)
@@ -89,14 +89,14 @@ func TestQA6Truncated(t *testing.T) {
 	}
 }
 
-// TestQA6Flipped flips random bytes of every benign sample (a fixed
+// TestFormatVariantsFlipped flips random bytes of every benign sample (a fixed
 // seed): each result is scanned to the end without a fault, and a file
 // whose format is still recognised is reported under that format or as
 // not a model.
-func TestQA6Flipped(t *testing.T) {
+func TestFormatVariantsFlipped(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
 	files := map[string][]byte{}
-	for name, b := range qa6Benign(t) {
+	for name, b := range variantBenign(t) {
 		for i := range 12 {
 			m := append([]byte(nil), b...)
 			for range 1 + rng.IntN(8) {
@@ -105,7 +105,7 @@ func TestQA6Flipped(t *testing.T) {
 			files[fmt.Sprintf("%s.flip%d", name, i)] = m
 		}
 	}
-	for name, f := range qa6Scan(t, files) {
+	for name, f := range variantScan(t, files) {
 		noInternalError(t, name, f)
 	}
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/modelgate/modelgate/scan"
 )
 
-// qa6Expectation is one entry of testdata/format_variants/expected.json, written by
+// variantExpectation is one entry of testdata/format_variants/expected.json, written by
 // testdata/format_variants/gen.py beside the samples it describes.
-type qa6Expectation struct {
+type variantExpectation struct {
 	Path    string `json:"path"`
 	Verdict string `json:"verdict"`
 	Format  string `json:"format"`
@@ -27,20 +27,20 @@ type qa6Expectation struct {
 	Inner [][2]string `json:"inner"`
 }
 
-func qa6Manifest(t *testing.T) []qa6Expectation {
+func variantManifest(t *testing.T) []variantExpectation {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "format_variants", "expected.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []qa6Expectation
+	var want []variantExpectation
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
 	return want
 }
 
-func qa6Severity(t *testing.T, name string, def finding.Severity) finding.Severity {
+func variantSeverity(t *testing.T, name string, def finding.Severity) finding.Severity {
 	t.Helper()
 	if name == "" {
 		return def
@@ -52,12 +52,12 @@ func qa6Severity(t *testing.T, name string, def finding.Severity) finding.Severi
 	return s
 }
 
-// TestQA6Acceptance scans the second, independent sample set of the
+// TestFormatVariants scans the second, independent sample set of the
 // Keras, HDF5, TensorFlow, ONNX, GGUF and safetensors risks: malicious
 // samples reach their severity with the rule at the config key, node or
 // metadata key; benign ones stay at or below medium; malformed ones get
 // their finding and nothing above their bound.
-func TestQA6Acceptance(t *testing.T) {
+func TestFormatVariants(t *testing.T) {
 	opts := options()
 	root := filepath.Join("testdata", "format_variants")
 	opts.Roots = []string{root}
@@ -73,36 +73,36 @@ func TestQA6Acceptance(t *testing.T) {
 		}
 		got[filepath.ToSlash(rel)] = f
 	}
-	for _, w := range qa6Manifest(t) {
+	for _, w := range variantManifest(t) {
 		name := strings.NewReplacer(".", "_", "/", "_", "-", "_").Replace(w.Path)
 		t.Run(name, func(t *testing.T) {
 			f, ok := got[w.Path]
 			if !ok {
 				t.Fatal("not in the report")
 			}
-			checkQA6(t, w, f)
+			checkVariant(t, w, f)
 		})
 	}
 }
 
-func checkQA6(t *testing.T, w qa6Expectation, f finding.FileResult) {
+func checkVariant(t *testing.T, w variantExpectation, f finding.FileResult) {
 	t.Helper()
 	if w.Format != "" && f.Format != w.Format {
 		t.Errorf("format %q, want %q", f.Format, w.Format)
 	}
-	floor := qa6Severity(t, w.Min, finding.Low)
+	floor := variantSeverity(t, w.Min, finding.Low)
 	switch w.Verdict {
 	case "benign":
 		if f.Worst() > finding.Medium {
 			t.Errorf("benign file above medium: %+v", f.Findings)
 		}
 	case "malicious":
-		floor = qa6Severity(t, w.Min, finding.High)
+		floor = variantSeverity(t, w.Min, finding.High)
 		if f.Worst() < floor {
 			t.Errorf("worst severity %v, want at least %v: %+v", f.Worst(), floor, f.Findings)
 		}
 	case "malformed":
-		if max := qa6Severity(t, w.Max, finding.Medium); f.Worst() > max {
+		if max := variantSeverity(t, w.Max, finding.Medium); f.Worst() > max {
 			t.Errorf("malformed file above %v: %+v", max, f.Findings)
 		}
 	default:

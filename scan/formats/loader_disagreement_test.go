@@ -68,7 +68,7 @@ var longOperandPickles = []struct{ name, data string }{
 	{"binbytes_chain_20m", strings.Repeat("B"+le32(100000)+strings.Repeat("\x00", 100000)+"0", 200) + rtPayload},  // (BINBYTES POP)*200 <payload>
 }
 
-func TestRedteamLongOperandSniff(t *testing.T) {
+func TestLongOperandSniff(t *testing.T) {
 	for _, tt := range longOperandPickles {
 		for _, v := range []struct{ suffix, data string }{
 			{"", tt.data},
@@ -86,9 +86,9 @@ func TestRedteamLongOperandSniff(t *testing.T) {
 	}
 }
 
-// TestRedteamLongOperandBenign checks that files which only start like a
+// TestLongOperandBenign checks that files which only start like a
 // long operand are not taken for pickles.
-func TestRedteamLongOperandBenign(t *testing.T) {
+func TestLongOperandBenign(t *testing.T) {
 	readme := "This is a README. " + strings.Repeat("Plain text, nothing more.\n", 4000)
 	bmp := "BM" + le32(200000) + strings.Repeat("\x00\x11\x22\x33", 50000)
 	tests := []struct{ name, data string }{
@@ -144,10 +144,10 @@ func tarPicklePolyglot(t *testing.T, first string) string {
 	return b.String()
 }
 
-// TestRedteamFormatPolyglots checks files that another format matches
+// TestFormatPolyglots checks files that another format matches
 // first, but that pickle.load, joblib.load and torch.load read as a
 // pickle from their first byte.
-func TestRedteamFormatPolyglots(t *testing.T) {
+func TestFormatPolyglots(t *testing.T) {
 	h5, err := os.ReadFile("testdata/loader_disagreements/h5_userblock_pickle.h5")
 	if err != nil {
 		t.Fatal(err)
@@ -178,9 +178,9 @@ func TestRedteamFormatPolyglots(t *testing.T) {
 	}
 }
 
-// TestRedteamFormatPolyglotsBenign checks that files of other formats
+// TestFormatPolyglotsBenign checks that files of other formats
 // whose first bytes only start a harmless pickle are not polyglots.
-func TestRedteamFormatPolyglotsBenign(t *testing.T) {
+func TestFormatPolyglotsBenign(t *testing.T) {
 	header := `{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`
 	header += strings.Repeat(" ", 0x180-len(header)) // length 0x180: PROTO 1, then NUL
 	tests := []struct{ name, file, data string }{
@@ -197,11 +197,11 @@ func TestRedteamFormatPolyglotsBenign(t *testing.T) {
 	}
 }
 
-// TestRedteamNpyHeaders checks .npy headers that numpy 1.24 accepts
+// TestNpyHeaders checks .npy headers that numpy 1.24 accepts
 // (_read_array_header: ast.literal_eval, then loose checks) but that a
 // stricter re-implementation refuses, each with an object dtype: numpy.load
 // (allow_pickle=True) unpickles the data after them.
-func TestRedteamNpyHeaders(t *testing.T) {
+func TestNpyHeaders(t *testing.T) {
 	tests := []struct{ name, header string }{
 		{"shape_bool", "{'descr': '|O', 'fortran_order': False, 'shape': (True,), }"},
 		{"shape_negative", "{'descr': '|O', 'fortran_order': False, 'shape': (-1,), }"},
@@ -243,11 +243,11 @@ func legacyTar(t *testing.T, members ...[2]string) string {
 	return b.String()
 }
 
-// TestRedteamLegacyTarProtocol0 checks torch's legacy tar whose
+// TestLegacyTarProtocol0 checks torch's legacy tar whose
 // "storages" and "tensors" members hold protocol 0 pickles: legacy_load
 // reads them with pickle.load like any others, so a payload after the raw
 // data of an entry runs.
-func TestRedteamLegacyTarProtocol0(t *testing.T) {
+func TestLegacyTarProtocol0(t *testing.T) {
 	const (
 		count    = "I1\n."                                    // INT STOP
 		storage  = "(S'0'\nS'cpu'\nctorch\nFloatStorage\nt."  // MARK STRING STRING GLOBAL TUPLE STOP
@@ -285,11 +285,11 @@ func lzmaAloneOf(t *testing.T, data string) string {
 	return b.String()
 }
 
-// TestRedteamConcatenatedLZMA checks a pickle split over two raw LZMA
+// TestConcatenatedLZMA checks a pickle split over two raw LZMA
 // streams: joblib.load reads the prefix 0x5d 0x00 as lzma and opens the
 // file with lzma.LZMAFile, which goes on with the next stream; the first
 // alone holds no import.
-func TestRedteamConcatenatedLZMA(t *testing.T) {
+func TestConcatenatedLZMA(t *testing.T) {
 	first := "I1\n0" + strings.Repeat("I2\n0", 10) // (INT POP)*11
 	for _, tt := range []struct{ name, data string }{
 		{"two_alone_streams", lzmaAloneOf(t, first) + lzmaAloneOf(t, rtPayload)},
@@ -304,13 +304,13 @@ func TestRedteamConcatenatedLZMA(t *testing.T) {
 	}
 }
 
-// TestRedteamTorchRecordNames checks members torch.load reads as data.pkl
+// TestTorchRecordNames checks members torch.load reads as data.pkl
 // although they are not named "<root>/data.pkl" exactly: miniz compares
 // names without regard to ASCII case, and the root is what precedes the
 // first "/" of the first entry, possibly nothing. They are torch pickles,
 // read as pickles whatever their content; the payload is protocol 0 with
 // a first long operand, which only the pickle reading takes whole.
-func TestRedteamTorchRecordNames(t *testing.T) {
+func TestTorchRecordNames(t *testing.T) {
 	pkl := "B" + le32(100000) + strings.Repeat("\x00", 100000) + "0" + rtPayload // BINBYTES POP <payload>
 	for _, tt := range []struct{ name, first, data string }{
 		{"upper_case", "archive/version", "archive/DATA.PKL"},
@@ -327,10 +327,10 @@ func TestRedteamTorchRecordNames(t *testing.T) {
 	}
 }
 
-// TestRedteamSymlinkToSkippedFile checks a symlink in the tree whose
+// TestSymlinkToSkippedFile checks a symlink in the tree whose
 // target the walk leaves out: a loader opening the link reads the target,
 // so the link is scanned with its content.
-func TestRedteamSymlinkToSkippedFile(t *testing.T) {
+func TestSymlinkToSkippedFile(t *testing.T) {
 	outside := writeTree(t, map[string]string{"elsewhere.bin": rtPayload})
 	tests := []struct {
 		name    string
@@ -380,11 +380,11 @@ func TestRedteamSymlinkToSkippedFile(t *testing.T) {
 	}
 }
 
-// TestRedteamGzipPadding checks gzip files with zero bytes after a member,
+// TestGzipPadding checks gzip files with zero bytes after a member,
 // which Python's gzip module (and so joblib.load) skips as padding: a
 // benign padded dump is no finding; a pickle continued in a member after
 // the padding is one pickle to Python.
-func TestRedteamGzipPadding(t *testing.T) {
+func TestGzipPadding(t *testing.T) {
 	zeros := strings.Repeat("\x00", 1024)
 	benign := "\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s." // PROTO EMPTY_DICT BINPUT BINUNICODE BINPUT BININT1 SETITEM STOP
 	first := "I1\n0" + strings.Repeat("I2\n0", 10)           // (INT POP)*11
@@ -398,9 +398,9 @@ func TestRedteamGzipPadding(t *testing.T) {
 	}
 }
 
-// TestRedteamBz2TrailingData checks a bz2 stream followed by data that
+// TestBz2TrailingData checks a bz2 stream followed by data that
 // starts no stream, which Python's bz2 module ignores: no finding.
-func TestRedteamBz2TrailingData(t *testing.T) {
+func TestBz2TrailingData(t *testing.T) {
 	b, err := os.ReadFile("testdata/loader_disagreements/bz2_trailing_garbage.pkl.bz2")
 	if err != nil {
 		t.Fatal(err)
@@ -411,11 +411,11 @@ func TestRedteamBz2TrailingData(t *testing.T) {
 	}
 }
 
-// TestRedteamLegacyTarLinkedMember checks torch's legacy tar whose
+// TestLegacyTarLinkedMember checks torch's legacy tar whose
 // "storages" member is a link to an earlier member: tarfile extracts a
 // hard link whose target is not on disk as a copy of the target, so
 // legacy_load reads the target entry by entry, raw storage data and all.
-func TestRedteamLegacyTarLinkedMember(t *testing.T) {
+func TestLegacyTarLinkedMember(t *testing.T) {
 	storages := "I1\n." + "(S'0'\nS'cpu'\nctorch\nFloatStorage\nt." + strings.Repeat("\x00", 8) + rtPayload // count, entry, element count 0, storage_views
 	for _, typ := range []byte{tar.TypeLink, tar.TypeSymlink} {
 		var b bytes.Buffer
@@ -457,9 +457,9 @@ func zfile(t *testing.T, content, sep string) string {
 	return "ZF" + fmt.Sprintf("%-19s", fmt.Sprintf("%#x", len(content))) + sep + b.String()
 }
 
-// TestRedteamJoblibZFile checks joblib's old compressed format, which
+// TestJoblibZFile checks joblib's old compressed format, which
 // joblib.load detects by its "ZF" prefix and unpickles whatever the name.
-func TestRedteamJoblibZFile(t *testing.T) {
+func TestJoblibZFile(t *testing.T) {
 	for _, sep := range []string{"", " "} {
 		res, _ := scanBytes(t, "model.bin", []byte(zfile(t, rtPayload, sep)))
 		if w := worst(res.Findings); res.Format != "joblib-zfile" || w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
@@ -472,20 +472,20 @@ func TestRedteamJoblibZFile(t *testing.T) {
 	}
 }
 
-// TestRedteamJoblibZFileArrayData checks a side file of joblib's old
+// TestJoblibZFileArrayData checks a side file of joblib's old
 // format holding raw array data, which joblib never unpickles: no finding.
-func TestRedteamJoblibZFileArrayData(t *testing.T) {
+func TestJoblibZFileArrayData(t *testing.T) {
 	data := strings.Repeat("\x00\x00\x80?\x00\x00\x00@", 64) // float32 1, 2, ...
 	if res, _ := scanBytes(t, "x.pkl_01.npy.z", []byte(zfile(t, data, ""))); len(res.Findings) > 0 {
 		t.Errorf("format %q findings %+v", res.Format, res.Findings)
 	}
 }
 
-// TestRedteamSymlinkToSkippedDir checks a symlink in the tree to a
+// TestSymlinkToSkippedDir checks a symlink in the tree to a
 // directory the walk leaves out: a loader opening link/evil.pkl reads the
 // file, so it is scanned under that name, and in a pull request's scope
 // when the link or the file changed. A link out of the tree is reported.
-func TestRedteamSymlinkToSkippedDir(t *testing.T) {
+func TestSymlinkToSkippedDir(t *testing.T) {
 	outside := writeTree(t, map[string]string{"evil.pkl": rtPayload})
 	tests := []struct {
 		name  string

@@ -25,10 +25,10 @@ func lfsPointerText(size string, eol string) string {
 		"size " + size + eol
 }
 
-// TestQALFSPointers checks that a pointer named like a model, or whose
+// TestLFSPointers checks that a pointer named like a model, or whose
 // size says model, is a high finding and leaves the file unscanned, and
 // that a tree of pointers only fails a gate at high.
-func TestQALFSPointers(t *testing.T) {
+func TestLFSPointers(t *testing.T) {
 	dir := t.TempDir()
 	qaWriteTree(t, dir, map[string]string{
 		"model.safetensors":    lfsPointerText("1234", "\n"),
@@ -75,10 +75,10 @@ func TestQALFSPointers(t *testing.T) {
 	}
 }
 
-// TestQASymlinks checks that links are never followed: a link to a model
+// TestSymlinks checks that links are never followed: a link to a model
 // outside the tree (by the link's name or the target's) is reported, a
 // link inside the tree and a link loop are passed over, and the walk ends.
-func TestQASymlinks(t *testing.T) {
+func TestSymlinks(t *testing.T) {
 	outside := t.TempDir()
 	qaWriteTree(t, outside, map[string]string{"secret.pkl": "\x80\x02cposix\nsystem\n(Vid\ntR.", "blob": "x"})
 	dir := t.TempDir()

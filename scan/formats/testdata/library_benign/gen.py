@@ -4,7 +4,7 @@ the policy must not flag above medium.
 Run with the interpreter that has torch 1.13, numpy 1.24, scikit-learn 1.2,
 scipy 1.10 and pandas 1.5 (see README.md):
 
-    /usr/bin/python3 scan/formats/testdata/library_benign/gen_benign.py
+    /usr/bin/python3 scan/formats/testdata/library_benign/gen.py
 
 Every file is written by the library's own save function; nothing is loaded
 except what this script has just written itself.
