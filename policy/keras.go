@@ -23,13 +23,10 @@ var kerasSideEffects = map[string]string{
 	"save_model":                    "writes a model file",
 }
 
-// KerasOptions returns the options of the Keras config analysis with the
-// policy's list of Keras functions that have side effects.
-func (p *Judge) KerasOptions() keras.Options {
-	o := keras.DefaultOptions()
-	o.SideEffects = kerasSideEffects
-	return o
-}
+// KerasSideEffects returns the functions of Keras's own modules that do
+// more than build a model, for the Keras config analysis to report
+// (keras.Analyze). The map is shared: callers only read it.
+func (p *Judge) KerasSideEffects() map[string]string { return kerasSideEffects }
 
 // Keras turns the facts of a Keras config into findings; prefix is put
 // before each key (e.g. "model_config." for an HDF5 attribute).

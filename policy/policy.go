@@ -9,51 +9,6 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
-// The policy turns the facts a reader reports (imports, calls, nested
-// pickles, parse errors) into findings. Its decisions:
-//
-//   - Three classes. A global is dangerous (on the embedded denylist, or
-//     denied by the configuration), safe (on the embedded allowlist, or
-//     allowed by the configuration), or unknown. Unknown globals are always
-//     reported, never passed: called => MG002 high, instantiated without
-//     its constructor => MG003 medium, only imported => MG004 medium.
-//   - The denylist is checked first and on every component: a dotted name
-//     is re-split at every dot (pathlib + os.system is os.system), private
-//     aliases count ("_os" is "os"), and a few internals (__globals__,
-//     __builtins__, ...) are dangerous anywhere in the path.
-//   - The allowlist is narrow: exact names, or "module *" only for modules
-//     whose every name is harmless, and never for a dotted name.
-//   - Writes into an imported object itself (BUILD, or SETITEM, APPEND
-//     and the like on a global rather than on an instance) last for the
-//     whole process: at least high, critical on a dangerous object.
-//   - A parse error at an opcode is at least high: should the reader
-//     throw where CPython reads on, what follows was never analysed
-//     (exception-oriented programming). A stream that merely ends early
-//     stays medium unless a finding before the break raises it.
-//   - An import whose name is computed at load time (STACK_GLOBAL of a
-//     call result) is high: it can be anything. Allowlisted callables
-//     that call, instantiate or create classes from their arguments have
-//     those arguments judged as calls (policy_shapes.go). Python source
-//     a BUILD state hands to exec passes only when it is exactly what
-//     scipy.stats generates.
-//   - Two harmless shapes of dangerous callables are excused, precisely
-//     (policy_exceptions.go): getattr(<instance of an allowlisted class
-//     built by the stream>, '<plain name>') whose result is never used,
-//     and a loader of a literal pickle scanned clean.
-//   - Calls are judged from the reader's structured facts (callee, the
-//     globals, instances and literal strings passed as arguments), never
-//     by parsing the printable summaries. Calls the reader counted
-//     without listing them (pickle.CallGroup) count toward their callable
-//     and its "more like it", and are never excused.
-//   - Names come raw from the file and are judged raw, as find_class
-//     sees them ("os " is not os); they are escaped wherever they are
-//     shown.
-//   - A configuration may allow a known-dangerous global only with force;
-//     such entries are returned by Forced so that the caller reports them.
-//   - The lists are parsed from embedded files in Default and
-//     New, each time: there is no package state to cache them in, and
-//     parsing takes well under a millisecond. Build one Judge per scan.
-
 // Class is the verdict on one global.
 type Class int
 

@@ -1,6 +1,15 @@
 package scan
 
-import "github.com/modelgate/modelgate/internal/parse/pickle"
+import (
+	"github.com/modelgate/modelgate/internal/parse/gguf"
+	"github.com/modelgate/modelgate/internal/parse/hdf5"
+	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/npy"
+	"github.com/modelgate/modelgate/internal/parse/onnx"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/safetensors"
+	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+)
 
 // Limits bounds the work spent on one file. Hitting one is reported as an
 // inconclusive finding, never a crash. The zero value is not useful: start
@@ -26,12 +35,20 @@ type Limits struct {
 	// nesting); see pickle.DefaultOptions for its defaults. Formats set
 	// Size and Joblib per stream.
 	Pickle pickle.Options
+	// The other parsers' bounds; see each package's DefaultOptions.
+	Keras       keras.Options
+	HDF5        hdf5.Options
+	ONNX        onnx.Options
+	TensorFlow  tfgraph.Options
+	GGUF        gguf.Options
+	Safetensors safetensors.Options
+	NPY         npy.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
 // members, 4 GiB per member, ratio 1000, 16 GiB decompressed per file,
-// 256 MiB buffered per member that needs random access, and the pickle
-// reader's own defaults.
+// 256 MiB buffered per member that needs random access, and each parser's
+// own defaults.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:        4,
@@ -41,5 +58,12 @@ func DefaultLimits() Limits {
 		MaxDecompressed: 16 << 30,
 		MaxBuffered:     256 << 20,
 		Pickle:          pickle.DefaultOptions(),
+		Keras:           keras.DefaultOptions(),
+		HDF5:            hdf5.DefaultOptions(),
+		ONNX:            onnx.DefaultOptions(),
+		TensorFlow:      tfgraph.DefaultOptions(),
+		GGUF:            gguf.DefaultOptions(),
+		Safetensors:     safetensors.DefaultOptions(),
+		NPY:             npy.DefaultOptions(),
 	}
 }

@@ -37,7 +37,7 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 		size = s.Limits().MaxMemberSize
 	}
 	s.Read(in)
-	f, err := gguf.Parse(rc, size, gguf.DefaultOptions())
+	f, err := gguf.Parse(rc, size, s.Limits().GGUF)
 	if f != nil {
 		for _, kv := range f.KVs {
 			switch {
@@ -49,7 +49,7 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 				s.Partial()
 				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: finding.Plain(kv.Key),
 					Message: fmt.Sprintf("chat template %s of %d bytes is over the limit of %d and was not inspected",
-						finding.Quote(kv.Key, 200), kv.Skipped, gguf.DefaultOptions().MaxString)})
+						finding.Quote(kv.Key, 200), kv.Skipped, s.Limits().GGUF.MaxString)})
 			}
 		}
 	}

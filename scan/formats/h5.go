@@ -42,12 +42,12 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 		return err
 	}
 	s.Read(in)
-	attrs, err := hdf5.RootAttributes(r, size, hdf5.DefaultOptions())
+	attrs, err := hdf5.RootAttributes(r, size, s.Limits().HDF5)
 	for _, a := range attrs {
 		if !a.IsString || (a.Name != "model_config" && a.Name != "training_config") {
 			continue
 		}
-		reportKeras(s, in, keras.Analyze([]byte(a.Value), s.Policy().KerasOptions()), a.Name+".")
+		reportKeras(s, in, keras.Analyze([]byte(a.Value), s.Limits().Keras, s.Policy().KerasSideEffects()), a.Name+".")
 	}
 	switch {
 	case errors.Is(err, hdf5.ErrFormat):

@@ -116,7 +116,7 @@ func kerasConfigMember(s *scan.Session, a *zipread.Archive, m *zipread.Member, b
 		return fmt.Errorf("read config.json at offset %d: %w", len(data), err)
 	}
 	s.Read(mi)
-	reportKeras(s, mi, keras.Analyze(data, s.Policy().KerasOptions()), "")
+	reportKeras(s, mi, keras.Analyze(data, s.Limits().Keras, s.Policy().KerasSideEffects()), "")
 	return nil
 }
 

@@ -150,7 +150,7 @@ func TestKerasPolicy(t *testing.T) {
 			opts.Policy = pol
 			res := &finding.FileResult{}
 			s := scan.NewSession(opts, res)
-			reportKeras(s, &scan.Input{Name: "config.json"}, keras.Analyze([]byte(tt.config), s.Policy().KerasOptions()), "")
+			reportKeras(s, &scan.Input{Name: "config.json"}, keras.Analyze([]byte(tt.config), s.Limits().Keras, s.Policy().KerasSideEffects()), "")
 			switch {
 			case tt.rule == "" && len(res.Findings) > 0:
 				t.Errorf("findings %+v", res.Findings)

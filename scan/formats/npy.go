@@ -41,7 +41,7 @@ func (npyArray) Scan(s *scan.Session, in *scan.Input) error {
 	if err != nil {
 		return err
 	}
-	h, err := npy.ReadHeader(rc, npy.DefaultOptions())
+	h, err := npy.ReadHeader(rc, s.Limits().NPY)
 	rc.Close()
 	switch {
 	case errors.Is(err, npy.ErrHeaderSize):

@@ -28,7 +28,7 @@ func (onnxModel) Scan(s *scan.Session, in *scan.Input) error {
 	defer done()
 	s.Read(in)
 	var m *onnx.Model
-	guardFaults(func() { m, err = onnx.Parse(b, onnx.DefaultOptions()) })
+	guardFaults(func() { m, err = onnx.Parse(b, s.Limits().ONNX) })
 	if errors.Is(err, onnx.ErrFormat) {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
 		return nil
@@ -40,7 +40,7 @@ func (onnxModel) Scan(s *scan.Session, in *scan.Input) error {
 		s.Report(in, f)
 	}
 	if m.Truncated {
-		s.Unscannable(in, fmt.Errorf("more than %d nodes and tensors: %w", onnx.DefaultOptions().MaxItems, scan.ErrLimit))
+		s.Unscannable(in, fmt.Errorf("more than %d nodes and tensors: %w", s.Limits().ONNX.MaxItems, scan.ErrLimit))
 	}
 	return nil
 }

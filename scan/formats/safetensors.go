@@ -27,7 +27,7 @@ func (safetensorsModel) Scan(s *scan.Session, in *scan.Input) error {
 		return err
 	}
 	s.Read(in)
-	rep, err := safetensors.Check(r, size, safetensors.DefaultOptions())
+	rep, err := safetensors.Check(r, size, s.Limits().Safetensors)
 	if err != nil {
 		return err
 	}

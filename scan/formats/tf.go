@@ -34,7 +34,7 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	defer done()
 	s.Read(in)
 	var g *tfgraph.Graph
-	guardFaults(func() { g, err = tfgraph.Parse(b, tfgraph.DefaultOptions()) })
+	guardFaults(func() { g, err = tfgraph.Parse(b, s.Limits().TensorFlow) })
 	if errors.Is(err, tfgraph.ErrFormat) {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
 		return nil
@@ -46,7 +46,7 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 		s.Report(in, f)
 	}
 	if g.Truncated {
-		s.Unscannable(in, fmt.Errorf("more than %d graph nodes: %w", tfgraph.DefaultOptions().MaxNodes, scan.ErrLimit))
+		s.Unscannable(in, fmt.Errorf("more than %d graph nodes: %w", s.Limits().TensorFlow.MaxNodes, scan.ErrLimit))
 	}
 	return nil
 }
@@ -73,7 +73,7 @@ func (kerasMetadata) Scan(s *scan.Session, in *scan.Input) error {
 	guardFaults(func() { objs, err = tfgraph.KerasMetadata(b) })
 	for _, o := range objs {
 		if o.Metadata != "" {
-			reportKeras(s, in, keras.Analyze([]byte(o.Metadata), s.Policy().KerasOptions()), o.Path+".")
+			reportKeras(s, in, keras.Analyze([]byte(o.Metadata), s.Limits().Keras, s.Policy().KerasSideEffects()), o.Path+".")
 		}
 	}
 	if errors.Is(err, tfgraph.ErrFormat) {

@@ -20,7 +20,7 @@
 //     function reference (class_name "function") names the function in
 //     its config string.
 //   - A reference to one of Keras's own functions with side effects
-//     (Options.SideEffects, which the caller gives) is
+//     (the caller's list, an argument of Analyze) is
 //     reported; other references inside Keras are not.
 //   - A TFOpLambda layer (Keras 2) names the TensorFlow function it calls;
 //     it is reported with that name for the caller to judge.
@@ -78,12 +78,8 @@ type Fact struct {
 	Detail string
 }
 
-// Options bounds the analysis and says what to look for.
+// Options bounds the analysis.
 type Options struct {
-	// SideEffects are the functions of Keras's own modules, by name, whose
-	// references are reported (KerasFunction, with the value as Detail):
-	// the caller's list of functions that do more than build a model.
-	SideEffects map[string]string
 	// MaxDepth is the deepest nesting of JSON objects and arrays walked.
 	MaxDepth int
 	// MaxFacts is how many facts are reported at most.
@@ -100,25 +96,29 @@ func DefaultOptions() Options {
 	return Options{MaxDepth: 512, MaxFacts: 1000, MaxCodeNames: 64, MaxMarshalObjects: 100_000}
 }
 
-// Analyze analyses a Keras config JSON document. A document that is not
+// Analyze analyses a Keras config JSON document. sideEffects are the
+// functions of Keras's own modules, by name, whose references are reported
+// (KerasFunction, with the value as Detail): the caller's list of the
+// functions that do more than build a model. A document that is not
 // JSON, or that exceeds a bound, yields a Malformed fact (after the facts
 // found up to that point).
-func Analyze(data []byte, opts Options) []Fact {
+func Analyze(data []byte, opts Options, sideEffects map[string]string) []Fact {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var root any
 	if err := dec.Decode(&root); err != nil {
 		return []Fact{{Kind: Malformed, Detail: fmt.Sprintf("config is not JSON: %v", err)}}
 	}
-	w := &walker{opts: opts}
+	w := &walker{opts: opts, sideEffects: sideEffects}
 	w.walk(root, 0)
 	return w.facts
 }
 
 type walker struct {
-	opts  Options
-	facts []Fact
-	full  bool
+	sideEffects map[string]string
+	opts        Options
+	facts       []Fact
+	full        bool
 	// at is the path of the value being walked, rendered only for a fact.
 	at []segment
 }
@@ -215,7 +215,7 @@ func (w *walker) object(o map[string]any) {
 		if fn, ok := o["config"].(string); ok && class == "function" {
 			name = fn
 		}
-		if what, ok := w.opts.SideEffects[name]; ok {
+		if what, ok := w.sideEffects[name]; ok {
 			w.add(Fact{Kind: KerasFunction, Key: w.key("module"), Module: module, Name: name, Registered: registered, Detail: what})
 		}
 	}

@@ -67,14 +67,14 @@ func TestCodeNames(t *testing.T) {
 
 func TestAnalyzeBounds(t *testing.T) {
 	deep := strings.Repeat(`{"a": `, 600) + "1" + strings.Repeat("}", 600)
-	facts := Analyze([]byte(deep), DefaultOptions())
+	facts := Analyze([]byte(deep), DefaultOptions(), testSideEffects)
 	if len(facts) != 1 || facts[0].Kind != Malformed {
 		t.Errorf("deep config: %+v", facts)
 	}
 	many := "[" + strings.Repeat(`{"module": "os", "class_name": "system"},`, 20) + "1]"
 	opts := DefaultOptions()
 	opts.MaxFacts = 5
-	facts = Analyze([]byte(many), opts)
+	facts = Analyze([]byte(many), opts, testSideEffects)
 	if len(facts) != 6 || facts[5].Kind != Malformed {
 		t.Errorf("many facts: %d, last %+v", len(facts), facts[len(facts)-1])
 	}
@@ -147,7 +147,7 @@ func FuzzAnalyzeConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := DefaultOptions()
 		opts.MaxDepth = 64
-		Analyze(b, opts)
+		Analyze(b, opts, testSideEffects)
 	})
 }
 
@@ -155,8 +155,4 @@ func FuzzAnalyzeConfig(f *testing.F) {
 // side effects (the policy's).
 var testSideEffects = map[string]string{"get_file": "downloads a file", "enable_unsafe_deserialization": "switches safe_mode off"}
 
-func analyzeConfig(data []byte) []Fact {
-	o := DefaultOptions()
-	o.SideEffects = testSideEffects
-	return Analyze(data, o)
-}
+func analyzeConfig(data []byte) []Fact { return Analyze(data, DefaultOptions(), testSideEffects) }
