@@ -1,6 +1,6 @@
 """Write the quality-check samples of scan/: one small file per technique
 of issue 4 and of the container rows of THREATS.md, and expected.json,
-the table the Go test (scan/qa_fixtures_test.go) checks them against.
+the table the Go test (scan/formats/containers_test.go) checks them against.
 
 Run with the interpreter that has torch 1.13, numpy 1.24, joblib 1.2,
 py7zr and lz4:  /usr/bin/python3 gen.py

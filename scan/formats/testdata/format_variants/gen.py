@@ -8,7 +8,7 @@ are JSON written here, TensorFlow protobufs are encoded field by field
 byte. Lambda bytecode is marshal.dumps of a code object never called;
 payloads are harmless (`true`).
 
-These samples are a second, independent set to formats6/gen.py: each risk
+These samples are a second, independent set to ../formats/gen.py: each risk
 is varied the way another generator or an attacker would vary it.
 
 expected.json lists every file with:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the container red-team fixtures of scan/redteam_containers_test.go.
+"""Writes the loader-disagreement fixtures of scan/formats/loader_disagreement_test.go.
 
 Run from this directory with h5py installed. Nothing here is ever loaded:
 the payload is written as bytes into files a library wrote.
