@@ -57,16 +57,25 @@ func (torchLegacy) Match(in *scan.Input) bool {
 	return torchlegacy.MagicHead(buf[:n])
 }
 
-// maxKeysPickle bounds the bytes of the keys pickle that are decoded.
-const maxKeysPickle = 16 << 20
+// maxKeysPickle bounds the bytes of the keys pickle whose list is used;
+// maxKeys bounds the items of lists kept while it is read: a pickle of
+// maxKeysPickle bytes holds at most that many keys of two bytes each
+// (SHORT_BINUNICODE of an empty key, BINGET).
+const (
+	maxKeysPickle = 16 << 20
+	maxKeys       = maxKeysPickle / 2
+)
 
 func (torchLegacy) Scan(s *scan.Session, in *scan.Input) error {
 	s.Read(in)
-	var starts [6]int64
 	var results [6]*pickle.Result
 	off := int64(0)
 	for k := 1; k <= 5; k++ {
-		res, err := readPickleAt(s, in, off, true)
+		opts := legacyOptions(s)
+		if k == 5 {
+			opts.MaxReturnedItems = maxKeys // the storage keys, read from Result.Returned
+		}
+		res, err := readPicklesAt(in, off, opts, true)
 		if err != nil {
 			return fmt.Errorf("read pickle#%d at offset %d: %w", k-1, off, err)
 		}
@@ -75,14 +84,14 @@ func (torchLegacy) Scan(s *scan.Session, in *scan.Input) error {
 		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
 			return nil
 		}
-		starts[k], results[k] = off, res
+		results[k] = res
 		off += res.End
 	}
 	decl, err := declaredStorages(results[4])
 	if err != nil {
 		return legacyMalformed(s, in, -1, err)
 	}
-	order := storageOrder(in, starts[5], results[5].End, decl)
+	order := storageOrder(results[5], decl)
 	end, err := skipStorages(in, off, order, decl)
 	if err != nil {
 		return legacyMalformed(s, in, end, err)
@@ -99,8 +108,8 @@ func resolveModuleIDs(res *pickle.Result) {
 		if c.Known {
 			continue
 		}
-		if module, name, ok := torchlegacy.ModuleClass(c.Desc); ok {
-			res.Calls[i].Callee = pickle.Global{Module: module, Name: name}
+		if class, ok := torchlegacy.ModuleClass(c.PersistentID); ok {
+			res.Calls[i].Callee = class
 			res.Calls[i].Known, res.Calls[i].Desc = true, ""
 		}
 	}
@@ -119,11 +128,17 @@ func legacyMalformed(s *scan.Session, in *scan.Input, off int64, err error) erro
 }
 
 // readPickleAt reads one pickle (one=true) or all pickles from off, as
-// torch.load reads them: plain pickles, no joblib arrays between them.
+// torch.load reads them.
 func readPickleAt(s *scan.Session, in *scan.Input, off int64, one bool) (*pickle.Result, error) {
+	return readPicklesAt(in, off, legacyOptions(s), one)
+}
+
+// legacyOptions are the reader's options for the parts of a legacy file:
+// plain pickles, no joblib arrays between them.
+func legacyOptions(s *scan.Session) pickle.Options {
 	opts := s.PickleOptions()
 	opts.Joblib = false
-	return readPicklesAt(in, off, opts, one)
+	return opts
 }
 
 // declaredStorages collects the storages pickle#3 declares, by root key;
@@ -141,17 +156,13 @@ func declaredStorages(res *pickle.Result) (map[string]torchlegacy.Storage, error
 	return decl, nil
 }
 
-// storageOrder returns the keys in the order of the keys pickle, or
-// sorted (the order torch writes) when that pickle cannot be decoded.
-func storageOrder(in *scan.Input, off, size int64, decl map[string]torchlegacy.Storage) []string {
-	if size <= maxKeysPickle {
-		if r, c, err := openAt(in, off); err == nil {
-			buf := make([]byte, size)
-			_, err := io.ReadFull(r, buf)
-			c.Close()
-			if keys, kerr := torchlegacy.StorageKeys(buf); err == nil && kerr == nil {
-				return keys
-			}
+// storageOrder returns the keys in the order of the list the keys
+// pickle (res) returns, or sorted (the order torch writes) when that
+// pickle is longer than maxKeysPickle or returns no list of str.
+func storageOrder(res *pickle.Result, decl map[string]torchlegacy.Storage) []string {
+	if res.End <= maxKeysPickle {
+		if keys, err := torchlegacy.StorageKeys(res); err == nil {
+			return keys
 		}
 	}
 	keys := make([]string, 0, len(decl))

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
 	"github.com/modelgate/modelgate/scan"
 )
@@ -58,21 +59,19 @@ type torchTarEntries struct {
 	k   int
 }
 
-// next reads the next pickle, reports it and returns its bytes' length.
-func (t *torchTarEntries) next() (imports []string, size int64, err error) {
+// next reads the next pickle at t.off, reports it and returns it; its
+// End is its length.
+func (t *torchTarEntries) next() (*pickle.Result, error) {
 	t.k++
 	res, err := readPickleAt(t.s, t.in, t.off, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	t.s.Pickle(legacyMember(t.in, "pickle#"+strconv.Itoa(t.k-1)), res, "")
 	if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
-		return nil, 0, errStop{}
+		return nil, errStop{}
 	}
-	for _, im := range res.Imports {
-		imports = append(imports, im.Global.String())
-	}
-	return imports, res.End, nil
+	return res, nil
 }
 
 // bytesAt reads n bytes at off.
@@ -90,34 +89,33 @@ func (t *torchTarEntries) bytesAt(off, n int64) ([]byte, error) {
 }
 
 func (t *torchTarEntries) scan() error {
-	start := t.off
-	_, size, err := t.next()
+	res, err := t.next()
 	if err != nil {
 		return err
 	}
-	if size > 4096 {
-		return fmt.Errorf("entry count pickle of %d bytes", size)
+	if res.End > 4096 {
+		return fmt.Errorf("entry count pickle of %d bytes", res.End)
 	}
-	b, err := t.bytesAt(start, size)
+	b, err := t.bytesAt(t.off, res.End)
 	if err != nil {
 		return err
 	}
-	count, err := torchlegacy.Count(b)
+	count, err := torchlegacy.Count(res, b)
 	if err != nil {
 		return fmt.Errorf("entry count is not a plain int: %w", err)
 	}
 	if count < 0 || count > int64(t.s.Limits().MaxMembers) {
 		return fmt.Errorf("%d entries, over %d: %w", count, t.s.Limits().MaxMembers, scan.ErrLimit)
 	}
-	t.off += size
+	t.off += res.End
 	for range count {
-		imports, size, err := t.next()
+		res, err := t.next()
 		if err != nil {
 			return err
 		}
-		t.off += size
+		t.off += res.End
 		if t.in.Name == "storages" {
-			err = t.skipStorage(imports)
+			err = t.skipStorage(res.Imports)
 		} else {
 			err = t.skipTensor()
 		}
@@ -126,21 +124,21 @@ func (t *torchTarEntries) scan() error {
 		}
 	}
 	if t.in.Name == "storages" { // the storage views
-		_, size, err := t.next()
+		res, err := t.next()
 		if err != nil {
 			return err
 		}
-		t.off += size
+		t.off += res.End
 	}
 	return legacyAfter(t.s, t.in, t.off, "the last entry")
 }
 
 // skipStorage skips the data of one storage entry whose pickle imported
 // imports (its storage class).
-func (t *torchTarEntries) skipStorage(imports []string) error {
+func (t *torchTarEntries) skipStorage(imports []pickle.Import) error {
 	es, typ := int64(0), ""
-	for _, im := range imports {
-		if strings.HasSuffix(im, "Storage") {
+	for _, imp := range imports {
+		if im := imp.Global.String(); strings.HasSuffix(im, "Storage") {
 			if size, ok := torchlegacy.ElementSize(im); ok {
 				es, typ = size, im
 			}

@@ -50,7 +50,9 @@ func (s *scanner) filled(k kind, items []value) value {
 		}
 	}
 	s.charge(objectBytes + valueBytes*int64(min(len(items), maxItems)))
-	return s.sh.slab.filled(k, items)
+	v := s.sh.slab.filled(k, items)
+	s.keepMore(v, items, maxItems)
+	return v
 }
 
 // stringBytes is charged for each entry of the string table.

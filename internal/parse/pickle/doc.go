@@ -73,7 +73,11 @@
 // pickle. Data that is not a pickle (a following "pickle" that fails
 // without importing or calling anything) is Result.Trailing. ReadOne reads
 // exactly one pickle and reports in Result.End the offset just past its
-// STOP, for containers such as legacy PyTorch files. With Options.Joblib
+// STOP, for containers such as legacy PyTorch files; Result.Returned says
+// what the last pickle returns (an int, a str, a list and its items), so
+// that such a container reads a count or a list of keys from the reader's
+// facts rather than decoding the pickle again, and Call.PersistentID gives
+// the items of a persistent id whose result is called. With Options.Joblib
 // set, BUILD behaves as joblib's NumpyUnpickler: the array data that
 // follows a NumpyArrayWrapper inline is skipped exactly (its size computed
 // from the wrapper's dtype, shape and alignment padding) or, for object

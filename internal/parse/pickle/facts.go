@@ -71,26 +71,42 @@ type Call struct {
 	NArgs int
 	// ArgFacts describes the first positional arguments (at most 32) one
 	// by one, for a policy that must not parse Args; nil when none of
-	// them is of a sort ArgFact records.
+	// them is a global, an instance or a str (the sorts recorded for
+	// arguments).
 	ArgFacts []ArgFact
+	// PersistentID describes, when the invoked object (the one Desc
+	// describes) is what persistent_load returns for a tuple id, the
+	// first items of that tuple (at most 32) one by one, so that a
+	// container format that knows its loader's persistent_load (legacy
+	// PyTorch's 'module' ids) learns what the object is without parsing
+	// Desc; nil otherwise.
+	PersistentID []ArgFact
 }
 
 // ArgKind says what an ArgFact records.
 type ArgKind uint8
 
-// Kinds of ArgFact. The zero value records nothing.
+// Kinds of ArgFact. The zero value records nothing. Call.ArgFacts
+// records ArgGlobal, ArgInstance and ArgStr only; persistent ids and
+// returned values record every kind.
 const (
 	ArgOther    ArgKind = iota
 	ArgGlobal           // the argument is the imported global Global (a class handed to copyreg._reconstructor)
 	ArgInstance         // an instance, built by this stream (NEWOBJ, NEWOBJ_EX, INST, OBJ, copyreg._reconstructor), of the class Global imported directly
-	ArgStr              // a literal str of at most Options.MaxArgsLen bytes, Str raw (escape it to show it)
+	ArgStr              // a literal str of at most Options.MaxArgsLen bytes (any length in Returned), Str raw (escape it to show it)
+	ArgBytes            // literal bytes (not bytearray), bounded and kept in Str as for ArgStr
+	ArgInt              // a literal int within int64, in Int
+	ArgBool             // a literal bool, in Int as 0 or 1
+	ArgList             // a list built by this stream (in Returned only)
 )
 
-// ArgFact is what the reader knows of one positional argument.
+// ArgFact is what the reader knows of one value: a positional argument,
+// an item of a persistent id or of a returned list.
 type ArgFact struct {
 	Kind   ArgKind
 	Global Global
 	Str    string
+	Int    int64
 }
 
 // CallGroup counts the calls with one Op, Callee, Known and OnGlobal.
@@ -228,7 +244,9 @@ type Result struct {
 	PersistentIDs     []PersistentID
 	PersistentIDCount int
 	// Storages lists every PyTorch storage reference (see Storage).
-	Storages  []Storage
+	Storages []Storage
+	// Returned is what the last complete pickle returns.
+	Returned  Returned
 	Nested    []Nested
 	Sources   []Source
 	Anomalies []Anomaly

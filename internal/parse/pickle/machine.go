@@ -98,6 +98,10 @@ type scanner struct {
 	// dictSources and dictOdd are what noteKeys saw of dict keys.
 	dictSources map[uint32][]value
 	dictOdd     map[uint32]bool
+	// more holds the items of lists past the first maxItems, by list,
+	// nmore counts them (see keepMore).
+	more  map[uint32][]value
+	nmore int
 }
 
 // isOpcode reports whether b starts a pickle opcode.
@@ -212,7 +216,10 @@ func (s *scanner) pickle() bool {
 			return false
 		}
 		if op == opSTOP {
-			_, ok := s.pop()
+			v, ok := s.pop()
+			if ok {
+				s.res.Returned = s.returned(v)
+			}
 			return ok
 		}
 		s.exec(op)

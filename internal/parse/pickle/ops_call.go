@@ -71,16 +71,9 @@ func (s *scanner) argFacts(c *Call, args value) {
 	c.NArgs = int(s.objectOf(args).count)
 	items := s.objectOf(args).items
 	for i, it := range items {
-		var f ArgFact
-		switch {
-		case it.kind == kGlobal && s.objectOf(it).direct:
-			f = ArgFact{Kind: ArgGlobal, Global: *s.globalOf(it)}
-		case it.kind == kObject && s.objectOf(it).direct && s.globalOf(it) != nil && (s.objectOf(it).how == hNew || s.objectOf(it).how == hReconstruct):
-			f = ArgFact{Kind: ArgInstance, Global: *s.globalOf(it)}
-		case it.isText() && len(s.str(it)) <= s.opts.MaxArgsLen:
-			f = ArgFact{Kind: ArgStr, Str: s.str(it)}
-		default:
-			continue
+		f := s.factOf(it, s.opts.MaxArgsLen)
+		if f.Kind != ArgGlobal && f.Kind != ArgInstance && f.Kind != ArgStr {
+			continue // the sorts a policy reads in arguments, and argument shapes count
 		}
 		if c.ArgFacts == nil {
 			c.ArgFacts = make([]ArgFact, len(items))
@@ -104,6 +97,7 @@ func (s *scanner) call(fn, args value) {
 	}
 	if !known {
 		c.Desc = s.summary(fn, s.opts.MaxArgsLen)
+		c.PersistentID = s.persistentFacts(fn)
 	}
 	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.addCall(c)
@@ -265,6 +259,7 @@ func (s *scanner) newobjEx() {
 	if listed {
 		if !c.Known {
 			c.Desc = s.summary(cls, s.opts.MaxArgsLen)
+			c.PersistentID = s.persistentFacts(cls)
 		}
 		c.Args = "(*" + s.summary(args, s.opts.MaxArgsLen/2) + ", **" + s.summary(kwargs, s.opts.MaxArgsLen/2) + ")"
 		s.addCall(c)
@@ -335,6 +330,7 @@ func (s *scanner) build() {
 	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
 		if !c.Known {
 			c.Desc = s.summary(inst, s.opts.MaxArgsLen)
+			c.PersistentID = s.persistentFacts(inst)
 		}
 		p := printer{max: s.opts.MaxArgsLen, t: &s.sh.slab}
 		p.raw("(")

@@ -203,6 +203,26 @@ func (s *scanner) persistent(pid value) {
 	s.push(v)
 }
 
+// persistentFacts returns, when v is what persistent_load returns for a
+// tuple id, the facts of the id's items (Call.PersistentID); nil
+// otherwise.
+func (s *scanner) persistentFacts(v value) []ArgFact {
+	o := s.objectOf(v)
+	if v.kind != kObject || o == nil || o.how != hPersistent {
+		return nil
+	}
+	id := o.item(0)
+	if id.kind != kTuple || s.objectOf(id) == nil {
+		return nil
+	}
+	items := s.objectOf(id).items
+	facts := make([]ArgFact, len(items))
+	for i, it := range items {
+		facts[i] = s.factOf(it, s.opts.MaxArgsLen)
+	}
+	return facts
+}
+
 // storage reads a PyTorch storage reference: ('storage', type, key,
 // location, elements[, view_metadata]).
 func (s *scanner) storage(pid value) (Storage, bool) {

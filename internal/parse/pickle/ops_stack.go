@@ -66,13 +66,15 @@ func (s *scanner) appendTo(x int, op string) {
 	case target.kind == kList && !pairs && op != "ADDITEMS",
 		target.kind == kDict && pairs,
 		target.kind == kSet && op == "ADDITEMS":
-		if room := min(len(items), maxItems-len(s.objectOf(target).items)); room > 0 {
+		room := min(len(items), maxItems-len(s.objectOf(target).items))
+		if room > 0 {
 			s.charge(valueBytes * int64(room))
 			s.objectOf(target).grow(room)
 		}
 		for _, it := range items {
 			s.objectOf(target).add(it)
 		}
+		s.keepMore(target, items, max(room, 0))
 		if pairs {
 			s.objectOf(target).count -= int64(len(items) / 2)
 			s.noteKeys(target, items)
@@ -100,6 +102,7 @@ func (s *scanner) methodCall(target value, items []value, op string) {
 		s.objectOf(args).add(it)
 	}
 	c.Desc = s.summary(target, s.opts.MaxArgsLen) + methods[op]
+	c.PersistentID = s.persistentFacts(target)
 	c.Args = s.argsSummary(args, s.opts.MaxArgsLen)
 	s.argFacts(&c, args)
 	s.addCall(c)

@@ -82,6 +82,13 @@ type Options struct {
 	// is an io.Seeker the length is found by seeking. A known length lets
 	// declared lengths be checked before any read.
 	Size int64
+	// MaxReturnedItems is how many items of lists, past the first 32 of
+	// each, the stream keeps so that Result.Returned lists a long list
+	// whole; 0, the default, keeps none (a returned list of more than
+	// 32 items then has no Items). A container format that reads a list
+	// from a pickle sets it. The items are bounded by this count, not
+	// charged to MaxModelBytes.
+	MaxReturnedItems int
 	// Joblib makes BUILD behave like joblib's NumpyUnpickler: array data
 	// that follows a NumpyArrayWrapper inline is skipped (raw) or scanned
 	// (object arrays are a nested pickle inline).

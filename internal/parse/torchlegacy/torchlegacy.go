@@ -5,21 +5,27 @@
 // little-endian element count and the storage's raw bytes.
 //
 // Decisions:
-//   - The package reads no pickle itself beyond the list of storage keys
-//     (StorageKeys) and the legacy tar's count pickles (Count): the pickle
-//     reader (scan/pickle) reads every pickle and records each storage a
-//     persistent id declares (type, key, location, element count) as a
-//     fact; the caller turns those into Storage values and skips storage
-//     bytes by the declared sizes (ElementSize), never reading them. Of
-//     the printable summaries of persistent ids, only 'module' ids are
-//     interpreted here (ModuleClass).
+//   - The package reads no pickle itself: the pickle reader
+//     (internal/parse/pickle) reads every pickle and records as facts
+//     each storage a persistent id declares (type, key, location, element
+//     count), the items of a persistent id whose result is called, and
+//     the value each pickle returns. The caller turns storages into
+//     Storage values and skips storage bytes by the declared sizes
+//     (ElementSize), never reading them. From the facts, this package
+//     interprets 'module' ids (ModuleClass), the list of storage keys
+//     (StorageKeys) and the legacy tar's count pickles (Count). Nothing
+//     here parses the reader's printable summaries: they are evidence.
 //   - Anything it does not understand is an error for the caller to
 //     report: it never guesses a size.
 package torchlegacy
 
 import (
 	"bytes"
+	"fmt"
+	"math"
 	"strings"
+
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // Magic is the magic number torch writes as the first pickle.
@@ -63,23 +69,113 @@ func ElementSize(typ string) (int64, bool) {
 	return size, ok && strings.HasPrefix(typ, "torch.")
 }
 
-// ModuleClass reads the description of an object that persistent_load
-// returns for a 'module' id, "persistent_load(('module', pkg.mod.Class,
-// 'file.py', 'source'))": torch's legacy persistent_load returns the
-// class itself, so calling that object calls pkg.mod.Class. The class is
-// split into module and name at its last dot.
-func ModuleClass(desc string) (module, name string, ok bool) {
-	rest, found := strings.CutPrefix(desc, "persistent_load(")
-	if !found {
-		return "", "", false
+// ModuleClass returns the class in the facts of a 'module' persistent
+// id, ('module', pkg.mod.Class, 'file.py', 'source') (Call.PersistentID):
+// torch's legacy persistent_load returns the class itself, so calling
+// that object calls pkg.mod.Class. The tag may be bytes, as Python 2
+// wrote it (torch decodes it). The class is split into module and name at
+// the last dot of its full name, as a dotted name is judged whole.
+func ModuleClass(id []pickle.ArgFact) (pickle.Global, bool) {
+	if len(id) < 2 || !isText(id[0], "module") || id[1].Kind != pickle.ArgGlobal {
+		return pickle.Global{}, false
 	}
-	items, err := (&literal{s: rest}).tuple(2)
-	if err != nil || len(items) < 2 || items[0].kind != litStr || items[0].s != "module" || items[1].kind != litName {
-		return "", "", false
+	name := id[1].Global.String()
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 || i == len(name)-1 {
+		return pickle.Global{}, false
 	}
-	i := strings.LastIndexByte(items[1].s, '.')
-	if i <= 0 || i == len(items[1].s)-1 {
-		return "", "", false
+	return pickle.Global{Module: name[:i], Name: name[i+1:]}, true
+}
+
+func isText(f pickle.ArgFact, s string) bool {
+	return (f.Kind == pickle.ArgStr || f.Kind == pickle.ArgBytes) && f.Str == s
+}
+
+// StorageKeys returns the storage keys that the fifth pickle of a legacy
+// file returns (res), in the order their data follows: a list of str (or
+// bytes, as Python 2 wrote them), every item known to the reader, built
+// by a pickle that only builds it. Anything else is an error, and the
+// caller falls back on another order.
+func StorageKeys(res *pickle.Result) ([]string, error) {
+	if off, ok := firstAction(res); ok {
+		return nil, fmt.Errorf("storage keys pickle: offset %d: imports, loads or calls something", off)
 	}
-	return items[1].s[:i], items[1].s[i+1:], true
+	ret := res.Returned
+	if ret.Value.Kind != pickle.ArgList {
+		return nil, fmt.Errorf("storage keys pickle returns %s, not a list", kindName(ret.Value.Kind))
+	}
+	if int64(len(ret.Items)) != ret.Count {
+		return nil, fmt.Errorf("storage keys pickle returns a list of %d items, not all kept", ret.Count)
+	}
+	keys := make([]string, len(ret.Items))
+	for i, it := range ret.Items {
+		if it.Kind != pickle.ArgStr && it.Kind != pickle.ArgBytes {
+			return nil, fmt.Errorf("storage keys pickle: item %d is %s, not a str", i, kindName(it.Kind))
+		}
+		keys[i] = it.Str
+	}
+	return keys, nil
+}
+
+// Count returns the int a count pickle returns (res), as torch writes
+// before the entries of the "storages" and "tensors" members of its
+// legacy tar; data is the pickle, whose opcode at the first import, call
+// or persistent id an error names. A bool counts as its int, as range()
+// takes it. A pickle that does more than build its int is an error:
+// torch's writer never does.
+func Count(res *pickle.Result, data []byte) (int64, error) {
+	if off, ok := firstAction(res); ok {
+		op := -1
+		if off >= 0 && off < int64(len(data)) {
+			op = int(data[off])
+		}
+		return 0, fmt.Errorf("count pickle: offset %d: opcode 0x%02x: not a count", off, op)
+	}
+	if k := res.Returned.Value.Kind; k != pickle.ArgInt && k != pickle.ArgBool {
+		return 0, fmt.Errorf("count pickle: offset %d: returns %s, not a count", res.End-1, kindName(k))
+	}
+	return res.Returned.Value.Int, nil
+}
+
+// firstAction returns the offset of the first import, call or persistent
+// id of res, if it has any: a pickle read for its value that has one runs
+// or loads something besides building that value.
+func firstAction(res *pickle.Result) (int64, bool) {
+	if len(res.Imports) == 0 && len(res.CallGroups) == 0 && res.PersistentIDCount == 0 {
+		return 0, false
+	}
+	first := int64(math.MaxInt64)
+	if len(res.Imports) > 0 {
+		first = res.Imports[0].Offset
+	}
+	if len(res.PersistentIDs) > 0 {
+		first = min(first, res.PersistentIDs[0].Offset)
+	}
+	for _, g := range res.CallGroups {
+		first = min(first, g.First)
+	}
+	if first == math.MaxInt64 {
+		first = -1 // persistent ids counted, none listed
+	}
+	return first, true
+}
+
+func kindName(k pickle.ArgKind) string {
+	switch k {
+	case pickle.ArgGlobal:
+		return "a global"
+	case pickle.ArgInstance:
+		return "an instance"
+	case pickle.ArgStr:
+		return "a str"
+	case pickle.ArgBytes:
+		return "bytes"
+	case pickle.ArgInt:
+		return "an int"
+	case pickle.ArgBool:
+		return "a bool"
+	case pickle.ArgList:
+		return "a list"
+	}
+	return "a value the reader does not know"
 }
