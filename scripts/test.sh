@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, vet, the workflow lint,
+# The whole test suite, as CI runs it: formatting, vet, staticcheck, the workflow lint,
 # and every test with the race detector. The SARIF tests validate each SARIF
 # they write with Microsoft's SARIF Multitool, installed here from npm (it is
 # required when npm is available or CI=true; without npm, locally, those
@@ -15,6 +15,8 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needed on:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# staticcheck at a pinned version, fetched from the Go module proxy.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 if command -v npm >/dev/null || [ "${CI:-}" = true ]; then
   SARIF_MULTITOOL="$(./scripts/install-sarif-multitool.sh)"
   export SARIF_MULTITOOL SARIF_MULTITOOL_REQUIRED=1

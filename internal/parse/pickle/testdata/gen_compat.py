@@ -1,7 +1,7 @@
 """Write ../compat.go: Python 3's _compat_pickle tables, which the
 unpickler applies to names when the protocol is below 3 (fix_imports).
 
-Run with /usr/bin/python3 from scan/pickle/testdata. Only reads the
+Run with /usr/bin/python3 from internal/parse/pickle/testdata. Only reads the
 standard library tables; loads nothing.
 """
 import _compat_pickle as c

@@ -1,6 +1,6 @@
-"""Write the joblib fixtures of scan/pickle (uncompressed joblib.dump).
+"""Write the joblib fixtures of internal/parse/pickle (uncompressed joblib.dump).
 
-Run with /usr/bin/python3 from scan/pickle/testdata (joblib 1.2, numpy
+Run with /usr/bin/python3 from internal/parse/pickle/testdata (joblib 1.2, numpy
 1.24, scikit-learn 1.2). It only DUMPS. Each joblib/NAME.joblib gets a
 joblib/NAME.json listing globals the reader must report ("must_import")
 and whether a call to posix.system must be found ("system_call").

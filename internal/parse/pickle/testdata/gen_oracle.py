@@ -1,6 +1,6 @@
-"""Write the CPython-oracle fixtures of scan/pickle.
+"""Write the CPython-oracle fixtures of internal/parse/pickle.
 
-Run with /usr/bin/python3 from scan/pickle/testdata. It only DUMPS: no
+Run with /usr/bin/python3 from internal/parse/pickle/testdata. It only DUMPS: no
 fixture is ever loaded. For every pickle written to oracle/NAME.pkl it
 writes oracle/NAME.json with the offset (from pickletools.genops) of every
 GLOBAL, STACK_GLOBAL and INST opcode and the name find_class would receive,
