@@ -78,16 +78,46 @@ func newScanJob(ctx context.Context, a *scanArgs, stderr io.Writer, getenv func(
 		return nil, err
 	}
 	setMemoryLimit(a.jobs, getenv)
+	var err error
+	workspace := ""
+	if inActions {
+		workspace = getenv("GITHUB_WORKSPACE")
+	}
+	if j.opts.Roots, err = resolveRoots(j.opts.Roots, workspace); err != nil {
+		return nil, err
+	}
 	if err := j.usePolicyFile(); err != nil {
 		return nil, err
 	}
 	if a.baseline != "" {
-		var err error
 		if j.base, err = baseline.Load(a.baseline); err != nil {
 			return nil, err
 		}
 	}
-	return j, j.limitToChanges(ctx, getenv)
+	if err := j.limitToChanges(ctx, getenv); err != nil {
+		return nil, err
+	}
+	a.category = cmp.Or(a.category, j.defaultCategory())
+	return j, nil
+}
+
+// defaultCategory is the SARIF category of a partial scan: code scanning
+// closes the alerts of a category that a new analysis no longer reports,
+// so a scan of the changed files or of one shard must not share the
+// category of full scans, or it would close the alerts of every file it
+// did not look at. A full scan has none.
+func (j *scanJob) defaultCategory() string {
+	var parts []string
+	if j.opts.Only != nil {
+		parts = append(parts, "changed")
+	}
+	if sh := j.opts.Shard; sh.N > 1 {
+		parts = append(parts, fmt.Sprintf("shard-%d-of-%d", sh.K, sh.N))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "modelgate/" + strings.Join(parts, "/")
 }
 
 // settings validates the flags and turns them into scan options.
@@ -111,9 +141,6 @@ func (j *scanJob) settings() error {
 	if a.shard != "" {
 		if j.opts.Shard, err = scan.ParseShard(a.shard); err != nil {
 			return usageErr{fmt.Errorf("--shard: %w", err)}
-		}
-		if a.category == "" && j.opts.Shard.N > 1 {
-			a.category = fmt.Sprintf("modelgate/shard-%d-of-%d", j.opts.Shard.K, j.opts.Shard.N)
 		}
 	}
 	return j.scopeSettings()
