@@ -16,6 +16,9 @@ type TextOptions struct {
 	// Color adds ANSI colours; set it only when writing to a terminal and
 	// NO_COLOR is unset.
 	Color bool
+	// Policy, when set, names the policy file the findings were judged by
+	// (or says there was none), on a line after the summary.
+	Policy string
 }
 
 const (
@@ -53,6 +56,9 @@ func Text(w io.Writer, r *finding.Report, opts TextOptions) error {
 		fmt.Fprintln(&bw)
 	}
 	fmt.Fprintln(&bw, SummaryLine(r.Summary))
+	if opts.Policy != "" {
+		fmt.Fprintf(&bw, "policy: %s\n", Clean(opts.Policy))
+	}
 	out := bufio.NewWriter(w)
 	for _, line := range strings.SplitAfter(bw.String(), "\n") {
 		out.WriteString(NoCommand(line))

@@ -34,7 +34,9 @@ type target struct {
 // link's name, with the target's content: a loader opening the link
 // reads it. So are the files under a symlink to such a directory
 // (linkedDir); a symlink to a directory outside the tree is reported.
-func walk(roots []string, include, exclude []string) (targets []target, excluded int, err error) {
+//
+// used records the patterns that matched a file of the tree.
+func walk(roots []string, include, exclude []string, used map[string]bool) (targets []target, excluded int, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, 0, fmt.Errorf("get working directory: %w", err)
@@ -42,6 +44,13 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 	for _, p := range append(include, exclude...) {
 		if !doublestar.ValidatePattern(p) {
 			return nil, 0, fmt.Errorf("invalid glob %q", p)
+		}
+	}
+	use := func(rel string) {
+		for _, g := range append(include, exclude...) {
+			if !used[g] && globMatch(g, rel) {
+				used[g] = true
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -85,6 +94,7 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 					return nil
 				}
 			}
+			use(rel)
 			if !selected(rel, include, exclude) {
 				excluded++
 				return nil

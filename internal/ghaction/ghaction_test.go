@@ -218,7 +218,7 @@ func TestAnnotate(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	r := hostileReport()
-	got := Summary(r, finding.High, true, "modelgate.sarif")
+	got := Summary(r, SummaryOptions{FailOn: finding.High, Failed: true, SarifFile: "modelgate.sarif"})
 	golden(t, "summary.md", got)
 	for _, bad := range []string{"'<img", "**bold**", "[l](", "\n::"} {
 		if strings.Contains(got, bad) {
@@ -231,7 +231,33 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	clean := &finding.Report{Summary: finding.Summarize(nil, 0)}
-	golden(t, "summary_clean.md", Summary(clean, finding.None, false, ""))
+	golden(t, "summary_clean.md", Summary(clean, SummaryOptions{FailOn: finding.None}))
+}
+
+// TestSummaryHeadline: the headline never says "passed" over findings
+// the gate was told to ignore.
+func TestSummaryHeadline(t *testing.T) {
+	r := hostileReport()
+	tests := []struct {
+		name string
+		o    SummaryOptions
+		want string
+	}{
+		{"failed", SummaryOptions{FailOn: finding.High, Failed: true}, "## modelgate: failed\n"},
+		{"fail_on_none", SummaryOptions{FailOn: finding.None}, "## modelgate: 12 critical findings, not failing: fail-on is none\n"},
+		{"clean", SummaryOptions{FailOn: finding.None}, "## modelgate: passed\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := r
+			if tt.name == "clean" {
+				rep = &finding.Report{Summary: finding.Summarize(nil, 0)}
+			}
+			if got := Summary(rep, tt.o); !strings.HasPrefix(got, tt.want) {
+				t.Errorf("headline %q, want %q", strings.SplitN(got, "\n", 2)[0], tt.want)
+			}
+		})
+	}
 }
 
 func TestGiveToOwnerOf(t *testing.T) {

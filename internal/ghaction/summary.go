@@ -13,26 +13,42 @@ import (
 // MaxSummaryRows is how many findings the step summary lists.
 const MaxSummaryRows = 20
 
+// SummaryOptions are what the step summary says besides the report.
+type SummaryOptions struct {
+	FailOn    finding.Severity
+	Failed    bool   // the gate failed
+	SarifFile string // where the SARIF log is, when written
+	Policy    string // the policy file used, or that there is none
+	Version   string // modelgate's version
+	// Warnings say that the gate may have missed something (nothing
+	// scanned, a pattern that matched nothing).
+	Warnings []string
+}
+
 // Summary returns the Markdown step summary of a scan: the gate's verdict,
 // files by format, findings by severity and a table of the most severe
 // findings.
-func Summary(r *finding.Report, failOn finding.Severity, failed bool, sarifFile string) string {
+func Summary(r *finding.Report, o SummaryOptions) string {
 	var b strings.Builder
-	verdict := "passed"
-	if failed {
-		verdict = "failed"
-	}
-	fmt.Fprintf(&b, "## modelgate: %s\n\n", verdict)
+	fmt.Fprintf(&b, "## modelgate: %s\n\n", headline(r, o))
 	threshold := "never fails (fail-on: none)"
-	if failOn != finding.None {
-		threshold = fmt.Sprintf("fails on findings of severity %s or higher", failOn)
+	if o.FailOn != finding.None {
+		threshold = fmt.Sprintf("fails on findings of severity %s or higher", o.FailOn)
 	}
 	fmt.Fprintf(&b, "%s. The gate %s.", md(report.SummaryLine(r.Summary)), threshold)
-	if sarifFile != "" {
-		fmt.Fprintf(&b, " SARIF: `%s`.", strings.ReplaceAll(report.Clean(sarifFile), "`", "'"))
+	if o.SarifFile != "" {
+		fmt.Fprintf(&b, " SARIF: `%s`.", strings.ReplaceAll(report.Clean(o.SarifFile), "`", "'"))
+	}
+	if o.Policy != "" {
+		fmt.Fprintf(&b, " Policy: %s.", md(o.Policy))
+	}
+	if o.Version != "" {
+		fmt.Fprintf(&b, " modelgate %s.", md(o.Version))
 	}
 	b.WriteString("\n\n")
-
+	for _, w := range o.Warnings {
+		fmt.Fprintf(&b, "> [!WARNING]\n> %s\n\n", md(w))
+	}
 	b.WriteString("| Format | Files |\n| --- | ---: |\n")
 	formats := make([]string, 0, len(r.Summary.ByFormat))
 	for f := range r.Summary.ByFormat {
@@ -75,6 +91,38 @@ func Summary(r *finding.Report, failOn finding.Severity, failed bool, sarifFile 
 			md(l.path), md(l.Member), md(cmp.Or(l.Evidence, l.Callable)), offset)
 	}
 	return b.String()
+}
+
+// headline is the verdict at the top of the summary. It tells the truth
+// when the gate cannot fail: "3 critical findings, not failing: fail-on
+// is none", never "passed".
+func headline(r *finding.Report, o SummaryOptions) string {
+	switch {
+	case o.Failed:
+		return "failed"
+	case r.Summary.Findings == 0:
+		return "passed"
+	}
+	worst := cmp.Or(r.Summary.Highest, "none")
+	n := r.Summary.BySeverity[worst]
+	what := fmt.Sprintf("%d %s %s", n, worst, plural(n, "finding", "findings"))
+	if o.FailOn == finding.None {
+		return what + ", not failing: fail-on is none"
+	}
+	return fmt.Sprintf("passed with %s, below fail-on %s", what, o.FailOn)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// FailureSummary is the step summary of a run that could not do its work
+// (exit 2): what went wrong, and that nothing was judged.
+func FailureSummary(msg, version string) string {
+	return fmt.Sprintf("## modelgate: error\n\nThe scan did not complete, so nothing was judged: %s\n\nmodelgate %s.\n", md(msg), md(version))
 }
 
 // md makes a string from the scanned tree inert in GitHub Markdown: control
