@@ -236,6 +236,7 @@ func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 		rep.Files = append(rep.Files, res)
 		slices.SortStableFunc(rep.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
 	}
+	j.reviewIgnores(rep)
 	for _, w := range j.opts.Policy.Warnings() {
 		j.note("warning: " + w)
 	}
