@@ -31,8 +31,10 @@ func isTerminal(w io.Writer) bool {
 type runFacts struct {
 	category string
 	policy   string // the policy file used, or noPolicy
-	notes    []string
-	warnings []string
+	// policyPath is the policy file used, "" for none.
+	policyPath string
+	notes      []string
+	warnings   []string
 	// sourceRoot is the repository root; uriPrefix the working directory
 	// relative to it ("" when the same), for SARIF locations.
 	sourceRoot, uriPrefix string
@@ -42,7 +44,7 @@ type runFacts struct {
 
 // facts gathers what the reports say about this run.
 func (j *scanJob) facts(failed bool) runFacts {
-	f := runFacts{category: j.args.category, policy: j.policyShown(), notes: j.notes, warnings: j.warnings,
+	f := runFacts{category: j.args.category, policy: j.policyShown(), policyPath: j.policyPath, notes: j.notes, warnings: j.warnings,
 		sourceRoot: j.repoRoot, failOn: j.failOn, failed: failed}
 	if wd, err := os.Getwd(); err == nil {
 		if abs, err := filepath.Abs(j.repoRoot); err == nil {
@@ -150,8 +152,8 @@ func publish(stdout io.Writer, getenv func(string) string, r *finding.Report, f 
 		return err
 	}
 	sum := ghaction.Summary(r, ghaction.SummaryOptions{FailOn: f.failOn, Failed: f.failed, SarifFile: sarifFile,
-		Policy: f.policy, Version: version(), Warnings: f.warnings})
-	if err := ghaction.AddStepSummary(getenv, sum+summaryNotes(f.notes)); err != nil {
+		Policy: f.policyPath, Version: version(), Warnings: f.warnings})
+	if err := ghaction.AddStepSummary(getenv, sum+ghaction.NotesSection(f.notes)); err != nil {
 		return err
 	}
 	if err := ghaction.Warn(stdout, f.warnings); err != nil {
@@ -170,26 +172,4 @@ func publishFailure(stdout io.Writer, getenv func(string) string, r *finding.Rep
 	if r != nil {
 		_ = ghaction.SetOutputs(getenv, ghaction.OutputsOf(r, ""))
 	}
-}
-
-// summaryNotes renders the notes of a run as a Markdown list, with every
-// character that Markdown or HTML could act on escaped (notes quote git's
-// messages and revisions).
-func summaryNotes(notes []string) string {
-	if len(notes) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("\n### Notes\n\n")
-	for _, n := range notes {
-		b.WriteString("- ")
-		for _, c := range report.Clean(n) {
-			if c < 0x80 && strings.ContainsRune("\\`*_{}[]()<>#+-.!|~&", c) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(c)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
 }
