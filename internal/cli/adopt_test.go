@@ -107,8 +107,14 @@ func TestPreCommitHook(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(repoRoot(t), ".pre-commit-hooks.yaml"))), &hooks); err != nil {
 		t.Fatal(err)
 	}
-	if len(hooks) != 1 || hooks[0].ID != "modelgate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
+	if len(hooks) != 2 || hooks[0].ID != "modelgate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
 		t.Fatalf("hooks: %+v", hooks)
+	}
+	// For machines without Go: the same command from the published image
+	// (its ENTRYPOINT is the binary, so the entry is the image, then args).
+	if d := hooks[1]; d.ID != "modelgate-docker" || d.Language != "docker_image" || !d.PassFilenames ||
+		!strings.HasPrefix(d.Entry, "ghcr.io/modelgate/modelgate:v1 ") || strings.Join(strings.Fields(d.Entry)[1:], " ") != strings.Join(strings.Fields(hooks[0].Entry)[1:], " ") {
+		t.Errorf("docker_image hook: %+v", d)
 	}
 	// pre-commit's golang language runs "go install ./..." in the
 	// repository: it must install exactly one command, modelgate.
