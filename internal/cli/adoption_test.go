@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -90,5 +92,69 @@ func TestReadmeAdoption(t *testing.T) {
 	}
 	if !regexp.MustCompile("modelgate/modelgate@<40-hex\\s+commit SHA>").MatchString(readme) {
 		t.Error("README does not show how to pin the Action by commit SHA")
+	}
+}
+
+// TestReleasePinsByDigest: a release names its image by digest in the
+// tagged action.yml and pre-commit hook (scripts/pin-release.sh, run on
+// copies here), and creates its version tag once: only the major tag is
+// ever forced.
+func TestReleasePinsByDigest(t *testing.T) {
+	root := repoRoot(t)
+	wfText := readFile(t, filepath.Join(root, ".github", "workflows", "release.yml"))
+	var wf struct {
+		On map[string]any `yaml:"on"`
+	}
+	if err := yaml.Unmarshal([]byte(wfText), &wf); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := wf.On["workflow_dispatch"]; !ok || wf.On["push"] != nil {
+		t.Errorf("release triggers %v: want workflow_dispatch, which creates the tag, not a pushed tag", wf.On)
+	}
+	for _, line := range strings.Split(wfText, "\n") {
+		if (strings.Contains(line, "git tag -f") || strings.Contains(line, "--force")) && !strings.Contains(line, "$MAJOR") {
+			t.Errorf("release.yml forces a tag other than the major: %s", strings.TrimSpace(line))
+		}
+	}
+	if !strings.Contains(wfText, "./scripts/pin-release.sh \"$IMAGE\" \"$DIGEST\"") {
+		t.Error("release.yml does not pin with scripts/pin-release.sh")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"action.yml", ".pre-commit-hooks.yaml"} {
+		testtreeCopy(t, filepath.Join(root, f), filepath.Join(dir, f))
+	}
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	cmd := exec.Command("bash", filepath.Join(root, "scripts", "pin-release.sh"), "ghcr.io/modelgate/modelgate", digest, dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pin-release.sh: %v\n%s", err, out)
+	}
+	var act action
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(dir, "action.yml"))), &act); err != nil {
+		t.Fatal(err)
+	}
+	if want := "docker://ghcr.io/modelgate/modelgate@" + digest; act.Runs.Image != want {
+		t.Errorf("pinned runs.image %q, want %q", act.Runs.Image, want)
+	}
+	var hooks []struct {
+		ID, Entry string
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(dir, ".pre-commit-hooks.yaml"))), &hooks); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hooks {
+		if h.ID == "modelgate-docker" && !strings.HasPrefix(h.Entry, "ghcr.io/modelgate/modelgate@"+digest+" scan ") {
+			t.Errorf("pinned docker hook entry %q", h.Entry)
+		}
+	}
+	bad := exec.Command("bash", filepath.Join(root, "scripts", "pin-release.sh"), "ghcr.io/modelgate/modelgate", "latest", dir)
+	if bad.Run() == nil {
+		t.Error("pin-release.sh accepted a digest that is not sha256:<hex>")
+	}
+}
+
+func testtreeCopy(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.WriteFile(dst, []byte(readFile(t, src)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
