@@ -43,8 +43,14 @@ func TestInit(t *testing.T) {
 	if r = runIn(t, dir, nil, "init", "--force"); r.code != 0 || !strings.Contains(readFile(t, filepath.Join(dir, ".modelgate.yml")), "__main__.TinyNet") {
 		t.Errorf("init --force: exit %d\n%s", r.code, r.stderr)
 	}
-	if r = runIn(t, dir, nil, "init", "models"); r.code != 0 || !strings.Contains(r.stdout, "wrote models/.modelgate.yml") {
+	// A folder is scanned, and the file written at the root, where a
+	// scan of that folder reads it.
+	if r = runIn(t, dir, nil, "init", "--force", "models"); r.code != 0 || !strings.Contains(r.stdout, "wrote .modelgate.yml") {
 		t.Errorf("init models: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runIn(t, dir, nil, "scan", "--format=json", "models")
+	if got := parseJSON(t, r.stdout).findings(); !slices.Equal(got, []string{"models/evil.pkl MG001 critical os.system"}) {
+		t.Errorf("scan models with the starter file: findings %q, want only the dangerous one", got)
 	}
 	for name, args := range map[string][]string{"two_paths": {"init", "a", "b"}, "missing": {"init", "nowhere"}, "flag": {"init", "--frob"}} {
 		if r = runIn(t, dir, nil, args...); r.code != 2 {
