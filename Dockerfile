@@ -7,12 +7,15 @@ ARG GO_IMAGE=golang:1.26-bookworm
 ARG BASE_IMAGE=gcr.io/distroless/static-debian12:latest
 
 FROM ${GO_IMAGE} AS build
+# The version the binary reports (--version, SARIF, step summary); the
+# release workflow passes the tag.
+ARG VERSION=devel
 COPY go.mod go.sum /src/
 RUN go mod download -C /src
 COPY . /src/
 # The build line is also run by the test suite (internal/cli/e2e_test.go): keep it one
-# line, without quotes.
-RUN CGO_ENABLED=0 go build -C /src -trimpath -buildvcs=false -ldflags=-s -o /modelgate .
+# line, with double quotes only around -ldflags.
+RUN CGO_ENABLED=0 go build -C /src -trimpath -buildvcs=false -ldflags="-s -X github.com/modelgate/modelgate/internal/cli.buildVersion=${VERSION}" -o /modelgate .
 
 # Static and minimal: no shell, no package manager. The Actions runner
 # starts the container as root with the workspace as working directory, so

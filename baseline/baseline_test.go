@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/sarif"
 )
 
 func report(findings ...finding.Finding) *finding.Report {
@@ -49,8 +50,31 @@ func TestSARIFBaseline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !set[fp] {
-		t.Errorf("fingerprint %q not loaded", fp)
+	if set.BindsEvidence || !set.keys[fp] {
+		t.Errorf("fingerprint %q not loaded as an older, loose baseline: %+v", fp, set)
+	}
+}
+
+// TestSARIFBaselineEvidence: with evidence keys, a finding matches only
+// with the same evidence.
+func TestSARIFBaselineEvidence(t *testing.T) {
+	fd := finding.Finding{Rule: finding.RuleDangerousCallable, Callable: "posix.system", Evidence: "posix.system('id')"}
+	fp, key := finding.Fingerprint("m/a.pkl", fd), EvidenceKey("m/a.pkl", fd)
+	sarif := `{"version":"2.1.0","runs":[{"results":[{"ruleId":"MG001","properties":{"fingerprints":["` + fp + `"],"evidence":["` + key + `"]}}]}]}`
+	p := filepath.Join(t.TempDir(), "base.sarif")
+	if err := os.WriteFile(p, []byte(sarif), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := fd
+	other.Evidence = "posix.system('rm -rf ~')"
+	cur := report(fd, other)
+	set.Apply(cur)
+	if got := cur.Files[0].Findings; got[0].Baseline != "unchanged" || got[1].Baseline != "new" {
+		t.Errorf("baseline states = %q, %q", got[0].Baseline, got[1].Baseline)
 	}
 }
 
@@ -72,5 +96,14 @@ func TestLoadRejects(t *testing.T) {
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("Load of a missing file succeeded")
+	}
+}
+
+// TestEvidenceKeyAgrees: the SARIF writer and the baseline compute the
+// same evidence-bound key, so a SARIF baseline binds the evidence.
+func TestEvidenceKeyAgrees(t *testing.T) {
+	fd := finding.Finding{Rule: finding.RuleDangerousCallable, Callable: "posix.system", Evidence: "posix.system('id')", Member: "a/data.pkl"}
+	if got, want := sarif.EvidenceKey("m/a.pkl", fd), EvidenceKey("m/a.pkl", fd); got != want {
+		t.Errorf("sarif.EvidenceKey %q, baseline.EvidenceKey %q", got, want)
 	}
 }

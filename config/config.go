@@ -59,6 +59,9 @@ type Ignore struct {
 	Callable string `yaml:"callable"`
 	Reason   string `yaml:"reason"`
 	Expires  Date   `yaml:"expires"`
+	// Force lets the entry suppress critical findings, as force lets an
+	// allow entry cover a known-dangerous global; it is reported (MG150).
+	Force bool `yaml:"force"`
 }
 
 // Paths filters the files scanned.

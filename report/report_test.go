@@ -185,3 +185,12 @@ func TestSummaryLine(t *testing.T) {
 		})
 	}
 }
+
+// TestNextStepEveryRule: every rule tells the reviewer what to do.
+func TestNextStepEveryRule(t *testing.T) {
+	for _, r := range finding.Rules() {
+		if NextStep(r.ID) == "" {
+			t.Errorf("rule %s has no next step", r.ID)
+		}
+	}
+}

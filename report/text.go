@@ -16,6 +16,9 @@ type TextOptions struct {
 	// Color adds ANSI colours; set it only when writing to a terminal and
 	// NO_COLOR is unset.
 	Color bool
+	// Policy, when set, names the policy file the findings were judged by
+	// (or says there was none), on a line after the summary.
+	Policy string
 }
 
 const (
@@ -31,7 +34,10 @@ var severityColor = map[finding.Severity]string{
 }
 
 // Text writes the findings grouped by file, most severe first, followed by
-// a one-line summary.
+// a one-line summary. Each finding is written once: occurrences that
+// differ only by offset (the same call forty times) are counted on its
+// line. A file's block ends with the next step of each kind of finding
+// that counts towards the gate.
 //
 // Lines never start (after blanks) with "::": the Actions runner reads such
 // a line in a step log as a workflow command, and paths and messages come
@@ -47,12 +53,17 @@ func Text(w io.Writer, r *finding.Report, opts TextOptions) error {
 			path = ansiBold + path + ansiReset
 		}
 		fmt.Fprintf(&bw, "%s [%s, %s]\n", path, Clean(f.Format), f.Status)
-		for _, fd := range FindingsBySeverity(f.Findings) {
-			writeFinding(&bw, fd, opts)
+		once := Once(f.Path, FindingsBySeverity(f.Findings))
+		for _, o := range once {
+			writeFinding(&bw, o.Finding, o.More, opts)
 		}
+		writeNext(&bw, once)
 		fmt.Fprintln(&bw)
 	}
 	fmt.Fprintln(&bw, SummaryLine(r.Summary))
+	if opts.Policy != "" {
+		fmt.Fprintf(&bw, "policy: %s\n", Clean(opts.Policy))
+	}
 	out := bufio.NewWriter(w)
 	for _, line := range strings.SplitAfter(bw.String(), "\n") {
 		out.WriteString(NoCommand(line))
@@ -71,7 +82,32 @@ func NoCommand(line string) string {
 	return line[:len(line)-len(trimmed)] + `\x3a` + trimmed[1:]
 }
 
-func writeFinding(w io.Writer, fd finding.Finding, opts TextOptions) {
+// Occurrence is a finding with the number of others like it.
+type Occurrence struct {
+	finding.Finding
+	More int // other occurrences: same rule, member, callable and key
+}
+
+// Once folds the findings of the file at path that differ only by offset
+// (same finding.Fingerprint and evidence, same suppression and baseline
+// state) into the first of them, keeping order. Other arguments are
+// another payload, and stay on their own line.
+func Once(path string, fs []finding.Finding) []Occurrence {
+	var out []Occurrence
+	at := map[string]int{}
+	for _, fd := range fs {
+		k := fmt.Sprintf("%s|%q|%t|%s", finding.Fingerprint(path, fd), fd.Evidence, fd.Suppression != nil, fd.Baseline)
+		if i, ok := at[k]; ok {
+			out[i].More++
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, Occurrence{Finding: fd})
+	}
+	return out
+}
+
+func writeFinding(w io.Writer, fd finding.Finding, more int, opts TextOptions) {
 	sev := fmt.Sprintf("%-8s", fd.Severity)
 	if c, ok := severityColor[fd.Severity]; ok && opts.Color {
 		sev = c + sev + ansiReset
@@ -83,6 +119,9 @@ func writeFinding(w io.Writer, fd finding.Finding, opts TextOptions) {
 	if ev := cmp.Or(fd.Evidence, fd.Callable); ev != "" {
 		line = append(line, Clean(ev))
 	}
+	if more > 0 {
+		line = append(line, fmt.Sprintf("(and %d more like it)", more))
+	}
 	fmt.Fprintln(w, strings.Join(line, "  "))
 	if fd.Message != "" {
 		fmt.Fprintf(w, "            %s\n", Clean(fd.Message))
@@ -92,6 +131,20 @@ func writeFinding(w io.Writer, fd finding.Finding, opts TextOptions) {
 	}
 	if fd.Baseline == "unchanged" {
 		fmt.Fprintln(w, "            already in the baseline")
+	}
+}
+
+// writeNext writes the next steps of a file's findings that count
+// towards the gate, each once, in the order of the findings.
+func writeNext(w io.Writer, fs []Occurrence) {
+	seen := map[string]bool{}
+	for _, o := range fs {
+		next := NextStep(o.Rule)
+		if next == "" || !o.Gating() || seen[next] {
+			continue
+		}
+		seen[next] = true
+		fmt.Fprintf(w, "  next: %s\n", next)
 	}
 }
 

@@ -20,11 +20,22 @@ import (
 // SARIF log can serve as a baseline (package baseline reads it).
 const FingerprintsProperty = "fingerprints"
 
+// EvidenceProperty is the result property that lists the evidence-bound
+// key of every merged occurrence, so that a baseline binds the payload.
+const EvidenceProperty = "evidence"
+
+// EvidenceKey is a finding's fingerprint with a hash of its evidence:
+// package baseline computes the same (its test holds them equal).
+func EvidenceKey(path string, f finding.Finding) string {
+	h := sha256.Sum256([]byte(f.Evidence))
+	return finding.Fingerprint(path, f) + "|" + hex.EncodeToString(h[:8])
+}
+
 // result builds the result of one group; ruleIndex is the rule's index in
 // tool.driver.rules.
-func result(g *group, ruleIndex int) *gosarif.Result {
+func result(g *group, ruleIndex int, prefix string) *gosarif.Result {
 	primary := g.findings[0]
-	uri := URI(g.path)
+	uri := artifactURI(prefix, g.path)
 	res := gosarif.NewRuleResult(g.rule).
 		WithRuleIndex(ruleIndex).
 		WithLevel(Level(primary.Severity)).
@@ -35,12 +46,16 @@ func result(g *group, ruleIndex int) *gosarif.Result {
 		res.WithBaselineState(g.baseline)
 	}
 	fps := make([]string, 0, len(g.findings))
+	keys := make([]string, 0, len(g.findings))
 	for _, fd := range g.findings {
 		fps = append(fps, finding.Fingerprint(g.path, fd))
+		keys = append(keys, EvidenceKey(g.path, fd))
 	}
 	bag := gosarif.NewPropertyBag()
 	slices.Sort(fps)
+	slices.Sort(keys)
 	bag.Add(FingerprintsProperty, slices.Compact(fps))
+	bag.Add(EvidenceProperty, slices.Compact(keys))
 	res.AttachPropertyBag(bag)
 	for i, fd := range g.findings[1:] {
 		if i == MaxRelated {
@@ -67,7 +82,7 @@ func location(uri string, fd finding.Finding) *gosarif.Location {
 		region.WithByteOffset(int(fd.Offset)).WithByteLength(int(max(fd.Length, 1)))
 	}
 	phys := gosarif.NewPhysicalLocation().
-		WithArtifactLocation(gosarif.NewSimpleArtifactLocation(uri)).
+		WithArtifactLocation(gosarif.NewSimpleArtifactLocation(uri).WithUriBaseId(SourceRootID)).
 		WithRegion(region)
 	loc := gosarif.NewLocationWithPhysicalLocation(phys)
 	if fd.Member != "" {

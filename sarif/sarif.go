@@ -35,6 +35,18 @@ type Options struct {
 	// decides it (policy.RuleSeverities): the writer shows it as each
 	// rule's level and decides none itself.
 	RuleSeverities map[string]finding.Severity
+	// PolicyFile names the policy file the findings were judged by, or
+	// says there was none; it becomes the run property policyFile.
+	PolicyFile string
+	// Notifications are said in invocations[0].toolExecutionNotifications.
+	Notifications []Notification
+	// SourceRoot is the absolute path of the repository root, given as
+	// originalUriBaseIds' %SRCROOT% (left out when empty, as in tests).
+	SourceRoot string
+	// URIPrefix is the working directory relative to the repository root
+	// ("" when they are the same): report paths are relative to the
+	// working directory, artifact locations to the root.
+	URIPrefix string
 }
 
 // Write writes r as a SARIF 2.1.0 log to w.
@@ -53,9 +65,10 @@ func Build(r *finding.Report, opts Options) (*gosarif.Report, error) {
 		return nil, fmt.Errorf("new sarif log: %w", err)
 	}
 	version := cmp.Or(opts.Version, "devel")
-	// Only semanticVersion: the Multitool (SARIF2005) wants a version that
-	// starts with a digit, and a Go module version starts with "v".
+	// version as semanticVersion: the Multitool (SARIF2005) wants one
+	// that starts with a digit, and a Go module version starts with "v".
 	driver := gosarif.NewDriver(ToolName).
+		WithVersion(semanticVersion(version)).
 		WithSemanticVersion(semanticVersion(version)).
 		WithInformationURI(InformationURI)
 	index := map[string]int{}
@@ -80,8 +93,9 @@ func Build(r *finding.Report, opts Options) (*gosarif.Report, error) {
 		if !ok {
 			return nil, fmt.Errorf("finding in %s names unknown rule %q", g.path, g.rule)
 		}
-		run.Results = append(run.Results, result(g, ri))
+		run.Results = append(run.Results, result(g, ri, opts.URIPrefix))
 	}
+	describeRun(run, r, opts)
 	log.AddRun(run)
 	return log, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 
 	"github.com/modelgate/modelgate/finding"
@@ -34,6 +35,11 @@ type Options struct {
 	Formats []Format
 	// Progress, when set, is called after each file with the count done.
 	Progress func(done, total int)
+	// Unmatched, when set, is called after the walk with each Include
+	// ("include") and Exclude ("exclude") pattern that matched no file of
+	// the tree, in their order: a pattern that selects nothing is most
+	// often a mistake that makes the scan pass on files it never saw.
+	Unmatched func(kind, pattern string)
 }
 
 // DefaultOptions returns options with the default limits and policy.
@@ -65,9 +71,22 @@ func Scan(ctx context.Context, opts Options) (*finding.Report, error) {
 		return nil, errors.New("no formats to scan with")
 	}
 	s := &Scanner{opts: opts, formats: opts.Formats}
-	targets, excluded, err := walk(opts.Roots, opts.Include, opts.Exclude)
+	used := map[string]bool{}
+	targets, excluded, err := walk(opts.Roots, opts.Include, opts.Exclude, used)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Unmatched != nil {
+		for _, l := range []struct {
+			kind     string
+			patterns []string
+		}{{"include", opts.Include}, {"exclude", opts.Exclude}} {
+			for _, g := range slices.Compact(slices.Clone(l.patterns)) {
+				if !used[g] {
+					opts.Unmatched(l.kind, g)
+				}
+			}
+		}
 	}
 	before := len(dropLinked(targets))
 	targets = opts.Shard.pick(dropLinked(scope(targets, opts.Only)))

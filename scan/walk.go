@@ -34,7 +34,9 @@ type target struct {
 // link's name, with the target's content: a loader opening the link
 // reads it. So are the files under a symlink to such a directory
 // (linkedDir); a symlink to a directory outside the tree is reported.
-func walk(roots []string, include, exclude []string) (targets []target, excluded int, err error) {
+//
+// used records the patterns that matched a file of the tree.
+func walk(roots []string, include, exclude []string, used map[string]bool) (targets []target, excluded int, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, 0, fmt.Errorf("get working directory: %w", err)
@@ -42,6 +44,13 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 	for _, p := range append(include, exclude...) {
 		if !doublestar.ValidatePattern(p) {
 			return nil, 0, fmt.Errorf("invalid glob %q", p)
+		}
+	}
+	use := func(rel string) {
+		for _, g := range append(include, exclude...) {
+			if !used[g] && globMatch(g, rel) {
+				used[g] = true
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -85,6 +94,7 @@ func walk(roots []string, include, exclude []string) (targets []target, excluded
 					return nil
 				}
 			}
+			use(rel)
 			if !selected(rel, include, exclude) {
 				excluded++
 				return nil
@@ -147,25 +157,42 @@ func relPath(cwd, absRoot, root, p string) string {
 	return filepath.ToSlash(filepath.Join(root, r))
 }
 
+// selected reports whether the globs keep the file at rel: it matches an
+// include pattern (when there are any) and no exclude pattern.
 func selected(rel string, include, exclude []string) bool {
-	if len(include) > 0 {
-		ok := false
-		for _, g := range include {
-			if m, _ := doublestar.Match(g, rel); m {
-				ok = true
-				break
-			}
+	if len(include) > 0 && !slices.ContainsFunc(include, func(g string) bool { return globMatch(g, rel) }) {
+		return false
+	}
+	return !slices.ContainsFunc(exclude, func(g string) bool { return globMatch(g, rel) })
+}
+
+// globMatch matches a pattern the way .gitignore does, which is what
+// users write in include and exclude: a pattern without a slash (but a
+// trailing one) matches the base name of a file or folder at any depth
+// ("*.pkl" matches models/a/b.pkl); one with a slash matches from the
+// root, a leading slash only anchoring it; a trailing slash matches
+// folders only; and a folder matched covers everything below it. ** is
+// doublestar's.
+func globMatch(g, rel string) bool {
+	dirOnly := strings.HasSuffix(g, "/")
+	g = strings.TrimSuffix(g, "/")
+	anchored := strings.Contains(g, "/")
+	g = strings.TrimPrefix(g, "/")
+	parts := strings.Split(rel, "/")
+	last := len(parts)
+	if dirOnly {
+		last-- // the file itself is no folder
+	}
+	for i := range last {
+		candidate := parts[i]
+		if anchored {
+			candidate = strings.Join(parts[:i+1], "/")
 		}
-		if !ok {
-			return false
+		if m, _ := doublestar.Match(g, candidate); m {
+			return true
 		}
 	}
-	for _, g := range exclude {
-		if m, _ := doublestar.Match(g, rel); m {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 // outsideLink reports whether a symlink at p with text link points outside

@@ -49,7 +49,7 @@ func TestInActions(t *testing.T) {
 			t.Errorf("outputs lack %q:\n%s", want, outputs)
 		}
 	}
-	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "| high | MG008 LFSPointer | models\\/model\\.bin |") {
+	if s := readFile(t, env["GITHUB_STEP_SUMMARY"]); !strings.Contains(s, "| high | MG008 LFSPointer | `models/model.bin` |") {
 		t.Errorf("step summary lacks the finding:\n%s", s)
 	}
 	if !strings.Contains(r.stdout, "::error file=models/model.bin,title=MG008 LFSPointer (high)::") {

@@ -43,8 +43,14 @@ func TestInit(t *testing.T) {
 	if r = runIn(t, dir, nil, "init", "--force"); r.code != 0 || !strings.Contains(readFile(t, filepath.Join(dir, ".modelgate.yml")), "__main__.TinyNet") {
 		t.Errorf("init --force: exit %d\n%s", r.code, r.stderr)
 	}
-	if r = runIn(t, dir, nil, "init", "models"); r.code != 0 || !strings.Contains(r.stdout, "wrote models/.modelgate.yml") {
+	// A folder is scanned, and the file written at the root, where a
+	// scan of that folder reads it.
+	if r = runIn(t, dir, nil, "init", "--force", "models"); r.code != 0 || !strings.Contains(r.stdout, "wrote .modelgate.yml") {
 		t.Errorf("init models: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runIn(t, dir, nil, "scan", "--format=json", "models")
+	if got := parseJSON(t, r.stdout).findings(); !slices.Equal(got, []string{"models/evil.pkl MG001 critical os.system"}) {
+		t.Errorf("scan models with the starter file: findings %q, want only the dangerous one", got)
 	}
 	for name, args := range map[string][]string{"two_paths": {"init", "a", "b"}, "missing": {"init", "nowhere"}, "flag": {"init", "--frob"}} {
 		if r = runIn(t, dir, nil, args...); r.code != 2 {
@@ -107,8 +113,14 @@ func TestPreCommitHook(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(readFile(t, filepath.Join(repoRoot(t), ".pre-commit-hooks.yaml"))), &hooks); err != nil {
 		t.Fatal(err)
 	}
-	if len(hooks) != 1 || hooks[0].ID != "modelgate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
+	if len(hooks) != 2 || hooks[0].ID != "modelgate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
 		t.Fatalf("hooks: %+v", hooks)
+	}
+	// For machines without Go: the same command from the published image
+	// (its ENTRYPOINT is the binary, so the entry is the image, then args).
+	if d := hooks[1]; d.ID != "modelgate-docker" || d.Language != "docker_image" || !d.PassFilenames ||
+		!strings.HasPrefix(d.Entry, "ghcr.io/modelgate/modelgate:v1 ") || strings.Join(strings.Fields(d.Entry)[1:], " ") != strings.Join(strings.Fields(hooks[0].Entry)[1:], " ") {
+		t.Errorf("docker_image hook: %+v", d)
 	}
 	// pre-commit's golang language runs "go install ./..." in the
 	// repository: it must install exactly one command, modelgate.

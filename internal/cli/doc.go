@@ -19,11 +19,20 @@
 //   - A scan limited to changed files (--changed-since, --scan-scope
 //     changed) falls back to a full scan, with a note, whenever the changes
 //     cannot be known: a gate must never pass a change it did not see.
-//   - The policy file that scan and init look for is .modelgate.yml in the
-//     first path when that is a folder, else in the working directory.
+//   - The policy file that scan reads and init writes is .modelgate.yml at
+//     the repository root (the workspace in Actions, else the nearest
+//     folder with .git at or above the working directory), never one the
+//     scan paths choose: "models" and "." are judged by the same rules.
+//   - A gate never passes green on what it did not scan: a symlink named
+//     as a path is followed (or refused when it leaves the repository),
+//     and no model scanned, or a path or pattern that matched nothing, is
+//     a warning everywhere the result is read (a failure with
+//     --fail-on-empty). Partial scans get their own SARIF category.
 //
 // Files: run.go (commands, version), flags.go (the scan's flags and the
 // action's inputs), scanjob.go (one scan), scope.go (changed files),
-// policy.go (the policy file), gate.go (the exit gate), output.go
-// (reports, outputs, step summary), stats.go (--stats), init.go (init).
+// policy.go (the policy file, the repository root), paths.go (symlinked
+// paths), empty.go (nothing scanned), ignores.go (forced and stale ignore
+// entries), gate.go (the exit gate), output.go (reports, outputs, step
+// summary), stats.go (--stats), init.go (init).
 package cli

@@ -167,7 +167,7 @@ func TestActionEndToEnd(t *testing.T) {
 		if !regexp.MustCompile(`highest-severity<<\S+\n(critical|high)\n`).MatchString(r.outputs) {
 			t.Errorf("highest-severity not high or critical:\n%s", r.outputs)
 		}
-		if !strings.Contains(r.summary, "## modelgate: failed") || !strings.Contains(r.summary, "models\\/evil\\.pkl") {
+		if !strings.Contains(r.summary, "## modelgate: failed") || !strings.Contains(r.summary, "`models/evil.pkl`") {
 			t.Errorf("step summary:\n%s", r.summary)
 		}
 		if !strings.Contains(r.stdout, "::error file=models/evil.pkl,") {

@@ -37,6 +37,9 @@ Flags:
                              history is missing, with a note saying why)
   --scan-scope all|changed   inside GitHub Actions, "changed" on a pull_request
                              event is --changed-since the pull request's base
+  --fail-on-empty[=true]     exit 1 when no model file was scanned, or a path
+                             or an --include/--exclude pattern matched nothing
+                             (always a warning)
   --stats                    print wall and CPU time, bytes read, peak memory
                              and files/s to stderr after the scan
 
@@ -50,11 +53,20 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// boolText is a boolean flag kept as text, so that runs.args' empty
+// "--fail-on-empty=" counts as not given and "--fail-on-empty" alone as
+// true; parseBool reads it.
+type boolText string
+
+func (b *boolText) String() string     { return string(*b) }
+func (b *boolText) Set(v string) error { *b = boolText(v); return nil }
+func (b *boolText) IsBoolFlag() bool   { return true }
+
 // scanArgs are the settings of one scan, from flags, then INPUT_*
 // variables inside GitHub Actions, then defaults.
 type scanArgs struct {
 	format, output, failOn, category, sarifFile, config, baseline, shard string
-	changedSince, scanScope                                              string
+	changedSince, scanScope, failOnEmpty                                 string
 	include, exclude                                                     listFlag
 	jobs                                                                 int
 	stats                                                                bool
@@ -78,6 +90,7 @@ func parseScan(args []string) (*scanArgs, error) {
 	fs.StringVar(&a.shard, "shard", "", "")
 	fs.StringVar(&a.changedSince, "changed-since", "", "")
 	fs.StringVar(&a.scanScope, "scan-scope", "", "")
+	fs.Var((*boolText)(&a.failOnEmpty), "fail-on-empty", "")
 	fs.Var(&a.include, "include", "")
 	fs.Var(&a.exclude, "exclude", "")
 	fs.IntVar(&a.jobs, "jobs", 0, "")
@@ -110,7 +123,7 @@ func (a *scanArgs) fillFromInputs(in ghaction.Inputs) {
 		input string
 	}{
 		{&a.failOn, in.FailOn}, {&a.sarifFile, in.SarifFile}, {&a.config, in.Config}, {&a.category, in.Category},
-		{&a.shard, in.Shard}, {&a.baseline, in.Baseline}, {&a.scanScope, in.ScanScope},
+		{&a.shard, in.Shard}, {&a.baseline, in.Baseline}, {&a.scanScope, in.ScanScope}, {&a.failOnEmpty, in.FailOnEmpty},
 	} {
 		*f.dst = cmp.Or(*f.dst, f.input)
 	}

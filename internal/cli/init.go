@@ -20,8 +20,8 @@ import (
 
 const initUsage = `Usage: modelgate init [--force] [--jobs N] [PATH]
 
-Scans PATH (default ".") and writes PATH/.modelgate.yml: a starter policy
-file that allows every global the scan found as unknown (your own classes
+Scans PATH (default ".") and writes .modelgate.yml at the repository root
+(where scan looks for it): a starter policy file that allows every global the scan found as unknown (your own classes
 and functions), one entry each with "reason: TODO". Review every entry and
 write its reason before committing the file. Known-dangerous callables are
 never allowed by it: they are listed in a comment for you to investigate.
@@ -53,7 +53,8 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return failure(stderr, fmt.Errorf("init: %s is not a directory", dir))
 	}
-	dest := filepath.Join(dir, config.DefaultName)
+	// At the repository root, where scan reads it whatever the paths.
+	dest := reportPath(filepath.Join(repositoryRoot(""), config.DefaultName))
 	if _, err := os.Lstat(dest); err == nil && !*force {
 		return failure(stderr, fmt.Errorf("init: %s exists; review it, or run with --force to replace it", dest))
 	}

@@ -3,24 +3,22 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/modelgate/modelgate/config"
 )
 
-// loadPolicy reads the policy file: the one given, else .modelgate.yml in
-// the first root when that is a directory, or in the working directory
-// when the first root is a file (pre-commit passes file names), else none.
-// It returns the file and its path as reports name it.
-func loadPolicy(path string, roots []string) (*config.File, string, error) {
+// noPolicy is how the outputs name the absence of a policy file.
+const noPolicy = "no policy file"
+
+// loadPolicy reads the policy file: the one given, else .modelgate.yml at
+// the repository root (repoRoot), else none. The paths to scan never
+// decide it: a scan of "models" and one of "." must judge by the same
+// rules, and a policy file inside a scanned folder would let whoever adds
+// files there also add their exceptions. It returns the file and its path
+// as reports name it.
+func loadPolicy(path, repoRoot string) (*config.File, string, error) {
 	if path == "" {
-		dir := "."
-		if len(roots) > 0 {
-			if fi, err := os.Stat(roots[0]); err == nil && fi.IsDir() {
-				dir = roots[0]
-			}
-		}
-		candidate := filepath.Join(dir, config.DefaultName)
+		candidate := filepath.Join(repoRoot, config.DefaultName)
 		if fi, err := os.Stat(candidate); err != nil || !fi.Mode().IsRegular() {
 			return nil, "", nil
 		}
@@ -33,15 +31,42 @@ func loadPolicy(path string, roots []string) (*config.File, string, error) {
 	return f, reportPath(path), nil
 }
 
+// repositoryRoot is where the policy file is looked for and what SARIF
+// paths are relative to: the workspace inside GitHub Actions, else the
+// nearest folder at or above the working directory that holds .git, else
+// the working directory.
+func repositoryRoot(workspace string) string {
+	if workspace != "" {
+		return workspace
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return wd
+		}
+		dir = parent
+	}
+}
+
 // reportPath is path relative to the working directory with forward
-// slashes when it lies below it, else as given.
+// slashes ("../.modelgate.yml" from a subfolder) when it can be, else
+// absolute.
 func reportPath(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return filepath.ToSlash(rel)
-			}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil {
+			return filepath.ToSlash(rel)
 		}
 	}
-	return filepath.ToSlash(path)
+	return filepath.ToSlash(abs)
 }

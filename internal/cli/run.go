@@ -55,9 +55,22 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	return exitProblem
 }
 
-// version is the module version from the build info ("v1.2.3" when built
-// with go install module@version), or "devel".
+// buildVersion is set by release builds, and by nothing else:
+//
+//	go build -ldflags "-X github.com/modelgate/modelgate/internal/cli.buildVersion=v1.2.3"
+//
+// The release workflow's binaries and the Dockerfile (build argument
+// VERSION) set it. It is the one package variable of the command: the
+// linker can set only a variable, and no code assigns it.
+var buildVersion string
+
+// version is the version a release build was given, else the module
+// version from the build info ("v1.2.3" when built with go install
+// module@version), else "devel".
 func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}

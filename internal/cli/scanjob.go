@@ -29,45 +29,71 @@ type scanJob struct {
 	opts       scan.Options
 	policy     *config.File
 	policyPath string
-	base       baseline.Set
+	base       *baseline.Set
 	inActions  bool
 	stderr     io.Writer
+	// repoRoot is the repository root: where the policy file is looked
+	// for, and what SARIF paths are relative to.
+	repoRoot string
 	// notes are said on stderr as they arise and repeated in the step
-	// summary inside GitHub Actions.
+	// summary and the SARIF inside GitHub Actions.
 	notes []string
+	// warnings are notes that say the gate may have missed something
+	// (nothing scanned, a pattern that matched nothing): annotated as
+	// warnings inside Actions, and a failure with --fail-on-empty when
+	// they say nothing was scanned.
+	warnings []string
+	// empty is set when no model file was scanned or a path or pattern
+	// matched nothing; failOnEmpty makes that fail the gate.
+	empty, failOnEmpty bool
 }
 
 // usageErr is a mistake in the flags: exit 2 with a pointer to --help.
 type usageErr struct{ error }
 
 // runScan is the scan command: flags, then the action's inputs, then the
-// scan job; it returns the exit status.
+// scan job; it returns the exit status. Inside Actions, a run that cannot
+// do its work (exit 2) says so in an error annotation and the step
+// summary too: a failed step whose summary is empty sends the reviewer
+// hunting through logs.
 func runScan(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	a, err := parseScan(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, scanUsage)
 		return exitOK
 	}
-	if err != nil {
-		return usageError(stderr, "%v", err)
-	}
 	inActions := ghaction.Enabled(getenv)
+	var rep *finding.Report
+	fail := func(err error) int {
+		var ue usageErr
+		if errors.As(err, &ue) {
+			usageError(stderr, "%v", ue.error)
+		} else {
+			failure(stderr, err)
+		}
+		if inActions {
+			publishFailure(stdout, getenv, rep, err.Error())
+		}
+		return exitProblem
+	}
+	if err != nil {
+		return fail(usageErr{err})
+	}
 	if inActions {
 		a.fillFromInputs(ghaction.ReadInputs(getenv))
 	}
 	job, err := newScanJob(ctx, a, stderr, getenv, inActions)
-	var ue usageErr
-	if errors.As(err, &ue) {
-		return usageError(stderr, "%v", ue.error)
-	}
 	if err != nil {
-		return failure(stderr, err)
+		return fail(err)
 	}
-	rep, err := job.run(ctx)
+	if rep, err = job.run(ctx); err != nil {
+		return fail(fmt.Errorf("scan: %w", err))
+	}
+	code, err := job.finish(rep, stdout, getenv)
 	if err != nil {
-		return failure(stderr, fmt.Errorf("scan: %w", err))
+		return fail(err)
 	}
-	return job.finish(rep, stdout, getenv)
+	return code
 }
 
 // newScanJob checks the settings and reads the policy file, the baseline
@@ -78,16 +104,47 @@ func newScanJob(ctx context.Context, a *scanArgs, stderr io.Writer, getenv func(
 		return nil, err
 	}
 	setMemoryLimit(a.jobs, getenv)
+	var err error
+	workspace := ""
+	if inActions {
+		workspace = getenv("GITHUB_WORKSPACE")
+	}
+	j.repoRoot = repositoryRoot(workspace)
+	if j.opts.Roots, err = resolveRoots(j.opts.Roots, workspace); err != nil {
+		return nil, err
+	}
 	if err := j.usePolicyFile(); err != nil {
 		return nil, err
 	}
 	if a.baseline != "" {
-		var err error
 		if j.base, err = baseline.Load(a.baseline); err != nil {
 			return nil, err
 		}
 	}
-	return j, j.limitToChanges(ctx, getenv)
+	if err := j.limitToChanges(ctx, getenv); err != nil {
+		return nil, err
+	}
+	a.category = cmp.Or(a.category, j.defaultCategory())
+	return j, nil
+}
+
+// defaultCategory is the SARIF category of a partial scan: code scanning
+// closes the alerts of a category that a new analysis no longer reports,
+// so a scan of the changed files or of one shard must not share the
+// category of full scans, or it would close the alerts of every file it
+// did not look at. A full scan has none.
+func (j *scanJob) defaultCategory() string {
+	var parts []string
+	if j.opts.Only != nil {
+		parts = append(parts, "changed")
+	}
+	if sh := j.opts.Shard; sh.N > 1 {
+		parts = append(parts, fmt.Sprintf("shard-%d-of-%d", sh.K, sh.N))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "modelgate/" + strings.Join(parts, "/")
 }
 
 // settings validates the flags and turns them into scan options.
@@ -104,6 +161,9 @@ func (j *scanJob) settings() error {
 	if a.jobs < 0 {
 		return usageErr{errors.New("--jobs must be 0 or more")}
 	}
+	if j.failOnEmpty, err = parseBool(a.failOnEmpty); err != nil {
+		return usageErr{fmt.Errorf("--fail-on-empty: %w", err)}
+	}
 	j.opts = scan.DefaultOptions()
 	j.opts.Formats = formats.Default()
 	j.opts.Roots, j.opts.Jobs = a.paths, a.jobs
@@ -112,16 +172,13 @@ func (j *scanJob) settings() error {
 		if j.opts.Shard, err = scan.ParseShard(a.shard); err != nil {
 			return usageErr{fmt.Errorf("--shard: %w", err)}
 		}
-		if a.category == "" && j.opts.Shard.N > 1 {
-			a.category = fmt.Sprintf("modelgate/shard-%d-of-%d", j.opts.Shard.K, j.opts.Shard.N)
-		}
 	}
 	return j.scopeSettings()
 }
 
 // usePolicyFile reads the policy file, when there is one, into the options.
 func (j *scanJob) usePolicyFile() error {
-	pf, path, err := loadPolicy(j.args.config, j.opts.Roots)
+	pf, path, err := loadPolicy(j.args.config, j.repoRoot)
 	if err != nil || pf == nil {
 		return err
 	}
@@ -141,12 +198,27 @@ func (j *scanJob) note(msg string) {
 	fmt.Fprintf(j.stderr, "modelgate: %s\n", report.Clean(msg))
 }
 
+// warn says that the gate may have missed something.
+func (j *scanJob) warn(msg string) {
+	j.warnings = append(j.warnings, msg)
+	fmt.Fprintf(j.stderr, "modelgate: warning: %s\n", report.Clean(msg))
+}
+
+// policyShown names the policy file used, or says there is none.
+func (j *scanJob) policyShown() string {
+	return cmp.Or(j.policyPath, noPolicy)
+}
+
 // run scans, then applies the policy file and the baseline.
 func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 	var progress *report.Progress
 	if isTerminal(j.stderr) && !j.inActions {
 		progress = report.NewProgress(j.stderr)
 		j.opts.Progress = progress.Update
+	}
+	j.opts.Unmatched = func(kind, pattern string) {
+		j.empty = true
+		j.warn(fmt.Sprintf("%s pattern %q matched no file", kind, pattern))
 	}
 	start := time.Now()
 	rep, err := scan.Scan(ctx, j.opts)
@@ -159,10 +231,12 @@ func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 	if j.args.stats {
 		writeStats(j.stderr, start, rep)
 	}
+	j.checkScanned(rep)
 	if res, ok := j.opts.Policy.ForcedFindings(); ok {
 		rep.Files = append(rep.Files, res)
 		slices.SortStableFunc(rep.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
 	}
+	j.reviewIgnores(rep)
 	for _, w := range j.opts.Policy.Warnings() {
 		j.note("warning: " + w)
 	}
@@ -177,19 +251,20 @@ func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 
 // finish writes the reports and, inside Actions, the outputs and the step
 // summary, and returns the exit status of the gate.
-func (j *scanJob) finish(rep *finding.Report, stdout io.Writer, getenv func(string) string) int {
-	failed := gateFails(rep, j.failOn)
+func (j *scanJob) finish(rep *finding.Report, stdout io.Writer, getenv func(string) string) (int, error) {
+	failed := gateFails(rep, j.failOn) || j.failOnEmpty && j.empty
+	facts := j.facts(failed)
 	color := j.args.output == "" && isTerminal(stdout) && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && !j.inActions
-	if err := writeReports(j.args, rep, stdout, getenv, j.inActions, color); err != nil {
-		return failure(j.stderr, err)
+	if err := writeReports(j.args, rep, facts, stdout, getenv, j.inActions, color); err != nil {
+		return 0, err
 	}
 	if j.inActions {
-		if err := publish(stdout, getenv, rep, j.failOn, failed, j.args.sarifFile, j.notes); err != nil {
-			return failure(j.stderr, err)
+		if err := publish(stdout, getenv, rep, facts, j.args.sarifFile); err != nil {
+			return 0, err
 		}
 	}
 	if failed {
-		return exitFailed
+		return exitFailed, nil
 	}
-	return exitOK
+	return exitOK, nil
 }

@@ -165,7 +165,7 @@ func TestScanScope(t *testing.T) {
 	}{
 		{"pull_request", "pull_request", "changed", changedFiles, "scanning only the files added, modified or renamed since " + base},
 		{"pull_request_target", "pull_request_target", "changed", changedFiles, "since " + base},
-		{"push", "push", "changed", all, `scan-scope changed: applies to pull\_request events, and this run is for another event \("push"\); scanning every file`},
+		{"push", "push", "changed", all, `scan-scope changed: applies to pull_request events, and this run is for another event ("push"); scanning every file`},
 		{"scope_all", "pull_request", "all", all, ""},
 	}
 	for _, tt := range tests {
@@ -177,7 +177,7 @@ func TestScanScope(t *testing.T) {
 				t.Errorf("scanned %q, want %q\n%s", got, tt.want, r.stderr)
 			}
 			summary := readFile(t, env["GITHUB_STEP_SUMMARY"])
-			if tt.summary == "" && strings.Contains(summary, "### Notes") || !strings.Contains(summary, strings.ReplaceAll(tt.summary, "-", "\\-")) {
+			if tt.summary == "" && strings.Contains(summary, "### Notes") || !strings.Contains(summary, strings.ReplaceAll(tt.summary, "_", "\\_")) {
 				t.Errorf("step summary lacks %q:\n%s", tt.summary, summary)
 			}
 		})

@@ -32,7 +32,8 @@ func suppressed(t *testing.T, log sarifLog) map[string][]string {
 func TestIgnoreEntry(t *testing.T) {
 	tree := map[string]string{"models/legacy/a.pkl": evilPickle, "models/legacy/p.pkl": posixPickle,
 		"models/new/b.pkl": evilPickle, "models/legacy/tinynet.pt": tinynet(t)}
-	const entry = "ignore:\n  - rule: MG001\n    path: models/legacy/**\n    callable: os.system\n    reason: reviewed in PR 12\n"
+	// Critical findings are ignored only with force (reported as MG150).
+	const entry = "ignore:\n  - rule: MG001\n    path: models/legacy/**\n    callable: os.system\n    reason: reviewed in PR 12\n    force: true\n"
 	none, reviewed := []string{}, []string{"reviewed in PR 12"}
 	tests := []struct {
 		name, policy string
@@ -40,9 +41,10 @@ func TestIgnoreEntry(t *testing.T) {
 		warning      string
 	}{
 		{"exact", entry, map[string][]string{"models/legacy/a.pkl MG001": reviewed, "models/legacy/p.pkl MG001": none,
-			"models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none}, ""},
+			"models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none, ".modelgate.yml MG150": none}, ""},
 		{"not_expired", entry + "    expires: 2999-12-31\n", map[string][]string{"models/legacy/a.pkl MG001": reviewed,
-			"models/legacy/p.pkl MG001": none, "models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none}, ""},
+			"models/legacy/p.pkl MG001": none, "models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none,
+			".modelgate.yml MG150": none}, ""},
 		{"expired", entry + "    expires: 2020-01-31\n", map[string][]string{"models/legacy/a.pkl MG001": none,
 			"models/legacy/p.pkl MG001": none, "models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none},
 			`warning: ignore entry for MG001 on "models/legacy/**" expired on 2020-01-31 and no longer suppresses findings`},
@@ -51,7 +53,8 @@ func TestIgnoreEntry(t *testing.T) {
 				"models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": {"our class"}}, ""},
 		{"other_member", "ignore:\n  - rule: MG003\n    path: '**/*.pt'\n    member: '*/other.pkl'\n    reason: our class\n",
 			map[string][]string{"models/legacy/a.pkl MG001": none, "models/legacy/p.pkl MG001": none,
-				"models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none}, ""},
+				"models/new/b.pkl MG001": none, "models/legacy/tinynet.pt MG003": none},
+			`ignore entry 1 (MG003 on "**/*.pt") matched no finding`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,8 +79,9 @@ func TestIgnoreEntry(t *testing.T) {
 // expired entry gates again.
 func TestIgnoreNeverGates(t *testing.T) {
 	tree := map[string]string{"models/legacy/a.pkl": evilPickle,
-		".modelgate.yml": "ignore:\n  - rule: MG001\n    path: models/legacy/**\n    reason: reviewed\n    expires: 2999-01-01\n"}
-	if r := runIn(t, writeTree(t, tree), nil, "scan", "--fail-on=low"); r.code != 0 || !strings.Contains(r.stdout, "1 suppressed") {
+		".modelgate.yml": "ignore:\n  - rule: MG001\n    path: models/legacy/**\n    reason: reviewed\n    force: true\n    expires: 2999-01-01\n"}
+	// --fail-on=high: the forced entry is itself reported (MG150, medium).
+	if r := runIn(t, writeTree(t, tree), nil, "scan", "--fail-on=high"); r.code != 0 || !strings.Contains(r.stdout, "1 suppressed") {
 		t.Errorf("suppressed critical: exit %d, want 0\n%s", r.code, r.stdout)
 	}
 	tree[".modelgate.yml"] = strings.Replace(tree[".modelgate.yml"], "2999", "2001", 1)

@@ -89,6 +89,25 @@ func Annotate(w io.Writer, r *finding.Report) error {
 	return ew.err
 }
 
+// Warn prints a ::warning command for each warning of the run (nothing
+// scanned, a pattern that matched nothing): they carry no file.
+func Warn(w io.Writer, warnings []string) error {
+	ew := &errWriter{w: w}
+	a := githubactions.New(githubactions.WithWriter(ew))
+	for _, msg := range warnings {
+		a.Warningf("%s", report.Clean(msg))
+	}
+	return ew.err
+}
+
+// Fail prints an ::error command that says why the run could not do its
+// work.
+func Fail(w io.Writer, msg string) error {
+	ew := &errWriter{w: w}
+	githubactions.New(githubactions.WithWriter(ew)).Errorf("modelgate: %s", report.Clean(msg))
+	return ew.err
+}
+
 func ruleName(id string) string {
 	if r, ok := finding.RuleByID(id); ok {
 		return r.Name

@@ -22,8 +22,10 @@
 //     accept or reinterpret those.
 //   - Every string that came from the scanned tree is cleaned
 //     (report.Clean) and escaped for its destination: workflow-command data
-//     and property escaping for annotations, Markdown escaping for the step
-//     summary (which GitHub renders as HTML).
+//     and property escaping for annotations; in the step summary (which
+//     GitHub renders as HTML) paths, members and calls are inline code
+//     spans, inert and readable in the Markdown source, and our own words
+//     have the characters that start markup escaped.
 //   - Annotations cover only findings that count towards the gate, most
 //     severe first, at most MaxAnnotations per level: GitHub shows 10 errors,
 //     10 warnings and 10 notices per step and drops the rest.

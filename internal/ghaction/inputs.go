@@ -22,6 +22,8 @@ type Inputs struct {
 	ScanScope string // all or changed
 	Shard     string // K/N
 	Baseline  string // an earlier JSON or SARIF report
+	// FailOnEmpty fails the gate when nothing was scanned ("true").
+	FailOnEmpty string
 }
 
 // ReadInputs reads the action's inputs from the environment, trimmed of
@@ -30,16 +32,17 @@ type Inputs struct {
 func ReadInputs(getenv func(string) string) Inputs {
 	a := githubactions.New(githubactions.WithGetenv(getenv))
 	return Inputs{
-		Path:      Lines(a.GetInput("path")),
-		FailOn:    a.GetInput("fail-on"),
-		SarifFile: a.GetInput("sarif-file"),
-		Include:   Lines(a.GetInput("include")),
-		Exclude:   Lines(a.GetInput("exclude")),
-		Config:    a.GetInput("config"),
-		Category:  a.GetInput("category"),
-		ScanScope: a.GetInput("scan-scope"),
-		Shard:     a.GetInput("shard"),
-		Baseline:  a.GetInput("baseline"),
+		Path:        Lines(a.GetInput("path")),
+		FailOn:      a.GetInput("fail-on"),
+		SarifFile:   a.GetInput("sarif-file"),
+		Include:     Lines(a.GetInput("include")),
+		Exclude:     Lines(a.GetInput("exclude")),
+		Config:      a.GetInput("config"),
+		Category:    a.GetInput("category"),
+		ScanScope:   a.GetInput("scan-scope"),
+		Shard:       a.GetInput("shard"),
+		Baseline:    a.GetInput("baseline"),
+		FailOnEmpty: a.GetInput("fail-on-empty"),
 	}
 }
 
