@@ -31,12 +31,13 @@ func (onnxModel) Scan(s *scan.Session, in *scan.Input) error {
 	guardFaults(func() { m, err = onnx.Parse(b, s.Limits().ONNX) })
 	if errors.Is(err, onnx.ErrFormat) {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
-		return nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return err
 	}
-	for _, f := range s.Policy().ONNX(m) {
+	if m == nil {
+		return nil
+	}
+	for _, f := range s.Policy().ONNX(m, linkedOutside(in, m.External)) {
 		s.Report(in, f)
 	}
 	if m.Truncated {

@@ -110,3 +110,31 @@ func FuzzParse(f *testing.F) {
 		Sniff(b, -1)
 	})
 }
+
+// TestSniffFieldOrder holds the field orders protobuf accepts for a
+// ModelProto, and heads that are none.
+func TestSniffFieldOrder(t *testing.T) {
+	graph := "\x3a\x05\x0a\x03\x22\x01A" // graph{node{op_type "A"}}
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"ir_first", "\x08\x08" + graph, true},
+		{"ir_last", graph + "\x08\x08", true},
+		{"no_ir", graph + "\x12\x07pytorch", true},
+		{"producer_then_ir", "\x12\x07pytorch\x08\x08", true},
+		{"ir_alone", "\x08\x08", false},
+		{"ir_out_of_range", "\x08\x63" + graph, false},
+		{"graph_as_varint", "\x08\x08\x38\x01", false},
+		{"graph_not_a_graph", "\x3a\x02\x08\x01", false},
+		{"text", "ir_version: 8", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Sniff([]byte(tt.head), -1); got != tt.want {
+				t.Errorf("Sniff = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""Writes the samples of scan/formats/testdata/loaders and expected.json.
+
+Each sample holds one row of docs/loaders.md: a file that the real loader
+reads in a way a naive reader would not (field order, encodings, names as
+Python's zipfile gives them, folders, budgets). Run with /usr/bin/python3
+(h5py 3.7, numpy 1.24, onnx 1.12, protobuf 3.21) from this folder. It only
+writes files: nothing is loaded or run. Keras configs are JSON written
+here (Keras is not packaged by Debian), TensorFlow protobufs are encoded
+field by field, ONNX models are built with onnx.helper and serialised by
+protobuf, then reordered or split at the wire level. Lambda bytecode is
+marshal.dumps of a code object never called; payloads are harmless
+(`true`).
+
+expected.json uses the vocabulary of ../format_variants/gen.py (verdict,
+format, rule, key, min, max).
+"""
+import importlib.util
+import json
+import os
+import zipfile
+
+import h5py
+import numpy as np
+from onnx import TensorProto, helper
+
+spec = importlib.util.spec_from_file_location("fv", os.path.join("..", "format_variants", "gen.py"))
+fv = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fv)
+EXPECTED = fv.EXPECTED
+expect, write, pb, pv, node, attr = fv.expect, fv.write, fv.pb, fv.pv, fv.node, fv.attr
+K_LAMBDA, TF_OP, ONNX_PATH, INCONCLUSIVE = "MG101", "MG110", "MG120", "MG006"
+
+
+def keras_members(path, members):
+    """A zip of (name, bytes) members; a name may hold a NUL, patched in
+    after writing (zipfile cuts names at NUL when it builds a ZipInfo)."""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members:
+            z.writestr(zipfile.ZipInfo(name.replace("\0", "#"), (2024, 7, 1, 12, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    data = open(path, "rb").read()
+    for name, _ in members:
+        if "\0" in name:
+            data = data.replace(name.replace("\0", "#").encode(), name.encode())
+    write(path, data)
+
+
+def gen_keras():
+    lam = json.dumps(fv.sequential([fv.dense("dense", 16), fv.lambda3()]))
+    benign = json.dumps(fv.sequential([fv.dense("dense", 16)]))
+    meta = json.dumps({"keras_version": "3.4.1", "date_saved": "2024-07-01@12:00:00"})
+    weights = fv.h5_weights()
+    key = "config.layers[2].config.function"
+    cases = {
+        "l_keras_no_metadata.keras": [("config.json", lam), ("model.weights.h5", weights)],
+        "l_keras_nul_name.keras": [("metadata.json", meta), ("config.json\0.orig", lam), ("model.weights.h5", weights)],
+        "l_keras_dup_config.keras": [("metadata.json", meta), ("config.json", benign), ("config.json", lam)],
+        "l_keras_utf16.keras": [("metadata.json", meta), ("config.json", lam.encode("utf-16"))],
+        "l_keras_utf32le.keras": [("metadata.json", meta), ("config.json", lam.encode("utf-32-le"))],
+        "l_keras_utf8_bom.keras": [("metadata.json", meta), ("config.json", lam.encode("utf-8-sig"))],
+        "l_keras_nan.keras": [("metadata.json", meta), ("config.json", json.dumps(
+            fv.sequential([fv.dense("dense", 16), fv.lambda3()], extra_nan=float("nan"))))],
+    }
+    for name, members in cases.items():
+        keras_members(name, members)
+        expect(name, "malicious", "keras", K_LAMBDA, key, min="critical")
+    # A repeated key keeps its last value in Python: Dense, then Lambda.
+    dup = lam.replace('"class_name": "Lambda"', '"class_name": "Dense", "class_name": "Lambda"', 1)
+    keras_members("l_keras_dup_key.keras", [("metadata.json", meta), ("config.json", dup)])
+    expect("l_keras_dup_key.keras", "malicious", "keras", K_LAMBDA, key, min="critical")
+    keras_members("benign_l_keras_no_metadata.keras", [("config.json", benign), ("model.weights.h5", weights)])
+    expect("benign_l_keras_no_metadata.keras", "benign", "keras")
+    for folder, cfg, verdict in (("l_keras_folder", lam, "malicious"), ("benign_l_keras_folder", benign, "benign")):
+        os.makedirs(folder, exist_ok=True)
+        write(folder + "/config.json", cfg.encode())
+        write(folder + "/metadata.json", meta.encode())
+        write(folder + "/model.weights.h5", weights)
+        if verdict == "malicious":
+            expect(folder + "/config.json", verdict, "keras-folder", K_LAMBDA, key, min="critical")
+        else:
+            expect(folder + "/config.json", verdict, "keras-folder")
+    os.makedirs("benign_l_hf_model", exist_ok=True)
+    write("benign_l_hf_model/config.json", json.dumps({"architectures": ["BertModel"], "model_type": "bert",
+                                                        "hidden_size": 8, "layer_norm_eps": float("nan")}).encode())
+    expect("benign_l_hf_model/config.json", "benign", "none")
+
+
+def gen_keras_h5():
+    lam = fv.keras2([fv.k2_lambda()])
+    padded = dict(lam)
+    # Sorted before "config": custom objects that fill the fact budget.
+    padded["_custom_objects"] = [{"module": "acme_layers.blocks", "class_name": "Block%d" % i,
+                                  "registered_name": "acme_layers>Block%d" % i} for i in range(1001)]
+    fv.keras_h5("l_h5_fact_budget.h5", padded)
+    expect("l_h5_fact_budget.h5", "malicious", "hdf5", K_LAMBDA, "model_config.config.layers[2].config.function[0]",
+           min="critical")
+    deep = dict(lam)
+    v = {}
+    for _ in range(600):
+        v = {"a": v}
+    deep["_deep"] = v
+    fv.keras_h5("l_h5_deep.h5", deep)
+    expect("l_h5_deep.h5", "malicious", "hdf5", INCONCLUSIVE)
+
+
+def saved_model_dir(folder, meta):
+    os.makedirs(folder, exist_ok=True)
+    write(folder + "/saved_model.pb", meta)
+
+
+def gen_tf():
+    base = [node("x", "Placeholder", attrs=attr("dtype", pv(6, 1))), fv.const("path")]
+    g = fv.graph(base + [node("dump", "WriteFile", ["path", "x"])])
+    info = pb(1, pb(4, "serve") + pb(5, "2.15.0"))
+    coll = pb(4, pb(1, "saved_model_main_op") + pb(2, pb(2, pb(1, "dump"))))
+    cases = {
+        # MetaGraphDef fields in reverse order: collection_def, graph_def, meta_info_def.
+        "l_tf_field_order": pv(1, 1) + pb(2, coll + pb(2, g) + info),
+        # No saved_model_schema_version at all (proto3 default).
+        "l_tf_no_version": pb(2, info + pb(2, g)),
+        # The meta graph serialised in two parts: the loader merges them.
+        "l_tf_split_meta": pv(1, 1) + pb(2, info + pb(2, fv.graph(base))) + pb(2, pb(2, fv.graph([node("dump", "WriteFile", ["path", "x"])]))),
+        # A NodeDef field TensorFlow does not know (99): skipped by protobuf.
+        "l_tf_unknown_field": pv(1, 1) + pb(2, info + pb(2, fv.graph(base + [node("dump", "WriteFile", ["path", "x"]) + pb(99, "x")]))),
+        # PrintV2 appending to a file.
+        "l_tf_printv2_file": pv(1, 1) + pb(2, info + pb(2, fv.graph(base + [node(
+            "log", "PrintV2", ["path"], attr("output_stream", pb(2, "file:///tmp/mg_marker")) + attr("end", pb(2, "\n")))]))),
+    }
+    keys = {"l_tf_printv2_file": "log"}
+    for folder, data in cases.items():
+        saved_model_dir(folder, data)
+        expect(folder + "/saved_model.pb", "malicious", "tensorflow", TF_OP, keys.get(folder, "dump"))
+    saved_model_dir("benign_l_tf_printv2_stderr", pv(1, 1) + pb(2, info + pb(2, fv.graph(base + [node(
+        "log", "PrintV2", ["path"], attr("output_stream", pb(2, "stderr")))]))))
+    expect("benign_l_tf_printv2_stderr/saved_model.pb", "benign", "tensorflow")
+
+
+def onnx_parts(location):
+    """ModelProto bytes with ir_version (field 1) removed: (head fields, graph bytes)."""
+    from onnx import ModelProto
+    w = fv.ext_tensor("W", location)
+    add = helper.make_node("Add", ["X", "W"], ["Y"], name="add")
+    m = ModelProto()
+    m.ParseFromString(fv.onnx_model([add], [w]))
+    g = m.graph.SerializeToString()
+    m.ClearField("graph")
+    m.ClearField("ir_version")
+    return m.SerializeToString(), g
+
+
+def gen_onnx():
+    key = "graph.initializer[W].external_data.location"
+    trav = "data/" + "../" * 8 + "etc/hostname"
+    head, g = onnx_parts(trav)
+    write("l_onnx_ir_last.onnx", pb(7, g) + head + pv(1, 8))
+    expect("l_onnx_ir_last.onnx", "malicious", "onnx", ONNX_PATH, key)
+    head, g = onnx_parts("/etc/hostname")
+    write("l_onnx_no_ir.onnx", pb(7, g) + head)
+    expect("l_onnx_no_ir.onnx", "malicious", "onnx", ONNX_PATH, key)
+    # The graph in two parts: its node first, its initializer later.
+    from onnx import GraphProto
+    gp = GraphProto()
+    gp.ParseFromString(g)
+    inits = b"".join(pb(5, t.SerializeToString()) for t in gp.initializer)
+    gp.ClearField("initializer")
+    write("l_onnx_split_graph.onnx", pv(1, 8) + pb(7, gp.SerializeToString()) + head + pb(7, inits))
+    expect("l_onnx_split_graph.onnx", "malicious", "onnx", ONNX_PATH, key)
+    head, g = onnx_parts("weights.bin")
+    write("benign_l_onnx_ir_last.onnx", pb(7, g) + head + pv(1, 8))
+    expect("benign_l_onnx_ir_last.onnx", "benign", "onnx")
+
+
+if __name__ == "__main__":
+    gen_keras()
+    gen_keras_h5()
+    gen_tf()
+    gen_onnx()
+    with open("expected.json", "w") as f:
+        json.dump(EXPECTED, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def check():
+    """Reads each sample the way its loader does (without loading any
+    model): zipfile and json.loads for Keras, protobuf for ONNX, and says
+    what the loader sees."""
+    from onnx import ModelProto
+    for e in EXPECTED:
+        p = e["path"]
+        if p.endswith(".keras"):
+            with zipfile.ZipFile(p) as z, z.open("config.json") as f:
+                cfg = json.loads(f.read())
+            kinds = [l["class_name"] for l in cfg["config"]["layers"]]
+            assert ("Lambda" in kinds) == (e["verdict"] == "malicious"), (p, kinds)
+        elif p.endswith(".onnx"):
+            m = ModelProto()
+            m.ParseFromString(open(p, "rb").read())
+            locs = [d.value for t in m.graph.initializer for d in t.external_data if d.key == "location"]
+            assert locs and m.graph.node[0].op_type == "Add", (p, locs)
+
+
+if __name__ == "__main__":
+    check()
