@@ -33,6 +33,7 @@ func Default() []scan.Format {
 		alsoPickle{lzmaStream},
 		alsoPickle{zlibStream},
 		alsoPickle{lz4Stream},
+		alsoPickle{hdf5UserBlock{}},
 		rawPickle{},
 	}
 }

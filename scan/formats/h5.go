@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,11 @@ import (
 
 // kerasH5 recognises HDF5 files (Keras 2 .h5 models among them) and
 // analyses the Keras config kept in the root group's model_config and
-// training_config attributes. Weight datasets are not read.
+// training_config attributes. It then reads the attributes of every group
+// and dataset as PyTables does (pandas.read_hdf): a fixed-length string
+// value that ends with "." is unpickled on read, so each such value is
+// scanned as an input of its own (pytablesPickles). Weight datasets are
+// not read.
 type kerasH5 struct{}
 
 var _ scan.Format = kerasH5{}
@@ -36,6 +41,20 @@ func (kerasH5) Match(in *scan.Input) bool {
 	return false
 }
 
+// hdf5UserBlock recognises an HDF5 file after a user block whatever its
+// name: h5py, PyTables and pandas open any file and find the superblock at
+// 512, 1024, 2048, ... bytes. It comes late in Default, so that a format
+// that claims the file from its start (a zip, a tar) reads it first, and
+// it is wrapped by alsoPickle, so that a pickle in the user block is read
+// too.
+type hdf5UserBlock struct{ kerasH5 }
+
+var _ scan.Format = hdf5UserBlock{}
+
+func (hdf5UserBlock) Match(in *scan.Input) bool {
+	return in.At != nil && in.Size > 512 && hdf5.FindSuperblock(in.At, in.Size) > 0
+}
+
 func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 	r, size, err := randomAccess(s, in)
 	if err != nil {
@@ -52,8 +71,40 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 	switch {
 	case errors.Is(err, hdf5.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
+		return nil
 	case err != nil:
 		return fmt.Errorf("root attributes: %w (%w)", err, scan.ErrLimit)
+	}
+	return pytablesPickles(s, in, r, size)
+}
+
+// pytablesPickles scans, as inputs of their own, the attribute values
+// PyTables unpickles when it reads them: fixed-length strings (numpy
+// bytes) that end with "." (tables.attributeset, AttributeSet.__getattr__),
+// on any group or dataset. pandas.read_hdf reads them all. A bound hit is
+// inconclusive; a part of the file that does not follow the format (or
+// uses a feature this reader lacks) below the root group is malformed,
+// as PyTables would fail there too.
+func pytablesPickles(s *scan.Session, in *scan.Input, r io.ReaderAt, size int64) error {
+	attrs, err := hdf5.AllAttributes(r, size, s.Limits().HDF5)
+	for _, a := range attrs {
+		if !bytes.HasSuffix(a.Raw, []byte(".")) || string(a.Raw) == "0." {
+			continue
+		}
+		name := fmt.Sprintf("attribute %s of %s (PyTables unpickles it on read)", a.Name, a.Object)
+		child, cerr := scan.NewSectionInput(in.Child(name), name, bytes.NewReader(a.Raw), int64(len(a.Raw)))
+		if cerr != nil {
+			s.Unscannable(&scan.Input{Chain: in.Child(name)}, cerr)
+			continue
+		}
+		child.Depth = in.Depth + 1
+		s.Scan(child)
+	}
+	switch {
+	case errors.Is(err, hdf5.ErrLimit):
+		return fmt.Errorf("attributes below the root group: %w (%w)", err, scan.ErrLimit)
+	case err != nil:
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 objects below the root group not all read: " + err.Error()})
 	}
 	return nil
 }

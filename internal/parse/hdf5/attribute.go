@@ -16,6 +16,11 @@ func (f *file) attributes(off int64) ([]Attribute, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.attributesOf(msgs)
+}
+
+// attributesOf reads the attributes among the messages of one object.
+func (f *file) attributesOf(msgs []message) ([]Attribute, error) {
 	var out []Attribute
 	for _, m := range msgs {
 		switch m.typ {
@@ -65,8 +70,15 @@ func (f *file) attribute(m message) (Attribute, error) {
 	ds := b[p : p+dsSize]
 	p += pad(dsSize)
 	a := Attribute{Name: name}
-	if flags&3 != 0 {
-		return a, nil // shared datatype or dataspace: not needed for Keras
+	if flags&2 != 0 {
+		return a, nil // shared dataspace: not written for attributes in practice
+	}
+	if flags&1 != 0 {
+		shared, err := f.sharedDatatype(dt, m.off)
+		if err != nil {
+			return a, err
+		}
+		dt = shared
 	}
 	n, err := elements(ds, f.lenSize)
 	if err != nil || n != 1 || len(dt) < 8 {
@@ -74,7 +86,44 @@ func (f *file) attribute(m message) (Attribute, error) {
 	}
 	v, ok, err := f.stringValue(dt, b[p:], m.off+int64(p))
 	a.Value, a.IsString = v, ok
+	if size := int(binary.LittleEndian.Uint32(dt[4:])); ok && dt[0]&0x0f == 3 && size <= len(b)-p {
+		a.Raw = bytes.TrimRight(b[p:p+size], "\x00")
+	}
 	return a, err
+}
+
+// sharedDatatype resolves a shared datatype reference (a shared message,
+// versions 1 to 3, of the object header kind) to the datatype message of
+// the committed datatype it names.
+func (f *file) sharedDatatype(ref []byte, off int64) ([]byte, error) {
+	if len(ref) < 2 {
+		return nil, formatErr(off, "shared datatype reference truncated")
+	}
+	p := 2
+	switch ref[0] {
+	case 1:
+		p = 8
+	case 2:
+	case 3:
+		if ref[1] != 2 {
+			return nil, fmt.Errorf("offset %d: datatype shared in the file's message heap: %w", off, ErrUnsupported)
+		}
+	default:
+		return nil, formatErr(off, "shared message version %d", ref[0])
+	}
+	if len(ref) < p+f.offSize {
+		return nil, formatErr(off, "shared datatype reference truncated")
+	}
+	msgs, err := f.messages(f.abs(f.addr(ref[p:])))
+	if err != nil {
+		return nil, fmt.Errorf("committed datatype: %w", err)
+	}
+	for _, m := range msgs {
+		if m.typ == msgDatatype && len(m.data) >= 8 {
+			return m.data, nil
+		}
+	}
+	return nil, formatErr(off, "committed datatype without a datatype message")
 }
 
 // elements returns the number of elements a dataspace message describes.

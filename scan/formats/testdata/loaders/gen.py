@@ -103,6 +103,49 @@ def gen_keras_h5():
     expect("l_h5_deep.h5", "malicious", "hdf5", INCONCLUSIVE)
 
 
+# A protocol 0 pickle that calls os.system('true') and returns '0.15.2':
+# PyTables unpickles a bytes attribute that ends with "." when it reads it.
+PAYLOAD = b"cposix\nsystem\n(S'true'\ntR0S'0.15.2'\np0\n."
+
+
+def gen_pytables():
+    import pandas as pd
+    df = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
+    df.to_hdf("benign_l_pandas_table.h5", "df", format="table", mode="w")
+    expect("benign_l_pandas_table.h5", "benign", "hdf5")
+    df.to_hdf("l_pandas_pickled_attr.h5", "df", format="table", mode="w")
+    with h5py.File("l_pandas_pickled_attr.h5", "r+") as f:
+        f["df"].attrs["pandas_version"] = np.bytes_(PAYLOAD)
+    expect("l_pandas_pickled_attr.h5", "malicious", "hdf5", "MG001", min="critical")
+    # New-style groups with dense link storage (more than 8 links), the
+    # value on a dataset three levels down.
+    with h5py.File("l_h5_dense_links_pickle.h5", "w", libver="latest") as f:
+        for i in range(20):
+            g = f.create_group("g%02d" % i)
+        d = g.create_group("inner").create_dataset("values", data=np.zeros(4))
+        d.attrs["kind"] = np.bytes_(PAYLOAD)
+    expect("l_h5_dense_links_pickle.h5", "malicious", "hdf5", "MG001", min="critical")
+    # A user block before the superblock, and a name that says nothing.
+    with h5py.File("l_h5_userblock_pickle.dat", "w", userblock_size=512) as f:
+        f.create_group("df").attrs["info"] = np.bytes_(PAYLOAD)
+    expect("l_h5_userblock_pickle.dat", "malicious", "hdf5", "MG001", min="critical")
+
+
+def gen_committed():
+    """model_config written with a committed (named) datatype: the
+    attribute message refers to a shared datatype."""
+    cfg = json.dumps(fv.keras2([fv.k2_lambda()]))
+    with h5py.File("l_h5_committed_vlen.h5", "w") as f:
+        f["utf8_t"] = h5py.string_dtype()
+        f.attrs.create("model_config", data=cfg, dtype=f["utf8_t"])
+        f.attrs["keras_version"] = "2.12.0"
+    with h5py.File("l_h5_committed_fixed.h5", "w") as f:
+        f["fixed_t"] = np.dtype("S%d" % len(cfg))
+        f.attrs.create("model_config", data=np.bytes_(cfg), dtype=f["fixed_t"])
+    for name in ("l_h5_committed_vlen.h5", "l_h5_committed_fixed.h5"):
+        expect(name, "malicious", "hdf5", K_LAMBDA, "model_config.config.layers[2].config.function[0]", min="critical")
+
+
 def saved_model_dir(folder, meta):
     os.makedirs(folder, exist_ok=True)
     write(folder + "/saved_model.pb", meta)
@@ -175,6 +218,8 @@ if __name__ == "__main__":
     gen_keras_h5()
     gen_tf()
     gen_onnx()
+    gen_pytables()
+    gen_committed()
     with open("expected.json", "w") as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write("\n")
