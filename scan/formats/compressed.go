@@ -49,6 +49,10 @@ import (
 //     not the cap; the cap is checked on the first block's header, in the
 //     head. A later block of a multi-block stream is decoded with the size
 //     it declares (the decoder has no hook to refuse it).
+//   - An xz stream whose blocks chain delta or branch converter (BCJ)
+//     filters before LZMA2 (lzma.open(filters=...), xz --x86) is read by
+//     xzFiltered, which decodes them as liblzma does; IA-64 and RISC-V
+//     converters are refused (unscannable).
 //   - Gzip members are read one after the other, with the zero bytes
 //     between and after them skipped, as Python's gzip module does
 //     (padding is no error).
@@ -154,8 +158,15 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	case bzip2Stream:
 		return &bzip2Streams{r: bzip2.NewReader(r)}, nil
 	case xzStream:
+		// A chain of delta or branch (BCJ) filters before LZMA2, which
+		// Python's lzma decodes and the xz package refuses, is read by
+		// xzFiltered.
+		br := bufio.NewReader(r)
+		if h, _ := br.Peek(1024); xzNeedsFilters(h) {
+			return newXZFiltered(br), nil
+		}
 		// DictCap is a floor here: the block's own size is used when larger.
-		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(r)
+		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(br)
 	case lzmaStream:
 		return newLZMAStreams(r)
 	case zlibStream:

@@ -146,6 +146,81 @@ def gen_committed():
         expect(name, "malicious", "hdf5", K_LAMBDA, "model_config.config.layers[2].config.function[0]", min="critical")
 
 
+XZ_FILTERS = {"x86": "FILTER_X86", "arm": "FILTER_ARM", "armthumb": "FILTER_ARMTHUMB", "powerpc": "FILTER_POWERPC",
+              "sparc": "FILTER_SPARC", "delta": "FILTER_DELTA"}
+
+
+def machine_code():
+    """Bytes with the branch patterns every converter rewrites (x86
+    E8/E9 calls, ARM BL, Thumb BL pairs, PowerPC bl, SPARC call), so that
+    decoding them wrongly changes the content."""
+    import random
+    rnd = random.Random(17)
+    out = bytearray()
+    for i in range(3000):
+        k = i % 8
+        if k == 0:
+            out += bytes([0xE8]) + rnd.randrange(-4096, 4096).to_bytes(4, "little", signed=True)
+        elif k == 1:
+            out += rnd.randrange(1 << 24).to_bytes(3, "little") + b"\xeb"
+        elif k == 2:
+            out += bytes([rnd.randrange(256), 0xF0 | rnd.randrange(8), rnd.randrange(256), 0xF8 | rnd.randrange(8)])
+        elif k == 3:
+            out += (0x48000001 | rnd.randrange(1 << 24) << 2).to_bytes(4, "big")
+        elif k == 4:
+            out += (0x40000000 | rnd.randrange(1 << 22)).to_bytes(4, "big")
+        elif k == 5:
+            out += (0x94000000 | rnd.randrange(1 << 26)).to_bytes(4, "little")  # ARM64 BL
+        elif k == 6:
+            out += (0x90000000 | rnd.randrange(4) << 29 | rnd.randrange(1 << 16) << 5).to_bytes(4, "little")  # ADRP
+        else:
+            out += bytes(rnd.randrange(256) for _ in range(3))
+    return bytes(out)
+
+
+def gen_xz():
+    """xz streams with a branch converter or delta filter before LZMA2,
+    as lzma.open(filters=...) writes them; joblib.load opens any xz file
+    with lzma. The sha256 of each content is kept for the decoder test."""
+    import hashlib
+    import lzma
+    import pickle
+    os.makedirs("xz", exist_ok=True)
+    sums = {}
+    content = pickle.dumps({"vocabulary": {"a": 1, "b": 2}, "blob": machine_code()}, protocol=2)
+    for name, fid in XZ_FILTERS.items():
+        f = {"id": getattr(lzma, fid)}
+        if name == "delta":
+            f["dist"] = 4
+        data = lzma.compress(content, format=lzma.FORMAT_XZ, filters=[f, {"id": lzma.FILTER_LZMA2, "preset": 6}])
+        assert lzma.decompress(data) == content
+        write("xz/benign_l_%s.pkl.xz" % name, data)
+        expect("xz/benign_l_%s.pkl.xz" % name, "benign")
+        sums["benign_l_%s.pkl.xz" % name] = hashlib.sha256(content).hexdigest()
+    # ARM64 (liblzma 5.4): Python's lzma has no name for the filter, the xz
+    # tool writes it and lzma.open reads it.
+    import subprocess
+    data = subprocess.run(["xz", "--format=xz", "--arm64", "--lzma2=preset=6", "-c"], input=content,
+                          capture_output=True, check=True).stdout
+    assert lzma.decompress(data) == content
+    write("xz/benign_l_arm64.pkl.xz", data)
+    expect("xz/benign_l_arm64.pkl.xz", "benign")
+    sums["benign_l_arm64.pkl.xz"] = hashlib.sha256(content).hexdigest()
+    # Two streams, the second with another filter.
+    two = (lzma.compress(content[:1000], filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]) +
+           lzma.compress(content[1000:], filters=[{"id": lzma.FILTER_ARM}, {"id": lzma.FILTER_LZMA2}]))
+    assert lzma.decompress(two) == content
+    write("xz/benign_l_two_streams.pkl.xz", two)
+    expect("xz/benign_l_two_streams.pkl.xz", "benign")
+    sums["benign_l_two_streams.pkl.xz"] = hashlib.sha256(content).hexdigest()
+    evil = PAYLOAD + b"\n"  # protocol 0: STOP ends it; the newline is not read
+    write("xz/l_x86_system.pkl.xz", lzma.compress(evil, filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]))
+    expect("xz/l_x86_system.pkl.xz", "malicious", rule="MG001", min="critical")
+    with open("xz/sha256.json", "w") as fh:
+        json.dump(sums, fh, indent=1, sort_keys=True)
+        fh.write("\n")
+
+
 def saved_model_dir(folder, meta):
     os.makedirs(folder, exist_ok=True)
     write(folder + "/saved_model.pb", meta)
@@ -220,6 +295,7 @@ if __name__ == "__main__":
     gen_onnx()
     gen_pytables()
     gen_committed()
+    gen_xz()
     with open("expected.json", "w") as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write("\n")
