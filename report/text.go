@@ -46,6 +46,9 @@ func Text(w io.Writer, r *finding.Report, opts TextOptions) error {
 		if opts.Color {
 			path = ansiBold + path + ansiReset
 		}
+		if f.LinkTarget != "" {
+			path += " -> " + Clean(f.LinkTarget)
+		}
 		fmt.Fprintf(&bw, "%s [%s, %s]\n", path, Clean(f.Format), f.Status)
 		for _, fd := range FindingsBySeverity(f.Findings) {
 			writeFinding(&bw, fd, opts)

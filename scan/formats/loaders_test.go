@@ -97,3 +97,65 @@ func TestONNXExternalDataLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestHFCacheSnapshot scans a Hugging Face cache snapshot folder, whose
+// files are links to ../../blobs/<sha>: each is scanned with its blob's
+// content under the link's name and says where it points, so a malicious
+// pickle fails the gate; a link out of the snapshot that is no blob is
+// still only reported; scanning the whole repository folder scans each
+// blob once.
+func TestHFCacheSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "models--acme--tiny")
+	for _, d := range []string{"blobs", "snapshots/abc123/sub", "elsewhere"} {
+		if err := os.MkdirAll(filepath.Join(repo, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"blobs/1111":          "cos\nsystem\n(S'true'\ntR.", // GLOBAL MARK STRING TUPLE REDUCE STOP
+		"blobs/2222":          `{"model_type": "bert"}`,
+		"elsewhere/model.pkl": "cos\nsystem\n(S'true'\ntR.",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"snapshots/abc123/pytorch_model.bin": "../../blobs/1111",
+		"snapshots/abc123/config.json":       "../../blobs/2222",
+		"snapshots/abc123/sub/model.pkl":     "../../../blobs/1111",
+		"snapshots/abc123/other.pkl":         "../../elsewhere/model.pkl",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(repo, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := scanPaths(t, nil, filepath.Join(repo, "snapshots", "abc123"))
+	tests := []struct {
+		file, format, link string
+		worst              finding.Severity
+	}{
+		{"pytorch_model.bin", "pickle", "../../blobs/1111", finding.Critical},
+		{"model.pkl", "pickle", "../../../blobs/1111", finding.Critical},
+		{"config.json", "none", "../../blobs/2222", finding.SeverityInvalid},
+		{"other.pkl", "symlink", "", finding.Medium},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.file, ".", "_"), func(t *testing.T) {
+			f := got[tt.file]
+			if f.Format != tt.format || f.LinkTarget != tt.link || f.Worst() != tt.worst {
+				t.Errorf("format %q link %q worst %v, want %q %q %v: %+v", f.Format, f.LinkTarget, f.Worst(), tt.format, tt.link, tt.worst, f.Findings)
+			}
+		})
+	}
+	whole := scanPaths(t, nil, repo)
+	if _, ok := whole["pytorch_model.bin"]; ok {
+		t.Error("a blob inside the scanned tree was scanned again through its link")
+	}
+	if f := whole["1111"]; f.Worst() != finding.Critical {
+		t.Errorf("blob: %+v", f)
+	}
+}
