@@ -7,12 +7,14 @@ import (
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/pbtxt"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
 	"github.com/modelgate/modelgate/scan"
 )
 
-// tfGraph recognises TensorFlow SavedModel (saved_model.pb) and frozen
-// GraphDef files by their protobuf structure and reports ops that touch
+// tfGraph recognises TensorFlow SavedModel (saved_model.pb, or its text
+// form saved_model.pbtxt) and frozen GraphDef files by their name or
+// protobuf structure and reports ops that touch
 // the file system or run Python, in the graph and in its function library.
 type tfGraph struct{}
 
@@ -26,12 +28,16 @@ func (tfGraph) Name() string { return "tensorflow" }
 // meta graphs at its top level, in any order; a GraphDef starts with a
 // node whose name and op are plausible.
 func (tfGraph) Match(in *scan.Input) bool {
-	return savedModelName(in.Name) || tfgraph.SniffSavedModel(in.Head, in.Size) || tfgraph.SniffGraphDef(in.Head, in.Size)
+	return savedModelName(in.Name) || savedModelTextName(in.Name) || tfgraph.SniffSavedModel(in.Head, in.Size) || tfgraph.SniffGraphDef(in.Head, in.Size)
 }
 
 // savedModelName reports whether name is the file tf.saved_model.load
 // reads from a SavedModel folder.
 func savedModelName(name string) bool { return path.Base(name) == "saved_model.pb" }
+
+// savedModelTextName reports whether name is the text form the loader
+// reads when the folder has no saved_model.pb.
+func savedModelTextName(name string) bool { return path.Base(name) == "saved_model.pbtxt" }
 
 func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	b, done, err := wholeInput(s, in)
@@ -42,15 +48,22 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	s.Read(in)
 	var g *tfgraph.Graph
 	guardFaults(func() {
+		if savedModelTextName(in.Name) {
+			g, err = tfgraph.ParseSavedModelText(b, s.Limits().TensorFlow)
+			return
+		}
 		if savedModelName(in.Name) {
 			g, err = tfgraph.ParseSavedModel(b, s.Limits().TensorFlow)
 			return
 		}
 		g, err = tfgraph.Parse(b, s.Limits().TensorFlow)
 	})
-	if errors.Is(err, tfgraph.ErrFormat) {
+	switch {
+	case errors.Is(err, tfgraph.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
-	} else if err != nil {
+	case errors.Is(err, pbtxt.ErrLimit):
+		s.Unscannable(in, fmt.Errorf("%w (%w)", err, scan.ErrLimit))
+	case err != nil:
 		return err
 	}
 	if g == nil {

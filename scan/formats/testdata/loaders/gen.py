@@ -253,6 +253,51 @@ def gen_tf():
     expect("benign_l_tf_printv2_stderr/saved_model.pb", "benign", "tensorflow")
 
 
+PBTXT = """# saved_model.pbtxt: TensorFlow reads it when there is no saved_model.pb
+saved_model_schema_version: 1
+meta_graphs {
+  meta_info_def { tags: "serve" tensorflow_version: "2.15.0" }
+  graph_def {
+    node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+    node {
+      name: "log"
+      op: "Print" 'V2'
+      attr: [{ key: "output_stream" value < s: "file:" "///tmp/mg_marker" > }, { key: "end" value { s: "\\n" } }]
+    }
+    library {
+      function {
+        signature { name: "__inference_init_7" }
+        node_def { name: "dump" op: "WriteFile" input: ["path", "x"] }
+      }
+    }
+    versions { producer: 1645 }
+  }
+}
+"""
+
+
+def gen_pbtxt():
+    os.makedirs("l_tf_pbtxt", exist_ok=True)
+    write("l_tf_pbtxt/saved_model.pbtxt", PBTXT.encode())
+    expect("l_tf_pbtxt/saved_model.pbtxt", "malicious", "tensorflow", TF_OP, "log")
+    expect("l_tf_pbtxt/saved_model.pbtxt", "malicious", "tensorflow", TF_OP, "__inference_init_7/dump")
+    os.makedirs("benign_l_tf_pbtxt", exist_ok=True)
+    benign = PBTXT.split("    node {\n      name: \"log\"")[0] + "  }\n}\n"
+    write("benign_l_tf_pbtxt/saved_model.pbtxt", benign.encode())
+    expect("benign_l_tf_pbtxt/saved_model.pbtxt", "benign", "tensorflow")
+
+
+def gen_safetensors():
+    """float16 tensors whose bytes start like a pickle (PROTO 2, then
+    EMPTY_LIST, BINPUT...): no loader reads a safetensors file from its
+    data region, and those bytes import nothing."""
+    w = np.frombuffer(b"\x80\x02]q\x00(K\x01K\x02e." + bytes(range(2, 34)), dtype="<f2")
+    b = np.arange(8, dtype="<f2")
+    write("benign_l_float16_pickle_like.safetensors", fv.st_bytes({"w": ("F16", w.shape, w.tobytes()),
+                                                                  "z": ("F16", b.shape, b.tobytes())}))
+    expect("benign_l_float16_pickle_like.safetensors", "benign", "safetensors")
+
+
 def onnx_parts(location):
     """ModelProto bytes with ir_version (field 1) removed: (head fields, graph bytes)."""
     from onnx import ModelProto
@@ -296,6 +341,8 @@ if __name__ == "__main__":
     gen_pytables()
     gen_committed()
     gen_xz()
+    gen_pbtxt()
+    gen_safetensors()
     with open("expected.json", "w") as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write("\n")
