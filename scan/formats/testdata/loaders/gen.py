@@ -298,6 +298,49 @@ def gen_safetensors():
     expect("benign_l_float16_pickle_like.safetensors", "benign", "safetensors")
 
 
+def gzip_member(data, flags=0, extra=b"", name=b"", comment=b"", hcrc=None):
+    """A gzip member written field by field (RFC 1952), deflate by zlib."""
+    import zlib
+    import struct as st
+    h = b"\x1f\x8b\x08" + bytes([flags]) + b"\0\0\0\0\x00\xff"
+    if flags & 4:
+        h += st.pack("<H", len(extra)) + extra
+    if flags & 8:
+        h += name + b"\0"
+    if flags & 16:
+        h += comment + b"\0"
+    if flags & 2:
+        h += st.pack("<H", hcrc if hcrc is not None else zlib.crc32(h) & 0xFFFF)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = c.compress(data) + c.flush()
+    return h + body + st.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+def gen_gzip():
+    """gzip headers as Python's gzip module reads them (pandas.read_pickle,
+    joblib.load): the header CRC16 is skipped unchecked, reserved flags are
+    ignored, members follow each other with zero padding between."""
+    import gzip
+    import pickle
+    benign = pickle.dumps({"a": [1, 2, 3]}, protocol=2)
+    cases = {
+        "l_gzip_bad_header_crc.pkl.gz": (gzip_member(PAYLOAD, flags=2, hcrc=0xBEEF), PAYLOAD, "malicious"),
+        "l_gzip_reserved_flags.pkl.gz": (gzip_member(PAYLOAD, flags=0xE0), PAYLOAD, "malicious"),
+        "l_gzip_extra_comment_hcrc.pkl.gz": (gzip_member(PAYLOAD, flags=4 | 8 | 16 | 2, extra=b"AB\x02\x00hi", name=b"x.pkl",
+                                                         comment=b"c", hcrc=1), PAYLOAD, "malicious"),
+        "l_gzip_second_member.pkl.gz": (gzip_member(PAYLOAD[:10]) + b"\0" * 7 + gzip_member(PAYLOAD[10:], flags=2, hcrc=7),
+                                        PAYLOAD, "malicious"),
+        "benign_l_gzip_bad_header_crc.pkl.gz": (gzip_member(benign, flags=2, hcrc=0xBEEF), benign, "benign"),
+    }
+    for name, (data, content, verdict) in cases.items():
+        assert gzip.decompress(data) == content, name
+        write(name, data)
+        if verdict == "malicious":
+            expect(name, verdict, "gzip", "MG001", min="critical")
+        else:
+            expect(name, verdict, "gzip")
+
+
 def onnx_parts(location):
     """ModelProto bytes with ir_version (field 1) removed: (head fields, graph bytes)."""
     from onnx import ModelProto
@@ -343,6 +386,7 @@ if __name__ == "__main__":
     gen_xz()
     gen_pbtxt()
     gen_safetensors()
+    gen_gzip()
     with open("expected.json", "w") as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write("\n")
