@@ -82,9 +82,9 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 // PyTables unpickles when it reads them: fixed-length strings (numpy
 // bytes) that end with "." (tables.attributeset, AttributeSet.__getattr__),
 // on any group or dataset. pandas.read_hdf reads them all. A bound hit is
-// inconclusive; a part of the file that does not follow the format (or
-// uses a feature this reader lacks) below the root group is malformed,
-// as PyTables would fail there too.
+// inconclusive and a feature this reader lacks unscannable (what it hides
+// was not read); a part of the file below the root group that does not
+// follow the format is malformed, as PyTables would fail there too.
 func pytablesPickles(s *scan.Session, in *scan.Input, r io.ReaderAt, size int64) error {
 	attrs, err := hdf5.AllAttributes(r, size, s.Limits().HDF5)
 	for _, a := range attrs {
@@ -103,8 +103,10 @@ func pytablesPickles(s *scan.Session, in *scan.Input, r io.ReaderAt, size int64)
 	switch {
 	case errors.Is(err, hdf5.ErrLimit):
 		return fmt.Errorf("attributes below the root group: %w (%w)", err, scan.ErrLimit)
-	case err != nil:
+	case errors.Is(err, hdf5.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 objects below the root group not all read: " + err.Error()})
+	case err != nil:
+		return fmt.Errorf("attributes below the root group: %w", err)
 	}
 	return nil
 }

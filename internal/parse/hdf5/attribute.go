@@ -159,7 +159,7 @@ func (f *file) stringValue(dt, data []byte, off int64) (string, bool, error) {
 	switch {
 	case class == 3:
 		if size > f.opts.MaxValue {
-			return "", false, fmt.Errorf("offset %d: string of %d bytes over the limit: %w", off, size, ErrUnsupported)
+			return "", false, fmt.Errorf("offset %d: string of %d bytes over the limit (MaxValue): %w", off, size, ErrLimit)
 		}
 		if int64(len(data)) < size {
 			return "", false, formatErr(off, "string value of %d bytes truncated", size)
@@ -215,7 +215,7 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 		}
 		if uint32(index) == idx {
 			if int64(size) > f.opts.MaxValue {
-				return "", fmt.Errorf("offset %d: heap object of %d bytes over the limit: %w", p, size, ErrUnsupported)
+				return "", fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", p, size, ErrLimit)
 			}
 			b, err := f.read(p+hdr, int64(size))
 			if err != nil {

@@ -62,6 +62,10 @@ func DefaultOptions() Options {
 // ErrFormat marks a file that does not follow the HDF5 format.
 var ErrFormat = errors.New("invalid hdf5")
 
+// ErrLimit marks a read that hit a bound of Options before it had read
+// everything asked for: what lies past it was not read.
+var ErrLimit = errors.New("hdf5 bound hit")
+
 // ErrUnsupported marks a valid feature this reader does not implement.
 var ErrUnsupported = errors.New("unsupported hdf5 feature")
 

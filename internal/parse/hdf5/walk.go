@@ -3,7 +3,6 @@ package hdf5
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -15,10 +14,6 @@ const (
 	msgLink        = 0x06
 	msgSymbolTable = 0x11
 )
-
-// ErrLimit marks a walk that hit a bound of Options before it had read
-// every object: what lies past it was not read.
-var ErrLimit = errors.New("hdf5 bound hit")
 
 // ObjectAttribute is an attribute of a group or dataset, with the path of
 // its object ("/" for the root group, "/df/table" below it).
@@ -228,7 +223,7 @@ func (f *file) localHeap(off int64) ([]byte, error) {
 	}
 	n := f.length(b[8:])
 	if n > uint64(f.opts.MaxValue) {
-		return nil, fmt.Errorf("offset %d: local heap of %d bytes over the limit: %w", off, n, ErrUnsupported)
+		return nil, fmt.Errorf("offset %d: local heap of %d bytes over the limit (MaxValue): %w", off, n, ErrLimit)
 	}
 	return f.read(f.abs(f.addr(b[8+2*f.lenSize:])), int64(n))
 }

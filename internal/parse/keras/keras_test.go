@@ -3,6 +3,8 @@ package keras
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -97,6 +99,25 @@ func TestAnalyzeBounds(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	files, _ := filepath.Glob("../../../scan/formats/testdata/loaders/*/config.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		opts := DefaultOptions()
+		opts.MaxFacts = 20
+		for _, fact := range Analyze(b, opts, testSideEffects) {
+			if fact.Kind < Lambda || fact.Kind > Limit {
+				t.Fatalf("fact of kind %d", fact.Kind)
+			}
+		}
+	})
 }
 
 func FuzzCodeNames(f *testing.F) {

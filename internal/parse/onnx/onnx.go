@@ -75,6 +75,10 @@ type Options struct {
 // DefaultOptions returns 1 000 000 items and depth 64.
 func DefaultOptions() Options { return Options{MaxItems: 1_000_000, MaxDepth: 64} }
 
+// ErrLimit marks a model that exceeds a bound of Options: what lies past
+// it was not read.
+var ErrLimit = errors.New("onnx bound hit")
+
 // ErrFormat marks bytes that are not an ONNX model.
 var ErrFormat = errors.New("not an onnx model")
 
@@ -134,7 +138,7 @@ func (p *parser) full() bool {
 
 func (p *parser) graph(b []byte, base int, key string, depth int) error {
 	if depth > p.opts.MaxDepth {
-		return fmt.Errorf("offset %d: graphs nested deeper than %d: %w", base, p.opts.MaxDepth, ErrFormat)
+		return fmt.Errorf("offset %d: graphs nested deeper than %d (MaxDepth): %w", base, p.opts.MaxDepth, ErrLimit)
 	}
 	var nodes, inits int
 	return fields(b, base, func(f field) error {

@@ -1,11 +1,14 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 const fixtures = "../../../scan/formats/testdata/formats"
@@ -136,5 +139,24 @@ func TestSniffFieldOrder(t *testing.T) {
 				t.Errorf("Sniff = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseDepthLimit checks that subgraphs nested past MaxDepth are a
+// bound (ErrLimit), not a malformed model.
+func TestParseDepthLimit(t *testing.T) {
+	msg := func(num protowire.Number, b []byte) []byte {
+		return protowire.AppendBytes(protowire.AppendTag(nil, num, protowire.BytesType), b)
+	}
+	g := msg(1, msg(4, []byte("Identity")))
+	for range 10 {
+		g = msg(1, append(msg(4, []byte("If")), msg(5, msg(6, g))...)) // node{op_type, attribute{g}}
+	}
+	model := append([]byte{0x08, 0x08}, msg(7, g)...)
+	if _, err := Parse(model, Options{MaxItems: 1000, MaxDepth: 3}); !errors.Is(err, ErrLimit) {
+		t.Errorf("error %v, want ErrLimit", err)
+	}
+	if _, err := Parse(model, DefaultOptions()); err != nil {
+		t.Errorf("default options: %v", err)
 	}
 }

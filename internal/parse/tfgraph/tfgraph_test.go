@@ -86,8 +86,16 @@ func FuzzParse(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	loaders, _ := filepath.Glob(filepath.Join("../../../scan/formats/testdata/loaders", "*", "saved_model.pb*"))
+	for _, p := range loaders {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Parse(b, DefaultOptions())
+		ParseSavedModel(b, DefaultOptions())
+		ParseSavedModelText(b, DefaultOptions())
 		SniffGraphDef(b, int64(len(b)))
 		SniffSavedModel(b, -1)
 	})
