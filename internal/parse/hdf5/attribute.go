@@ -182,20 +182,28 @@ func (f *file) stringValue(dt, data []byte, off int64) (string, bool, error) {
 	return "", false, nil
 }
 
-// globalHeap returns object idx of the global heap collection at off.
+// globalHeap returns object idx of the global heap collection at off as
+// a string, without its trailing NULs.
 func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
+	b, err := f.globalHeapRaw(off, idx, want)
+	return string(bytes.TrimRight(b, "\x00")), err
+}
+
+// globalHeapRaw returns object idx of the global heap collection at off,
+// at most want bytes of it.
+func (f *file) globalHeapRaw(off int64, idx uint32, want int64) ([]byte, error) {
 	if off < 0 {
 		if want == 0 {
-			return "", nil
+			return nil, nil
 		}
-		return "", formatErr(off, "variable-length string in an undefined heap")
+		return nil, formatErr(off, "variable-length string in an undefined heap")
 	}
 	h, err := f.read(off, int64(8+f.lenSize))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if string(h[:4]) != "GCOL" {
-		return "", formatErr(off, "global heap without GCOL signature")
+		return nil, formatErr(off, "global heap without GCOL signature")
 	}
 	end := off + int64(min(f.length(h[8:]), uint64(f.size)))
 	hdr := int64(8 + f.lenSize)
@@ -206,7 +214,7 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 		}
 		o, err := f.read(p, hdr)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		index := binary.LittleEndian.Uint16(o)
 		size := f.length(o[8:])
@@ -215,18 +223,18 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 		}
 		if uint32(index) == idx {
 			if int64(size) > f.opts.MaxValue {
-				return "", fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", p, size, ErrLimit)
+				return nil, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", p, size, ErrLimit)
 			}
 			b, err := f.read(p+hdr, int64(size))
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			if want >= 0 && want < int64(len(b)) {
 				b = b[:want]
 			}
-			return string(bytes.TrimRight(b, "\x00")), nil
+			return b, nil
 		}
 		p += hdr + (int64(size)+7)&^7
 	}
-	return "", formatErr(off, "global heap object %d not found", idx)
+	return nil, formatErr(off, "global heap object %d not found", idx)
 }

@@ -1,7 +1,8 @@
 // Package hdf5 reads the attributes of an HDF5 file's groups and datasets,
 // in pure Go, far enough to get the string attributes Keras stores in the
-// root group (model_config, training_config) and those PyTables unpickles
-// on any object (AllAttributes). It does not read the data of datasets.
+// root group (model_config, training_config), and what PyTables unpickles
+// on any object: string attributes and the rows of object arrays
+// (ReadObjects). It does not read the data of other datasets.
 //
 // Decisions:
 //   - Superblocks 0 to 3 are understood, at offset 0 or after a user block
@@ -49,7 +50,8 @@ type Options struct {
 	MaxChunks int
 	// MaxValue is the largest attribute value read, in bytes.
 	MaxValue int64
-	// MaxObjects is how many groups and datasets AllAttributes reads.
+	// MaxObjects is how many groups and datasets ReadObjects reads, and
+	// how many object array rows.
 	MaxObjects int
 }
 

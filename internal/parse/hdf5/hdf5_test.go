@@ -121,10 +121,10 @@ func TestDeepNameIndex(t *testing.T) {
 	}
 }
 
-// TestAllAttributes reads every object's attributes of files written by
+// TestReadObjects reads every object's attributes of files written by
 // h5py and pandas (testdata/loaders/gen.py): old-style groups, dense
 // links, a user block, and a committed datatype at the root.
-func TestAllAttributes(t *testing.T) {
+func TestReadObjects(t *testing.T) {
 	tests := []struct {
 		file, object, name string
 		wantRaw            bool
@@ -141,11 +141,11 @@ func TestAllAttributes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			attrs, err := AllAttributes(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+			c, err := ReadObjects(bytes.NewReader(b), int64(len(b)), DefaultOptions())
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, a := range attrs {
+			for _, a := range c.Attributes {
 				if a.Object == tt.object && a.Name == tt.name {
 					if !a.IsString || (len(a.Raw) > 0) != tt.wantRaw {
 						t.Errorf("attribute %+v", a)
@@ -153,21 +153,29 @@ func TestAllAttributes(t *testing.T) {
 					return
 				}
 			}
-			t.Errorf("no attribute %s of %s among %d", tt.name, tt.object, len(attrs))
+			t.Errorf("no attribute %s of %s among %d", tt.name, tt.object, len(c.Attributes))
 		})
 	}
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", "l_h5_dense_links_pickle.h5"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", "l_pandas_fixed_object_row.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ReadObjects(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+	if err != nil || len(c.Rows) != 1 || c.Rows[0].Object != "/df/block1_values" || !bytes.HasSuffix(c.Rows[0].Data, []byte(".")) {
+		t.Errorf("object array rows %+v, %v", c.Rows, err)
+	}
+	b, err = os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", "l_h5_dense_links_pickle.h5"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := DefaultOptions()
 	opts.MaxObjects = 5
-	if _, err := AllAttributes(bytes.NewReader(b), int64(len(b)), opts); !errors.Is(err, ErrLimit) {
+	if _, err := ReadObjects(bytes.NewReader(b), int64(len(b)), opts); !errors.Is(err, ErrLimit) {
 		t.Errorf("MaxObjects 5: error %v, want ErrLimit", err)
 	}
 }
 
-func FuzzAllAttributes(f *testing.F) {
+func FuzzReadObjects(f *testing.F) {
 	var files []string
 	for _, dir := range []string{fixtures, "../../../scan/formats/testdata/loaders"} {
 		more, _ := filepath.Glob(filepath.Join(dir, "*.h5"))
@@ -182,6 +190,6 @@ func FuzzAllAttributes(f *testing.F) {
 		opts := DefaultOptions()
 		opts.MaxValue = 1 << 20
 		opts.MaxObjects = 1000
-		AllAttributes(bytes.NewReader(b), int64(len(b)), opts)
+		ReadObjects(bytes.NewReader(b), int64(len(b)), opts) //nolint:errcheck // any error is fine
 	})
 }

@@ -22,23 +22,41 @@ type ObjectAttribute struct {
 	Attribute
 }
 
-// AllAttributes reads the attributes of every group and dataset reached
+// Contents is what ReadObjects found in the groups and datasets of a file.
+type Contents struct {
+	Attributes []ObjectAttribute
+	// Rows are the rows of PyTables object arrays (a VLArray whose
+	// PSEUDOATOM attribute is "object"): each a pickle PyTables loads
+	// when the array is read.
+	Rows []Row
+}
+
+// Row is one row of a PyTables object array.
+type Row struct {
+	Object string
+	Index  int64
+	Data   []byte
+}
+
+// ReadObjects reads the attributes of every group and dataset reached
 // from the root group through hard links, breadth first: old-style groups
 // (symbol table B-trees and local heaps), new-style compact links and
-// dense links (a fractal heap through its name index). Each object is read
-// once, whatever the links that lead to it; each has the message budget of
+// dense links (a fractal heap through its name index); and the rows of
+// PyTables object arrays (objectRows). Each object is read once, whatever
+// the links that lead to it; each has the message budget of
 // Options.MaxMessages, and at most Options.MaxObjects objects are read
-// (then the error wraps ErrLimit). Attributes read before an error are
+// (then the error wraps ErrLimit). What was read before an error is
 // returned with it.
-func AllAttributes(r io.ReaderAt, size int64, opts Options) ([]ObjectAttribute, error) {
+func ReadObjects(r io.ReaderAt, size int64, opts Options) (*Contents, error) {
+	out := &Contents{}
 	sb := FindSuperblock(r, size)
 	if sb < 0 {
-		return nil, formatErr(0, "no superblock signature")
+		return out, formatErr(0, "no superblock signature")
 	}
 	f := &file{r: r, size: size, opts: opts}
 	root, err := f.superblock(sb)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	type object struct {
 		path string
@@ -46,7 +64,6 @@ func AllAttributes(r io.ReaderAt, size int64, opts Options) ([]ObjectAttribute, 
 	}
 	seen := map[int64]bool{root: true}
 	queue := []object{{"/", root}}
-	var out []ObjectAttribute
 	for len(queue) > 0 {
 		o := queue[0]
 		queue = queue[1:]
@@ -60,10 +77,15 @@ func AllAttributes(r io.ReaderAt, size int64, opts Options) ([]ObjectAttribute, 
 		}
 		attrs, err := f.attributesOf(msgs)
 		for _, a := range attrs {
-			out = append(out, ObjectAttribute{Object: o.path, Attribute: a})
+			out.Attributes = append(out.Attributes, ObjectAttribute{Object: o.path, Attribute: a})
 		}
 		if err != nil {
 			return out, fmt.Errorf("attributes of %s: %w", o.path, err)
+		}
+		if objectArray(attrs) {
+			if err := f.objectRows(o.path, msgs, out); err != nil {
+				return out, fmt.Errorf("object array %s: %w", o.path, err)
+			}
 		}
 		links, err := f.links(msgs)
 		if err != nil {

@@ -101,25 +101,6 @@ func TestAnalyzeBounds(t *testing.T) {
 	}
 }
 
-func FuzzAnalyze(f *testing.F) {
-	files, _ := filepath.Glob("../../../scan/formats/testdata/loaders/*/config.json")
-	for _, p := range files {
-		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Add([]byte(`{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		opts := DefaultOptions()
-		opts.MaxFacts = 20
-		for _, fact := range Analyze(b, opts, testSideEffects) {
-			if fact.Kind < Lambda || fact.Kind > Limit {
-				t.Fatalf("fact of kind %d", fact.Kind)
-			}
-		}
-	})
-}
-
 func FuzzCodeNames(f *testing.F) {
 	f.Add(code311)
 	f.Fuzz(func(t *testing.T, s string) {
@@ -184,10 +165,21 @@ func FuzzAnalyzeConfig(f *testing.F) {
 	f.Add([]byte(`{"module": "keras", "class_name": "Sequential", "config": {"layers": [{"module": "os", "class_name": "system", "config": {}}]}}`))
 	f.Add([]byte(`{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`))
 	f.Add([]byte(`{"class_name": "TFOpLambda", "config": {"function": "io.write_file"}, "registered_name": "a>b"}`))
+	files, _ := filepath.Glob("../../../scan/formats/testdata/loaders/*/config.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := DefaultOptions()
 		opts.MaxDepth = 64
-		Analyze(b, opts, testSideEffects)
+		opts.MaxFacts = 20
+		for _, fact := range Analyze(b, opts, testSideEffects) {
+			if fact.Kind < Lambda || fact.Kind > Limit {
+				t.Fatalf("fact of kind %d", fact.Kind)
+			}
+		}
 	})
 }
 

@@ -108,6 +108,24 @@ def gen_keras_h5():
 PAYLOAD = b"cposix\nsystem\n(S'true'\ntR0S'0.15.2'\np0\n."
 
 
+def fixed_objects(df, dst):
+    """pandas' fixed format, whose object column PyTables stores as a
+    VLArray of ObjectAtom (each row a pickle loaded when the frame is
+    read). pandas lets PyTables size the chunks (65536 rows, 1 MiB): the
+    generator asks for chunks of 4 rows, deflated, through the same call."""
+    import tables
+    create = tables.File.create_vlarray
+
+    def small(self, where, name, atom=None, *args, **kw):
+        kw.update(chunkshape=(4,), filters=tables.Filters(9, "zlib"))
+        return create(self, where, name, atom, *args, **kw)
+    tables.File.create_vlarray = small
+    try:
+        df.to_hdf(dst, "df", format="fixed", mode="w")
+    finally:
+        tables.File.create_vlarray = create
+
+
 def gen_pytables():
     import pandas as pd
     df = pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]})
@@ -117,6 +135,17 @@ def gen_pytables():
     with h5py.File("l_pandas_pickled_attr.h5", "r+") as f:
         f["df"].attrs["pandas_version"] = np.bytes_(PAYLOAD)
     expect("l_pandas_pickled_attr.h5", "malicious", "hdf5", "MG001", min="critical")
+    # Object columns in the fixed format: a VLArray of ObjectAtom, each
+    # row a pickle PyTables loads when the frame is read.
+    fixed_objects(df, "benign_l_pandas_fixed_objects.h5")
+    assert pd.read_hdf("benign_l_pandas_fixed_objects.h5", "df").equals(df)
+    expect("benign_l_pandas_fixed_objects.h5", "benign", "hdf5")
+
+    class Marker:
+        def __reduce__(self):
+            return (os.system, ("true",))
+    fixed_objects(pd.DataFrame({"a": [1.0, 2.0], "b": ["x", Marker()]}), "l_pandas_fixed_object_row.h5")
+    expect("l_pandas_fixed_object_row.h5", "malicious", "hdf5", "MG001", min="critical")
     # New-style groups with dense link storage (more than 8 links), the
     # value on a dataset three levels down.
     with h5py.File("l_h5_dense_links_pickle.h5", "w", libver="latest") as f:
