@@ -71,6 +71,9 @@ type FileResult struct {
 	// content was read.
 	Members  []string  `json:"members"`
 	Findings []Finding `json:"findings"`
+	// LinkTarget is the link text of a symlink whose target was scanned
+	// under the link's path (a Hugging Face cache snapshot's blob).
+	LinkTarget string `json:"link_target,omitempty"`
 }
 
 // Worst returns the highest severity among the findings, or

@@ -57,6 +57,8 @@ func (p *Judge) Keras(facts []keras.Fact, prefix string) []finding.Finding {
 			g := pickle.Global{Module: f.Module, Name: f.Name}
 			out = append(out, finding.Finding{Rule: finding.RuleKerasDangerous, Offset: -1, Key: finding.Plain(key), Callable: finding.Plain(g.String()), Evidence: finding.Quote(f.Detail, 200),
 				Message: "Keras config makes the loader call " + finding.Quote(g.String(), 200) + ", which " + f.Detail + " (safe_mode bypass), at " + key})
+		case keras.Limit:
+			out = append(out, finding.Finding{Rule: finding.RuleInconclusive, Offset: -1, Key: finding.Plain(key), Message: "Keras config analysis inconclusive: " + f.Detail})
 		case keras.Malformed:
 			out = append(out, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Key: finding.Plain(key), Message: "Keras config: " + f.Detail})
 		}

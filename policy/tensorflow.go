@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
@@ -28,6 +29,10 @@ var tensorFlowOps = map[string]string{
 	"DebugIdentity": "writes to debug URLs", "DebugIdentityV2": "writes to debug URLs",
 	"DebugNanCount": "writes to debug URLs", "DebugNumericSummary": "writes to debug URLs",
 	"LoadAndRemapMatrix": "reads a checkpoint file",
+	"CSVDataset":         "reads files", "CSVDatasetV2": "reads files", "ExperimentalCSVDataset": "reads files",
+	"LMDBDataset": "reads files", "ExperimentalLMDBDataset": "reads files",
+	"SqlDataset": "reads a database file", "ExperimentalSqlDataset": "reads a database file",
+	"RecordInput": "reads files",
 	// Not TensorFlow ops: names other scanners list, which only a custom
 	// op library could provide.
 	"ShellExecute": "runs commands", "ExecuteOp": "runs commands", "PyCall": "runs Python",
@@ -43,6 +48,20 @@ var tensorFlowFunctions = map[string]string{
 	"compat.v1.read_file": "reads a file", "compat.v1.write_file": "writes a file",
 }
 
+// printsToFile reports a PrintV2 node whose output_stream is a file
+// ("file://path"): the kernel appends the printed string to that file
+// when the op runs, an init op of a SavedModel at load.
+func printsToFile(n tfgraph.Node) (string, bool) {
+	if n.Op != "PrintV2" {
+		return "", false
+	}
+	out, ok := n.Attrs["output_stream"]
+	if !ok || !strings.HasPrefix(out, "file://") {
+		return "", false
+	}
+	return "appends to the file its output_stream names, " + finding.Quote(out, 200), true
+}
+
 // TensorFlow turns the nodes of a TensorFlow graph (and of its function
 // library) into findings: one for each op that touches files or runs
 // Python when the graph runs.
@@ -50,6 +69,9 @@ func (p *Judge) TensorFlow(nodes []tfgraph.Node) []finding.Finding {
 	var out []finding.Finding
 	for _, n := range nodes {
 		what, ok := tensorFlowOps[n.Op]
+		if w, fileOut := printsToFile(n); fileOut {
+			what, ok = w, true
+		}
 		if !ok {
 			continue
 		}

@@ -52,6 +52,9 @@ func Text(w io.Writer, r *finding.Report, opts TextOptions) error {
 		if opts.Color {
 			path = ansiBold + path + ansiReset
 		}
+		if f.LinkTarget != "" {
+			path += " -> " + Clean(f.LinkTarget)
+		}
 		fmt.Fprintf(&bw, "%s [%s, %s]\n", path, Clean(f.Format), f.Status)
 		once := Once(f.Path, FindingsBySeverity(f.Findings))
 		for _, o := range once {

@@ -179,6 +179,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 		res.Status = finding.StatusNotScanned
 		return res
 	}
+	res.LinkTarget = t.blobLink
 	res.Format = sess.Scan(in)
 	if res.Format == "" {
 		res.Format = "none"

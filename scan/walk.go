@@ -25,6 +25,9 @@ type target struct {
 	// directory: the link's reported path and the file's own. Either one
 	// changed puts the file in a pull request's scope.
 	via, realRel string
+	// blobLink is the link text of a Hugging Face cache snapshot link
+	// whose blob is scanned under the link's name (hfCacheBlob).
+	blobLink string
 }
 
 // walk lists the files under roots in a deterministic order. It never
@@ -34,6 +37,8 @@ type target struct {
 // link's name, with the target's content: a loader opening the link
 // reads it. So are the files under a symlink to such a directory
 // (linkedDir); a symlink to a directory outside the tree is reported.
+// A link of a Hugging Face cache snapshot is scanned with its blob's
+// content under the link's name (hfCacheBlob).
 //
 // used records the patterns that matched a file of the tree.
 func walk(roots []string, include, exclude []string, used map[string]bool) (targets []target, excluded int, err error) {
@@ -105,6 +110,10 @@ func walk(roots []string, include, exclude []string, used map[string]bool) (targ
 				link, err := os.Readlink(p)
 				if err != nil {
 					return nil
+				}
+				if dest, size, ok := hfCacheBlob(p); ok && outsideRoot(absRoot, dest) {
+					t.abs, t.size, t.blobLink = dest, size, link
+					break
 				}
 				if outsideLink(absRoot, p, link) {
 					t.symlink = link

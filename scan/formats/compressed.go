@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/bzip2"
-	"compress/gzip"
 	"compress/zlib"
 	"encoding/binary"
 	"errors"
@@ -49,9 +48,14 @@ import (
 //     not the cap; the cap is checked on the first block's header, in the
 //     head. A later block of a multi-block stream is decoded with the size
 //     it declares (the decoder has no hook to refuse it).
+//   - An xz stream whose blocks chain delta or branch converter (BCJ)
+//     filters before LZMA2 (lzma.open(filters=...), xz --x86) is read by
+//     xzFiltered, which decodes them as liblzma does; IA-64 and RISC-V
+//     converters are refused (unscannable).
 //   - Gzip members are read one after the other, with the zero bytes
 //     between and after them skipped, as Python's gzip module does
-//     (padding is no error).
+//     (padding is no error); their headers are read as Python reads them,
+//     the header CRC16 skipped unchecked (gzipMembers).
 //   - Data after a bzip2 stream that starts no other stream ends the
 //     content, as Python's bz2 module ignores it.
 //   - Raw LZMA streams are read on past their end, like Python's
@@ -154,8 +158,15 @@ func (c compressed) reader(r io.Reader) (io.Reader, error) {
 	case bzip2Stream:
 		return &bzip2Streams{r: bzip2.NewReader(r)}, nil
 	case xzStream:
+		// A chain of delta or branch (BCJ) filters before LZMA2, which
+		// Python's lzma decodes and the xz package refuses, is read by
+		// xzFiltered.
+		br := bufio.NewReader(r)
+		if h, _ := br.Peek(1024); xzNeedsFilters(h) {
+			return newXZFiltered(br), nil
+		}
 		// DictCap is a floor here: the block's own size is used when larger.
-		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(r)
+		return xz.ReaderConfig{DictCap: lzma.MinDictCap}.NewReader(br)
 	case lzmaStream:
 		return newLZMAStreams(r)
 	case zlibStream:
@@ -373,51 +384,6 @@ func (l *lzmaStreams) next() io.Reader {
 		return nil
 	}
 	return r
-}
-
-// gzipMembers reads the members of a gzip file one after the other as
-// Python's gzip module does: zero bytes after a member are padding, and
-// the end of the data after them ends the content.
-type gzipMembers struct {
-	br *bufio.Reader
-	zr *gzip.Reader
-}
-
-func newGzipMembers(r io.Reader) (*gzipMembers, error) {
-	br := bufio.NewReader(r)
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return nil, err
-	}
-	zr.Multistream(false)
-	return &gzipMembers{br: br, zr: zr}, nil
-}
-
-func (g *gzipMembers) Read(p []byte) (int, error) {
-	for {
-		n, err := g.zr.Read(p)
-		if !errors.Is(err, io.EOF) {
-			return n, err
-		}
-		if n > 0 {
-			return n, nil
-		}
-		// The member ended: skip padding, then the next member or the end.
-		for {
-			b, err := g.br.ReadByte()
-			if err != nil {
-				return 0, io.EOF
-			}
-			if b != 0 {
-				g.br.UnreadByte()
-				break
-			}
-		}
-		if err := g.zr.Reset(g.br); err != nil {
-			return 0, fmt.Errorf("gzip member after the first: %w", err)
-		}
-		g.zr.Multistream(false)
-	}
 }
 
 // bzip2Streams ends the content where Go's reader finds data after a

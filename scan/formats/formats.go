@@ -16,7 +16,7 @@ func Default() []scan.Format {
 	return []scan.Format{
 		alsoPickle{lfsPointer{}},
 		alsoPickle{kerasZip{}}, alsoPickle{kerasH5{}}, alsoPickle{ggufModel{}}, alsoPickle{safetensorsModel{}},
-		alsoPickle{onnxModel{}}, alsoPickle{kerasMetadata{}}, alsoPickle{tfGraph{}},
+		alsoPickle{onnxModel{}}, alsoPickle{kerasMetadata{}}, alsoPickle{tfGraph{}}, kerasFolder{},
 		zipArchive{kindTorchZip},
 		zipArchive{kindTorchScript},
 		zipArchive{kindNpz},
@@ -33,6 +33,7 @@ func Default() []scan.Format {
 		alsoPickle{lzmaStream},
 		alsoPickle{zlibStream},
 		alsoPickle{lz4Stream},
+		alsoPickle{hdf5UserBlock{}},
 		rawPickle{},
 	}
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,11 @@ import (
 
 // kerasH5 recognises HDF5 files (Keras 2 .h5 models among them) and
 // analyses the Keras config kept in the root group's model_config and
-// training_config attributes. Weight datasets are not read.
+// training_config attributes. It then reads every group and dataset as
+// PyTables does (pandas.read_hdf): a fixed-length string attribute value
+// that ends with "." is unpickled on read, and so is each row of an object
+// array (pandas' fixed format for object columns); each is scanned as an
+// input of its own (pytablesPickles). Other datasets' data is not read.
 type kerasH5 struct{}
 
 var _ scan.Format = kerasH5{}
@@ -36,6 +41,20 @@ func (kerasH5) Match(in *scan.Input) bool {
 	return false
 }
 
+// hdf5UserBlock recognises an HDF5 file after a user block whatever its
+// name: h5py, PyTables and pandas open any file and find the superblock at
+// 512, 1024, 2048, ... bytes. It comes late in Default, so that a format
+// that claims the file from its start (a zip, a tar) reads it first, and
+// it is wrapped by alsoPickle, so that a pickle in the user block is read
+// too.
+type hdf5UserBlock struct{ kerasH5 }
+
+var _ scan.Format = hdf5UserBlock{}
+
+func (hdf5UserBlock) Match(in *scan.Input) bool {
+	return in.At != nil && in.Size > 512 && hdf5.FindSuperblock(in.At, in.Size) > 0
+}
+
 func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 	r, size, err := randomAccess(s, in)
 	if err != nil {
@@ -52,8 +71,49 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 	switch {
 	case errors.Is(err, hdf5.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 file does not follow the format: " + err.Error()})
+		return nil
 	case err != nil:
 		return fmt.Errorf("root attributes: %w (%w)", err, scan.ErrLimit)
 	}
+	return pytablesPickles(s, in, r, size)
+}
+
+// pytablesPickles scans, as inputs of their own, the values PyTables
+// unpickles when it reads them: fixed-length string attributes (numpy
+// bytes) that end with "." (tables.attributeset, AttributeSet.__getattr__)
+// on any group or dataset, and the rows of object arrays (ObjectAtom).
+// pandas.read_hdf reads them all. A bound hit is
+// inconclusive and a feature this reader lacks unscannable (what it hides
+// was not read); a part of the file below the root group that does not
+// follow the format is malformed, as PyTables would fail there too.
+func pytablesPickles(s *scan.Session, in *scan.Input, r io.ReaderAt, size int64) error {
+	c, err := hdf5.ReadObjects(r, size, s.Limits().HDF5)
+	for _, a := range c.Attributes {
+		if bytes.HasSuffix(a.Raw, []byte(".")) && string(a.Raw) != "0." {
+			scanValue(s, in, fmt.Sprintf("attribute %s of %s (PyTables unpickles it on read)", a.Name, a.Object), a.Raw)
+		}
+	}
+	for _, row := range c.Rows {
+		scanValue(s, in, fmt.Sprintf("row %d of %s (a PyTables object array: unpickled on read)", row.Index, row.Object), row.Data)
+	}
+	switch {
+	case errors.Is(err, hdf5.ErrLimit):
+		return fmt.Errorf("objects below the root group: %w (%w)", err, scan.ErrLimit)
+	case errors.Is(err, hdf5.ErrFormat):
+		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "HDF5 objects below the root group not all read: " + err.Error()})
+	case err != nil:
+		return fmt.Errorf("objects below the root group: %w", err)
+	}
 	return nil
+}
+
+// scanValue scans b, a value inside in, as an input of its own named name.
+func scanValue(s *scan.Session, in *scan.Input, name string, b []byte) {
+	child, err := scan.NewSectionInput(in.Child(name), name, bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		s.Unscannable(&scan.Input{Chain: in.Child(name)}, err)
+		return
+	}
+	child.Depth = in.Depth + 1
+	s.Scan(child)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/keras"
@@ -15,13 +16,15 @@ import (
 const maxKerasConfig = 256 << 20
 
 // kerasZip recognises a Keras v3 archive: a zip whose central directory
-// lists config.json and metadata.json. It analyses the config, then scans
-// the archive like any zip (every other member identified afresh, data
-// before the archive, directory errors). A .keras archive reached as a
-// stream (inside a compressed container) shows only its head: it is
-// recognised by its first member, metadata.json or config.json as Keras
-// writes them, and held in memory within Limits.MaxBuffered; so is a file
-// whose zip directory cannot be read (cut short): it does not load.
+// lists config.json, as Python's zipfile names members (kerasConfig). It
+// analyses the config, then scans the archive like any zip (every other
+// member identified afresh, data before the archive, directory errors).
+// Keras never reads metadata.json, so it is not required. A .keras
+// archive reached as a stream (inside a compressed container) shows only
+// its head: it is recognised by its first member, metadata.json or
+// config.json as Keras writes them, and held in memory within
+// Limits.MaxBuffered; so is a file whose zip directory cannot be read
+// (cut short): it does not load.
 type kerasZip struct{}
 
 var _ scan.Format = kerasZip{}
@@ -30,8 +33,7 @@ func (kerasZip) Name() string { return "keras" }
 
 func (kerasZip) Match(in *scan.Input) bool {
 	if in.At == nil {
-		first := firstMember(in.Head)
-		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+		return kerasHead(in)
 	}
 	// Any zip, wherever it starts: Python's zipfile (and so Keras) reads
 	// an archive with data before it.
@@ -39,29 +41,39 @@ func (kerasZip) Match(in *scan.Input) bool {
 	if err != nil {
 		// A Keras archive cut short (no directory): reported as one that
 		// does not load rather than as a zip that cannot be read.
-		first := firstMember(in.Head)
-		return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+		return kerasHead(in)
 	}
 	return kerasConfig(a) != nil
 }
 
-// kerasConfig returns the config.json member of a Keras archive, or nil
-// when the archive does not also hold metadata.json.
+// kerasHead reports whether the head is a zip whose first member is one a
+// Keras archive starts with.
+func kerasHead(in *scan.Input) bool {
+	first := pyZipName(firstMember(in.Head))
+	return in.HasPrefix("PK\x03\x04") && (first == "metadata.json" || first == "config.json")
+}
+
+// kerasConfig returns the member zf.open("config.json") opens in Python:
+// the last entry of the central directory whose name, cut at its first
+// NUL, is config.json (ZipFile keeps names in a dict, so a later entry
+// replaces an earlier one). It returns nil when there is none.
 func kerasConfig(a *zipread.Archive) *zipread.Member {
 	var cfg *zipread.Member
-	meta := false
 	for i := range a.Members {
-		switch a.Members[i].Name {
-		case "config.json":
+		if pyZipName(a.Members[i].Name) == "config.json" {
 			cfg = &a.Members[i]
-		case "metadata.json":
-			meta = true
 		}
 	}
-	if !meta {
-		return nil
-	}
 	return cfg
+}
+
+// pyZipName is a member name as Python's zipfile reports it: ZipInfo cuts
+// a name at its first NUL.
+func pyZipName(name string) string {
+	if i := strings.IndexByte(name, 0); i >= 0 {
+		return name[:i]
+	}
+	return name
 }
 
 // firstMember returns the name in the local header at the start of head.
@@ -91,6 +103,10 @@ func (kerasZip) Scan(s *scan.Session, in *scan.Input) error {
 	}
 	if m := kerasConfig(a); m != nil {
 		bare := &scan.Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
+		if m.Name != "config.json" {
+			s.Report(bare, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "zip member " + finding.Quote(m.Name, 200) +
+				" is opened by Keras as config.json: Python's zipfile cuts a member name at its first NUL"})
+		}
 		if err := kerasConfigMember(s, a, m, bare); err != nil {
 			s.Unscannable(bare, err)
 		}

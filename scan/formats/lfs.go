@@ -12,8 +12,9 @@ import (
 )
 
 // lfsHeaders start a Git LFS pointer: the current spec, and the
-// pre-release "hawser" one that git-lfs still accepts.
-var lfsHeaders = []string{"version https://git-lfs.github.com/spec/v1", "version https://hawser.github.com/spec/v1"}
+// pre-release "hawser" and "git-media" ones that git-lfs still accepts
+// (its v1Aliases).
+var lfsHeaders = []string{"version https://git-lfs.github.com/spec/v1", "version https://hawser.github.com/spec/v1", "version http://git-media.io/v/2"}
 
 // lfsPointer recognises Git LFS pointer files: the model itself is not in
 // the checkout, so nothing can be scanned and the gate must not pass.
@@ -27,8 +28,11 @@ func (lfsPointer) Match(in *scan.Input) bool {
 	if in.Size < 0 || in.Size >= 1024 {
 		return false
 	}
+	// git-lfs trims white space around the pointer before it reads the
+	// keys (DecodePointer): a leading blank line is still a pointer.
+	head := bytes.TrimLeft(in.Head, " \t\r\n")
 	for _, h := range lfsHeaders {
-		if in.HasPrefix(h) {
+		if bytes.HasPrefix(head, []byte(h)) {
 			return true
 		}
 	}
@@ -38,9 +42,9 @@ func (lfsPointer) Match(in *scan.Input) bool {
 func (lfsPointer) Scan(s *scan.Session, in *scan.Input) error {
 	s.Read(in)
 	oid, size := "", int64(-1)
-	sc := bufio.NewScanner(bytes.NewReader(in.Head))
+	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimSpace(in.Head)))
 	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), " ")
+		k, v, _ := strings.Cut(strings.TrimSuffix(sc.Text(), "\r"), " ")
 		switch k {
 		case "oid":
 			oid = v

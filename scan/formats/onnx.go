@@ -29,14 +29,18 @@ func (onnxModel) Scan(s *scan.Session, in *scan.Input) error {
 	s.Read(in)
 	var m *onnx.Model
 	guardFaults(func() { m, err = onnx.Parse(b, s.Limits().ONNX) })
-	if errors.Is(err, onnx.ErrFormat) {
+	switch {
+	case errors.Is(err, onnx.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "ONNX model does not parse: " + err.Error()})
-		return nil
-	}
-	if err != nil {
+	case errors.Is(err, onnx.ErrLimit):
+		s.Unscannable(in, fmt.Errorf("%w (%w)", err, scan.ErrLimit))
+	case err != nil:
 		return err
 	}
-	for _, f := range s.Policy().ONNX(m) {
+	if m == nil {
+		return nil
+	}
+	for _, f := range s.Policy().ONNX(m, linkedOutside(in, m.External)) {
 		s.Report(in, f)
 	}
 	if m.Truncated {

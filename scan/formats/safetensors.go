@@ -12,7 +12,9 @@ import (
 
 // safetensorsModel recognises safetensors files by their header and
 // validates it; it reads a few bytes of the data region and of the end of
-// the file to find polyglots, never the tensors.
+// the file to find polyglots, never the tensors. A region that only
+// starts like a pickle is scanned, and the file called a polyglot only
+// when that pickle imports or calls something (Report.Unread).
 type safetensorsModel struct{}
 
 var _ scan.Format = safetensorsModel{}
@@ -35,13 +37,29 @@ func (safetensorsModel) Scan(s *scan.Session, in *scan.Input) error {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: 0, Length: 8 + rep.HeaderSize,
 			Message: "safetensors header does not follow the format: " + finding.Quote(strings.Join(first(rep.Malformed, 5), "; "), 600)})
 	}
-	for _, p := range rep.Polyglot {
-		s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
+	if !rep.Unread || pickleActs(s, in, rep.Embedded) {
+		for _, p := range rep.Polyglot {
+			s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: -1, Message: "safetensors file is also another format: " + p})
+		}
 	}
 	for _, off := range rep.Embedded {
 		scanDataRegion(s, in, r, off, size)
 	}
 	return nil
+}
+
+// pickleActs reports whether a pickle read at one of offs imports
+// something or hits a bound: tensor bytes (float16 data among them) may
+// start like a pickle by chance, and no loader reads the file from
+// there, so only a pickle that would act makes the file a polyglot.
+func pickleActs(s *scan.Session, in *scan.Input, offs []int64) bool {
+	for _, off := range offs {
+		res, err := readPicklesAt(in, off, s.PickleOptions(), true)
+		if err != nil || res != nil && (len(res.Imports) > 0 || res.Limit != nil) {
+			return true
+		}
+	}
+	return false
 }
 
 // scanDataRegion scans a polyglot from off (its data region, or what pads

@@ -3,15 +3,18 @@ package formats
 import (
 	"errors"
 	"fmt"
+	"path"
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/internal/parse/pbtxt"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
 	"github.com/modelgate/modelgate/scan"
 )
 
-// tfGraph recognises TensorFlow SavedModel (saved_model.pb) and frozen
-// GraphDef files by their protobuf structure and reports ops that touch
+// tfGraph recognises TensorFlow SavedModel (saved_model.pb, or its text
+// form saved_model.pbtxt) and frozen GraphDef files by their name or
+// protobuf structure and reports ops that touch
 // the file system or run Python, in the graph and in its function library.
 type tfGraph struct{}
 
@@ -19,12 +22,22 @@ var _ scan.Format = tfGraph{}
 
 func (tfGraph) Name() string { return "tensorflow" }
 
-// Match checks the first fields in the head: a SavedModel starts with
-// schema version 1 and a meta graph; a GraphDef with a node whose name and
-// op are plausible, or with its function library.
+// Match takes a file named saved_model.pb, which TensorFlow's loader
+// reads as a SavedModel whatever its bytes, and otherwise checks the
+// first fields in the head: a SavedModel has only schema versions and
+// meta graphs at its top level, in any order; a GraphDef starts with a
+// node whose name and op are plausible.
 func (tfGraph) Match(in *scan.Input) bool {
-	return tfgraph.SniffSavedModel(in.Head, in.Size) || tfgraph.SniffGraphDef(in.Head, in.Size)
+	return savedModelName(in.Name) || savedModelTextName(in.Name) || tfgraph.SniffSavedModel(in.Head, in.Size) || tfgraph.SniffGraphDef(in.Head, in.Size)
 }
+
+// savedModelName reports whether name is the file tf.saved_model.load
+// reads from a SavedModel folder.
+func savedModelName(name string) bool { return path.Base(name) == "saved_model.pb" }
+
+// savedModelTextName reports whether name is the text form the loader
+// reads when the folder has no saved_model.pb.
+func savedModelTextName(name string) bool { return path.Base(name) == "saved_model.pbtxt" }
 
 func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	b, done, err := wholeInput(s, in)
@@ -34,13 +47,27 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	defer done()
 	s.Read(in)
 	var g *tfgraph.Graph
-	guardFaults(func() { g, err = tfgraph.Parse(b, s.Limits().TensorFlow) })
-	if errors.Is(err, tfgraph.ErrFormat) {
+	guardFaults(func() {
+		if savedModelTextName(in.Name) {
+			g, err = tfgraph.ParseSavedModelText(b, s.Limits().TensorFlow)
+			return
+		}
+		if savedModelName(in.Name) {
+			g, err = tfgraph.ParseSavedModel(b, s.Limits().TensorFlow)
+			return
+		}
+		g, err = tfgraph.Parse(b, s.Limits().TensorFlow)
+	})
+	switch {
+	case errors.Is(err, tfgraph.ErrFormat):
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "TensorFlow graph does not parse: " + err.Error()})
-		return nil
-	}
-	if err != nil {
+	case errors.Is(err, pbtxt.ErrLimit):
+		s.Unscannable(in, fmt.Errorf("%w (%w)", err, scan.ErrLimit))
+	case err != nil:
 		return err
+	}
+	if g == nil {
+		return nil
 	}
 	for _, f := range s.Policy().TensorFlow(g.Nodes) {
 		s.Report(in, f)

@@ -39,6 +39,8 @@ func TestLFSPointers(t *testing.T) {
 		"old_spec.pt":          "version https://hawser.github.com/spec/v1\noid sha256:4d7a2146\nsize 100\n",
 		"docs/diagram.svg":     lfsPointerText("2048", "\n"),
 		"checkpoints/model.pt": lfsPointerText("99", "\n"),
+		"blank_first.h5":       "\n" + lfsPointerText("99", "\n"),
+		"git_media.onnx":       "version http://git-media.io/v/2\noid sha256:4d7a2146\nsize 100\n",
 	})
 	tests := []struct {
 		file string
@@ -52,6 +54,8 @@ func TestLFSPointers(t *testing.T) {
 		{"old_spec.pt", true},
 		{"diagram.svg", false},
 		{"model.pt", true},
+		{"blank_first.h5", true},
+		{"git_media.onnx", true},
 	}
 	got := scanPaths(t, nil, dir)
 	gate := false

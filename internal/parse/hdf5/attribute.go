@@ -16,6 +16,11 @@ func (f *file) attributes(off int64) ([]Attribute, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.attributesOf(msgs)
+}
+
+// attributesOf reads the attributes among the messages of one object.
+func (f *file) attributesOf(msgs []message) ([]Attribute, error) {
 	var out []Attribute
 	for _, m := range msgs {
 		switch m.typ {
@@ -65,8 +70,15 @@ func (f *file) attribute(m message) (Attribute, error) {
 	ds := b[p : p+dsSize]
 	p += pad(dsSize)
 	a := Attribute{Name: name}
-	if flags&3 != 0 {
-		return a, nil // shared datatype or dataspace: not needed for Keras
+	if flags&2 != 0 {
+		return a, nil // shared dataspace: not written for attributes in practice
+	}
+	if flags&1 != 0 {
+		shared, err := f.sharedDatatype(dt, m.off)
+		if err != nil {
+			return a, err
+		}
+		dt = shared
 	}
 	n, err := elements(ds, f.lenSize)
 	if err != nil || n != 1 || len(dt) < 8 {
@@ -74,7 +86,44 @@ func (f *file) attribute(m message) (Attribute, error) {
 	}
 	v, ok, err := f.stringValue(dt, b[p:], m.off+int64(p))
 	a.Value, a.IsString = v, ok
+	if size := int(binary.LittleEndian.Uint32(dt[4:])); ok && dt[0]&0x0f == 3 && size <= len(b)-p {
+		a.Raw = bytes.TrimRight(b[p:p+size], "\x00")
+	}
 	return a, err
+}
+
+// sharedDatatype resolves a shared datatype reference (a shared message,
+// versions 1 to 3, of the object header kind) to the datatype message of
+// the committed datatype it names.
+func (f *file) sharedDatatype(ref []byte, off int64) ([]byte, error) {
+	if len(ref) < 2 {
+		return nil, formatErr(off, "shared datatype reference truncated")
+	}
+	p := 2
+	switch ref[0] {
+	case 1:
+		p = 8
+	case 2:
+	case 3:
+		if ref[1] != 2 {
+			return nil, fmt.Errorf("offset %d: datatype shared in the file's message heap: %w", off, ErrUnsupported)
+		}
+	default:
+		return nil, formatErr(off, "shared message version %d", ref[0])
+	}
+	if len(ref) < p+f.offSize {
+		return nil, formatErr(off, "shared datatype reference truncated")
+	}
+	msgs, err := f.messages(f.abs(f.addr(ref[p:])))
+	if err != nil {
+		return nil, fmt.Errorf("committed datatype: %w", err)
+	}
+	for _, m := range msgs {
+		if m.typ == msgDatatype && len(m.data) >= 8 {
+			return m.data, nil
+		}
+	}
+	return nil, formatErr(off, "committed datatype without a datatype message")
 }
 
 // elements returns the number of elements a dataspace message describes.
@@ -110,7 +159,7 @@ func (f *file) stringValue(dt, data []byte, off int64) (string, bool, error) {
 	switch {
 	case class == 3:
 		if size > f.opts.MaxValue {
-			return "", false, fmt.Errorf("offset %d: string of %d bytes over the limit: %w", off, size, ErrUnsupported)
+			return "", false, fmt.Errorf("offset %d: string of %d bytes over the limit (MaxValue): %w", off, size, ErrLimit)
 		}
 		if int64(len(data)) < size {
 			return "", false, formatErr(off, "string value of %d bytes truncated", size)
@@ -133,20 +182,28 @@ func (f *file) stringValue(dt, data []byte, off int64) (string, bool, error) {
 	return "", false, nil
 }
 
-// globalHeap returns object idx of the global heap collection at off.
+// globalHeap returns object idx of the global heap collection at off as
+// a string, without its trailing NULs.
 func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
+	b, err := f.globalHeapRaw(off, idx, want)
+	return string(bytes.TrimRight(b, "\x00")), err
+}
+
+// globalHeapRaw returns object idx of the global heap collection at off,
+// at most want bytes of it.
+func (f *file) globalHeapRaw(off int64, idx uint32, want int64) ([]byte, error) {
 	if off < 0 {
 		if want == 0 {
-			return "", nil
+			return nil, nil
 		}
-		return "", formatErr(off, "variable-length string in an undefined heap")
+		return nil, formatErr(off, "variable-length string in an undefined heap")
 	}
 	h, err := f.read(off, int64(8+f.lenSize))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if string(h[:4]) != "GCOL" {
-		return "", formatErr(off, "global heap without GCOL signature")
+		return nil, formatErr(off, "global heap without GCOL signature")
 	}
 	end := off + int64(min(f.length(h[8:]), uint64(f.size)))
 	hdr := int64(8 + f.lenSize)
@@ -157,7 +214,7 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 		}
 		o, err := f.read(p, hdr)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		index := binary.LittleEndian.Uint16(o)
 		size := f.length(o[8:])
@@ -166,18 +223,18 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 		}
 		if uint32(index) == idx {
 			if int64(size) > f.opts.MaxValue {
-				return "", fmt.Errorf("offset %d: heap object of %d bytes over the limit: %w", p, size, ErrUnsupported)
+				return nil, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", p, size, ErrLimit)
 			}
 			b, err := f.read(p+hdr, int64(size))
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			if want >= 0 && want < int64(len(b)) {
 				b = b[:want]
 			}
-			return string(bytes.TrimRight(b, "\x00")), nil
+			return b, nil
 		}
 		p += hdr + (int64(size)+7)&^7
 	}
-	return "", formatErr(off, "global heap object %d not found", idx)
+	return nil, formatErr(off, "global heap object %d not found", idx)
 }

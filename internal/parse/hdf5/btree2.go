@@ -73,7 +73,7 @@ func (t *btree2) sizes(offSize, depth int) {
 // records and is at the given depth (0 for a leaf).
 func (f *file) btree2Node(t *btree2, off int64, n, depth int, out *[][]byte, budget *int) error {
 	if *budget -= n + 1; *budget < 0 {
-		return fmt.Errorf("offset %d: B-tree with more than %d records: %w", t.at, f.opts.MaxMessages, ErrUnsupported)
+		return fmt.Errorf("offset %d: B-tree with more than %d records (MaxMessages): %w", t.at, f.opts.MaxMessages, ErrLimit)
 	}
 	sig := "BTLF"
 	ptr := 0

@@ -108,7 +108,7 @@ func (f *file) heapObject(h *heap, id []byte) ([]byte, int64, error) {
 			return nil, 0, err
 		}
 		if int64(n) > f.opts.MaxValue {
-			return nil, 0, fmt.Errorf("offset %d: heap object of %d bytes over the limit: %w", at, n, ErrUnsupported)
+			return nil, 0, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", at, n, ErrLimit)
 		}
 		b, err := f.read(at, int64(n))
 		return b, at, err
@@ -183,7 +183,7 @@ func (f *file) huge(h *heap, id []byte) ([]byte, int64, error) {
 		}
 	}
 	if int64(n) > f.opts.MaxValue || n > uint64(f.size) {
-		return nil, 0, fmt.Errorf("offset %d: heap object of %d bytes over the limit: %w", at, n, ErrUnsupported)
+		return nil, 0, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", at, n, ErrLimit)
 	}
 	b, err := f.read(at, int64(n))
 	return b, at, err

@@ -1,7 +1,8 @@
-// Package hdf5 reads the attributes of an HDF5 file's root group, in pure
-// Go, far enough to get the string attributes Keras stores there
-// (model_config, training_config). It does not read datasets, groups
-// below the root, or anything else.
+// Package hdf5 reads the attributes of an HDF5 file's groups and datasets,
+// in pure Go, far enough to get the string attributes Keras stores in the
+// root group (model_config, training_config), and what PyTables unpickles
+// on any object: string attributes and the rows of object arrays
+// (ReadObjects). It does not read the data of other datasets.
 //
 // Decisions:
 //   - Superblocks 0 to 3 are understood, at offset 0 or after a user block
@@ -11,8 +12,9 @@
 //     B-tree, and its huge object B-tree: version 2 B-trees of any depth,
 //     bounded by Options.MaxMessages records).
 //   - Values are decoded for fixed-length and variable-length strings
-//     (global heap), scalar or one element; other attributes are listed by
-//     name only.
+//     (global heap), scalar or one element, their datatype given in the
+//     attribute or shared (a committed datatype, as h5py writes for a named
+//     string type); other attributes are listed by name only.
 //   - Every address and length is checked against the file size before it
 //     is read and every count is bounded by Options: a hostile file yields
 //     an error with the offset, never a large allocation or a loop.
@@ -34,6 +36,10 @@ type Attribute struct {
 	// Value is the string value when IsString is set.
 	Value    string
 	IsString bool
+	// Raw is the whole value of a fixed-length string with its trailing
+	// NULs removed, as numpy gives it to PyTables (which unpickles a value
+	// that ends with "."); Value stops at the first NUL.
+	Raw []byte
 }
 
 // Options bounds the reading.
@@ -44,16 +50,23 @@ type Options struct {
 	MaxChunks int
 	// MaxValue is the largest attribute value read, in bytes.
 	MaxValue int64
+	// MaxObjects is how many groups and datasets ReadObjects reads, and
+	// how many object array rows.
+	MaxObjects int
 }
 
-// DefaultOptions returns 10 000 messages, 64 continuation blocks and
-// 64 MiB per value.
+// DefaultOptions returns 10 000 messages, 64 continuation blocks,
+// 64 MiB per value and 100 000 objects.
 func DefaultOptions() Options {
-	return Options{MaxMessages: 10_000, MaxChunks: 64, MaxValue: 64 << 20}
+	return Options{MaxMessages: 10_000, MaxChunks: 64, MaxValue: 64 << 20, MaxObjects: 100_000}
 }
 
 // ErrFormat marks a file that does not follow the HDF5 format.
 var ErrFormat = errors.New("invalid hdf5")
+
+// ErrLimit marks a read that hit a bound of Options before it had read
+// everything asked for: what lies past it was not read.
+var ErrLimit = errors.New("hdf5 bound hit")
 
 // ErrUnsupported marks a valid feature this reader does not implement.
 var ErrUnsupported = errors.New("unsupported hdf5 feature")

@@ -2,6 +2,7 @@ package hdf5
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,4 +119,77 @@ func TestDeepNameIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadObjects reads every object's attributes of files written by
+// h5py and pandas (testdata/loaders/gen.py): old-style groups, dense
+// links, a user block, and a committed datatype at the root.
+func TestReadObjects(t *testing.T) {
+	tests := []struct {
+		file, object, name string
+		wantRaw            bool
+	}{
+		{"l_pandas_pickled_attr.h5", "/df", "pandas_version", true},
+		{"l_pandas_pickled_attr.h5", "/df/table", "values_block_0_meta", true},
+		{"l_h5_dense_links_pickle.h5", "/g19/inner/values", "kind", true},
+		{"l_h5_userblock_pickle.dat", "/df", "info", true},
+		{"l_h5_committed_vlen.h5", "/", "model_config", false},
+	}
+	for _, tt := range tests {
+		t.Run(strings.NewReplacer(".", "_").Replace(tt.file+"_"+tt.name), func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := ReadObjects(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range c.Attributes {
+				if a.Object == tt.object && a.Name == tt.name {
+					if !a.IsString || (len(a.Raw) > 0) != tt.wantRaw {
+						t.Errorf("attribute %+v", a)
+					}
+					return
+				}
+			}
+			t.Errorf("no attribute %s of %s among %d", tt.name, tt.object, len(c.Attributes))
+		})
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", "l_pandas_fixed_object_row.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ReadObjects(bytes.NewReader(b), int64(len(b)), DefaultOptions())
+	if err != nil || len(c.Rows) != 1 || c.Rows[0].Object != "/df/block1_values" || !bytes.HasSuffix(c.Rows[0].Data, []byte(".")) {
+		t.Errorf("object array rows %+v, %v", c.Rows, err)
+	}
+	b, err = os.ReadFile(filepath.Join("..", "..", "..", "scan", "formats", "testdata", "loaders", "l_h5_dense_links_pickle.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.MaxObjects = 5
+	if _, err := ReadObjects(bytes.NewReader(b), int64(len(b)), opts); !errors.Is(err, ErrLimit) {
+		t.Errorf("MaxObjects 5: error %v, want ErrLimit", err)
+	}
+}
+
+func FuzzReadObjects(f *testing.F) {
+	var files []string
+	for _, dir := range []string{fixtures, "../../../scan/formats/testdata/loaders"} {
+		more, _ := filepath.Glob(filepath.Join(dir, "*.h5"))
+		files = append(files, more...)
+	}
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 20000 {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		opts := DefaultOptions()
+		opts.MaxValue = 1 << 20
+		opts.MaxObjects = 1000
+		ReadObjects(bytes.NewReader(b), int64(len(b)), opts) //nolint:errcheck // any error is fine
+	})
 }

@@ -136,7 +136,7 @@ func (f *file) messagesV2(off int64) ([]message, error) {
 func (f *file) collect(out *[]message, m message, queue []chunk) ([]chunk, error) {
 	f.nmsg++
 	if f.nmsg > f.opts.MaxMessages {
-		return nil, fmt.Errorf("offset %d: more than %d object header messages: %w", m.off, f.opts.MaxMessages, ErrUnsupported)
+		return nil, fmt.Errorf("offset %d: more than %d object header messages (MaxMessages): %w", m.off, f.opts.MaxMessages, ErrLimit)
 	}
 	if m.typ != msgContinuation {
 		*out = append(*out, m)
@@ -147,7 +147,7 @@ func (f *file) collect(out *[]message, m message, queue []chunk) ([]chunk, error
 	}
 	f.chunks++
 	if f.chunks > f.opts.MaxChunks {
-		return nil, fmt.Errorf("offset %d: more than %d header continuation blocks: %w", m.off, f.opts.MaxChunks, ErrUnsupported)
+		return nil, fmt.Errorf("offset %d: more than %d header continuation blocks (MaxChunks): %w", m.off, f.opts.MaxChunks, ErrLimit)
 	}
 	at, n := f.abs(f.addr(m.data)), f.length(m.data[f.offSize:])
 	if at < 0 || n > uint64(f.size) {

@@ -31,12 +31,12 @@
 package keras
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/modelgate/modelgate/internal/parse/pyjson"
 )
 
 // Kind is what a fact is about.
@@ -59,6 +59,10 @@ const (
 	// does more than build a model (downloads a file, switches safe mode
 	// off, loads another model): Detail says what.
 	KerasFunction
+	// Limit is a bound of Options that was hit before the whole config
+	// was analysed: Detail names it. What the loader reads past it was
+	// not judged, so the analysis is inconclusive.
+	Limit
 )
 
 // Fact is one thing found in a config.
@@ -102,11 +106,13 @@ func DefaultOptions() Options {
 // functions that do more than build a model. A document that is not
 // JSON, or that exceeds a bound, yields a Malformed fact (after the facts
 // found up to that point).
+//
+// The document is read as Python's json.loads reads it (pyjson): UTF-16
+// and UTF-32 are detected, NaN and Infinity are numbers, a repeated key
+// keeps its last value.
 func Analyze(data []byte, opts Options, sideEffects map[string]string) []Fact {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var root any
-	if err := dec.Decode(&root); err != nil {
+	root, err := pyjson.Decode(data)
+	if err != nil {
 		return []Fact{{Kind: Malformed, Detail: fmt.Sprintf("config is not JSON: %v", err)}}
 	}
 	w := &walker{opts: opts, sideEffects: sideEffects}
@@ -118,7 +124,14 @@ type walker struct {
 	sideEffects map[string]string
 	opts        Options
 	facts       []Fact
-	full        bool
+	// full is set when MaxFacts facts were reported: from then on only the
+	// facts that run code (Lambda, TFOp, KerasFunction) are kept, up to
+	// MaxFacts more, so that a config padded with harmless references
+	// cannot hide its Lambda behind the bound.
+	full bool
+	// code counts the code facts kept after full; stop ends the walk.
+	code int
+	stop bool
 	// at is the path of the value being walked, rendered only for a fact.
 	at []segment
 }
@@ -152,24 +165,41 @@ func (w *walker) key(extra ...string) string {
 }
 
 func (w *walker) add(f Fact) {
-	if w.full {
+	if w.stop {
 		return
 	}
-	if len(w.facts) >= w.opts.MaxFacts {
+	if !w.full && len(w.facts) >= w.opts.MaxFacts {
 		w.full = true
-		w.facts = append(w.facts, Fact{Kind: Malformed, Key: f.Key, Detail: fmt.Sprintf("more than %d facts: the rest of the config was not analysed", w.opts.MaxFacts)})
+		w.facts = append(w.facts, Fact{Kind: Limit, Key: f.Key, Detail: fmt.Sprintf(
+			"more than %d facts (MaxFacts): from here on only Lambda layers and calls are reported", w.opts.MaxFacts)})
+	}
+	if !w.full {
+		w.facts = append(w.facts, f)
 		return
 	}
+	switch f.Kind {
+	case Lambda, TFOp, KerasFunction:
+	default:
+		return
+	}
+	if w.code >= w.opts.MaxFacts {
+		w.stop = true
+		w.facts = append(w.facts, Fact{Kind: Limit, Key: f.Key, Detail: fmt.Sprintf(
+			"more than %d Lambda layers and calls after the first %d facts (MaxFacts): the rest of the config was not analysed", w.opts.MaxFacts, w.opts.MaxFacts)})
+		return
+	}
+	w.code++
 	w.facts = append(w.facts, f)
 }
 
 func (w *walker) walk(v any, depth int) {
-	if w.full {
+	if w.stop {
 		return
 	}
 	if depth > w.opts.MaxDepth {
-		w.add(Fact{Kind: Malformed, Key: w.key(), Detail: fmt.Sprintf("config nested deeper than %d: not analysed further", w.opts.MaxDepth)})
-		w.full = true
+		w.facts = append(w.facts, Fact{Kind: Limit, Key: w.key(), Detail: fmt.Sprintf(
+			"config nested deeper than %d (MaxDepth): the rest of the config was not analysed", w.opts.MaxDepth)})
+		w.stop = true
 		return
 	}
 	switch t := v.(type) {

@@ -3,6 +3,9 @@ package keras
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,18 +68,36 @@ func TestCodeNames(t *testing.T) {
 	}
 }
 
+// TestAnalyzeBounds checks that a bound hit is a Limit fact naming the
+// bound, and that references padding a config cannot push a Lambda past
+// the fact budget.
 func TestAnalyzeBounds(t *testing.T) {
-	deep := strings.Repeat(`{"a": `, 600) + "1" + strings.Repeat("}", 600)
-	facts := Analyze([]byte(deep), DefaultOptions(), testSideEffects)
-	if len(facts) != 1 || facts[0].Kind != Malformed {
-		t.Errorf("deep config: %+v", facts)
+	refs := strings.Repeat(`{"module": "os", "class_name": "system"},`, 20)
+	lambda := `{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`
+	small := DefaultOptions()
+	small.MaxFacts = 5
+	tests := []struct {
+		name  string
+		doc   string
+		opts  Options
+		kinds []Kind
+	}{
+		{"deep_config", strings.Repeat(`{"a": `, 600) + "1" + strings.Repeat("}", 600), DefaultOptions(), []Kind{Limit}},
+		{"many_facts", "[" + refs + "1]", small, []Kind{Reference, Reference, Reference, Reference, Reference, Limit}},
+		{"lambda_after_many_facts", `{"_custom_objects": [` + refs + `1], "layers": [` + lambda + `]}`, small,
+			[]Kind{Reference, Reference, Reference, Reference, Reference, Limit, Lambda}},
+		{"lambda_after_deep_config", `{"a": ` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `, "b": ` + lambda + `}`, DefaultOptions(), []Kind{Limit}},
 	}
-	many := "[" + strings.Repeat(`{"module": "os", "class_name": "system"},`, 20) + "1]"
-	opts := DefaultOptions()
-	opts.MaxFacts = 5
-	facts = Analyze([]byte(many), opts, testSideEffects)
-	if len(facts) != 6 || facts[5].Kind != Malformed {
-		t.Errorf("many facts: %d, last %+v", len(facts), facts[len(facts)-1])
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var kinds []Kind
+			for _, f := range Analyze([]byte(tt.doc), tt.opts, testSideEffects) {
+				kinds = append(kinds, f.Kind)
+			}
+			if !slices.Equal(kinds, tt.kinds) {
+				t.Errorf("kinds %v, want %v", kinds, tt.kinds)
+			}
+		})
 	}
 }
 
@@ -144,10 +165,21 @@ func FuzzAnalyzeConfig(f *testing.F) {
 	f.Add([]byte(`{"module": "keras", "class_name": "Sequential", "config": {"layers": [{"module": "os", "class_name": "system", "config": {}}]}}`))
 	f.Add([]byte(`{"class_name": "Lambda", "config": {"function": ["` + code311 + `", null, null], "function_type": "lambda"}}`))
 	f.Add([]byte(`{"class_name": "TFOpLambda", "config": {"function": "io.write_file"}, "registered_name": "a>b"}`))
+	files, _ := filepath.Glob("../../../scan/formats/testdata/loaders/*/config.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		opts := DefaultOptions()
 		opts.MaxDepth = 64
-		Analyze(b, opts, testSideEffects)
+		opts.MaxFacts = 20
+		for _, fact := range Analyze(b, opts, testSideEffects) {
+			if fact.Kind < Lambda || fact.Kind > Limit {
+				t.Fatalf("fact of kind %d", fact.Kind)
+			}
+		}
 	})
 }
 

@@ -20,9 +20,10 @@
 //     otherwise: graph.node[if].attribute[then_branch].g.initializer[0],
 //     functions[Leak].node[c].attribute[value].t[0],
 //     training_info[0].initialization.node[3].
-//   - Content decides: a buffer is a model when its top level has
-//     ir_version (field 1, varint) and a graph or functions, and every
-//     field it has is of the wire type the schema gives it.
+//   - Content decides: a buffer is a model when its top level has a graph
+//     or functions and every field it has is of the wire type the schema
+//     gives it, in any order (onnx.load parses with protobuf and checks
+//     no ir_version). What was read before an error is returned with it.
 //   - Bounded: Options.MaxItems nodes and tensors, Options.MaxDepth
 //     nested graphs.
 package onnx
@@ -74,18 +75,20 @@ type Options struct {
 // DefaultOptions returns 1 000 000 items and depth 64.
 func DefaultOptions() Options { return Options{MaxItems: 1_000_000, MaxDepth: 64} }
 
+// ErrLimit marks a model that exceeds a bound of Options: what lies past
+// it was not read.
+var ErrLimit = errors.New("onnx bound hit")
+
 // ErrFormat marks bytes that are not an ONNX model.
 var ErrFormat = errors.New("not an onnx model")
 
 // Parse reads b as a ModelProto.
 func Parse(b []byte, opts Options) (*Model, error) {
 	p := &parser{opts: opts, m: &Model{}}
-	ir, body := false, false
+	body := false
 	err := fields(b, 0, func(f field) error {
 		switch {
-		case f.Num == 1 && f.Typ == 0:
-			ir = true
-		case f.Num == 5 && f.Typ == 0:
+		case (f.Num == 1 || f.Num == 5) && f.Typ == 0:
 		case (f.Num >= 2 && f.Num <= 4 || f.Num == 6 || f.Num == 14) && f.Bytes != nil:
 		case f.Num == 7 && f.Bytes != nil:
 			body = true
@@ -111,10 +114,10 @@ func Parse(b []byte, opts Options) (*Model, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return p.m, err
 	}
-	if !ir || !body {
-		return nil, fmt.Errorf("no ir_version or no graph: %w", ErrFormat)
+	if !body {
+		return p.m, fmt.Errorf("no graph and no functions: %w", ErrFormat)
 	}
 	return p.m, nil
 }
@@ -135,7 +138,7 @@ func (p *parser) full() bool {
 
 func (p *parser) graph(b []byte, base int, key string, depth int) error {
 	if depth > p.opts.MaxDepth {
-		return fmt.Errorf("offset %d: graphs nested deeper than %d: %w", base, p.opts.MaxDepth, ErrFormat)
+		return fmt.Errorf("offset %d: graphs nested deeper than %d (MaxDepth): %w", base, p.opts.MaxDepth, ErrLimit)
 	}
 	var nodes, inits int
 	return fields(b, base, func(f field) error {

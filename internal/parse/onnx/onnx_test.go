@@ -1,11 +1,14 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 const fixtures = "../../../scan/formats/testdata/formats"
@@ -109,4 +112,51 @@ func FuzzParse(f *testing.F) {
 		Parse(b, Options{MaxItems: 1000, MaxDepth: 8})
 		Sniff(b, -1)
 	})
+}
+
+// TestSniffFieldOrder holds the field orders protobuf accepts for a
+// ModelProto, and heads that are none.
+func TestSniffFieldOrder(t *testing.T) {
+	graph := "\x3a\x05\x0a\x03\x22\x01A" // graph{node{op_type "A"}}
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"ir_first", "\x08\x08" + graph, true},
+		{"ir_last", graph + "\x08\x08", true},
+		{"no_ir", graph + "\x12\x07pytorch", true},
+		{"producer_then_ir", "\x12\x07pytorch\x08\x08", true},
+		{"ir_alone", "\x08\x08", false},
+		{"ir_out_of_range", "\x08\x63" + graph, false},
+		{"graph_as_varint", "\x08\x08\x38\x01", false},
+		{"graph_not_a_graph", "\x3a\x02\x08\x01", false},
+		{"text", "ir_version: 8", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Sniff([]byte(tt.head), -1); got != tt.want {
+				t.Errorf("Sniff = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseDepthLimit checks that subgraphs nested past MaxDepth are a
+// bound (ErrLimit), not a malformed model.
+func TestParseDepthLimit(t *testing.T) {
+	msg := func(num protowire.Number, b []byte) []byte {
+		return protowire.AppendBytes(protowire.AppendTag(nil, num, protowire.BytesType), b)
+	}
+	g := msg(1, msg(4, []byte("Identity")))
+	for range 10 {
+		g = msg(1, append(msg(4, []byte("If")), msg(5, msg(6, g))...)) // node{op_type, attribute{g}}
+	}
+	model := append([]byte{0x08, 0x08}, msg(7, g)...)
+	if _, err := Parse(model, Options{MaxItems: 1000, MaxDepth: 3}); !errors.Is(err, ErrLimit) {
+		t.Errorf("error %v, want ErrLimit", err)
+	}
+	if _, err := Parse(model, DefaultOptions()); err != nil {
+		t.Errorf("default options: %v", err)
+	}
 }

@@ -16,29 +16,74 @@ func fields(b []byte, base int, fn func(field) error) error {
 }
 
 // Sniff reports whether head, the first bytes of a file of size bytes (-1
-// when unknown), starts like a ModelProto as writers emit it, fields in
-// number order: ir_version (2 to 31) then producer_name, producer_version,
-// domain, model_version, doc_string, graph or opset_import, whose length
-// fits in the file.
+// when unknown), starts like a ModelProto: top-level fields in any order
+// (protobuf parsers take them so), each of the wire type onnx.proto gives
+// it and of a length that fits in the file, with ir_version (2 to 31)
+// among them or a graph that starts like a GraphProto. Fields cut by the
+// end of head are not held against it.
 func Sniff(head []byte, size int64) bool {
-	if len(head) < 4 || head[0] != 0x08 {
+	ir, graph, n := false, false, 0
+	for b := head; len(b) > 0; n++ {
+		num, typ, t := protowire.ConsumeTag(b)
+		if t < 0 || !modelField(num, typ) {
+			return false
+		}
+		if typ == protowire.VarintType {
+			v, k := protowire.ConsumeVarint(b[t:])
+			if k < 0 {
+				break
+			}
+			if num == 1 {
+				ir = v >= 2 && v <= 31
+				if !ir {
+					return false
+				}
+			}
+			b = b[t+k:]
+			continue
+		}
+		l, k := protowire.ConsumeVarint(b[t:])
+		if k < 0 || size >= 0 && l > uint64(size) {
+			return false
+		}
+		if num == 7 && n == 0 {
+			graph = graphStart(b[t+k:])
+		}
+		if l > uint64(len(b)-t-k) {
+			break
+		}
+		b = b[t+k+int(l):]
+	}
+	return ir && n >= 2 || graph
+}
+
+// modelField reports whether a ModelProto field of this number has this
+// wire type: varints ir_version (1) and model_version (5), messages and
+// strings for the rest up to 8, doc_string 6, metadata_props 14,
+// training_info 20, functions 25; later numbers are taken as fields of a
+// later version.
+func modelField(num protowire.Number, typ protowire.Type) bool {
+	switch num {
+	case 1, 5:
+		return typ == protowire.VarintType
+	case 2, 3, 4, 6, 7, 8, 14, 20, 25:
+		return typ == protowire.BytesType
+	}
+	return num > 8 && num < 1<<16 && (typ == protowire.VarintType || typ == protowire.BytesType)
+}
+
+// graphStart reports whether b starts with a GraphProto field of its
+// wire type: node (1), name (2), initializer (5), doc_string (10),
+// input (11), output (12), value_info (13), quantization_annotation (14),
+// sparse_initializer (15) or metadata_props (16), all length-delimited.
+func graphStart(b []byte) bool {
+	num, typ, t := protowire.ConsumeTag(b)
+	if t < 0 || typ != protowire.BytesType {
 		return false
 	}
-	v, k := protowire.ConsumeVarint(head[1:])
-	if k < 0 || v < 2 || v > 31 {
-		return false
-	}
-	rest := head[1+k:]
-	num, typ, t := protowire.ConsumeTag(rest)
-	if t < 0 {
-		return false
-	}
-	switch {
-	case num == 5 && typ == protowire.VarintType:
+	switch num {
+	case 1, 2, 5, 10, 11, 12, 13, 14, 15, 16:
 		return true
-	case num >= 2 && num <= 8 && num != 5 && typ == protowire.BytesType:
-		n, l := protowire.ConsumeVarint(rest[t:])
-		return l > 0 && (size < 0 || n <= uint64(size))
 	}
 	return false
 }

@@ -14,7 +14,9 @@
 //     header JSON, start with a pickle (PROTO opcode) or zip local header,
 //     or that ends with a zip end record: a loader of the other format
 //     would read it. Where the other content starts is reported for the
-//     caller to scan.
+//     caller to scan. When the only signs are pickle starts inside the
+//     file (Report.Unread), no loader reads from there: the caller decides
+//     by what the content does.
 //   - Recognised by the start of the header JSON whatever the declared
 //     length: a length beyond the file is a malformed file to report.
 //   - Problems are facts: the caller decides their severity.
@@ -55,6 +57,12 @@ type Report struct {
 	// starts (the data region, or bytes after the header JSON): the
 	// caller scans the file from there as an input of its own.
 	Embedded []int64
+	// Unread is set when every sign of another format is a pickle start
+	// inside the file (in the data region or after the header JSON): no
+	// loader reads a file from there, so the file is only another format
+	// if what is there does something when scanned (tensor bytes, such as
+	// float16 data, may start like a pickle by chance).
+	Unread bool
 }
 
 // dtypeBits is the size of each dtype in bits.
@@ -117,7 +125,8 @@ func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
 	}
 	dataStart := 8 + int64(n)
 	tensors, trail, err := decode(hdr, bad)
-	if what := otherFormat(trail, size-8-int64(n)+int64(len(trail))); what != "" {
+	what, paddedZip := otherFormat(trail, size-8-int64(n)+int64(len(trail)))
+	if what != "" {
 		at := 8 + int64(n) - int64(len(trail))
 		rep.Polyglot = append(rep.Polyglot, fmt.Sprintf("header padded at offset %d with %s", at, what))
 		rep.Embedded = append(rep.Embedded, at)
@@ -131,11 +140,14 @@ func Check(r io.ReaderAt, size int64, opts Options) (*Report, error) {
 		}
 	}
 	k := len(rep.Polyglot)
-	rep.Polyglot = sniffData(r, dataStart, size, rep.Polyglot)
+	var dataZip bool
+	rep.Polyglot, dataZip = sniffData(r, dataStart, size, rep.Polyglot)
+	pickles := len(rep.Polyglot)
 	rep.Polyglot = tail(r, size, rep.Polyglot)
 	if len(rep.Polyglot) > k {
 		rep.Embedded = append(rep.Embedded, dataStart)
 	}
+	rep.Unread = len(rep.Polyglot) > 0 && len(rep.Polyglot) == pickles && !dataZip && !paddedZip
 	return rep, nil
 }
 
@@ -241,38 +253,40 @@ func checkTensors(ts map[string]tensor, dataLen int64, bad func(string, ...any))
 	}
 }
 
-// sniffData looks at the first bytes of the data region.
-func sniffData(r io.ReaderAt, off, size int64, out []string) []string {
+// sniffData looks at the first bytes of the data region; isZip reports a
+// zip local header there.
+func sniffData(r io.ReaderAt, off, size int64, out []string) (_ []string, isZip bool) {
 	var b [11]byte
 	if size-off < int64(len(b)) {
-		return out
+		return out, false
 	}
 	if _, err := r.ReadAt(b[:], off); err != nil {
-		return out
+		return out, false
 	}
-	if what := otherFormat(b[:], size-off); what != "" {
+	what, isZip := otherFormat(b[:], size-off)
+	if what != "" {
 		out = append(out, fmt.Sprintf("data region at offset %d starts with %s", off, what))
 	}
-	return out
+	return out, isZip
 }
 
 // otherFormat names the format b starts with, "" for none: a pickle
 // (PROTO then FRAME, for protocols 4 and 5, or a first opcode pickle
 // writers emit, for protocols 2 and 3, so that tensor bytes that merely
 // start with 0x80 are not taken for a pickle) or a zip local header. avail
-// is how many bytes follow from the start of b.
-func otherFormat(b []byte, avail int64) string {
+// is how many bytes follow from the start of b; isZip reports a zip.
+func otherFormat(b []byte, avail int64) (what string, isZip bool) {
 	if len(b) < 4 {
-		return ""
+		return "", false
 	}
 	frame := len(b) >= 11 && b[2] == 0x95 && binary.LittleEndian.Uint64(b[3:]) <= uint64(avail)
 	switch {
 	case b[0] == 0x80 && b[1] >= 2 && b[1] <= 5 && (frame || bytes.IndexByte([]byte("}](cq\x8c"), b[2]) >= 0):
-		return fmt.Sprintf("a pickle PROTO %d opcode", b[1])
+		return fmt.Sprintf("a pickle PROTO %d opcode", b[1]), false
 	case string(b[:4]) == "PK\x03\x04":
-		return "a zip local file header"
+		return "a zip local file header", true
 	}
-	return ""
+	return "", false
 }
 
 // tail looks for a zip end of central directory record in the last bytes.

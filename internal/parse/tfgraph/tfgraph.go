@@ -49,6 +49,9 @@ type Node struct {
 	Op       string
 	// Offset is the byte offset of the NodeDef in the file.
 	Offset int64
+	// Attrs holds the node's string attributes (AttrValue.s), such as
+	// PrintV2's output_stream; other attribute values are left out.
+	Attrs map[string]string
 }
 
 // Graph is what was read.
@@ -90,10 +93,36 @@ func Parse(b []byte, opts Options) (*Graph, error) {
 	return g, nil
 }
 
+// ParseSavedModel reads b as the saved_model.pb of a SavedModel folder,
+// the way TensorFlow's loader does: as a SavedModel message whatever its
+// first bytes, its fields in any order, repeated messages merged, fields
+// it does not know skipped (as every protobuf parser skips them).
+func ParseSavedModel(b []byte, opts Options) (*Graph, error) {
+	g := &Graph{Kind: SavedModel}
+	p := &parser{opts: opts, g: g, lenient: true}
+	if err := p.savedModel(b); err != nil {
+		return g, err
+	}
+	return g, nil
+}
+
 type parser struct {
 	opts       Options
 	g          *Graph
 	hasLibrary bool
+	// lenient skips fields the schema does not name instead of refusing
+	// the buffer: set when the file is known to be a graph by its name.
+	lenient bool
+}
+
+// unknown is what a field the schema does not name yields: nil when the
+// parser is lenient, else an ErrFormat error (content decides whether a
+// buffer is a graph at all).
+func (p *parser) unknown(f field, msg string) error {
+	if p.lenient {
+		return nil
+	}
+	return fmt.Errorf("offset %d: field %d in a %s: %w", f.Off, f.Num, msg, ErrFormat)
 }
 
 func (p *parser) savedModel(b []byte) error {
@@ -105,7 +134,7 @@ func (p *parser) savedModel(b []byte) error {
 			metas++
 			return p.metaGraph(f.Bytes, f.Val)
 		default:
-			return fmt.Errorf("offset %d: field %d in a SavedModel: %w", f.Off, f.Num, ErrFormat)
+			return p.unknown(f, "SavedModel")
 		}
 		return nil
 	})
@@ -144,7 +173,7 @@ func (p *parser) graphDef(b []byte, base int) error {
 		case f.Num == 3 && f.Typ == 0, (f.Num == 4 || f.Num == 5) && f.Bytes != nil:
 			return nil
 		}
-		return fmt.Errorf("offset %d: field %d in a GraphDef: %w", f.Off, f.Num, ErrFormat)
+		return p.unknown(f, "GraphDef")
 	})
 }
 
@@ -196,9 +225,11 @@ func (p *parser) node(b []byte, base int, fn string) error {
 			n.Name = string(f.Bytes)
 		case f.Num == 2 && f.Bytes != nil:
 			n.Op = string(f.Bytes)
+		case f.Num == 5 && f.Bytes != nil:
+			return attr(&n, f)
 		case f.Num == 3 || f.Num == 4 || f.Num == 5 || f.Num == 6 || f.Num == 7:
 		default:
-			return fmt.Errorf("offset %d: field %d in a NodeDef: %w", f.Off, f.Num, ErrFormat)
+			return p.unknown(f, "NodeDef")
 		}
 		return nil
 	})
@@ -283,17 +314,50 @@ func SniffGraphDef(head []byte, size int64) bool {
 	return nodeName(name) && opName(op)
 }
 
-// SniffSavedModel reports whether head starts like a SavedModel: schema
-// version 1, then a meta graph whose length fits in the file and whose
-// first field is meta_info_def (1) or graph_def (2).
+// SniffSavedModel reports whether head starts like a SavedModel: top
+// level fields that are all saved_model_schema_version (1, a varint) or
+// meta_graphs (2, a message whose length fits in the file), in any order,
+// at least one meta graph among them, and a first meta graph field that
+// is one of MetaGraphDef's messages (1 to 7). Fields cut by the end of
+// head are not held against it.
 func SniffSavedModel(head []byte, size int64) bool {
-	if len(head) < 5 || head[0] != 0x08 || head[1] != 0x01 || head[2] != 0x12 {
-		return false
+	metas := 0
+	for b := head; len(b) > 0; {
+		num, typ, t := protowire.ConsumeTag(b)
+		if t < 0 {
+			break
+		}
+		switch {
+		case num == 1 && typ == protowire.VarintType:
+			_, n := protowire.ConsumeVarint(b[t:])
+			if n < 0 {
+				return metas > 0
+			}
+			b = b[t+n:]
+		case num == 2 && typ == protowire.BytesType:
+			l, n := protowire.ConsumeVarint(b[t:])
+			if n < 0 || size >= 0 && l > uint64(size) {
+				return false
+			}
+			if metas == 0 && !metaGraphStart(b[t+n:]) {
+				return false
+			}
+			metas++
+			if l > uint64(len(b)-t-n) {
+				return true
+			}
+			b = b[t+n+int(l):]
+		default:
+			return false
+		}
 	}
-	n, k := protowire.ConsumeVarint(head[3:])
-	if k < 0 || size >= 0 && n > uint64(size) || 3+k >= len(head) {
-		return false
-	}
-	t := head[3+k]
-	return t == 0x0a || t == 0x12
+	return metas > 0
+}
+
+// metaGraphStart reports whether b starts with a MetaGraphDef field:
+// meta_info_def, graph_def, saver_def, collection_def, signature_def,
+// asset_file_def or object_graph_def, all length-delimited.
+func metaGraphStart(b []byte) bool {
+	num, typ, t := protowire.ConsumeTag(b)
+	return t > 0 && typ == protowire.BytesType && num >= 1 && num <= 7
 }

@@ -86,9 +86,68 @@ func FuzzParse(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	loaders, _ := filepath.Glob(filepath.Join("../../../scan/formats/testdata/loaders", "*", "saved_model.pb*"))
+	for _, p := range loaders {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		Parse(b, DefaultOptions())
+		ParseSavedModel(b, DefaultOptions())
+		ParseSavedModelText(b, DefaultOptions())
 		SniffGraphDef(b, int64(len(b)))
 		SniffSavedModel(b, -1)
 	})
+}
+
+// TestSniffSavedModel holds the field orders protobuf accepts, and
+// heads that are no SavedModel.
+func TestSniffSavedModel(t *testing.T) {
+	graph := "\x12\x05\x0a\x03\x0a\x01x" // graph_def{node{name "x"}}
+	tests := []struct {
+		name string
+		head string
+		want bool
+	}{
+		{"version_first", "\x08\x01\x12\x07" + graph, true},
+		{"version_last", "\x12\x07" + graph + "\x08\x01", true},
+		{"no_version", "\x12\x07" + graph, true},
+		{"collection_def_first", "\x08\x01\x12\x04\x22\x02\x0a\x00", true},
+		{"cut_by_head", "\x08\x01\x12\x7f\x12\x05", true},
+		{"unknown_top_field", "\x1a\x01x\x12\x07" + graph, false},
+		{"meta_graph_varint_field", "\x12\x02\x08\x01", false},
+		{"version_only", "\x08\x01", false},
+		{"text", "hello", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SniffSavedModel([]byte(tt.head), -1); got != tt.want {
+				t.Errorf("SniffSavedModel = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseSavedModelLenient checks that a SavedModel read by its name
+// skips fields TensorFlow does not know, keeps string attributes, and
+// merges a meta graph given in two parts.
+func TestParseSavedModelLenient(t *testing.T) {
+	attr := "\x2a\x15\x0a\x0doutput_stream\x12\x04\x12\x02f:" // attr{key "output_stream" value{s "f:"}}
+	n1 := "\x0a\x01a\x12\x07PrintV2" + attr + "\x9a\x06\x01z" // + field 99
+	n2 := "\x0a\x01b\x12\x09WriteFile"
+	meta := func(n string) string {
+		return "\x12" + string(rune(len(n)+4)) + "\x12" + string(rune(len(n)+2)) + "\x0a" + string(rune(len(n))) + n
+	}
+	b := []byte("\x08\x01" + meta(n1) + meta(n2))
+	g, err := ParseSavedModel(b, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Nodes) != 2 || g.Nodes[0].Attrs["output_stream"] != "f:" || g.Nodes[1].Op != "WriteFile" {
+		t.Errorf("nodes %+v", g.Nodes)
+	}
+	if _, err := Parse(b, DefaultOptions()); err == nil {
+		t.Error("Parse (content decides) took an unknown NodeDef field")
+	}
 }
