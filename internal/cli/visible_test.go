@@ -100,8 +100,12 @@ func TestNothingScanned(t *testing.T) {
 			if !strings.Contains(r.stdout, "::warning::") || !strings.Contains(r.stdout, tt.want) {
 				t.Errorf("no warning annotation:\n%s", r.stdout)
 			}
-			if s, want := readFile(t, env["GITHUB_STEP_SUMMARY"]), strings.ReplaceAll(tt.want, "*", `\*`); !strings.Contains(s, want) {
+			s, want := readFile(t, env["GITHUB_STEP_SUMMARY"]), strings.ReplaceAll(tt.want, "*", `\*`)
+			if !strings.Contains(s, want) {
 				t.Errorf("step summary lacks %q:\n%s", want, s)
+			}
+			if tt.name == "fail_on_empty" && !strings.Contains(s, "## modelgate: failed: nothing or not everything was scanned (fail-on-empty)") {
+				t.Errorf("the headline does not say why the gate failed:\n%s", s)
 			}
 			if n := readRunLog(t, filepath.Join(ws, "modelgate.sarif")).notifications(); !strings.Contains(n, "warning: ") || !strings.Contains(n, tt.want) {
 				t.Errorf("SARIF notifications lack %q:\n%s", tt.want, n)
