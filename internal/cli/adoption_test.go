@@ -90,7 +90,7 @@ func TestReadmeAdoption(t *testing.T) {
 			t.Errorf("README lacks %q", want)
 		}
 	}
-	if !regexp.MustCompile("modelgate/modelgate@<40-hex\\s+commit SHA>").MatchString(readme) {
+	if !regexp.MustCompile(`modelgate/modelgate@<40-hex\s+commit SHA>`).MatchString(readme) {
 		t.Error("README does not show how to pin the Action by commit SHA")
 	}
 }

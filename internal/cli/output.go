@@ -40,12 +40,13 @@ type runFacts struct {
 	sourceRoot, uriPrefix string
 	failOn                finding.Severity
 	failed                bool
+	empty                 bool // fail-on-empty applies and nothing (or not everything) was scanned
 }
 
 // facts gathers what the reports say about this run.
 func (j *scanJob) facts(failed bool) runFacts {
 	f := runFacts{category: j.args.category, policy: j.policyShown(), policyPath: j.policyPath, notes: j.notes, warnings: j.warnings,
-		sourceRoot: j.repoRoot, failOn: j.failOn, failed: failed}
+		sourceRoot: j.repoRoot, failOn: j.failOn, failed: failed, empty: j.failOnEmpty && j.empty}
 	if wd, err := os.Getwd(); err == nil {
 		if abs, err := filepath.Abs(j.repoRoot); err == nil {
 			if rel, err := filepath.Rel(abs, wd); err == nil && rel != "." && insideRel(filepath.ToSlash(rel)) {
@@ -152,7 +153,7 @@ func publish(stdout io.Writer, getenv func(string) string, r *finding.Report, f 
 		return err
 	}
 	sum := ghaction.Summary(r, ghaction.SummaryOptions{FailOn: f.failOn, Failed: f.failed, SarifFile: sarifFile,
-		Policy: f.policyPath, Version: version(), Warnings: f.warnings})
+		Policy: f.policyPath, Version: version(), Warnings: f.warnings, Empty: f.empty})
 	if err := ghaction.AddStepSummary(getenv, sum+ghaction.NotesSection(f.notes)); err != nil {
 		return err
 	}

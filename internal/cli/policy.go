@@ -22,7 +22,7 @@ func loadPolicy(path, repoRoot string) (*config.File, string, error) {
 		if fi, err := os.Stat(candidate); err != nil || !fi.Mode().IsRegular() {
 			return nil, "", nil
 		}
-		path = candidate
+		path = filepath.FromSlash(reportPath(candidate)) // messages name it as reports do
 	}
 	f, err := config.Load(path)
 	if err != nil {

@@ -50,3 +50,29 @@ func TestSummaryTellsTheTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestIgnoreCeremony: an ignore entry suppresses a critical finding only
+// with force: true, which is reported (MG150); an entry that matches
+// nothing is warned about.
+func TestIgnoreCeremony(t *testing.T) {
+	tests := []struct {
+		name   string
+		policy string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"critical_needs_force", "ignore:\n  - rule: MG001\n    path: 'models/**'\n    reason: reviewed\n", 1, "MG001", "needs force: true"},
+		{"critical_forced_reported", "ignore:\n  - rule: MG001\n    path: 'models/**'\n    reason: reviewed\n    force: true\n", 0, "MG150", ""},
+		{"stale_entry_warned", "ignore:\n  - rule: MG008\n    path: 'weights/**'\n    reason: fetched at deploy time\n", 1, "MG001", "matched no finding"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := writeTree(t, map[string]string{"models/evil.pkl": evilPickle, ".modelgate.yml": tt.policy})
+			r := runIn(t, ws, nil, "scan")
+			if r.code != tt.code || !strings.Contains(r.stdout, tt.stdout) || !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("exit %d (want %d)\nstdout %s\nstderr %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}

@@ -15,8 +15,11 @@ const MaxSummaryRows = 20
 
 // SummaryOptions are what the step summary says besides the report.
 type SummaryOptions struct {
-	FailOn    finding.Severity
-	Failed    bool   // the gate failed
+	FailOn finding.Severity
+	Failed bool // the gate failed
+	// Empty is set when the gate failed because nothing was scanned, or a
+	// path or pattern matched nothing (fail-on-empty).
+	Empty     bool
 	SarifFile string // where the SARIF log is, when written
 	Policy    string // the policy file used; "" for none
 	Version   string // modelgate's version
@@ -127,6 +130,8 @@ func writeNextSteps(b *strings.Builder, gating []located) {
 // is none", never "passed".
 func headline(r *finding.Report, o SummaryOptions) string {
 	switch {
+	case o.Failed && o.Empty && r.Summary.Findings == 0:
+		return "failed: nothing or not everything was scanned (fail-on-empty)"
 	case o.Failed:
 		return "failed"
 	case r.Summary.Findings == 0:
