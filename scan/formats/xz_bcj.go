@@ -7,10 +7,10 @@ import (
 )
 
 // xzFilterReader decodes the filter f over r: delta, or a branch
-// converter (BCJ) for x86, PowerPC, ARM, ARM-Thumb, SPARC or ARM64, as
-// liblzma's simple coders (and xz-embedded's xz_dec_bcj.c) decode them.
-// IA-64 and RISC-V are not implemented: such a stream is an error (the
-// content is unscannable, not passed).
+// converter (BCJ) for x86, PowerPC, IA-64, ARM, ARM-Thumb, SPARC or ARM64,
+// as liblzma's simple coders (and xz-embedded's xz_dec_bcj.c) decode them.
+// RISC-V is not implemented: such a stream is an error (the content is
+// unscannable, not passed).
 func xzFilterReader(r io.Reader, f xzFilter) (io.Reader, error) {
 	if f.id == xzDelta {
 		if len(f.props) != 1 {
@@ -31,6 +31,8 @@ func xzFilterReader(r io.Reader, f xzFilter) (io.Reader, error) {
 		b.conv = b.x86
 	case xzPowerPC:
 		b.conv = b.powerPC
+	case xzIA64:
+		b.conv = b.ia64
 	case xzARM:
 		b.conv = b.arm
 	case xzARMThumb:
@@ -186,6 +188,46 @@ func (b *bcjReader) powerPC(buf []byte) int {
 		if in&0xfc000003 == 0x48000001 {
 			in = (in&0x03fffffc-(b.pos+uint32(i)))&0x03fffffc | 0x48000001
 			binary.BigEndian.PutUint32(buf[i:], in)
+		}
+	}
+	return i
+}
+
+// ia64BranchSlots says, by bundle template, which of the three slots of
+// a 16-byte bundle may hold a branch (bit i for slot i).
+var ia64BranchSlots = [32]uint8{
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	4, 4, 6, 6, 0, 0, 7, 7, 4, 4, 0, 0, 4, 4, 0, 0,
+}
+
+// ia64 converts the targets of IP-relative branches in 41-bit slots.
+func (b *bcjReader) ia64(buf []byte) int {
+	i := 0
+	for ; i+16 <= len(buf); i += 16 {
+		mask := ia64BranchSlots[buf[i]&0x1f]
+		for slot, bitPos := 0, 5; slot < 3; slot, bitPos = slot+1, bitPos+41 {
+			if mask>>slot&1 == 0 {
+				continue
+			}
+			bytePos, bitRes := bitPos>>3, uint(bitPos&7)
+			var instr uint64
+			for j := range 6 {
+				instr |= uint64(buf[i+j+bytePos]) << (8 * j)
+			}
+			norm := instr >> bitRes
+			if norm>>37&0x0f != 0x05 || norm>>9&0x07 != 0 {
+				continue
+			}
+			addr := uint32(norm>>13&0x0fffff) | uint32(norm>>36&1)<<20
+			addr = (addr<<4 - (b.pos + uint32(i))) >> 4
+			norm &^= uint64(0x8fffff) << 13
+			norm |= uint64(addr&0x0fffff) << 13
+			norm |= uint64(addr&0x100000) << (36 - 20)
+			instr &= 1<<bitRes - 1
+			instr |= norm << bitRes
+			for j := range 6 {
+				buf[i+j+bytePos] = byte(instr >> (8 * j))
+			}
 		}
 	}
 	return i

@@ -54,7 +54,7 @@ func TestXZFiltersRefused(t *testing.T) {
 		name string
 		fs   []xzFilter
 	}{
-		{"ia64", []xzFilter{{id: xzIA64}, {id: xzLZMA2, props: []byte{0x16}}}},
+		{"riscv", []xzFilter{{id: 0x0b}, {id: xzLZMA2, props: []byte{0x16}}}},
 		{"no_lzma2_last", []xzFilter{{id: xzLZMA2, props: []byte{0x16}}, {id: xzX86}}},
 		{"huge_dictionary", []xzFilter{{id: xzLZMA2, props: []byte{0x28}}}},
 		{"bad_bcj_props", []xzFilter{{id: xzARM, props: []byte{1, 2}}, {id: xzLZMA2, props: []byte{0x16}}}},
