@@ -251,6 +251,13 @@ def gen_xz():
     write("xz/benign_l_arm64.pkl.xz", data)
     expect("xz/benign_l_arm64.pkl.xz", "benign")
     sums["benign_l_arm64.pkl.xz"] = hashlib.sha256(content).hexdigest()
+    # Small streams of each chain, seeds of the decoder's fuzz target.
+    os.makedirs("xz/small", exist_ok=True)
+    for name, fid in XZ_FILTERS.items():
+        f = {"id": getattr(lzma, fid)}
+        if name == "delta":
+            f["dist"] = 2
+        write("xz/small/%s.xz" % name, lzma.compress(machine_code()[:256], filters=[f, {"id": lzma.FILTER_LZMA2}]))
     # Two streams, the second with another filter.
     two = (lzma.compress(content[:1000], filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]) +
            lzma.compress(content[1000:], filters=[{"id": lzma.FILTER_ARM}, {"id": lzma.FILTER_LZMA2}]))
