@@ -32,7 +32,11 @@ var tensorFlowOps = map[string]string{
 	"CSVDataset":         "reads files", "CSVDatasetV2": "reads files", "ExperimentalCSVDataset": "reads files",
 	"LMDBDataset": "reads files", "ExperimentalLMDBDataset": "reads files",
 	"SqlDataset": "reads a database file", "ExperimentalSqlDataset": "reads a database file",
-	"RecordInput": "reads files",
+	"RecordInput":     "reads files",
+	"SnapshotDataset": "writes and reads snapshot files", "SnapshotDatasetV2": "writes and reads snapshot files",
+	"DebugIdentityV3":    "writes to debug URLs",
+	"DataServiceDataset": "connects to a tf.data service", "DataServiceDatasetV2": "connects to a tf.data service",
+	"DataServiceDatasetV3": "connects to a tf.data service", "DataServiceDatasetV4": "connects to a tf.data service",
 	// Not TensorFlow ops: names other scanners list, which only a custom
 	// op library could provide.
 	"ShellExecute": "runs commands", "ExecuteOp": "runs commands", "PyCall": "runs Python",

@@ -38,6 +38,7 @@ func (sevenZip) Scan(s *scan.Session, in *scan.Input) error {
 	if err != nil {
 		return err
 	}
+	registerSevenZipFilters()
 	r, err := sevenzip.NewReader(ra.At, ra.Size)
 	if err != nil {
 		return fmt.Errorf("read 7z header: %w", sevenZipError(err))

@@ -50,8 +50,8 @@ import (
 //     it declares (the decoder has no hook to refuse it).
 //   - An xz stream whose blocks chain delta or branch converter (BCJ)
 //     filters before LZMA2 (lzma.open(filters=...), xz --x86) is read by
-//     xzFiltered, which decodes them as liblzma does; IA-64 and RISC-V
-//     converters are refused (unscannable).
+//     xzFiltered, which decodes them as liblzma does; the RISC-V
+//     converter is refused (unscannable).
 //   - Gzip members are read one after the other, with the zero bytes
 //     between and after them skipped, as Python's gzip module does
 //     (padding is no error); their headers are read as Python reads them,

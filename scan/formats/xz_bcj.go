@@ -7,10 +7,10 @@ import (
 )
 
 // xzFilterReader decodes the filter f over r: delta, or a branch
-// converter (BCJ) for x86, PowerPC, ARM, ARM-Thumb, SPARC or ARM64, as
-// liblzma's simple coders (and xz-embedded's xz_dec_bcj.c) decode them.
-// IA-64 and RISC-V are not implemented: such a stream is an error (the
-// content is unscannable, not passed).
+// converter (BCJ) for x86, PowerPC, IA-64, ARM, ARM-Thumb, SPARC or ARM64,
+// as liblzma's simple coders (and xz-embedded's xz_dec_bcj.c) decode them.
+// RISC-V is not implemented: such a stream is an error (the content is
+// unscannable, not passed).
 func xzFilterReader(r io.Reader, f xzFilter) (io.Reader, error) {
 	if f.id == xzDelta {
 		if len(f.props) != 1 {
@@ -31,6 +31,8 @@ func xzFilterReader(r io.Reader, f xzFilter) (io.Reader, error) {
 		b.conv = b.x86
 	case xzPowerPC:
 		b.conv = b.powerPC
+	case xzIA64:
+		b.conv = b.ia64
 	case xzARM:
 		b.conv = b.arm
 	case xzARMThumb:
@@ -234,33 +236,6 @@ func (b *bcjReader) sparc(buf []byte) int {
 		in = (in<<2 - (b.pos + uint32(i))) >> 2
 		in = (0x40000000 - in&0x400000) | 0x40000000 | in&0x3fffff
 		binary.BigEndian.PutUint32(buf[i:], in)
-	}
-	return i
-}
-
-// arm64 converts BL and ADRP.
-func (b *bcjReader) arm64(buf []byte) int {
-	i := 0
-	for ; i+4 <= len(buf); i += 4 {
-		in := binary.LittleEndian.Uint32(buf[i:])
-		pc := b.pos + uint32(i)
-		switch {
-		case in>>26 == 0x25:
-			in = 0x94000000 | (in-pc>>2)&0x03ffffff
-		case in&0x9f000000 == 0x90000000:
-			addr := in>>29&3 | in>>3&0x001ffffc
-			if (addr+0x00020000)&0x001c0000 != 0 {
-				continue
-			}
-			addr -= pc >> 12
-			in &= 0x9000001f
-			in |= (addr & 3) << 29
-			in |= (addr & 0x0003fffc) << 3
-			in |= (0 - addr&0x00020000) & 0x00e00000
-		default:
-			continue
-		}
-		binary.LittleEndian.PutUint32(buf[i:], in)
 	}
 	return i
 }

@@ -189,14 +189,45 @@ func (f *file) globalHeap(off int64, idx uint32, want int64) (string, error) {
 	return string(bytes.TrimRight(b, "\x00")), err
 }
 
+// heapObject is where one object of a global heap collection lies.
+type heapObject struct{ at, size int64 }
+
+// maxHeapIndexed bounds the global heap objects indexed in one file, over
+// all its collections.
+const maxHeapIndexed = 1 << 20
+
 // globalHeapRaw returns object idx of the global heap collection at off,
-// at most want bytes of it.
+// at most want bytes of it. Each collection is indexed once per file, so
+// that many references into it cost one walk.
 func (f *file) globalHeapRaw(off int64, idx uint32, want int64) ([]byte, error) {
 	if off < 0 {
 		if want == 0 {
 			return nil, nil
 		}
 		return nil, formatErr(off, "variable-length string in an undefined heap")
+	}
+	objs, err := f.heapIndex(off)
+	if err != nil {
+		return nil, err
+	}
+	o, ok := objs[idx]
+	if !ok {
+		return nil, formatErr(off, "global heap object %d not found", idx)
+	}
+	if o.size > f.opts.MaxValue {
+		return nil, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", o.at, o.size, ErrLimit)
+	}
+	n := o.size
+	if want >= 0 && want < n {
+		n = want
+	}
+	return f.read(o.at, n)
+}
+
+// heapIndex lists the objects of the global heap collection at off.
+func (f *file) heapIndex(off int64) (map[uint32]heapObject, error) {
+	if objs, ok := f.heaps[off]; ok {
+		return objs, nil
 	}
 	h, err := f.read(off, int64(8+f.lenSize))
 	if err != nil {
@@ -207,34 +238,25 @@ func (f *file) globalHeapRaw(off int64, idx uint32, want int64) ([]byte, error) 
 	}
 	end := off + int64(min(f.length(h[8:]), uint64(f.size)))
 	hdr := int64(8 + f.lenSize)
-	p := off + hdr
-	for range maxHeapObjects {
-		if p+hdr > end {
-			break
+	objs := map[uint32]heapObject{}
+	for p := off + hdr; p+hdr <= end && len(objs) < maxHeapObjects; {
+		if f.heapIndexed++; f.heapIndexed > maxHeapIndexed {
+			return nil, fmt.Errorf("offset %d: more than %d global heap objects: %w", off, maxHeapIndexed, ErrLimit)
 		}
 		o, err := f.read(p, hdr)
 		if err != nil {
 			return nil, err
 		}
-		index := binary.LittleEndian.Uint16(o)
-		size := f.length(o[8:])
+		index, size := binary.LittleEndian.Uint16(o), f.length(o[8:])
 		if index == 0 || size > uint64(end-p) {
 			break // free space runs to the end of the collection
 		}
-		if uint32(index) == idx {
-			if int64(size) > f.opts.MaxValue {
-				return nil, fmt.Errorf("offset %d: heap object of %d bytes over the limit (MaxValue): %w", p, size, ErrLimit)
-			}
-			b, err := f.read(p+hdr, int64(size))
-			if err != nil {
-				return nil, err
-			}
-			if want >= 0 && want < int64(len(b)) {
-				b = b[:want]
-			}
-			return b, nil
-		}
+		objs[uint32(index)] = heapObject{at: p + hdr, size: int64(size)}
 		p += hdr + (int64(size)+7)&^7
 	}
-	return nil, formatErr(off, "global heap object %d not found", idx)
+	if f.heaps == nil {
+		f.heaps = map[int64]map[uint32]heapObject{}
+	}
+	f.heaps[off] = objs
+	return objs, nil
 }

@@ -80,6 +80,10 @@ type file struct {
 	opts    Options
 	nmsg    int
 	chunks  int
+	// heaps caches the index of each global heap collection read;
+	// heapIndexed counts the objects indexed, over all of them.
+	heaps       map[int64]map[uint32]heapObject
+	heapIndexed int
 }
 
 func formatErr(off int64, format string, a ...any) error {

@@ -39,7 +39,9 @@ func objectArray(attrs []Attribute) bool {
 // of variable-length sequences of bytes, chunked (version 3 layout, a
 // version 1 chunk B-tree) or contiguous, each element a global heap
 // reference. Filters other than deflate, shuffle and Fletcher-32 are
-// ErrUnsupported; rows are bounded by Options.MaxObjects in all.
+// ErrUnsupported; rows are bounded by Options.MaxObjects in all, and the
+// array's chunk data, read and inflated, by Options.MaxValue (chunks of a
+// B-tree may all point at one small chunk that inflates far).
 func (f *file) objectRows(path string, msgs []message, out *Contents) error {
 	var rows uint64
 	var layout, filters []byte
@@ -65,11 +67,16 @@ func (f *file) objectRows(path string, msgs []message, out *Contents) error {
 		return err
 	}
 	elem := int64(4 + f.offSize + 4)
+	budget := f.opts.MaxValue // bytes of chunk data, read and inflated, for the whole array
 	return f.layoutChunks(layout, func(start int64, raw []byte, mask uint32) error {
-		data, err := unfilter(raw, pipe, mask, elem)
+		if budget -= int64(len(raw)); budget < 0 {
+			return fmt.Errorf("object array data over %d bytes (MaxValue): %w", f.opts.MaxValue, ErrLimit)
+		}
+		data, err := unfilter(raw, pipe, mask, elem, budget)
 		if err != nil {
 			return err
 		}
+		budget -= int64(len(data))
 		for i := int64(0); (i+1)*elem <= int64(len(data)); i++ {
 			if uint64(start+i) >= rows {
 				break
@@ -232,8 +239,9 @@ func (f *file) pipeline(b []byte) ([]uint16, error) {
 }
 
 // unfilter undoes the filters of a chunk, last applied first; a filter
-// whose bit is set in mask was skipped for this chunk.
-func unfilter(raw []byte, ids []uint16, mask uint32, elem int64) ([]byte, error) {
+// whose bit is set in mask was skipped for this chunk. A chunk that
+// inflates past max bytes is a bound hit.
+func unfilter(raw []byte, ids []uint16, mask uint32, elem, max int64) ([]byte, error) {
 	for i := len(ids) - 1; i >= 0; i-- {
 		if mask&(1<<i) != 0 {
 			continue
@@ -251,9 +259,12 @@ func unfilter(raw []byte, ids []uint16, mask uint32, elem int64) ([]byte, error)
 			if err != nil {
 				return nil, formatErr(0, "deflated chunk: %v", err)
 			}
-			out, err := io.ReadAll(io.LimitReader(zr, 256<<20))
+			out, err := io.ReadAll(io.LimitReader(zr, max+1))
 			if err != nil {
 				return nil, formatErr(0, "deflated chunk: %v", err)
+			}
+			if int64(len(out)) > max {
+				return nil, fmt.Errorf("deflated chunk over %d bytes (MaxValue): %w", max, ErrLimit)
 			}
 			raw = out
 		}

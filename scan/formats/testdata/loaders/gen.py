@@ -188,7 +188,7 @@ def gen_committed():
 
 
 XZ_FILTERS = {"x86": "FILTER_X86", "arm": "FILTER_ARM", "armthumb": "FILTER_ARMTHUMB", "powerpc": "FILTER_POWERPC",
-              "sparc": "FILTER_SPARC", "delta": "FILTER_DELTA"}
+              "sparc": "FILTER_SPARC", "ia64": "FILTER_IA64", "delta": "FILTER_DELTA"}
 
 
 def machine_code():
@@ -216,6 +216,10 @@ def machine_code():
             out += (0x90000000 | rnd.randrange(4) << 29 | rnd.randrange(1 << 16) << 5).to_bytes(4, "little")  # ADRP
         else:
             out += bytes(rnd.randrange(256) for _ in range(3))
+    # IA-64 bundles: a template whose slots may branch, then random slots
+    # (about one in sixteen of which is an IP-relative branch).
+    for _ in range(2000):
+        out += bytes([rnd.choice([16, 17, 18, 19, 22, 23, 24, 25, 28, 29])]) + bytes(rnd.randrange(256) for _ in range(15))
     return bytes(out)
 
 
@@ -247,6 +251,13 @@ def gen_xz():
     write("xz/benign_l_arm64.pkl.xz", data)
     expect("xz/benign_l_arm64.pkl.xz", "benign")
     sums["benign_l_arm64.pkl.xz"] = hashlib.sha256(content).hexdigest()
+    # Small streams of each chain, seeds of the decoder's fuzz target.
+    os.makedirs("xz/small", exist_ok=True)
+    for name, fid in XZ_FILTERS.items():
+        f = {"id": getattr(lzma, fid)}
+        if name == "delta":
+            f["dist"] = 2
+        write("xz/small/%s.xz" % name, lzma.compress(machine_code()[:256], filters=[f, {"id": lzma.FILTER_LZMA2}]))
     # Two streams, the second with another filter.
     two = (lzma.compress(content[:1000], filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]) +
            lzma.compress(content[1000:], filters=[{"id": lzma.FILTER_ARM}, {"id": lzma.FILTER_LZMA2}]))
@@ -257,6 +268,24 @@ def gen_xz():
     evil = PAYLOAD + b"\n"  # protocol 0: STOP ends it; the newline is not read
     write("xz/l_x86_system.pkl.xz", lzma.compress(evil, filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]))
     expect("xz/l_x86_system.pkl.xz", "malicious", rule="MG001", min="critical")
+    # 7z with the same filters, as py7zr writes them (bodgit/sevenzip has
+    # no ARM-Thumb nor IA-64 converter of its own).
+    import py7zr
+    import tempfile
+
+    def seven(path, fid, data):
+        with tempfile.NamedTemporaryFile() as tmp:
+            tmp.write(data)
+            tmp.flush()
+            with py7zr.SevenZipFile(path, "w", filters=[{"id": fid}, {"id": py7zr.FILTER_LZMA2}]) as z:
+                z.write(tmp.name, "weights.pkl")
+        with py7zr.SevenZipFile(path, "r") as z:
+            assert z.readall()["weights.pkl"].read() == data
+    for name in ("armthumb", "ia64"):
+        seven("xz/benign_l_%s.7z" % name, getattr(py7zr, XZ_FILTERS[name]), content)
+        expect("xz/benign_l_%s.7z" % name, "benign", "7z")
+    seven("xz/l_ia64_system.7z", py7zr.FILTER_IA64, evil)
+    expect("xz/l_ia64_system.7z", "malicious", "7z", "MG001", min="critical")
     with open("xz/sha256.json", "w") as fh:
         json.dump(sums, fh, indent=1, sort_keys=True)
         fh.write("\n")
