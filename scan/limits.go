@@ -9,6 +9,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+	"github.com/modelgate/modelgate/internal/parse/torchscript"
 )
 
 // Limits bounds the work spent on one file. Hitting one is reported as an
@@ -43,6 +44,7 @@ type Limits struct {
 	GGUF        gguf.Options
 	Safetensors safetensors.Options
 	NPY         npy.Options
+	TorchScript torchscript.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -65,5 +67,6 @@ func DefaultLimits() Limits {
 		GGUF:            gguf.DefaultOptions(),
 		Safetensors:     safetensors.DefaultOptions(),
 		NPY:             npy.DefaultOptions(),
+		TorchScript:     torchscript.DefaultOptions(),
 	}
 }
