@@ -43,6 +43,7 @@ const (
 	RuleForcedAllow       = "MG150" // a known-dangerous global allowed by force in the policy file
 	RuleTorchScriptOp     = "MG160" // TorchScript code calls an op that touches files or loads native code
 	RuleTorchScriptCustom = "MG161" // TorchScript code calls a custom op or class
+	RuleTFLiteCustomOp    = "MG170" // TFLite custom operator: a kernel the host registers
 )
 
 const fixPickle = "Prefer a format that cannot run code: **safetensors** for tensors, ONNX for graphs. " +
@@ -161,6 +162,10 @@ func Rules() []Rule {
 		{RuleTorchScriptCustom, "TorchScriptCustomOp", "TorchScript code calls a custom op or class",
 			"The TorchScript code calls an op outside torch's own namespaces (torch.ops.<ns>) or a custom class (torch.classes): native code from a library the host must load, which runs with the loader's rights.",
 			"Check which library provides the op and that it comes from a trusted source.",
+			[]string{"CWE-829"}},
+		{RuleTFLiteCustomOp, "TFLiteCustomOp", "TFLite model uses a custom operator",
+			"The TensorFlow Lite model names a custom operator: the interpreter runs whatever kernel the host application registered under that name. The file itself holds no Python code and no pickle; Flex operators that touch files are reported as TensorFlowUnsafeOp.",
+			"Check that the application registers the operator from a trusted library.",
 			[]string{"CWE-829"}},
 	}
 }

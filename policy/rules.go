@@ -38,6 +38,7 @@ var ruleSeverity = map[string]finding.Severity{
 	finding.RuleForcedAllow:       finding.Medium,   // ForcedAllow
 	finding.RuleTorchScriptOp:     finding.High,     // TorchScriptUnsafeOp
 	finding.RuleTorchScriptCustom: finding.Medium,   // TorchScriptCustomOp
+	finding.RuleTFLiteCustomOp:    finding.Low,      // TFLiteCustomOp
 }
 
 // RuleSeverities returns the default severity of every rule, for the

@@ -6,9 +6,11 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/keras"
 	"github.com/modelgate/modelgate/internal/parse/npy"
 	"github.com/modelgate/modelgate/internal/parse/onnx"
+	"github.com/modelgate/modelgate/internal/parse/ortadapter"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+	"github.com/modelgate/modelgate/internal/parse/tflite"
 	"github.com/modelgate/modelgate/internal/parse/torchscript"
 )
 
@@ -45,6 +47,8 @@ type Limits struct {
 	Safetensors safetensors.Options
 	NPY         npy.Options
 	TorchScript torchscript.Options
+	TFLite      tflite.Options
+	ORTAdapter  ortadapter.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -68,5 +72,7 @@ func DefaultLimits() Limits {
 		Safetensors:     safetensors.DefaultOptions(),
 		NPY:             npy.DefaultOptions(),
 		TorchScript:     torchscript.DefaultOptions(),
+		TFLite:          tflite.DefaultOptions(),
+		ORTAdapter:      ortadapter.DefaultOptions(),
 	}
 }

@@ -17,6 +17,7 @@ func Default() []scan.Format {
 		alsoPickle{lfsPointer{}},
 		alsoPickle{kerasZip{}}, alsoPickle{kerasH5{}}, alsoPickle{ggufModel{}}, alsoPickle{safetensorsModel{}},
 		alsoPickle{onnxModel{}}, alsoPickle{kerasMetadata{}}, alsoPickle{tfGraph{}},
+		alsoPickle{tfliteModel{}}, alsoPickle{ortAdapter{}},
 		zipArchive{kindTorchZip},
 		zipArchive{kindTorchScript},
 		zipArchive{kindNpz},
