@@ -44,6 +44,7 @@ const (
 	RuleTorchScriptOp     = "MG160" // TorchScript code calls an op that touches files or loads native code
 	RuleTorchScriptCustom = "MG161" // TorchScript code calls a custom op or class
 	RuleTFLiteCustomOp    = "MG170" // TFLite custom operator: a kernel the host registers
+	RuleTFJSWeightsPath   = "MG171" // TensorFlow.js weight shard path leaves the model folder
 )
 
 const fixPickle = "Prefer a format that cannot run code: **safetensors** for tensors, ONNX for graphs. " +
@@ -167,6 +168,10 @@ func Rules() []Rule {
 			"The TensorFlow Lite model names a custom operator: the interpreter runs whatever kernel the host application registered under that name. The file itself holds no Python code and no pickle; Flex operators that touch files are reported as TensorFlowUnsafeOp.",
 			"Check that the application registers the operator from a trusted library.",
 			[]string{"CWE-829"}},
+		{RuleTFJSWeightsPath, "TFJSWeightsOutside", "TensorFlow.js weight path leaves the model folder",
+			"A path of the weights manifest of a TensorFlow.js model.json is absolute, climbs out of the model's folder or names another scheme: the loader fetches it relative to model.json and reads whatever it names into the model's weights.",
+			"Keep weight shards beside model.json and name them by plain relative paths.",
+			[]string{"CWE-22"}},
 	}
 }
 

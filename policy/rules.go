@@ -39,6 +39,7 @@ var ruleSeverity = map[string]finding.Severity{
 	finding.RuleTorchScriptOp:     finding.High,     // TorchScriptUnsafeOp
 	finding.RuleTorchScriptCustom: finding.Medium,   // TorchScriptCustomOp
 	finding.RuleTFLiteCustomOp:    finding.Low,      // TFLiteCustomOp
+	finding.RuleTFJSWeightsPath:   finding.Medium,   // TFJSWeightsOutside
 }
 
 // RuleSeverities returns the default severity of every rule, for the

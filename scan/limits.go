@@ -10,6 +10,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+	"github.com/modelgate/modelgate/internal/parse/tfjs"
 	"github.com/modelgate/modelgate/internal/parse/tflite"
 	"github.com/modelgate/modelgate/internal/parse/torchscript"
 )
@@ -49,6 +50,7 @@ type Limits struct {
 	TorchScript torchscript.Options
 	TFLite      tflite.Options
 	ORTAdapter  ortadapter.Options
+	TFJS        tfjs.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -74,5 +76,6 @@ func DefaultLimits() Limits {
 		TorchScript:     torchscript.DefaultOptions(),
 		TFLite:          tflite.DefaultOptions(),
 		ORTAdapter:      ortadapter.DefaultOptions(),
+		TFJS:            tfjs.DefaultOptions(),
 	}
 }
