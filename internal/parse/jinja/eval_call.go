@@ -54,6 +54,11 @@ func (a *analysis) filter(n *Node, subj val, env map[string]val) val {
 			}
 			return
 		}
+		if !v.isList {
+			// A name no chat template computes: whatever it is built
+			// from, the attribute it reaches is chosen at render time.
+			v.built = true
+		}
 		a.access(v, h, n.Offset)
 	}
 	if first, ok := attributeFilters[n.Value]; ok {
@@ -122,8 +127,22 @@ func (a *analysis) filter(n *Node, subj val, env map[string]val) val {
 			return str(subj.list[len(subj.list)-1], joinHow(subj.how, how))
 		}
 	}
-	return derived(how, append([]val{subj}, pos...)...)
+	v := derived(how, append([]val{subj}, pos...)...)
+	v.built = v.built || !numericFilters[n.Value]
+	return v
 }
+
+// numericFilters return numbers or pass their subject through; every
+// other filter's result is a string or list built at render time.
+var numericFilters = map[string]bool{"length": true, "count": true, "int": true, "float": true, "abs": true,
+	"round": true, "sum": true, "min": true, "max": true, "wordcount": true, "default": true, "d": true}
+
+// stringMethods are the str methods that build strings.
+var stringMethods = map[string]bool{"format": true, "join": true, "replace": true, "split": true, "rsplit": true,
+	"strip": true, "lstrip": true, "rstrip": true, "lower": true, "upper": true, "title": true, "capitalize": true,
+	"swapcase": true, "casefold": true, "center": true, "ljust": true, "rjust": true, "zfill": true,
+	"partition": true, "rpartition": true, "translate": true, "expandtabs": true, "removeprefix": true,
+	"removesuffix": true, "encode": true, "decode": true}
 
 func stringFilter(name, s string) string {
 	switch name {
@@ -218,7 +237,9 @@ func (a *analysis) call(n *Node, env map[string]val) val {
 func (a *analysis) method(callee *Node, obj val, pos []val, kw map[string]val) val {
 	how := "str." + callee.Value
 	if !obj.known {
-		return derived(how, append([]val{obj}, pos...)...)
+		v := derived(how, append([]val{obj}, pos...)...)
+		v.built = v.built || stringMethods[callee.Value]
+		return v
 	}
 	switch callee.Value {
 	case "format":
