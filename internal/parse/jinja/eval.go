@@ -130,6 +130,7 @@ func (a *analysis) stmt(n *Node, env map[string]val) val {
 		return out
 	case "Assign":
 		a.assign(n.Kids[0], a.eval(n.Kids[1], env), env)
+		a.namespace(n.Kids[0], n.Kids[1], env)
 	case "AssignBlock":
 		body := a.block(n.Kids[2].Kids, env)
 		if f := n.Kids[1]; f != nil {
@@ -155,6 +156,11 @@ func (a *analysis) stmt(n *Node, env map[string]val) val {
 	case "If":
 		a.eval(n.Kids[0], env)
 		return a.choice(a.block(n.Kids[1].Kids, env), a.block(n.Kids[2].Kids, env))
+	case "CallBlock":
+		// caller() inside the called macro is this block's body.
+		inner := copyEnv(env)
+		inner["caller"] = a.block(n.Kids[3].Kids, copyEnv(env))
+		return a.eval(n.Kids[2], inner)
 	case "FilterBlock":
 		return a.filterChain(n.Kids[0], a.block(n.Kids[1].Kids, env), env)
 	case "Include", "Import", "FromImport", "Extends":
@@ -202,6 +208,19 @@ func (a *analysis) assign(target *Node, v val, env map[string]val) {
 	case "Tuple":
 		for _, k := range target.Kids {
 			a.assign(k, derived("tuple unpacking", v), env)
+		}
+	}
+}
+
+// namespace binds the keyword arguments of "set ns = namespace(k=v)" to
+// ns.k, as later "set ns.k" statements do.
+func (a *analysis) namespace(target, value *Node, env map[string]val) {
+	if target.Kind != "Name" || value.Kind != "Call" || value.Kids[0].Kind != "Name" || value.Kids[0].Value != "namespace" {
+		return
+	}
+	for _, k := range value.Kids[1:] {
+		if k.Kind == "Keyword" {
+			env[target.Value+"."+k.Value] = a.eval(k.Kids[0], env)
 		}
 	}
 }

@@ -209,6 +209,12 @@ func (a *analysis) call(n *Node, env map[string]val) val {
 		obj := a.eval(callee.Kids[0], env)
 		a.access(str(callee.Value, ""), "method", callee.Offset)
 		return a.method(callee, obj, pos, kw)
+	case callee.Kind == "Name" && callee.Value == "caller":
+		if v, ok := env["caller"]; ok {
+			v.how = joinHow(v.how, "call block body")
+			return v
+		}
+		return val{built: true, how: "caller()"}
 	case callee.Kind == "Name" && a.macros[callee.Value] != nil:
 		if _, shadowed := env[callee.Value]; !shadowed {
 			return a.callMacro(a.macros[callee.Value], pos, kw, env)

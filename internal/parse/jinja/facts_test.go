@@ -37,6 +37,8 @@ func TestInspectFacts(t *testing.T) {
 		{"string_in_brace", "{{ '}}' ~ a.__b__ }}", "access __b__"},
 		{"dict_braces", "{{ {'k': {'j': a}}['k']['j'].b }}", "access b"},
 		{"raw_is_text", "{% raw %}{{ a.__b__ }}{% endraw %}{{ c.d }}", "access d"},
+		{"call_block_body", "{% macro m() %}{{ a[caller()] }}{% endmacro %}{% call m() %}b{% endcall %}", "access b"},
+		{"namespace_kwargs", "{% set ns = namespace(k='b') %}{% set ns.k = ns.k ~ 'c' %}{{ a[ns.k] }}", "access bc"},
 		{"unparsed", "{{ a.__b__ ? }}", "name string __b__"},
 	}
 	for _, tt := range tests {
