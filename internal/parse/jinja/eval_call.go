@@ -3,7 +3,6 @@ package jinja
 import (
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // attributeFilters take an attribute name (dotted: "a.b") as a keyword or,
@@ -143,61 +142,6 @@ var stringMethods = map[string]bool{"format": true, "join": true, "replace": tru
 	"swapcase": true, "casefold": true, "center": true, "ljust": true, "rjust": true, "zfill": true,
 	"partition": true, "rpartition": true, "translate": true, "expandtabs": true, "removeprefix": true,
 	"removesuffix": true, "encode": true, "decode": true}
-
-func stringFilter(name, s string) string {
-	switch name {
-	case "lower":
-		return strings.ToLower(s)
-	case "upper":
-		return strings.ToUpper(s)
-	case "trim":
-		return strings.TrimSpace(s)
-	case "capitalize":
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + strings.ToLower(s[1:])
-	}
-	return title(s)
-}
-
-// title is Python's str.title: each run of letters starts upper case.
-func title(s string) string {
-	var b strings.Builder
-	prev := false
-	for _, r := range s {
-		letter := unicode.IsLetter(r)
-		switch {
-		case letter && !prev:
-			b.WriteRune(unicode.ToUpper(r))
-		case letter:
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			b.WriteRune(r)
-		}
-		prev = letter
-	}
-	return b.String()
-}
-
-// join is the join filter on a list, the characters of a string or the
-// keys of a dict.
-func join(subj val, pos []val) val {
-	sep := ""
-	if len(pos) > 0 {
-		if !pos[0].known {
-			return derived("|join", subj, pos[0])
-		}
-		sep = pos[0].s
-	}
-	switch {
-	case subj.isList:
-		return str(strings.Join(subj.list, sep), joinHow(subj.how, "|join"))
-	case subj.known:
-		return str(strings.Join(strings.Split(subj.s, ""), sep), joinHow(subj.how, "|join"))
-	}
-	return derived("|join", subj)
-}
 
 // call evaluates a call: str.format on a known string, a macro, dict(),
 // and anything else as an unknown result.

@@ -3,6 +3,7 @@ package jinja
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // convert renders one argument with a conversion character (Python's c,
@@ -177,4 +178,59 @@ func (a *analysis) formatAccess(path, how string, off int) {
 		}
 		a.access(str(part, ""), joinHow(how, "format field"), off)
 	}
+}
+
+func stringFilter(name, s string) string {
+	switch name {
+	case "lower":
+		return strings.ToLower(s)
+	case "upper":
+		return strings.ToUpper(s)
+	case "trim":
+		return strings.TrimSpace(s)
+	case "capitalize":
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + strings.ToLower(s[1:])
+	}
+	return title(s)
+}
+
+// title is Python's str.title: each run of letters starts upper case.
+func title(s string) string {
+	var b strings.Builder
+	prev := false
+	for _, r := range s {
+		letter := unicode.IsLetter(r)
+		switch {
+		case letter && !prev:
+			b.WriteRune(unicode.ToUpper(r))
+		case letter:
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(r)
+		}
+		prev = letter
+	}
+	return b.String()
+}
+
+// join is the join filter on a list, the characters of a string or the
+// keys of a dict.
+func join(subj val, pos []val) val {
+	sep := ""
+	if len(pos) > 0 {
+		if !pos[0].known {
+			return derived("|join", subj, pos[0])
+		}
+		sep = pos[0].s
+	}
+	switch {
+	case subj.isList:
+		return str(strings.Join(subj.list, sep), joinHow(subj.how, "|join"))
+	case subj.known:
+		return str(strings.Join(strings.Split(subj.s, ""), sep), joinHow(subj.how, "|join"))
+	}
+	return derived("|join", subj)
 }
