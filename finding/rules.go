@@ -41,6 +41,10 @@ const (
 	RuleMalformedFormat   = "MG140" // a model file that does not follow its format
 	RulePolyglot          = "MG141" // a file that parses as two formats
 	RuleForcedAllow       = "MG150" // a known-dangerous global allowed by force in the policy file
+	RuleTorchScriptOp     = "MG160" // TorchScript code calls an op that touches files or loads native code
+	RuleTorchScriptCustom = "MG161" // TorchScript code calls a custom op or class
+	RuleTFLiteCustomOp    = "MG170" // TFLite custom operator: a kernel the host registers
+	RuleTFJSWeightsPath   = "MG171" // TensorFlow.js weight shard path leaves the model folder
 )
 
 const fixPickle = "Prefer a format that cannot run code: **safetensors** for tensors, ONNX for graphs. " +
@@ -152,6 +156,22 @@ func Rules() []Rule {
 			"The policy file allows a global that is known to be dangerous, with force: true.",
 			"Review the entry in `.modelgate.yml`.",
 			nil},
+		{RuleTorchScriptOp, "TorchScriptUnsafeOp", "TorchScript code touches files or loads native code",
+			"The TorchScript code of the archive (code/**.py, compiled by torch.jit.load and by torch.load) calls an op that reads or writes files (torch.from_file, torch.save) or loads a native library (torch.ops.load_library). In __setstate__ it runs while the model loads.",
+			"Do not load the model. A model needs no file access in its code: re-export it with torch.jit.script from reviewed source, or save its weights as safetensors.",
+			[]string{"CWE-94"}},
+		{RuleTorchScriptCustom, "TorchScriptCustomOp", "TorchScript code calls a custom op or class",
+			"The TorchScript code calls an op outside torch's own namespaces (torch.ops.<ns>) or a custom class (torch.classes): native code from a library the host must load, which runs with the loader's rights.",
+			"Check which library provides the op and that it comes from a trusted source.",
+			[]string{"CWE-829"}},
+		{RuleTFLiteCustomOp, "TFLiteCustomOp", "TFLite model uses a custom operator",
+			"The TensorFlow Lite model names a custom operator: the interpreter runs whatever kernel the host application registered under that name. The file itself holds no Python code and no pickle; Flex operators that touch files are reported as TensorFlowUnsafeOp.",
+			"Check that the application registers the operator from a trusted library.",
+			[]string{"CWE-829"}},
+		{RuleTFJSWeightsPath, "TFJSWeightsOutside", "TensorFlow.js weight path leaves the model folder",
+			"A path of the weights manifest of a TensorFlow.js model.json is absolute, climbs out of the model's folder or names another scheme: the loader fetches it relative to model.json and reads whatever it names into the model's weights.",
+			"Keep weight shards beside model.json and name them by plain relative paths.",
+			[]string{"CWE-22"}},
 	}
 }
 

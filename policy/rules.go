@@ -36,6 +36,10 @@ var ruleSeverity = map[string]finding.Severity{
 	finding.RuleMalformedFormat:   finding.Medium,   // MalformedModel
 	finding.RulePolyglot:          finding.High,     // Polyglot
 	finding.RuleForcedAllow:       finding.Medium,   // ForcedAllow
+	finding.RuleTorchScriptOp:     finding.High,     // TorchScriptUnsafeOp
+	finding.RuleTorchScriptCustom: finding.Medium,   // TorchScriptCustomOp
+	finding.RuleTFLiteCustomOp:    finding.Low,      // TFLiteCustomOp
+	finding.RuleTFJSWeightsPath:   finding.Medium,   // TFJSWeightsOutside
 }
 
 // RuleSeverities returns the default severity of every rule, for the

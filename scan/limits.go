@@ -6,9 +6,13 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/keras"
 	"github.com/modelgate/modelgate/internal/parse/npy"
 	"github.com/modelgate/modelgate/internal/parse/onnx"
+	"github.com/modelgate/modelgate/internal/parse/ortadapter"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+	"github.com/modelgate/modelgate/internal/parse/tfjs"
+	"github.com/modelgate/modelgate/internal/parse/tflite"
+	"github.com/modelgate/modelgate/internal/parse/torchscript"
 )
 
 // Limits bounds the work spent on one file. Hitting one is reported as an
@@ -43,6 +47,10 @@ type Limits struct {
 	GGUF        gguf.Options
 	Safetensors safetensors.Options
 	NPY         npy.Options
+	TorchScript torchscript.Options
+	TFLite      tflite.Options
+	ORTAdapter  ortadapter.Options
+	TFJS        tfjs.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -65,5 +73,9 @@ func DefaultLimits() Limits {
 		GGUF:            gguf.DefaultOptions(),
 		Safetensors:     safetensors.DefaultOptions(),
 		NPY:             npy.DefaultOptions(),
+		TorchScript:     torchscript.DefaultOptions(),
+		TFLite:          tflite.DefaultOptions(),
+		ORTAdapter:      ortadapter.DefaultOptions(),
+		TFJS:            tfjs.DefaultOptions(),
 	}
 }

@@ -17,6 +17,7 @@ func Default() []scan.Format {
 		alsoPickle{lfsPointer{}},
 		alsoPickle{kerasZip{}}, alsoPickle{kerasH5{}}, alsoPickle{ggufModel{}}, alsoPickle{safetensorsModel{}},
 		alsoPickle{onnxModel{}}, alsoPickle{kerasMetadata{}}, alsoPickle{tfGraph{}}, kerasFolder{},
+		alsoPickle{tfliteModel{}}, alsoPickle{ortAdapter{}}, alsoPickle{tfjsModel{}},
 		zipArchive{kindTorchZip},
 		zipArchive{kindTorchScript},
 		zipArchive{kindNpz},

@@ -42,7 +42,7 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 		for _, kv := range f.KVs {
 			switch {
 			case gguf.TemplateKey(kv.Key) && kv.IsString:
-				for _, f := range s.Policy().Template(kv, gguf.InspectTemplate(kv.String)) {
+				for _, f := range s.Policy().Template(kv, gguf.InspectTemplate(kv.String, s.Limits().GGUF.Template)) {
 					s.Report(in, f)
 				}
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:

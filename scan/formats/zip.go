@@ -31,6 +31,10 @@ import (
 //     and never unpickles them, and they hold nearly all of a
 //     checkpoint's size. A member named like a storage that no pickle
 //     references is treated like any other member.
+//   - In a TorchScript archive, every code/**.py member (which
+//     torch.jit.load compiles) is parsed and its calls judged together
+//     (zip_torchscript.go), and every other .pkl and .debug_pkl member is
+//     read as a pickle whatever its content.
 //   - Every other member is identified afresh by Session.Scan (a pickle
 //     with any name, an .npy, a nested zip, 7z or gzip) from its first
 //     HeadSize bytes; a directory entry that holds data too.
@@ -132,8 +136,12 @@ func scanMembers(s *scan.Session, in *scan.Input, a *zipread.Archive, prefix str
 		names[i] = prefix + names[i]
 	}
 	t := &torchArchive{}
-	if kind := zipKind(a); kind == kindTorchZip || kind == kindTorchScript {
+	kind := zipKind(a)
+	if kind == kindTorchZip || kind == kindTorchScript {
 		t = scanTorchPickles(s, in, a, names)
+	}
+	if kind == kindTorchScript {
+		scanTorchScript(s, in, a, names, t)
 	}
 	for i := range a.Members {
 		m := &a.Members[i]

@@ -9,8 +9,9 @@
 //     before anything is allocated; string values longer than
 //     Options.MaxString and arrays are skipped without being kept (their
 //     key and type are still listed).
-//   - Template inspection (template.go) reports constructs, hostile or
-//     unusual; the caller turns them into findings.
+//   - Template inspection (template.go) parses each chat template with
+//     package jinja and reports the facts of its static pass; the policy
+//     turns them into findings.
 package gguf
 
 import (
@@ -19,6 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/modelgate/modelgate/internal/parse/jinja"
 )
 
 // Magic is the 4-byte GGUF magic.
@@ -70,11 +73,14 @@ type Options struct {
 	MaxString uint64
 	// MaxArrayDepth is how deeply arrays of arrays may nest.
 	MaxArrayDepth int
+	// Template bounds the parse of a chat template.
+	Template jinja.Options
 }
 
-// DefaultOptions returns 100 000 key-values, 16 MiB strings, arrays nested 4 deep.
+// DefaultOptions returns 100 000 key-values, 16 MiB strings, arrays nested
+// 4 deep, and jinja.DefaultOptions for templates.
 func DefaultOptions() Options {
-	return Options{MaxKVs: 100_000, MaxString: 16 << 20, MaxArrayDepth: 4}
+	return Options{MaxKVs: 100_000, MaxString: 16 << 20, MaxArrayDepth: 4, Template: jinja.DefaultOptions()}
 }
 
 // ErrFormat marks a file that does not follow the GGUF format.

@@ -82,45 +82,6 @@ func TestParseHostile(t *testing.T) {
 	}
 }
 
-func TestInspectTemplate(t *testing.T) {
-	tests := []struct {
-		name, tmpl string
-		hostile    bool
-		odd        bool
-	}{
-		{"chatml", parseFile(t, "benign_chatml_v2.gguf").KVs[4].String, false, false},
-		{"llama3", parseFile(t, "benign_llama3_v3.gguf").KVs[4].String, false, false},
-		{"namespace_and_raise", "{% set ns = namespace(found=false) %}{% if messages|length == 0 %}{{ raise_exception('no messages') }}{% endif %}", false, false},
-		{"dunder_in_text_only", "Say __init__ politely {{ messages[0]['content'] }}", false, false},
-		{"dunder_in_printed_prose", `{{ 'Run it with: if __name__ == "__main__": main()' }}`, false, false},
-		{"cve_2024_34359", parseFile(t, "mal_ssti_v3.gguf").KVs[4].String, true, false},
-		{"attr_concat", "{{ self|attr('_TemplateReference'~'__context') }}", true, false},
-		{"attr_computed", "{% set a = 'cla' %}{{ ()|attr('__' ~ a ~ 'ss__') }}", true, false},
-		{"escaped_dunder", `{{ ''['\x5f\x5fclass\x5f\x5f'] }}`, true, false},
-		{"joined_list", "{{ ['__cl', 'ass__']|join }}", true, false},
-		{"format_chars", "{{ '%c%c'|format(95, 95) }}", true, false},
-		{"lipsum_globals", "{{ lipsum.__globals__['os'].popen('true') }}", true, false},
-		{"built_subscript", "{{ g['%s%sbuiltins%s%s'|format('_', '_', '_', '_')] }}", true, false},
-		{"padded_name", "{{ g['__globals__ '|trim] }}", true, false},
-		{"cycler_only", "{{ cycler('a', 'b').next() }}", false, true},
-		{"attr_plain", "{{ message|attr('content') }}", false, true},
-		{"include", "{% include 'other.j2' %}", false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var hostile, odd bool
-			for _, c := range InspectTemplate(tt.tmpl) {
-				hostile = hostile || c.Hostile
-				odd = odd || !c.Hostile
-			}
-			// Unusual constructs beside hostile ones are not reported.
-			if hostile != tt.hostile || !hostile && odd != tt.odd {
-				t.Errorf("hostile %v odd %v, want %v %v: %+v", hostile, odd, tt.hostile, tt.odd, InspectTemplate(tt.tmpl))
-			}
-		})
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*.gguf"))
 	for _, p := range files {
@@ -131,7 +92,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if g, err := Parse(bytes.NewReader(b), int64(len(b)), DefaultOptions()); err == nil {
 			for _, kv := range g.KVs {
-				InspectTemplate(kv.String)
+				InspectTemplate(kv.String, DefaultOptions().Template)
 			}
 		}
 	})
@@ -158,6 +119,6 @@ func BenchmarkInspectTemplate(b *testing.B) {
 	tmpl := strings.Repeat("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>'}}{% endfor %}", 100)
 	b.SetBytes(int64(len(tmpl)))
 	for b.Loop() {
-		InspectTemplate(tmpl)
+		InspectTemplate(tmpl, DefaultOptions().Template)
 	}
 }
