@@ -41,6 +41,10 @@ var nextSteps = map[string]string{
 	finding.RuleMalformedFormat:   nextMalformed,
 	finding.RulePolyglot:          "find out why the file parses as two formats; load it with neither until then",
 	finding.RuleForcedAllow:       "review the forced entry in .modelgate.yml, and remove it when it is no longer needed",
+	finding.RuleTorchScriptOp:     "do not load the TorchScript archive (torch.jit.load or torch.load); re-export the module from reviewed source",
+	finding.RuleTorchScriptCustom: "review the library that provides the custom op or class before you load the archive",
+	finding.RuleTFLiteCustomOp:    "review the kernel the host registers for the custom operator before you run the model",
+	finding.RuleTFJSWeightsPath:   "keep the weight shards inside the model's folder; do not load the model as it is",
 }
 
 // NextStep is what to do about a finding of rule: one line for a
