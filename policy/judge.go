@@ -11,6 +11,9 @@ import (
 // judge reports one global according to its verdict and its uses.
 func (p *Judge) judge(out *findingSet, x *use, ex *exceptions) {
 	v := p.Classify(x.g)
+	if len(x.calls) == 0 && x.moreCalls == 0 && (len(x.inst) > 0 || x.moreInst > 0) {
+		v = p.classify(x.g, useInstance) // a class rebuilt without its constructor
+	}
 	name := globalName(x.g)
 	// An import whose only uses were reported as writes into it, or
 	// excused, needs no finding of its own.
