@@ -129,11 +129,10 @@ func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
 	if p.kb == nil {
 		return Verdict{}, false
 	}
-	t, ok := p.kb.resolve(g)
+	_, c, ok := p.kb.judge(g, use)
 	if !ok {
 		return Verdict{}, false
 	}
-	c := p.kb.capability(t, use)
 	switch {
 	case c.chain != "":
 		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[c.sink], "reaches a sink") + " (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
@@ -158,8 +157,8 @@ func (p *Judge) dataOfDeniedModule(g pickle.Global, m denyMatch) (Verdict, bool)
 	if m.Entry.Name != "*" || m.Entry.Module == "*" || m.As != "" || p.kb == nil {
 		return Verdict{}, false
 	}
-	t, ok := p.kb.resolve(g)
-	if !ok {
+	t, c, ok := p.kb.judge(g, useCall)
+	if !ok || !c.known || c.chain != "" {
 		return Verdict{}, false
 	}
 	switch t.kind {
@@ -175,9 +174,6 @@ func (p *Judge) dataOfDeniedModule(g pickle.Global, m denyMatch) (Verdict, bool)
 	default:
 		return Verdict{}, false
 	}
-	if c := p.kb.capability(t, useCall); !c.known || c.chain != "" {
-		return Verdict{}, false
-	}
 	return Verdict{Class: ClassSafe, Reason: "analysed: data or a class whose construction and state reach no sink, in a module denied as a whole (" + m.Entry.String() + ")", Matched: "knowledge"}, true
 }
 
@@ -191,11 +187,11 @@ func (p *Judge) handed(u *uses, c pickle.Call) {
 	if p.kb == nil || isShaped(g) || len(c.ArgFacts) == 0 {
 		return
 	}
-	t, ok := p.kb.resolve(g)
+	_, cp, ok := p.kb.judge(g, useCall)
 	if !ok {
 		return
 	}
-	params := p.kb.capability(t, useCall).params
+	params := cp.params
 	if params == "" {
 		return
 	}

@@ -3,6 +3,8 @@ package policy
 import (
 	_ "embed"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
@@ -46,9 +48,49 @@ type kbNode struct {
 	flag   byte
 }
 
-// knowledge is the sorted text of the knowledge base.
+// knowledge is the sorted text of the knowledge base, and a memo of the
+// capabilities judged so far: a scan judges the same few hundred names
+// over and over, each lookup costs a few binary searches per class on
+// the MRO. The memo stops growing at maxMemo entries, so that hostile
+// input naming millions of globals costs time, not memory.
 type knowledge struct {
-	text string
+	text  string
+	memo  sync.Map // memoKey -> memoEntry
+	count atomic.Int64
+}
+
+// maxMemo bounds the memo of judged names.
+const maxMemo = 1 << 14
+
+type memoKey struct {
+	g   pickle.Global
+	use int
+}
+
+type memoEntry struct {
+	t  target
+	c  capability
+	ok bool
+}
+
+// judge resolves g and returns its capability for use, memoised.
+func (k *knowledge) judge(g pickle.Global, use int) (target, capability, bool) {
+	key := memoKey{g, use}
+	if e, ok := k.memo.Load(key); ok {
+		m := e.(memoEntry)
+		return m.t, m.c, m.ok
+	}
+	t, ok := k.resolve(g)
+	var c capability
+	if ok {
+		c = k.capability(t, use)
+	}
+	if k.count.Load() < maxMemo {
+		if _, loaded := k.memo.LoadOrStore(key, memoEntry{t, c, ok}); !loaded {
+			k.count.Add(1)
+		}
+	}
+	return t, c, ok
 }
 
 // lowerBound returns the offset of the first line that is not less than
