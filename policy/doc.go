@@ -36,7 +36,10 @@
 //     configuration, found to reach no sink, or on the embedded
 //     allowlist), or unknown. Unknown globals are always reported, never
 //     passed: called => MG002 high, instantiated without its constructor
-//     => MG003 medium, only imported => MG004 medium.
+//     => MG003 medium, only imported => MG004 high (it is reachable in the
+//     object graph, where the code that receives it may call it), except
+//     an enum member's shape, getattr(<global>, '<name>') of a global
+//     handed to nothing else => MG004 medium.
 //   - Capability, not "called or not": a callable anywhere in the object
 //     graph is judged as if called (library code calls what it is handed
 //     by duck typing), a class by what building it runs: __new__,

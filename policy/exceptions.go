@@ -148,8 +148,20 @@ func (ex *exceptions) fetchedHarmless(groups []pickle.CallGroup) bool {
 // stream: as a positional argument, or its name rendered without a call
 // after it in the summaries (inside a container).
 func (ex *exceptions) referenced(g pickle.Global) bool {
+	return ex.referencedBut(g, false)
+}
+
+// referencedBut is referenced, leaving out, when owner is set, the
+// getattr calls that fetch a literal attribute of g itself: the shape of
+// an enum member, which hands g to nothing else.
+func (ex *exceptions) referencedBut(g pickle.Global, owner bool) bool {
 	name := g.String()
 	for _, c := range ex.calls {
+		if owner && c.Known {
+			if _, onGlobal, ok := ex.fetched(c); ok && onGlobal && normalize(c.ArgFacts[0].Global) == g {
+				continue
+			}
+		}
 		for _, a := range c.ArgFacts {
 			if a.Kind == pickle.ArgGlobal && normalize(a.Global) == g {
 				return true

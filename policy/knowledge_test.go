@@ -120,6 +120,18 @@ func TestCapabilityRule(t *testing.T) {
 		{"unknown_class_rebuilt",
 			"\x80\x02cmypkg\nNet\n)\x81.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ STOP
 			finding.Medium},
+		// An unknown global merely reachable: whatever receives it may call it.
+		{"unknown_global_reachable",
+			"\x80\x02ctypes\nSimpleNamespace\n)\x81}X\x04\x00\x00\x00keyscmypkg\nf\nsb.", // PROTO GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE GLOBAL SETITEM BUILD STOP
+			finding.High},
+		// The shape of an enum member of an unknown class stays medium ...
+		{"enum_member_of_unknown_class",
+			"\x80\x02cbuiltins\ngetattr\ncmypkg\nColor\nX\x03\x00\x00\x00RED\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
+			finding.Medium},
+		// ... unless the class is handed on as well.
+		{"enum_owner_handed_on",
+			"\x80\x02cbuiltins\ngetattr\ncmypkg\nColor\nq\x00X\x03\x00\x00\x00RED\x86R0ctypes\nSimpleNamespace\n)\x81}X\x01\x00\x00\x00ah\x00sb.", // PROTO GLOBAL GLOBAL BINPUT BINUNICODE TUPLE2 REDUCE POP GLOBAL EMPTY_TUPLE NEWOBJ EMPTY_DICT BINUNICODE BINGET SETITEM BUILD STOP
+			finding.High},
 	})
 }
 

@@ -55,7 +55,13 @@ type use struct {
 	moreCalls, moreInst int64
 	excused             int // calls a precise exception judged harmless (policy_exceptions.go)
 	poisons             int // writes into the global itself, reported at once (MG013)
-	order               int
+	// members counts the imports that are getattr(<global>, '<name>') of
+	// an unknown global, the way enum members are pickled.
+	members int
+	// owners counts the getattr calls of that shape that fetch from this
+	// global.
+	owners int
+	order  int
 }
 
 type uses struct {
@@ -185,6 +191,9 @@ func (p *Judge) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 			y.imports++
 			if v := p.Classify(m); v.Class != ClassUnknown || !onGlobal || ex.getattrUsed {
 				y.calls = append(y.calls, c) // judged as called: duck typing calls what it is handed
+			} else {
+				y.members++ // the shape of an enum member: judged as the import of Color.RED
+				u.get(c.ArgFacts[0].Global).owners++
 			}
 			return
 		}
