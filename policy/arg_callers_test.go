@@ -54,9 +54,11 @@ var bypassesCallers = []bypass{
 	// copyreg._reconstructor(cls, base, state) calls base.__init__(obj,
 	// state); build_intlist returns its argument, so the base is
 	// wave.Wave_write, whose __init__ opens the path for writing.
+	// The knowledge base knows Wave_write.__init__ opens its path for
+	// writing: critical, where an unknown call was high.
 	{"reconstructor_base_through_identity",
 		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\nctorch.jit._pickle\nbuild_intlist\ncwave\nWave_write\n\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
-		[]string{"wave.Wave_write"}, finding.High, finding.RuleUnknownCall},
+		[]string{"wave.Wave_write", "Wave_write.__init__"}, finding.Critical, finding.RuleDangerousCallable},
 	// type(<instance of wave.Wave_write>) is wave.Wave_write.
 	{"reconstructor_base_from_type",
 		"\x80\x02ccopyreg\n_reconstructor\ncwave\nWave_write\ncbuiltins\ntype\ncwave\nWave_write\n)\x81\x85RX\x16\x00\x00\x00/tmp/modelgate-redteam\x87R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ TUPLE1 REDUCE BINUNICODE TUPLE3 REDUCE STOP
@@ -209,7 +211,7 @@ var bypassesFlood = []bypass{
 		"\x80\x02ccopyreg\n_reconstructor\nq\x00(ccollections\nOrderedDict\ncbuiltins\nobject\nNtq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL NONE TUPLE BINPUT
 			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000
 			"h\x00(cwave\nWave_write\ncwave\nWave_write\nX\x16\x00\x00\x00/tmp/modelgate-redteamtR.", // BINGET MARK GLOBAL GLOBAL BINUNICODE TUPLE REDUCE STOP
-		[]string{"wave.Wave_write"}, finding.High, finding.RuleUnknownCall},
+		[]string{"wave.Wave_write", "Wave_write.__init__"}, finding.Critical, finding.RuleDangerousCallable},
 	{"rebuild_from_type_after_flood",
 		"\x80\x02ctorch._tensor\n_rebuild_from_type\nq\x00(ctorch._utils\n_rebuild_tensor_v2\nctorch\nTensor\n)}tq\x01" + // PROTO GLOBAL BINPUT MARK GLOBAL GLOBAL EMPTY_TUPLE EMPTY_DICT TUPLE BINPUT
 			strings.Repeat("h\x00h\x01R0", 5000) + // (BINGET BINGET REDUCE POP)*5000

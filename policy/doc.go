@@ -6,7 +6,13 @@
 // package sets a severity (a layout test holds that).
 //
 // What it owns:
-//   - The knowledge: the embedded lists under data/ (dangerous.txt,
+//   - The knowledge base (knowledge.go, data/knowledge.tsv): for every
+//     importable module-level name of the standard library and of the
+//     libraries model files name, its kind and whether using it reaches a
+//     sink, with the chain; generated from the libraries' code by
+//     scripts/knowledge (docs/knowledge.md). It is binary-searched where
+//     it is embedded, never parsed.
+//   - The lists: the embedded files under data/ (dangerous.txt,
 //     safe.txt, safe_classes.txt, benign_globals.txt, the last written by
 //     scripts/policy/benign_globals.py), the shapes of allowlisted
 //     callables that call their arguments (shapes.go), the TensorFlow ops
@@ -24,11 +30,20 @@
 //
 // Decisions of the pickle judgement:
 //
-//   - Three classes. A global is dangerous (on the embedded denylist, or
-//     denied by the configuration), safe (on the embedded allowlist, or
-//     allowed by the configuration), or unknown. Unknown globals are always
-//     reported, never passed: called => MG002 high, instantiated without
-//     its constructor => MG003 medium, only imported => MG004 medium.
+//   - Three classes. A global is dangerous (on the embedded denylist,
+//     denied by the configuration, or found by the knowledge base to reach
+//     a sink, the chain in the message), safe (allowed by the
+//     configuration, found to reach no sink, or on the embedded
+//     allowlist), or unknown. Unknown globals are always reported, never
+//     passed: called => MG002 high, instantiated without its constructor
+//     => MG003 medium, only imported => MG004 high (it is reachable in the
+//     object graph, where the code that receives it may call it), except
+//     an enum member's shape, getattr(<global>, '<name>') of a global
+//     handed to nothing else => MG004 medium.
+//   - Capability, not "called or not": a callable anywhere in the object
+//     graph is judged as if called (library code calls what it is handed
+//     by duck typing), a class by what building it runs: __new__,
+//     __init__ when it is called, __setstate__ and the item methods.
 //   - The denylist is checked first and on every component: a dotted name
 //     is re-split at every dot (pathlib + os.system is os.system), private
 //     aliases count ("_os" is "os"), and a few internals (__globals__,
@@ -48,10 +63,9 @@
 //     those arguments judged as calls (policy_shapes.go). Python source
 //     a BUILD state hands to exec passes only when it is exactly what
 //     scipy.stats generates.
-//   - Two harmless shapes of dangerous callables are excused, precisely
-//     (policy_exceptions.go): getattr(<instance of an allowlisted class
-//     built by the stream>, '<plain name>') whose result is never used,
-//     and a loader of a literal pickle scanned clean.
+//   - getattr with a literal name on an imported global or an instance
+//     the stream built is judged as what it fetches (exceptions.go), and
+//     a loader of a literal pickle scanned clean is excused.
 //   - Calls are judged from the reader's structured facts (callee, the
 //     globals, instances and literal strings passed as arguments), never
 //     by parsing the printable summaries. Calls the reader counted
@@ -64,5 +78,6 @@
 //     such entries are returned by Forced so that the caller reports them.
 //   - The lists are parsed from embedded files in Default and
 //     New, each time: there is no package state to cache them in, and
-//     parsing takes well under a millisecond. Build one Judge per scan.
+//     parsing takes well under a millisecond. The knowledge base, 12 MB,
+//     is searched in place instead. Build one Judge per scan.
 package policy

@@ -10,27 +10,26 @@ import (
 // one harmless shape, and only that shape is excused; every other use
 // keeps its verdict.
 //
-//   - A bound method. pickle stores obj.method as
-//     builtins.getattr(obj, 'method'): torch 1.13's OneCycleLR keeps
-//     self._annealing_cos in its state, so every checkpoint with that
-//     scheduler has one. Excused only when the first argument is an
-//     instance built by this stream (NEWOBJ, NEWOBJ_EX, INST, OBJ or a
-//     copyreg reconstructor, before the getattr) of an allowlisted class,
-//     the second a literal attribute name that does not start with "__",
-//     and no result of builtins.getattr is ever called, instantiated or
-//     written to in the stream, nor builtins.getattr itself passed as an
-//     argument. getattr on a module, on an imported global, on an unknown
-//     class, of a dunder, or whose result is used, stays critical.
-//   - A member of an imported global. Python 3.11 and later pickle an
-//     enum member as builtins.getattr(Color, 'RED') (Enum.__reduce_ex__),
-//     so every file that holds an enum has one (Hugging Face's
-//     training_args.bin among them). When the first argument is a global
-//     imported directly, the second a literal name that does not start
-//     with "__", and no result of builtins.getattr is ever called,
-//     instantiated or written to, the call fetches what importing the
-//     dotted global Color.RED would fetch, and it is judged as that import
-//     (medium when unknown, critical when on a denylist); getattr itself
-//     needs no finding.
+//   - An attribute fetched by builtins.getattr with a literal name. pickle
+//     stores a bound method obj.method as builtins.getattr(obj, 'method')
+//     (torch's OneCycleLR keeps self._annealing_cos), and Python 3.11
+//     and later an enum member as builtins.getattr(Color, 'RED'). What
+//     such a call fetches is known: the attribute of an imported global
+//     (the dotted global Color.RED), or the method of the class of an
+//     instance built by the stream (OneCycleLR._annealing_cos). It is
+//     judged as that global, and as called: library code calls whatever
+//     callable it is handed by duck typing (OrderedDict(ns) calls
+//     ns.keys(), torch calls location.startswith()), so a bound
+//     PosixPath.write_text is as dangerous called by torch as by the
+//     pickle. A name the knowledge base resolves is judged by its
+//     capability; one it does not is a call of an unknown callable (high),
+//     or, on an imported global whose results are never used, an import
+//     of the dotted global (medium). A dunder name, a computed name, or an
+//     object that is neither keeps getattr's own verdict.
+//   - A call of what such a getattr fetched, when every getattr of the
+//     stream was listed and judged harmless above: it calls a callable the
+//     knowledge base found to reach no sink (zoneinfo's
+//     getattr(ZoneInfo, '_unpickle')(key, 1)).
 //   - A nested loader (pickle.loads, torch.storage._load_from_bytes, ...)
 //     whose only argument is a literal pickle that the reader scanned to
 //     its end with nothing above medium in it: pickle.dumps(tensor) writes
@@ -54,6 +53,9 @@ type exceptions struct {
 	// scanned and found clean, with the loader.
 	clean map[int64]pickle.Global
 	calls []pickle.Call
+	// harmlessFetch is set when every getattr of the stream fetches a
+	// global judged safe (fetchedHarmless).
+	harmlessFetch bool
 }
 
 type builtClass struct {
@@ -93,49 +95,73 @@ func (ex *exceptions) excuses(c pickle.Call) bool {
 	if l, ok := ex.clean[c.Offset]; ok && l == g && c.NArgs == 1 {
 		return true // the data alone: torch.load's map_location and pickle_module would be called
 	}
-	return g == getattrGlobal && ex.boundMethod(c)
+	return false
 }
 
-// member reports builtins.getattr(<imported global>, '<name>') whose
-// results are never used, and returns the dotted global it fetches.
-func (ex *exceptions) member(c pickle.Call) (pickle.Global, bool) {
-	if normalize(c.Callee) != getattrGlobal || ex.getattrUsed || c.Op != "REDUCE" || c.NArgs != 2 || len(c.ArgFacts) != 2 {
-		return pickle.Global{}, false
+// fetched returns the global that builtins.getattr(obj, 'name') fetches,
+// when the name is a literal and not a dunder and obj an imported global
+// or an instance the stream built (see above); onGlobal says which.
+func (ex *exceptions) fetched(c pickle.Call) (g pickle.Global, onGlobal, ok bool) {
+	if normalize(c.Callee) != getattrGlobal || c.Op != "REDUCE" || c.NArgs != 2 || len(c.ArgFacts) != 2 {
+		return pickle.Global{}, false, false
 	}
 	obj, attr := c.ArgFacts[0], c.ArgFacts[1]
-	if obj.Kind != pickle.ArgGlobal || attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
-		return pickle.Global{}, false
+	if attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
+		return pickle.Global{}, false, false
 	}
-	g := normalize(obj.Global)
-	return pickle.Global{Module: g.Module, Name: g.Name + "." + attr.Str}, true
+	switch obj.Kind {
+	case pickle.ArgGlobal:
+		onGlobal = true
+	case pickle.ArgInstance:
+		if b, ok := ex.built[normalize(obj.Global).String()]; !ok || b.offset > c.Offset {
+			return pickle.Global{}, false, false
+		}
+	default:
+		return pickle.Global{}, false, false
+	}
+	o := normalize(obj.Global)
+	return pickle.Global{Module: o.Module, Name: o.Name + "." + attr.Str}, onGlobal, true
 }
 
-// boundMethod reports builtins.getattr(<instance of an allowlisted class
-// built earlier in the stream>, '<name>') whose results are never used.
-func (ex *exceptions) boundMethod(c pickle.Call) bool {
-	if ex.getattrUsed || c.Op != "REDUCE" {
-		return false
+// fetchedHarmless reports that every getattr of the stream was listed
+// and fetches a global the policy judges safe: calling what one of them
+// returned calls a harmless callable.
+func (ex *exceptions) fetchedHarmless(groups []pickle.CallGroup) bool {
+	for _, g := range groups {
+		if normalize(g.Callee) == getattrGlobal && g.Known && g.Count != g.Listed {
+			return false
+		}
 	}
-	if c.NArgs != 2 || len(c.ArgFacts) != 2 {
-		return false
+	for _, c := range ex.calls {
+		if !c.Known || normalize(c.Callee) != getattrGlobal {
+			continue
+		}
+		g, _, ok := ex.fetched(c)
+		if !ok || ex.p.Classify(g).Class != ClassSafe {
+			return false
+		}
 	}
-	obj, attr := c.ArgFacts[0], c.ArgFacts[1]
-	if obj.Kind != pickle.ArgInstance || attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
-		return false
-	}
-	b, ok := ex.built[normalize(obj.Global).String()]
-	if !ok || b.offset > c.Offset {
-		return false
-	}
-	return ex.p.Classify(b.g).Class == ClassSafe
+	return true
 }
 
 // referenced reports whether g is passed as an argument anywhere in the
 // stream: as a positional argument, or its name rendered without a call
 // after it in the summaries (inside a container).
 func (ex *exceptions) referenced(g pickle.Global) bool {
+	return ex.referencedBut(g, false)
+}
+
+// referencedBut is referenced, leaving out, when owner is set, the
+// getattr calls that fetch a literal attribute of g itself: the shape of
+// an enum member, which hands g to nothing else.
+func (ex *exceptions) referencedBut(g pickle.Global, owner bool) bool {
 	name := g.String()
 	for _, c := range ex.calls {
+		if owner && c.Known {
+			if _, onGlobal, ok := ex.fetched(c); ok && onGlobal && normalize(c.ArgFacts[0].Global) == g {
+				continue
+			}
+		}
 		for _, a := range c.ArgFacts {
 			if a.Kind == pickle.ArgGlobal && normalize(a.Global) == g {
 				return true

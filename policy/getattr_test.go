@@ -6,9 +6,10 @@ import (
 	"github.com/modelgate/modelgate/finding"
 )
 
-// TestBoundMethod pins the bound-method exception of
-// policy_exceptions.go: only getattr(<instance of an allowlisted class
-// built by the stream>, '<plain name>') with its result unused passes.
+// TestBoundMethod pins the judgement of bound methods (exceptions.go):
+// getattr(<instance built by the stream>, '<plain name>') is judged as the
+// method it fetches, called; a method the knowledge base finds harmless
+// passes, called or not, and one it does not know is an unknown call.
 func TestBoundMethod(t *testing.T) {
 	runJudgeCases(t, []judgeCase{
 		{"instance_of_allowlisted_class",
@@ -17,8 +18,14 @@ func TestBoundMethod(t *testing.T) {
 		{"reconstructed_instance",
 			"\x80\x02cbuiltins\ngetattr\nccopyreg\n_reconstructor\nctorch.optim.lr_scheduler\nStepLR\ncbuiltins\nobject\nN\x87RX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL GLOBAL GLOBAL NONE TUPLE3 REDUCE BINUNICODE TUPLE2 REDUCE STOP
 			finding.SeverityInvalid},
+		// StepLR.step reaches no sink: calling it is harmless.
 		{"result_called",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x04\x00\x00\x00step\x86R)R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE REDUCE STOP
+			finding.SeverityInvalid},
+		// An unknown method whose result is called: the call of a computed
+		// object stays critical.
+		{"result_called_unknown_method",
+			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x05\x00\x00\x00stepx\x86R)R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE REDUCE STOP
 			finding.Critical},
 		{"result_instantiated",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x09\x00\x00\x00optimizer\x86R)\x81.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE EMPTY_TUPLE NEWOBJ STOP
@@ -26,17 +33,18 @@ func TestBoundMethod(t *testing.T) {
 		{"dunder_name",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\n)\x81X\x09\x00\x00\x00__class__\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
 			finding.Critical},
+		// A method of an unknown class: a callable nobody analysed, high.
 		{"unknown_class",
 			"\x80\x02cbuiltins\ngetattr\ncmypkg\nNet\n)\x81X\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE NEWOBJ BINUNICODE TUPLE2 REDUCE STOP
-			finding.Critical},
+			finding.High},
 		{"module_attribute",
 			"\x80\x02cbuiltins\ngetattr\ncbuiltins\n__import__\nX\x02\x00\x00\x00os\x85RX\x06\x00\x00\x00system\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE1 REDUCE BINUNICODE TUPLE2 REDUCE STOP
 			finding.Critical},
 		// The shape of an enum member since Python 3.11: judged as the
-		// import of the dotted global (TestEnumMember).
+		// dotted global (TestEnumMember), here a known harmless method.
 		{"imported_global",
 			"\x80\x02cbuiltins\ngetattr\nctorch.optim.lr_scheduler\nStepLR\nX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
-			finding.Medium},
+			finding.SeverityInvalid},
 		{"call_result_not_instance",
 			"\x80\x02cbuiltins\ngetattr\nctorch._utils\n_rebuild_tensor_v2\n)RX\x04\x00\x00\x00step\x86R.", // PROTO GLOBAL GLOBAL EMPTY_TUPLE REDUCE BINUNICODE TUPLE2 REDUCE STOP
 			finding.Critical},
@@ -62,9 +70,10 @@ func TestEnumMember(t *testing.T) {
 		{"enum_member", // pickle.dumps(Color.RED, 2) on Python 3.11
 			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nq\x01X\x03\x00\x00\x00REDq\x02\x86q\x03Rq\x04.", // PROTO GLOBAL BINPUT GLOBAL BINPUT BINUNICODE BINPUT TUPLE2 BINPUT REDUCE BINPUT STOP
 			finding.Medium},
+		// A member the knowledge base knows: data, no finding.
 		{"enum_member_protocol_4", // pickle.dumps(re.RegexFlag.IGNORECASE, 4)
 			"\x80\x04\x95<\x00\x00\x00\x00\x00\x00\x00\x8c\x08builtins\x94\x8c\x07getattr\x94\x93\x94\x8c\x02re\x94\x8c\tRegexFlag\x94\x93\x94\x8c\nIGNORECASE\x94\x86\x94R\x94.", // PROTO FRAME SHORT_BINUNICODE MEMOIZE SHORT_BINUNICODE MEMOIZE STACK_GLOBAL MEMOIZE ... TUPLE2 MEMOIZE REDUCE MEMOIZE STOP
-			finding.Medium},
+			finding.SeverityInvalid},
 		{"denylisted_owner",
 			"\x80\x02c__builtin__\ngetattr\ncsubprocess\nPopen\nX\x0b\x00\x00\x00communicate\x86R.", // PROTO GLOBAL GLOBAL BINUNICODE TUPLE2 REDUCE STOP
 			finding.Critical},

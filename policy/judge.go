@@ -11,6 +11,9 @@ import (
 // judge reports one global according to its verdict and its uses.
 func (p *Judge) judge(out *findingSet, x *use, ex *exceptions) {
 	v := p.Classify(x.g)
+	if len(x.calls) == 0 && x.moreCalls == 0 && (len(x.inst) > 0 || x.moreInst > 0) {
+		v = p.classify(x.g, useInstance) // a class rebuilt without its constructor
+	}
 	name := globalName(x.g)
 	// An import whose only uses were reported as writes into it, or
 	// excused, needs no finding of its own.
@@ -57,9 +60,16 @@ func (p *Judge) judge(out *findingSet, x *use, ex *exceptions) {
 			out.add(finding.Finding{Rule: finding.RuleUnknownClass, Severity: finding.Medium, Offset: c.Offset, Callable: name, Evidence: ev,
 				Message: fmt.Sprintf("%s at offset %d builds an instance of %s, a class on no allowlist; loading imports it, and torch.load(weights_only=True) would refuse it%s",
 					ev, c.Offset, name, note(c.Op, v, times(len(x.inst)+int(x.moreInst), "use")))})
-		default:
+		case x.members > 0 && x.members >= x.imports, x.owners > 0 && !ex.referencedBut(x.g, true):
+			// getattr(Color, 'RED'): the shape of an enum member of an
+			// unknown class, as every training_args.bin has.
 			out.add(finding.Finding{Rule: finding.RuleUnknownImport, Severity: finding.Medium, Offset: x.first, Callable: name, Evidence: name,
 				Message: fmt.Sprintf("%s imported at offset %d is on no allowlist; importing runs its module's top-level code%s", name, x.first, note("", v, times(x.imports, "import")))})
+		default:
+			// Reachable in the object graph: whatever receives it may call
+			// it by duck typing, and nothing says what it does.
+			out.add(finding.Finding{Rule: finding.RuleUnknownImport, Severity: finding.High, Offset: x.first, Callable: name, Evidence: name,
+				Message: fmt.Sprintf("%s imported at offset %d is on no allowlist and the knowledge base does not know it; importing runs its module's top-level code, and code that receives it may call it%s", name, x.first, note("", v, times(x.imports, "import")))})
 		}
 	}
 }

@@ -55,7 +55,13 @@ type use struct {
 	moreCalls, moreInst int64
 	excused             int // calls a precise exception judged harmless (policy_exceptions.go)
 	poisons             int // writes into the global itself, reported at once (MG013)
-	order               int
+	// members counts the imports that are getattr(<global>, '<name>') of
+	// an unknown global, the way enum members are pickled.
+	members int
+	// owners counts the getattr calls of that shape that fetch from this
+	// global.
+	owners int
+	order  int
 }
 
 type uses struct {
@@ -114,6 +120,7 @@ func (p *Judge) pickle(res *pickle.Result, depth int) []finding.Finding {
 		p.source(&out, s)
 	}
 	ex := newExceptions(p, res, clean)
+	ex.harmlessFetch = ex.fetchedHarmless(res.CallGroups)
 	for _, c := range res.Calls {
 		p.call(&out, u, ex, c)
 	}
@@ -159,6 +166,9 @@ func (p *Judge) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 			x.inst = append(x.inst, c)
 		}
 	case !c.Known || c.Callee.IsZero():
+		if c.Op == "REDUCE" && normalize(c.Callee) == getattrGlobal && ex.harmlessFetch {
+			return
+		}
 		p.derivedCall(out, c)
 	case c.Op == "NEWOBJ" || c.Op == "NEWOBJ_EX" || isItemWrite(c.Op):
 		x := u.get(c.Callee)
@@ -172,17 +182,24 @@ func (p *Judge) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 			x.excused++
 			return
 		}
-		if m, ok := ex.member(c); ok {
+		if m, onGlobal, ok := ex.fetched(c); ok {
 			x.excused++
 			y := u.get(m)
 			if y.first < 0 || c.Offset < y.first {
 				y.first = c.Offset
 			}
 			y.imports++
+			if v := p.Classify(m); v.Class != ClassUnknown || !onGlobal || ex.getattrUsed {
+				y.calls = append(y.calls, c) // judged as called: duck typing calls what it is handed
+			} else {
+				y.members++ // the shape of an enum member: judged as the import of Color.RED
+				u.get(c.ArgFacts[0].Global).owners++
+			}
 			return
 		}
 		x.calls = append(x.calls, c)
 		p.shape(out, u, c) // instantiators, callers of arguments (policy_shapes.go)
+		p.handed(u, c)     // what the knowledge base says it calls
 	}
 }
 

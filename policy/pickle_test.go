@@ -75,7 +75,7 @@ func TestPickle(t *testing.T) {
 				[]pickle.Call{call("NEWOBJ", off, "mypkg.models", "Net", "()"), call("BUILD", off+10, "mypkg.models", "Net", "({...},)")}
 		}), want: "MG003/medium@100", contains: []string{"mypkg.models.Net", "1000 uses", "weights_only=True"}},
 		{name: "unknown_import", res: &pickle.Result{Imports: []pickle.Import{imp(7, "mypkg", "CONST")}},
-			want: "MG004/medium@7", contains: []string{"mypkg.CONST imported at offset 7"}},
+			want: "MG004/high@7", contains: []string{"mypkg.CONST imported at offset 7", "may call it"}},
 		{name: "derived_call", res: &pickle.Result{Calls: []pickle.Call{{Op: "REDUCE", Offset: 60, Desc: "result of mypkg.f()", Args: "('x',)"}}},
 			want: "MG002/high@60", contains: []string{"result of mypkg.f()"}},
 		{name: "derived_from_dangerous", res: &pickle.Result{

@@ -80,6 +80,7 @@ type Judge struct {
 	denied []pattern
 	forced []Entry
 	listed *pickle.Listed
+	kb     *knowledge
 
 	severity map[string]finding.Severity
 	ignore   []Ignore
@@ -98,7 +99,7 @@ func Default() *Judge {
 	d, _ := parseList(dangerousData)
 	s, _ := parseList(safeData)
 	c, _ := parseList(safeClassesData)
-	return &Judge{deny: newDenyTable(d), safe: newSafeTable(append(s, c...)), listed: newListed()}
+	return &Judge{deny: newDenyTable(d), safe: newSafeTable(append(s, c...)), listed: newListed(), kb: &knowledge{text: knowledgeText}}
 }
 
 // New returns the default policy extended by cfg. It fails on a
@@ -221,6 +222,12 @@ func normalize(g pickle.Global) pickle.Global {
 // Classify judges one global. It serves pickles and any other format that
 // names Python callables by module and name (Keras configs).
 func (p *Judge) Classify(g pickle.Global) Verdict {
+	return p.classify(g, useCall)
+}
+
+// classify judges g for one use: as called (Classify), or, for a class,
+// only instantiated without its constructor (useInstance).
+func (p *Judge) classify(g pickle.Global, use int) Verdict {
 	if g.IsZero() {
 		return Verdict{Class: ClassUnknown, Reason: "no global named"}
 	}
@@ -236,12 +243,22 @@ func (p *Judge) Classify(g pickle.Global) Verdict {
 				return Verdict{Class: ClassSafe, Reason: "allowed by force in the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
 			}
 		}
-		return Verdict{Class: ClassDangerous, Reason: m.Entry.Reason, Matched: m.Entry.String(), As: m.As}
+		if v, ok := p.dataOfDeniedModule(g, m); ok {
+			return v
+		}
+		reason := m.Entry.Reason
+		if v, ok := p.analysed(g, use); ok && v.Class == ClassDangerous && strings.Contains(v.Reason, " -> ") {
+			reason = m.Entry.Reason + "; " + v.Reason // the chain says how
+		}
+		return Verdict{Class: ClassDangerous, Reason: reason, Matched: m.Entry.String(), As: m.As}
 	}
 	for _, pt := range p.allow {
 		if pt.matches(g, false) {
 			return Verdict{Class: ClassSafe, Reason: "allowed by the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
 		}
+	}
+	if v, ok := p.analysed(g, use); ok {
+		return v
 	}
 	if e, ok := p.safe.match(g); ok {
 		return Verdict{Class: ClassSafe, Reason: "allowlisted: " + e.Reason, Matched: e.String()}

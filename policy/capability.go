@@ -1,0 +1,215 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+)
+
+// The capability rule: what using a name the knowledge base resolves can
+// reach, and the verdicts and argument judgements drawn from it.
+
+// capability is the knowledge base's verdict on using one name.
+type capability struct {
+	known  bool   // every callable involved was analysed or reviewed
+	chain  string // "a -> b -> eval" when a sink is within reach
+	sink   string // the sink's category
+	params string // what it calls among its arguments
+	quiet  bool   // reviewed by hand as a whole (flagQuiet)
+}
+
+// unpickleMethods are the methods unpickling invokes on a class or its
+// instances: constructing it, setting its state, item writes.
+var unpickleMethods = []string{"__new__", "__init__", "__setstate__", "__setitem__", "append", "extend", "add"}
+
+// Uses of a class: called (REDUCE, handed to library code, or merely
+// reachable, which library code may call), or only instantiated the way
+// NEWOBJ and copyreg's reconstructors do, which run __new__ and, with
+// BUILD or item writes, __setstate__ and the item methods, never __init__.
+const (
+	useCall = iota
+	useInstance
+)
+
+// capability judges t as used by a pickle: a callable as if called, a
+// class as constructed and given state, data as harmless.
+func (k *knowledge) capability(t target, use int) capability {
+	switch t.kind {
+	case kindModule, kindEnum, kindStruct:
+		return capability{known: true}
+	case kindClass:
+		c := k.callable(t.node)
+		if !c.known || (c.chain != "" && use == useCall) || c.quiet {
+			return c // unknown, dangerous, or reviewed as a whole
+		}
+		if use == useInstance {
+			c.chain, c.sink = "", ""
+		}
+		for _, m := range unpickleMethods {
+			if use == useInstance && m == "__init__" {
+				continue
+			}
+			if key, ok := k.method(t.node, m); ok {
+				if mc := k.callable(key); !mc.known || mc.chain != "" {
+					return mc
+				}
+			}
+		}
+		return c
+	}
+	if t.node == "" {
+		return capability{}
+	}
+	return k.callable(t.node)
+}
+
+// callable follows key's chain to its sink.
+func (k *knowledge) callable(key string) capability {
+	n, ok := k.node(key)
+	if !ok || n.flag == flagUnreviewed {
+		return capability{}
+	}
+	c := capability{known: true, params: n.params, quiet: n.flag == flagQuiet}
+	if n.next == "" {
+		return c
+	}
+	hops := []string{key}
+	for cur := n; len(hops) <= maxChain; {
+		if strings.HasPrefix(cur.next, "!") {
+			c.sink = cur.next[1:]
+			break
+		}
+		hops = append(hops, cur.next)
+		nx, ok := k.node(cur.next)
+		if !ok {
+			break
+		}
+		cur = nx
+	}
+	for i := 1; i < len(hops); i++ {
+		hops[i] = shortName(hops[i])
+	}
+	c.chain = strings.Join(hops, " -> ")
+	return c
+}
+
+// shortName is the last component of a dotted name, with its class for a
+// special method (Tuple.__new__).
+func shortName(key string) string {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 {
+		return key
+	}
+	if strings.HasPrefix(key[i+1:], "__") {
+		if j := strings.LastIndexByte(key[:i], '.'); j >= 0 {
+			return key[j+1:]
+		}
+	}
+	return key[i+1:]
+}
+
+// sinkReasons says what a sink's category does, in findings.
+var sinkReasons = map[string]string{
+	"exec":        "runs Python code",
+	"import":      "imports modules by name",
+	"process":     "starts processes",
+	"file":        "opens files for writing",
+	"network":     "reaches the network",
+	"native":      "loads native code",
+	"deserialise": "loads another serialised object",
+	"attribute":   "calls what it fetches by a computed name",
+}
+
+// analysed judges g by the knowledge base: dangerous with the chain when
+// using it reaches a sink, safe when every callable involved was analysed
+// or reviewed and none reaches one; not decided when g is not in it or
+// involves an unreviewed C callable.
+func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
+	if p.kb == nil {
+		return Verdict{}, false
+	}
+	_, c, ok := p.kb.judge(g, use)
+	if !ok {
+		return Verdict{}, false
+	}
+	switch {
+	case c.chain != "":
+		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[c.sink], "reaches a sink") + " (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
+	case c.known:
+		return Verdict{Class: ClassSafe, Reason: "analysed: no sink within reach", Matched: "knowledge"}, true
+	}
+	return Verdict{}, false
+}
+
+// processReason is the denylist's category of modules that start
+// processes (dangerous.txt).
+const processReason = "runs shell commands or starts processes"
+
+// dataOfDeniedModule lets through what a whole-module denylist entry
+// ("os *", "requests *") covers but the knowledge base shows to be plain
+// data: a struct-sequence type (os.stat_result, a tuple), an enum member
+// (signal.SIGINT), or a class none of whose methods reaches a sink
+// (requests.models.Response). Functions and objects of such a module
+// (os.environ can be written to), exact entries and component rules keep
+// their verdict.
+func (p *Judge) dataOfDeniedModule(g pickle.Global, m denyMatch) (Verdict, bool) {
+	if m.Entry.Name != "*" || m.Entry.Module == "*" || m.As != "" || p.kb == nil {
+		return Verdict{}, false
+	}
+	t, c, ok := p.kb.judge(g, useCall)
+	if !ok || !c.known || c.chain != "" {
+		return Verdict{}, false
+	}
+	switch t.kind {
+	case kindStruct, kindEnum:
+	case kindClass:
+		// A class passes only when none of its methods reaches a sink
+		// (http.client.HTTPConnection.connect does), and not in a module
+		// denied for starting processes: its objects hold processes and
+		// descriptors (os._wrap_close) that C code acts on out of sight.
+		if m.Entry.Reason == processReason || p.kb.anyMethodSink(t.node) {
+			return Verdict{}, false
+		}
+	default:
+		return Verdict{}, false
+	}
+	return Verdict{Class: ClassSafe, Reason: "analysed: data or a class whose construction and state reach no sink, in a module denied as a whole (" + m.Entry.String() + ")", Matched: "knowledge"}, true
+}
+
+// handed judges the imported globals a call hands to a callable that the
+// knowledge base says calls those arguments, or calls methods on them,
+// as called themselves: functools.partial(f) calls f, whatever position
+// the argument is in. Shapes the policy knows better (shapes.go) have
+// already judged their own arguments.
+func (p *Judge) handed(u *uses, c pickle.Call) {
+	g := normalize(c.Callee)
+	if p.kb == nil || isShaped(g) || len(c.ArgFacts) == 0 {
+		return
+	}
+	_, cp, ok := p.kb.judge(g, useCall)
+	if !ok {
+		return
+	}
+	params := cp.params
+	if params == "" {
+		return
+	}
+	for i, a := range c.ArgFacts {
+		if a.Kind != pickle.ArgGlobal || (params != "*" && !hasParam(params, i)) {
+			continue
+		}
+		y := u.get(a.Global)
+		y.calls = append(y.calls, c)
+	}
+}
+
+// hasParam reports whether the list "0,2" names argument i.
+func hasParam(list string, i int) bool {
+	for _, f := range strings.Split(list, ",") {
+		if f == strconv.Itoa(i) || f == "*" {
+			return true
+		}
+	}
+	return false
+}
