@@ -15,10 +15,17 @@ type CodeFinding struct {
 	Finding finding.Finding
 }
 
-// torchOpsNamespaces are the op namespaces torch itself registers;
-// anything else under torch.ops is a custom op from a native library.
+// torchOpsNamespaces are the op namespaces torch itself registers
+// (prepacked: the XNNPACK ops of mobile-optimised models); anything else
+// under torch.ops is a custom op from a native library.
 var torchOpsNamespaces = map[string]bool{"aten": true, "prim": true, "quantized": true, "_quantized": true,
-	"quantized_decomposed": true, "profiler": true, "_caffe2": true, "mkldnn": true, "_test": false}
+	"quantized_decomposed": true, "profiler": true, "_caffe2": true, "mkldnn": true, "onednn": true,
+	"prepacked": true, "sparse": true, "c10d": true, "_c10d_functional": true, "c10d_functional": true}
+
+// torchClassNamespaces are the custom class namespaces torch itself
+// registers (the packed parameters of quantized and mobile models).
+var torchClassNamespaces = map[string]bool{"quantized": true, "xnnpack": true, "_nnapi": true, "c10d": true,
+	"dist_c10d": true, "profiling": true, "cuda": true, "sparse": true, "onednn": true}
 
 // torchFileOps are the ops whose last name reads or writes files or loads
 // native code, whatever object they are called on (torch.from_file,
@@ -114,7 +121,9 @@ func customNamespace(parts []string) (string, string) {
 			return parts[1], "op"
 		}
 	case "classes":
-		return parts[1], "class"
+		if !torchClassNamespaces[parts[1]] {
+			return parts[1], "class"
+		}
 	}
 	return "", ""
 }

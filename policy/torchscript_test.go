@@ -19,6 +19,7 @@ func TestTorchScript(t *testing.T) {
 		severity  finding.Severity
 	}{
 		{"aten_prim", cls + "    ops.prim.RaiseException(\"x\")\n    return torch.ops.aten.relu(torch.add(x, 1))\n", "", 0},
+		{"quantized_and_prepacked", cls + "    _0 = ops.quantized.linear(x, torch.classes.quantized.LinearPackedParamsBase(), 1.0, 0)\n    return ops.prepacked.linear_clamp_run(_0, x)\n", "", 0},
 		{"own_method_named_save", cls + "    return (self).save(x)\n", "", 0},
 		{"torchvision_op", cls + "    return torch.ops.torchvision.nms(x, x, 0.5)\n", finding.RuleTorchScriptCustom, finding.SeverityInvalid}, // the rule default, medium
 		{"ops_builtin_custom", cls + "    return ops.my_ns.run(x)\n", finding.RuleTorchScriptCustom, finding.SeverityInvalid},                 // the rule default, medium
