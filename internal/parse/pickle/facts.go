@@ -250,9 +250,18 @@ type Result struct {
 	Nested    []Nested
 	Sources   []Source
 	Anomalies []Anomaly
-	Trailing  *Trailing
-	Err       *Error
-	Limit     *Limit
+	// Disagreements lists where two loaders read the stream differently
+	// (see Disagreement).
+	Disagreements []Disagreement
+	// JoblibData lists, with Options.Joblib, the first spans that
+	// joblib.load reads as array data and pickle.load as opcodes; a
+	// stream without them reads the same both ways.
+	JoblibData []Span
+	// JoblibFiles lists the files old joblib wrappers name.
+	JoblibFiles []ExternalFile
+	Trailing    *Trailing
+	Err         *Error
+	Limit       *Limit
 	// End is the offset just past the last byte that belongs to the pickles
 	// read, so a caller can position the next reader on a container.
 	End int64

@@ -26,7 +26,9 @@ func (s *scanner) operand(k int) ([]byte, bool) {
 // the disagreement.
 func (s *scanner) span(start, end int64) {
 	if s.frameEnd >= 0 && start < s.frameEnd && end > s.frameEnd {
-		s.anomaly(fmt.Sprintf("operand crosses the end of the frame at %d: _pickle.c reads on, pickle.py raises", s.frameEnd))
+		s.disagree(fmt.Sprintf("an operand crosses the end of the FRAME at %d", s.frameEnd),
+			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): reads on and runs what follows",
+			"pickle.py's _Unpickler (joblib.load): raises 'pickle exhausted before end of frame'")
 		s.frameEnd = -1
 	}
 }
@@ -57,7 +59,9 @@ func (s *scanner) longLine() (b []byte, long, ok bool) {
 
 func (s *scanner) frame() {
 	if s.frameEnd >= 0 && s.opStart < s.frameEnd {
-		s.anomaly("FRAME before the end of the current frame: pickle.py raises, _pickle.c reads on")
+		s.disagree("a FRAME starts before the end of the current frame",
+			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): reads on and runs what follows",
+			"pickle.py's _Unpickler (joblib.load): raises 'beginning of a new frame before end of current frame'")
 	}
 	b, ok := s.operand(8)
 	if !ok {
@@ -71,7 +75,12 @@ func (s *scanner) frame() {
 	if !s.in.fits(int64(n)) {
 		// _pickle.c raises here before running the frame; pickle.py runs
 		// what is there. Read on, so nothing inside is missed.
+		// A truncated file does this too: it is a disagreement when the
+		// pickle completes inside the short frame (see shortFrameStop).
 		s.anomaly(fmt.Sprintf("FRAME declares %d bytes but only %d remain: _pickle.c raises, pickle.py runs them", n, s.in.remaining()))
+		s.shortFrame = &Disagreement{Offset: s.opStart, Op: opNames[s.op],
+			Trick:    fmt.Sprintf("a FRAME declares %d bytes but only %d remain, and the pickle ends inside it", n, s.in.remaining()),
+			Readings: [2]string{"pickle.py's _Unpickler (joblib.load): runs the bytes that are there and returns", "_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): raises before running the frame"}}
 	}
 	s.frameEnd = s.in.off() + int64(n)
 	if s.frameEnd < 0 {
