@@ -7,6 +7,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/npy"
 	"github.com/modelgate/modelgate/internal/parse/onnx"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pytar"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
 )
@@ -43,6 +44,9 @@ type Limits struct {
 	GGUF        gguf.Options
 	Safetensors safetensors.Options
 	NPY         npy.Options
+	// Tar bounds the tar reader (long names, PAX headers, sparse maps);
+	// its member count is MaxMembers.
+	Tar pytar.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -65,5 +69,6 @@ func DefaultLimits() Limits {
 		GGUF:            gguf.DefaultOptions(),
 		Safetensors:     safetensors.DefaultOptions(),
 		NPY:             npy.DefaultOptions(),
+		Tar:             pytar.DefaultOptions(),
 	}
 }

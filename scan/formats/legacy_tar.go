@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
@@ -115,7 +114,7 @@ func (t *torchTarEntries) scan() error {
 		}
 		t.off += res.End
 		if t.in.Name == "storages" {
-			err = t.skipStorage(res.Imports)
+			err = t.skipStorage(res.Returned)
 		} else {
 			err = t.skipTensor()
 		}
@@ -133,19 +132,18 @@ func (t *torchTarEntries) scan() error {
 	return legacyAfter(t.s, t.in, t.off, "the last entry")
 }
 
-// skipStorage skips the data of one storage entry whose pickle imported
-// imports (its storage class).
-func (t *torchTarEntries) skipStorage(imports []pickle.Import) error {
-	es, typ := int64(0), ""
-	for _, imp := range imports {
-		if im := imp.Global.String(); strings.HasSuffix(im, "Storage") {
-			if size, ok := torchlegacy.ElementSize(im); ok {
-				es, typ = size, im
-			}
-		}
+// skipStorage skips the data of one storage entry whose pickle returned
+// ret: torch's legacy_load unpacks it as (key, location, storage_type)
+// and sizes the data by storage_type.dtype, the class in the tuple, not
+// whichever storage class the pickle imports first or last.
+func (t *torchTarEntries) skipStorage(ret pickle.Returned) error {
+	if ret.Value.Kind != pickle.ArgTuple || len(ret.Items) != 3 || ret.Items[2].Kind != pickle.ArgGlobal {
+		return fmt.Errorf("storage entry pickle#%d is not (key, location, storage class)", t.k)
 	}
-	if es == 0 {
-		return fmt.Errorf("storage entry pickle#%d names no storage class", t.k)
+	typ := ret.Items[2].Global.String()
+	es, ok := torchlegacy.ElementSize(typ)
+	if !ok {
+		return fmt.Errorf("storage entry pickle#%d names %s, no storage class torch sizes", t.k, typ)
 	}
 	b, err := t.bytesAt(t.off, 8)
 	if err != nil {

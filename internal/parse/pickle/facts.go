@@ -98,6 +98,7 @@ const (
 	ArgInt              // a literal int within int64, in Int
 	ArgBool             // a literal bool, in Int as 0 or 1
 	ArgList             // a list built by this stream (in Returned only)
+	ArgTuple            // a tuple built by this stream (in Returned only)
 )
 
 // ArgFact is what the reader knows of one value: a positional argument,
