@@ -177,3 +177,12 @@ func disagreement(d pickle.Disagreement) finding.Finding {
 			clean(d.Readings[0], maxEvidence), clean(d.Readings[1], maxEvidence)),
 		Evidence: clean(d.Readings[0]+" | "+d.Readings[1], maxEvidence)}
 }
+
+// NotLoadable judges an input that no format reads but that every loader
+// provably rejects before running anything (scan.Unloadable says why): a
+// file no loader can read is not a threat, so it is not scanned at
+// medium, not high. Without that proof the caller fails closed.
+func (p *Judge) NotLoadable(why string) finding.Finding {
+	return finding.Finding{Rule: finding.RuleUnscannable, Severity: finding.Medium, Offset: -1,
+		Message: "named like a pickle-based model, but " + why + "; not scanned"}
+}

@@ -365,8 +365,7 @@ func containerDone(s *scan.Session, in *scan.Input, matched, findingsBefore int)
 func scanMember(s *scan.Session, in *scan.Input) string {
 	got := s.Scan(in)
 	if got == "" && scan.PickleName(in.Name) {
-		s.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
-			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+		s.NotRead(in)
 		s.Partial()
 	}
 	return got

@@ -66,3 +66,7 @@ func (s *scanner) externalFile(w string, state value) {
 	}
 	s.res.JoblibFiles = append(s.res.JoblibFiles, f)
 }
+
+// IsOpcode reports whether b starts a pickle opcode: a stream whose first
+// byte is not one makes every unpickler raise before it runs anything.
+func IsOpcode(b byte) bool { return isOpcode(b) }

@@ -89,10 +89,17 @@ func frombuf(buf []byte, off int64) (*raw, error) {
 	if m.Type == TypeDir {
 		m.Name = strings.TrimRight(m.Name, "/")
 	}
+	m.Header = m.Name
 	if prefix != "" && m.Type != TypeLongName && m.Type != TypeLongLink && m.Type != TypeSparse {
 		m.Name = prefix + "/" + m.Name
+		if bytes.HasPrefix(buf[257:], []byte("ustar")) {
+			m.Header = m.Name
+		} else {
+			// Go's archive/tar reads a header without the magic as v7,
+			// which has no prefix field.
+			m.Renamed = "ustar prefix in a header without the ustar magic"
+		}
 	}
-	m.Header = m.Name
 	return h, nil
 }
 

@@ -106,11 +106,14 @@ type Member struct {
 	// included) starts; DataOffset where its data starts.
 	Offset, DataOffset int64
 	// Header is the name the member's own header block gives (with the
-	// ustar prefix), before long names and PAX records.
+	// ustar prefix when the block has the ustar magic), before long names
+	// and PAX records: the name Go's archive/tar gives when no local PAX
+	// record or long name renames it.
 	Header string
 	// Renamed says what gave the member a name other than Header: "GNU
 	// long name", "PAX path", "global PAX path at offset N",
-	// "GNU.sparse.name"; "" when nothing did.
+	// "GNU.sparse.name", "ustar prefix in a header without the ustar
+	// magic"; "" when nothing did.
 	Renamed string
 	// Sparse is the map of a sparse member (nil otherwise): its content
 	// is Size bytes, these runs stored back to back from DataOffset.
@@ -217,4 +220,15 @@ func (t *Reader) read(off, n int64) ([]byte, error) {
 		return nil, fmt.Errorf("read %d bytes at offset %d: %w", n, off, err)
 	}
 	return b[:k], nil
+}
+
+// HeaderOK reports whether b starts with a header block tarfile accepts
+// (its checksum and numbers valid): tarfile.open then reads the input as
+// a tar, whatever follows.
+func HeaderOK(b []byte) bool {
+	if len(b) < 512 {
+		return false
+	}
+	_, err := frombuf(b[:512], 0)
+	return err == nil
 }

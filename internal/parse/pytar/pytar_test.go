@@ -108,6 +108,14 @@ func TestRenamed(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Error(diff)
 	}
+	b, err = os.ReadFile(filepath.Join("testdata", "prefix_no_magic.tar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewReader(bytes.NewReader(b), int64(len(b)), DefaultOptions()).Next()
+	if err != nil || m.Header != "name.pkl" || m.Name != "pre/fix/name.pkl" || !strings.HasPrefix(m.Renamed, "ustar prefix") {
+		t.Errorf("prefix without magic: %+v, %v", m, err)
+	}
 }
 
 func TestErrors(t *testing.T) {
