@@ -3,6 +3,7 @@ package formats
 import (
 	"archive/tar"
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -84,5 +85,27 @@ func TestTarBenignGlobalHeader(t *testing.T) {
 	res, _ := scanBytes(t, "src.tar", []byte(data))
 	if len(res.Findings) != 0 {
 		t.Errorf("findings %+v", res.Findings)
+	}
+}
+
+// TestLegacyTarGlobalPAXSize: a global PAX size= makes tarfile read the
+// "storages" member past its header's size, into the block padding that
+// Go's archive/tar skips, where the storage views pickle is the payload.
+func TestLegacyTarGlobalPAXSize(t *testing.T) {
+	part := tarCount + tarStorage + tarEmpty
+	size := len(part) + len(rtPayload)
+	data := []byte(paxTar(t, map[string]string{"size": strconv.Itoa(size)},
+		[2]string{"storages", part}, [2]string{"tensors", "I0\n."}, [2]string{"pickle", "N."}))
+	at := bytes.Index(data, []byte(part))
+	if at < 0 || at%512+size > 512 {
+		t.Fatal("payload does not fit in the member's padding")
+	}
+	copy(data[at+len(part):], rtPayload)
+	res, _ := scanBytes(t, "model.pt", data)
+	if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+		t.Errorf("worst %v findings %+v", w, res.Findings)
+	}
+	if !hasMessage(res.Findings, finding.RulePolyglot, "global PAX size") {
+		t.Errorf("no disagreement naming the trick: %+v", res.Findings)
 	}
 }

@@ -177,7 +177,15 @@ func (t *tarScan) members() error {
 // Go's archive/tar (and other tools that ignore global PAX records):
 // what each reader sees under a name like "storages" differs.
 func (t *tarScan) renamed(m *pytar.Member) {
-	if !strings.HasPrefix(m.Renamed, "global PAX path") && !strings.HasPrefix(m.Renamed, "ustar prefix") {
+	if m.Resized != "" {
+		t.s.Report(t.in, finding.Finding{Rule: finding.RulePolyglot, Offset: m.Offset, Length: 512, Message: fmt.Sprintf(
+			"loaders disagree on the size of the tar member %q at offset %d (%s): Python's tarfile (torch.load's legacy_load, tarfile.extract) reads %d bytes from offset %d, over the headers that follow; its own header, as Go's archive/tar reads it, says otherwise",
+			m.Name, m.Offset, m.Resized, m.Size, m.DataOffset),
+			Evidence: fmt.Sprintf("tarfile: %d bytes | archive/tar: the header's size", m.Size)})
+	}
+	switch {
+	case strings.HasPrefix(m.Renamed, "global PAX path"), strings.HasPrefix(m.Renamed, "ustar prefix"), strings.HasPrefix(m.Renamed, "Solaris"):
+	default:
 		return
 	}
 	t.s.Report(t.in, finding.Finding{Rule: finding.RulePolyglot, Offset: m.Offset, Length: 512, Message: fmt.Sprintf(

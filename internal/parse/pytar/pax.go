@@ -12,8 +12,8 @@ import (
 type paxRecords struct {
 	keys []string
 	vals map[string]string
-	// pathAt is the offset of the global header that last set path.
-	pathAt int64
+	// at is the offset of the global header that last set each record.
+	at map[string]int64
 }
 
 func (p *paxRecords) set(k, v string) {
@@ -32,9 +32,12 @@ func (p *paxRecords) get(k string) (string, bool) {
 }
 
 func (p *paxRecords) clone() *paxRecords {
-	c := &paxRecords{keys: append([]string(nil), p.keys...), vals: make(map[string]string, len(p.vals)), pathAt: p.pathAt}
+	c := &paxRecords{keys: append([]string(nil), p.keys...), vals: make(map[string]string, len(p.vals)), at: map[string]int64{}}
 	for k, v := range p.vals {
 		c.vals[k] = v
+	}
+	for k, v := range p.at {
+		c.at[k] = v
 	}
 	return c
 }
@@ -61,8 +64,14 @@ func (t *Reader) procPAX(h *raw) (*Member, error) {
 	}
 	for _, r := range raws {
 		recs.set(r[0], r[1])
-		if r[0] == "path" && h.m.Type == TypeGlobal {
-			recs.pathAt = h.m.Offset
+		switch {
+		case h.m.Type == TypeGlobal:
+			if recs.at == nil {
+				recs.at = map[string]int64{}
+			}
+			recs.at[r[0]] = h.m.Offset
+		case recs.at != nil:
+			delete(recs.at, r[0]) // a local record now
 		}
 	}
 	next, err := t.fromTarfile(h.m.Offset + 512 + int64(len(buf)))
@@ -75,7 +84,11 @@ func (t *Reader) procPAX(h *raw) (*Member, error) {
 	if h.m.Type == TypeGlobal {
 		return next, nil
 	}
-	t.applyPAX(next, recs, "PAX path")
+	why := "PAX path"
+	if h.m.Type == TypeSolaris {
+		why = "Solaris PAX path (typeflag X)"
+	}
+	t.applyPAX(next, recs, why)
 	next.Offset = h.m.Offset
 	if _, ok := recs.get("size"); ok {
 		t.offset = next.DataOffset
@@ -130,13 +143,16 @@ func (t *Reader) applyPAX(m *Member, recs *paxRecords, why string) {
 		case "path":
 			m.Name = strings.TrimRight(v, "/")
 			m.Renamed = why
-			if why == "global PAX path" {
-				m.Renamed = fmt.Sprintf("global PAX path at offset %d", recs.pathAt)
+			if at, ok := recs.at[k]; ok {
+				m.Renamed = fmt.Sprintf("global PAX path at offset %d", at)
 			}
 		case "linkpath":
 			m.Linkname = v
 		case "size":
 			m.Size, _ = pyInt(v, 10) // invalid: 0
+			if at, ok := recs.at[k]; ok {
+				m.Resized = fmt.Sprintf("global PAX size at offset %d", at)
+			}
 		}
 	}
 	if m.Renamed != "" && m.Name == m.Header {

@@ -115,6 +115,10 @@ type Member struct {
 	// "GNU.sparse.name", "ustar prefix in a header without the ustar
 	// magic"; "" when nothing did.
 	Renamed string
+	// Resized says what gave the member a size Go's archive/tar does not
+	// give it: "global PAX size at offset N" (tarfile then reads that
+	// many bytes, over the headers that follow); "" when nothing did.
+	Resized string
 	// Sparse is the map of a sparse member (nil otherwise): its content
 	// is Size bytes, these runs stored back to back from DataOffset.
 	Sparse   []Region

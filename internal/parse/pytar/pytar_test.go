@@ -108,6 +108,19 @@ func TestRenamed(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Error(diff)
 	}
+	for _, c := range []struct{ file, renamed, resized string }{
+		{"solaris_path.tar", "Solaris PAX path (typeflag X)", ""},
+		{"global_size.tar", "", "global PAX size at offset 0"},
+	} {
+		b, err := os.ReadFile(filepath.Join("testdata", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewReader(bytes.NewReader(b), int64(len(b)), DefaultOptions()).Next()
+		if err != nil || m.Renamed != c.renamed || m.Resized != c.resized {
+			t.Errorf("%s: %+v, %v", c.file, m, err)
+		}
+	}
 	b, err = os.ReadFile(filepath.Join("testdata", "prefix_no_magic.tar"))
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,9 @@ Debian's /usr/bin/python3 from this directory. Nothing is extracted.
   v7_dir.tar            a v7 header whose name ends in / (a directory)
   end_garbage.tar       a member, then a block with a bad checksum: the
                         archive ends there without an error
+  solaris_path.tar      a Solaris extended header (typeflag X) with
+                        path=storages: tarfile reads it as PAX (Go's
+                        archive/tar as a regular member)
 """
 import io
 import json
@@ -139,7 +142,13 @@ with open("end_garbage.tar", "wb") as f:
     f.write(b"\x01" * 512)
     f.write(header(b"hidden", 3) + pad(b"xyz"))
 
-names = ["pax_global_path.tar", "pax_local_path.tar", "gnu_longname.tar", "base256.tar",
+with open("solaris_path.tar", "wb") as f:
+    rec = pax_record(b"path", b"storages")
+    f.write(header(b"SolarisHeader", len(rec), b"X") + pad(rec))
+    f.write(header(b"weights.bin", 5) + pad(b"hello"))
+    f.write(b"\x00" * 1024)
+
+names = ["solaris_path.tar", "pax_global_path.tar", "pax_local_path.tar", "gnu_longname.tar", "base256.tar",
          "prefix_no_magic.tar", "pax_size.tar", "global_size.tar", "gnu_sparse.tar",
          "pax_sparse_01.tar", "dup_names.tar", "v7_dir.tar", "end_garbage.tar"]
 out = {}
