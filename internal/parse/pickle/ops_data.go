@@ -20,15 +20,17 @@ func (s *scanner) operand(k int) ([]byte, bool) {
 	return b, true
 }
 
-// span checks an operand that occupied [start, end) against the frame:
-// pickle.py's _Unframer raises when an operand crosses the end of a
-// frame, _pickle.c reads on. The reader follows _pickle.c and records
+// span checks an operand that occupied [start, end) against the frame.
+// CPython 3.11 reads an operand that crosses the end of a frame in three
+// ways: pickle.loads and pickle.load of a buffered file (one with peek)
+// read on; pickle.load of io.BytesIO or an unbuffered file raises
+// EOFError; pickle.py's _Unframer raises. The reader reads on and records
 // the disagreement.
 func (s *scanner) span(start, end int64) {
 	if s.frameEnd >= 0 && start < s.frameEnd && end > s.frameEnd {
 		s.disagree(fmt.Sprintf("an operand crosses the end of the FRAME at %d", s.frameEnd),
-			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): reads on and runs what follows",
-			"pickle.py's _Unpickler (joblib.load): raises 'pickle exhausted before end of frame'")
+			"pickle.loads(bytes) and pickle.load of a buffered file (open(path, 'rb'); torch.load, dill.load of a path): read on and run what follows",
+			"pickle.load of a reader without peek (io.BytesIO, open(path, 'rb', 0); torch.load of a zip's data.pkl) and pickle.py's _Unpickler (joblib.load): raise")
 		s.frameEnd = -1
 	}
 }
@@ -60,7 +62,7 @@ func (s *scanner) longLine() (b []byte, long, ok bool) {
 func (s *scanner) frame() {
 	if s.frameEnd >= 0 && s.opStart < s.frameEnd {
 		s.disagree("a FRAME starts before the end of the current frame",
-			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): reads on and runs what follows",
+			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load, whatever the reader): reads on and runs what follows",
 			"pickle.py's _Unpickler (joblib.load): raises 'beginning of a new frame before end of current frame'")
 	}
 	b, ok := s.operand(8)
