@@ -3,6 +3,7 @@ package formats
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,5 +108,24 @@ func TestLegacyTarGlobalPAXSize(t *testing.T) {
 	}
 	if !hasMessage(res.Findings, finding.RulePolyglot, "global PAX size") {
 		t.Errorf("no disagreement naming the trick: %+v", res.Findings)
+	}
+}
+
+// TestTarPythonChecksum: tarfile.open (and so torch.load) accepts a
+// checksum written as Python's int reads it ("0o" prefix); such an archive
+// is read as a tar too.
+func TestTarPythonChecksum(t *testing.T) {
+	evil := tarCount + tarStorage + tarEmpty + rtPayload
+	data := []byte(legacyTar(t, [2]string{"storages", evil}, [2]string{"tensors", "I0\n."}, [2]string{"pickle", "N."}))
+	copy(data[257:265], make([]byte, 8)) // no ustar magic: a v7 header
+	copy(data[148:156], "        ")
+	sum := 0
+	for _, b := range data[:512] {
+		sum += int(b)
+	}
+	copy(data[148:156], fmt.Sprintf("0o%06o", sum))
+	res, _ := scanBytes(t, "model.pt", data)
+	if w := worst(res.Findings); w < finding.High || !strings.Contains(strings.Join(callables(res), " "), "posix.system") {
+		t.Errorf("format %q worst %v findings %+v", res.Format, w, res.Findings)
 	}
 }

@@ -21,7 +21,9 @@ import (
 //
 // Decisions:
 //   - Matched by the "ustar" magic at offset 257, or for v7 archives by a
-//     valid header checksum and a file name.
+//     valid header checksum and a file name, or by a first header that
+//     tarfile accepts (a signed checksum, numbers as Python's int reads
+//     them).
 //   - Members are named as tarfile names them (global and local PAX
 //     records, GNU long names, the ustar prefix). A member that a global
 //     PAX header renames is read under tarfile's name, and the
@@ -56,7 +58,10 @@ func (tarArchive) Match(in *scan.Input) bool {
 	if bytes.HasPrefix(h[257:], []byte("ustar")) {
 		return true
 	}
-	return h[0] != 0 && tarChecksumOK(h[:512])
+	// What tarfile.open accepts (torch.load tries it on every file that
+	// is not a zip): a checksum, signed or unsigned, in any form Python's
+	// int reads.
+	return (h[0] != 0 && tarChecksumOK(h[:512])) || pytar.HeaderOK(h)
 }
 
 // tarChecksumOK checks a v7 header's checksum: the sum of its bytes with
