@@ -54,6 +54,9 @@ func scanPickleStream(s *scan.Session, in *scan.Input) error {
 	if err2 := otherReadings(s, in, res, 0); err == nil {
 		err = err2
 	}
+	if err2 := frameRestReading(s, in, res); err == nil {
+		err = err2
+	}
 	return err
 }
 

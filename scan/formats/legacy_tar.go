@@ -59,7 +59,9 @@ type torchTarEntries struct {
 }
 
 // next reads the next pickle at t.off, reports it and returns it; its
-// End is its length.
+// FrameEnd is its length as torch reads it: legacy_load opens the
+// extracted member unbuffered, which leaves the file at the end of the
+// FRAME the STOP lies in (pickle.Result.FrameRests).
 func (t *torchTarEntries) next() (*pickle.Result, error) {
 	t.k++
 	res, err := readPickleAt(t.s, t.in, t.off, true)
@@ -92,8 +94,8 @@ func (t *torchTarEntries) scan() error {
 	if err != nil {
 		return err
 	}
-	if res.End > 4096 {
-		return fmt.Errorf("entry count pickle of %d bytes", res.End)
+	if res.FrameEnd > 4096 {
+		return fmt.Errorf("entry count pickle of %d bytes", res.FrameEnd)
 	}
 	b, err := t.bytesAt(t.off, res.End)
 	if err != nil {
@@ -106,13 +108,13 @@ func (t *torchTarEntries) scan() error {
 	if count < 0 || count > int64(t.s.Limits().MaxMembers) {
 		return fmt.Errorf("%d entries, over %d: %w", count, t.s.Limits().MaxMembers, scan.ErrLimit)
 	}
-	t.off += res.End
+	t.off += res.FrameEnd
 	for range count {
 		res, err := t.next()
 		if err != nil {
 			return err
 		}
-		t.off += res.End
+		t.off += res.FrameEnd
 		if t.in.Name == "storages" {
 			err = t.skipStorage(res.Returned)
 		} else {
@@ -127,7 +129,7 @@ func (t *torchTarEntries) scan() error {
 		if err != nil {
 			return err
 		}
-		t.off += res.End
+		t.off += res.FrameEnd
 	}
 	return legacyAfter(t.s, t.in, t.off, "the last entry")
 }

@@ -158,3 +158,36 @@ func reportParting(s *scan.Session, in *scan.Input, span pickle.Span, did []stri
 	s.Report(in, finding.Finding{Rule: finding.RulePolyglot, Offset: span.Offset, Length: max(span.Size, 1),
 		Message: msg, Evidence: joblib + " | " + plain})
 }
+
+// framePrefix starts the messages of the reading from a frame's end.
+const framePrefix = "read from the end of the FRAME at offset %d, where pickle.load of an unbuffered file or io.BytesIO starts the next pickle: "
+
+// frameRestReading reads in again from the end of the first frame whose
+// STOP left bytes in it: the next pickle as pickle.load of an unbuffered
+// file, io.BytesIO and pickle.py read it (res read it from right after
+// STOP, as pickle.load of a buffered file does). Its findings are
+// reported at their offsets in in. The error is the input's own.
+func frameRestReading(s *scan.Session, in *scan.Input, res *pickle.Result) error {
+	if len(res.FrameRests) == 0 {
+		return nil
+	}
+	r := res.FrameRests[0]
+	at := r.Offset + r.Size
+	opts := s.PickleOptions()
+	opts.Joblib = true
+	next, err := readPicklesAt(in, at, opts, false)
+	if next == nil {
+		return err
+	}
+	for _, f := range s.Policy().Pickle(next) {
+		if f.Offset >= 0 {
+			f.Offset += at
+		}
+		f.Message = fmt.Sprintf(framePrefix, at) + f.Message
+		s.Report(in, f)
+	}
+	if next.Limit != nil {
+		s.Partial()
+	}
+	return err
+}

@@ -124,3 +124,22 @@ func hasMessage(fs []finding.Finding, rule, what string) bool {
 	}
 	return false
 }
+
+// TestFrameRestPayload: bytes after a STOP inside its FRAME are skipped
+// by pickle.load of an unbuffered file or io.BytesIO, which starts the
+// next pickle at the frame's end; a payload there must be read.
+func TestFrameRestPayload(t *testing.T) {
+	first := "\x80\x04\x95\x06\x00\x00\x00\x00\x00\x00\x00K\x01.\xff\xfe\xfd" // PROTO FRAME(6) BININT1 STOP junk
+	res, _ := scanBytes(t, "state.pkl", []byte(first+rtPayload))
+	if !hasMessage(res.Findings, "", "posix.system") || !hasMessage(res.Findings, finding.RulePolyglot, "leaves 3 bytes of its FRAME") {
+		t.Errorf("findings %+v", res.Findings)
+	}
+	// torch's legacy_load reads a tar's storages member unbuffered: the
+	// entries start at the count pickle's frame end.
+	count := "\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00K\x01." + strings.Repeat("\x00", 8) // PROTO FRAME(11) BININT1 STOP, 8 bytes left
+	storages := count + tarStorage + tarEmpty + rtPayload
+	res, _ = scanBytes(t, "model.pt", []byte(legacyTar(t, [2]string{"storages", storages}, [2]string{"tensors", "I0\n."}, [2]string{"pickle", "N."})))
+	if w := worst(res.Findings); w < finding.High || !hasMessage(res.Findings, "", "posix.system") {
+		t.Errorf("legacy tar: worst %v findings %+v", w, res.Findings)
+	}
+}

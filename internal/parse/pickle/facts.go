@@ -266,4 +266,13 @@ type Result struct {
 	// End is the offset just past the last byte that belongs to the pickles
 	// read, so a caller can position the next reader on a container.
 	End int64
+	// FrameEnd is where a reader without peek (an unbuffered file,
+	// io.BytesIO) or pickle.py leaves the file after the last complete
+	// pickle: the end of the FRAME its STOP lies in, or End when the STOP
+	// lies in none (see FrameRests).
+	FrameEnd int64
+	// FrameRests lists the first frames whose STOP left bytes in them:
+	// the next pickle starts right after STOP for pickle.load of a
+	// buffered file, at the frame's end for the other readers.
+	FrameRests []Span
 }

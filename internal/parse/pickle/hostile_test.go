@@ -175,3 +175,21 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestFrameRest: a STOP that leaves bytes in its FRAME. CPython 3.11's
+// pickle.load of a buffered file starts the next load right after STOP,
+// of an unbuffered file or io.BytesIO at the frame's end (checked by
+// running it on this input).
+func TestFrameRest(t *testing.T) {
+	data := "\x80\x04\x95\x06\x00\x00\x00\x00\x00\x00\x00K\x01.\xff\xfe\xfd" + "\x80\x04K\x02." // PROTO FRAME(6) BININT1 STOP junk | PROTO BININT1 STOP
+	r := ReadOne(strings.NewReader(data), DefaultOptions())
+	if r.End != 14 || r.FrameEnd != 17 || len(r.FrameRests) != 1 || r.FrameRests[0] != (Span{Offset: 14, Size: 3}) {
+		t.Errorf("end %d frame end %d rests %+v", r.End, r.FrameEnd, r.FrameRests)
+	}
+	if len(r.Disagreements) != 1 || !strings.Contains(r.Disagreements[0].Trick, "leaves 3 bytes of its FRAME") {
+		t.Errorf("disagreements %+v", r.Disagreements)
+	}
+	if r := ReadOne(strings.NewReader("\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00K\x01."), DefaultOptions()); r.FrameEnd != r.End || len(r.Disagreements) != 0 {
+		t.Errorf("a frame that ends at its STOP: end %d frame end %d disagreements %+v", r.End, r.FrameEnd, r.Disagreements)
+	}
+}

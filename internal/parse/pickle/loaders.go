@@ -1,5 +1,7 @@
 package pickle
 
+import "fmt"
+
 // Loaders read the same bytes in different ways: CPython's two
 // unpicklers (_pickle.c behind pickle.load, pickle.loads, torch.load and
 // dill.load; pickle.py's _Unpickler behind joblib.load) and joblib's
@@ -70,3 +72,26 @@ func (s *scanner) externalFile(w string, state value) {
 // IsOpcode reports whether b starts a pickle opcode: a stream whose first
 // byte is not one makes every unpickler raise before it runs anything.
 func IsOpcode(b byte) bool { return isOpcode(b) }
+
+// frameRest returns where the reader of the next pickle starts when the
+// file is read without peek: the end of the frame the STOP just read lies
+// in, with bytes left in it, or the offset after STOP. Bytes left in a
+// frame after STOP are a disagreement: CPython 3.11's pickle.load of a
+// buffered file starts the next load right after STOP, of an unbuffered
+// file or io.BytesIO (and pickle.py) at the frame's end.
+func (s *scanner) frameRest() int64 {
+	off, end := s.in.off(), s.frameEnd
+	if s.in.size >= 0 && end > s.in.size {
+		end = s.in.size // a short frame: only what is there
+	}
+	if s.frameEnd < 0 || end <= off {
+		return off
+	}
+	if len(s.res.FrameRests) < maxSpans {
+		s.res.FrameRests = append(s.res.FrameRests, Span{Offset: off, Size: end - off})
+	}
+	s.disagree(fmt.Sprintf("the pickle's STOP leaves %d bytes of its FRAME unread", end-off),
+		"pickle.load of a buffered file (open(path, 'rb'); torch.load's legacy pickles): the next load starts right after STOP",
+		"pickle.load of an unbuffered file or io.BytesIO (torch's legacy tar members) and pickle.py: the next load starts at the frame's end")
+	return end
+}

@@ -133,6 +133,7 @@ func (s *scanner) stream(one bool) {
 		if s.pickle() {
 			s.res.Pickles++
 			s.res.End = s.in.off()
+			s.res.FrameEnd = s.frameRest()
 			if one {
 				return
 			}
