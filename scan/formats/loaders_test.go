@@ -143,3 +143,16 @@ func TestFrameRestPayload(t *testing.T) {
 		t.Errorf("legacy tar: worst %v findings %+v", w, res.Findings)
 	}
 }
+
+// TestLegacyUnbufferedPayload: a legacy checkpoint whose magic number
+// pickle leaves bytes in its FRAME. torch.load of the path reads the next
+// pickle right after STOP (junk: it raises); torch.load(io.BytesIO(...))
+// reads it at the frame's end, where the payload is.
+func TestLegacyUnbufferedPayload(t *testing.T) {
+	magic := "\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19."                             // LONG1 STOP
+	first := "\x80\x04\x95" + le64(len(magic)+4) + magic + "\xff\xfe\xfd\xfc" // PROTO FRAME, 4 bytes left
+	res, _ := scanBytes(t, "model.pt", []byte(first+rtPayload))
+	if res.Format != "torch-legacy" || !hasMessage(res.Findings, "", "posix.system") || !hasMessage(res.Findings, finding.RulePolyglot, "leaves 4 bytes of its FRAME") {
+		t.Errorf("format %q findings %+v", res.Format, res.Findings)
+	}
+}
