@@ -131,6 +131,9 @@ func (p *Judge) stream(out *findingSet, res *pickle.Result) {
 		out.add(finding.Finding{Rule: finding.RuleMalformedPickle, Severity: finding.Medium, Offset: a.Offset,
 			Message: fmt.Sprintf("unusual structure at offset %d (%s): %s; loaders may read this stream differently", a.Offset, a.Op, clean(a.Msg, maxEvidence))})
 	}
+	for _, d := range res.Disagreements {
+		out.add(disagreement(d))
+	}
 	if e := res.Err; e != nil {
 		sev, cause := finding.Medium, ""
 		for _, f := range out.list {
@@ -172,4 +175,24 @@ func torchBlob(n pickle.Nested) *pickle.Result {
 	r := *n.Result
 	r.Trailing = nil
 	return &r
+}
+
+// disagreement reports two loaders reading the same bytes differently:
+// high, since no writer produces it and it is how a payload is shown to
+// one loader and hidden from another (what either reading runs is judged
+// on its own).
+func disagreement(d pickle.Disagreement) finding.Finding {
+	return finding.Finding{Rule: finding.RulePolyglot, Severity: finding.High, Offset: d.Offset,
+		Message: fmt.Sprintf("loaders disagree at offset %d (%s): %s; %s; %s", d.Offset, d.Op, clean(d.Trick, maxEvidence),
+			clean(d.Readings[0], maxEvidence), clean(d.Readings[1], maxEvidence)),
+		Evidence: clean(d.Readings[0]+" | "+d.Readings[1], maxEvidence)}
+}
+
+// NotLoadable judges an input that no format reads but that every loader
+// provably rejects before running anything (scan.Unloadable says why): a
+// file no loader can read is not a threat, so it is not scanned at
+// medium, not high. Without that proof the caller fails closed.
+func (p *Judge) NotLoadable(why string) finding.Finding {
+	return finding.Finding{Rule: finding.RuleUnscannable, Severity: finding.Medium, Offset: -1,
+		Message: "named like a pickle-based model, but " + why + "; not scanned"}
 }

@@ -29,7 +29,7 @@ var bypassesNested = []bypass{
 var bypassesStructure = []bypass{
 	{"frame_ends_mid_operand",
 		"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x8c\x06system\x93\x8c\x02id\x85R.", // PROTO FRAME(5) SHORT_BINUNICODE SHORT_BINUNICODE STACK_GLOBAL SHORT_BINUNICODE TUPLE1 REDUCE STOP
-		[]string{"posix.system"}, finding.Critical, finding.RuleMalformedPickle},
+		[]string{"posix.system"}, finding.Critical, finding.RulePolyglot},
 	{"missing_memo_key_after_payload",
 		"cposix\nsystem\n(S'id'\ntRg99\n.", // GLOBAL MARK STRING TUPLE REDUCE GET STOP
 		[]string{"posix.system", "fail at offset 23"}, finding.Critical, ""},

@@ -8,6 +8,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/onnx"
 	"github.com/modelgate/modelgate/internal/parse/ortadapter"
 	"github.com/modelgate/modelgate/internal/parse/pickle"
+	"github.com/modelgate/modelgate/internal/parse/pytar"
 	"github.com/modelgate/modelgate/internal/parse/safetensors"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
 	"github.com/modelgate/modelgate/internal/parse/tfjs"
@@ -51,6 +52,9 @@ type Limits struct {
 	TFLite      tflite.Options
 	ORTAdapter  ortadapter.Options
 	TFJS        tfjs.Options
+	// Tar bounds the tar reader (long names, PAX headers, sparse maps);
+	// its member count is MaxMembers.
+	Tar pytar.Options
 }
 
 // DefaultLimits returns the documented defaults: nesting 4, 100 000
@@ -77,5 +81,6 @@ func DefaultLimits() Limits {
 		TFLite:          tflite.DefaultOptions(),
 		ORTAdapter:      ortadapter.DefaultOptions(),
 		TFJS:            tfjs.DefaultOptions(),
+		Tar:             pytar.DefaultOptions(),
 	}
 }

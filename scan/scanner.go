@@ -184,8 +184,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 	if res.Format == "" {
 		res.Format = "none"
 		if PickleName(t.rel) {
-			sess.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
-				Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+			sess.NotRead(in)
 			res.Status = finding.StatusNotScanned
 			return res
 		}

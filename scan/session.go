@@ -146,6 +146,18 @@ func (s *Session) Rechain(from, to string, findings, members int) {
 // Partial marks the file as not completely scanned; the caller reports why.
 func (s *Session) Partial() { s.partial = true }
 
+// NotRead reports an input named like a pickle that no format reads: not
+// scanned at medium when every loader provably rejects it before running
+// anything (Unloadable), else high, since a loader may still read it.
+func (s *Session) NotRead(in *Input) {
+	if why := Unloadable(in); why != "" {
+		s.Report(in, s.Policy().NotLoadable(why))
+		return
+	}
+	s.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
+		Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+}
+
 // Unscannable reports that in could not be read and why.
 func (s *Session) Unscannable(in *Input, err error) {
 	s.partial = true

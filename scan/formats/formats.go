@@ -93,6 +93,9 @@ func pickleToo(s *scan.Session, f scan.Format, in *scan.Input, name string) stri
 		res.Err = nil // the input failed, not the pickle: reported below
 	}
 	s.Pickle(in, res, "read as a pickle: ")
+	if err == nil {
+		err = otherReadings(s, in, res, 0)
+	}
 	if err != nil {
 		s.Unscannable(in, fmt.Errorf("read as a pickle: %w", err))
 	}

@@ -45,8 +45,17 @@ func (joblibDump) Scan(s *scan.Session, in *scan.Input) error { return scanPickl
 // joblib's array wrappers: the one entry point of the pickle formats.
 func scanPickleStream(s *scan.Session, in *scan.Input) error {
 	res, err := scanPickleAt(s, in, 0, false, "")
-	if res != nil && usesJoblib(res) {
+	if res == nil {
+		return err
+	}
+	if usesJoblib(res) {
 		s.SetFormat(in, "joblib")
+	}
+	if err2 := otherReadings(s, in, res, 0); err == nil {
+		err = err2
+	}
+	if err2 := frameRestReading(s, in, res); err == nil {
+		err = err2
 	}
 	return err
 }

@@ -68,8 +68,26 @@ const (
 
 func (torchLegacy) Scan(s *scan.Session, in *scan.Input) error {
 	s.Read(in)
+	parted, err := legacyPass(s, in, false, 0)
+	if err != nil || parted < 0 {
+		return err
+	}
+	_, err = legacyPass(s, in, true, parted)
+	return err
+}
+
+// legacyPass reads the five pickles and the storages as torch.load reads
+// them from a buffered file (each pickle right after the last STOP) or,
+// with unbuffered, from an unbuffered file or io.BytesIO
+// (torch.load(io.BytesIO(...)), torch.storage._load_from_bytes: each
+// pickle at the end of the FRAME the last STOP lies in). The two part
+// after a STOP that leaves bytes in its frame (pickle.Result.FrameRests,
+// reported as a disagreement); the buffered pass returns the first pickle
+// whose start differs (-1 when none), and the unbuffered pass reports
+// from that pickle on, its parts named "unbuffered/pickle#k".
+func legacyPass(s *scan.Session, in *scan.Input, unbuffered bool, from int) (int, error) {
 	var results [6]*pickle.Result
-	off := int64(0)
+	off, parted := int64(0), -1
 	for k := 1; k <= 5; k++ {
 		opts := legacyOptions(s)
 		if k == 5 {
@@ -77,26 +95,38 @@ func (torchLegacy) Scan(s *scan.Session, in *scan.Input) error {
 		}
 		res, err := readPicklesAt(in, off, opts, true)
 		if err != nil {
-			return fmt.Errorf("read pickle#%d at offset %d: %w", k-1, off, err)
+			return parted, fmt.Errorf("read pickle#%d at offset %d: %w", k-1, off, err)
 		}
 		resolveModuleIDs(res)
-		s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k-1)), res, "")
+		switch {
+		case !unbuffered:
+			s.Pickle(legacyMember(in, "pickle#"+strconv.Itoa(k-1)), res, "")
+		case k-1 >= from:
+			s.Pickle(legacyMember(in, "unbuffered/pickle#"+strconv.Itoa(k-1)), res, "")
+		}
 		if res.Err != nil || res.Limit != nil || res.Pickles != 1 {
-			return nil
+			return parted, nil
 		}
 		results[k] = res
-		off += res.End
+		if res.FrameEnd != res.End && parted < 0 {
+			parted = k
+		}
+		if unbuffered {
+			off += res.FrameEnd
+		} else {
+			off += res.End
+		}
 	}
 	decl, err := declaredStorages(results[4])
 	if err != nil {
-		return legacyMalformed(s, in, -1, err)
+		return parted, legacyMalformed(s, in, -1, err)
 	}
 	order := storageOrder(results[5], decl)
 	end, err := skipStorages(in, off, order, decl)
 	if err != nil {
-		return legacyMalformed(s, in, end, err)
+		return parted, legacyMalformed(s, in, end, err)
 	}
-	return legacyAfter(s, in, end, "the last storage")
+	return parted, legacyAfter(s, in, end, "the last storage")
 }
 
 // resolveModuleIDs names the callee of calls on what persistent_load

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/modelgate/modelgate/internal/parse/pickle"
 	"github.com/modelgate/modelgate/internal/parse/torchlegacy"
@@ -60,7 +59,9 @@ type torchTarEntries struct {
 }
 
 // next reads the next pickle at t.off, reports it and returns it; its
-// End is its length.
+// FrameEnd is its length as torch reads it: legacy_load opens the
+// extracted member unbuffered, which leaves the file at the end of the
+// FRAME the STOP lies in (pickle.Result.FrameRests).
 func (t *torchTarEntries) next() (*pickle.Result, error) {
 	t.k++
 	res, err := readPickleAt(t.s, t.in, t.off, true)
@@ -93,8 +94,8 @@ func (t *torchTarEntries) scan() error {
 	if err != nil {
 		return err
 	}
-	if res.End > 4096 {
-		return fmt.Errorf("entry count pickle of %d bytes", res.End)
+	if res.FrameEnd > 4096 {
+		return fmt.Errorf("entry count pickle of %d bytes", res.FrameEnd)
 	}
 	b, err := t.bytesAt(t.off, res.End)
 	if err != nil {
@@ -107,15 +108,15 @@ func (t *torchTarEntries) scan() error {
 	if count < 0 || count > int64(t.s.Limits().MaxMembers) {
 		return fmt.Errorf("%d entries, over %d: %w", count, t.s.Limits().MaxMembers, scan.ErrLimit)
 	}
-	t.off += res.End
+	t.off += res.FrameEnd
 	for range count {
 		res, err := t.next()
 		if err != nil {
 			return err
 		}
-		t.off += res.End
+		t.off += res.FrameEnd
 		if t.in.Name == "storages" {
-			err = t.skipStorage(res.Imports)
+			err = t.skipStorage(res.Returned)
 		} else {
 			err = t.skipTensor()
 		}
@@ -128,24 +129,23 @@ func (t *torchTarEntries) scan() error {
 		if err != nil {
 			return err
 		}
-		t.off += res.End
+		t.off += res.FrameEnd
 	}
 	return legacyAfter(t.s, t.in, t.off, "the last entry")
 }
 
-// skipStorage skips the data of one storage entry whose pickle imported
-// imports (its storage class).
-func (t *torchTarEntries) skipStorage(imports []pickle.Import) error {
-	es, typ := int64(0), ""
-	for _, imp := range imports {
-		if im := imp.Global.String(); strings.HasSuffix(im, "Storage") {
-			if size, ok := torchlegacy.ElementSize(im); ok {
-				es, typ = size, im
-			}
-		}
+// skipStorage skips the data of one storage entry whose pickle returned
+// ret: torch's legacy_load unpacks it as (key, location, storage_type)
+// and sizes the data by storage_type.dtype, the class in the tuple, not
+// whichever storage class the pickle imports first or last.
+func (t *torchTarEntries) skipStorage(ret pickle.Returned) error {
+	if ret.Value.Kind != pickle.ArgTuple || len(ret.Items) != 3 || ret.Items[2].Kind != pickle.ArgGlobal {
+		return fmt.Errorf("storage entry pickle#%d is not (key, location, storage class)", t.k)
 	}
-	if es == 0 {
-		return fmt.Errorf("storage entry pickle#%d names no storage class", t.k)
+	typ := ret.Items[2].Global.String()
+	es, ok := torchlegacy.ElementSize(typ)
+	if !ok {
+		return fmt.Errorf("storage entry pickle#%d names %s, no storage class torch sizes", t.k, typ)
 	}
 	b, err := t.bytesAt(t.off, 8)
 	if err != nil {

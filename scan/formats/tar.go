@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"archive/tar"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,27 +10,40 @@ import (
 	"strings"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pytar"
 	"github.com/modelgate/modelgate/scan"
 )
 
-// tarArchive is a tar archive (ustar, GNU, PAX or v7). Each regular file
-// member is identified by content and scanned with Session.Scan.
+// tarArchive is a tar archive (ustar, GNU, PAX or v7), read as Python's
+// tarfile reads it (internal/parse/pytar): that is how torch.load reads a
+// legacy tar checkpoint and how Python tools extract archives. Each
+// regular member is identified by content and scanned with Session.Scan.
 //
 // Decisions:
 //   - Matched by the "ustar" magic at offset 257, or for v7 archives by a
-//     valid header checksum and a file name.
+//     valid header checksum and a file name, or by a first header that
+//     tarfile accepts (a signed checksum, numbers as Python's int reads
+//     them).
+//   - Members are named as tarfile names them (global and local PAX
+//     records, GNU long names, the ustar prefix). A member that a global
+//     PAX header renames is read under tarfile's name, and the
+//     disagreement with its own header's name, which Go's archive/tar and
+//     other tools keep, is reported (MG141, high): torch's legacy_load
+//     extracts "storages" by tarfile's name.
 //   - With random access a member is a section of the file: nothing is
-//     copied and formats inside may seek. In a stream (tar.gz) a member is
-//     a stream input; its first opens are served from the live stream and
-//     later ones restart the outer stream and skip to the member.
+//     copied and formats inside may seek; a sparse member is read as
+//     tarfile's _FileInFile reads it. In a stream (tar.gz) a member is a
+//     stream input; its first opens are served from the live stream and
+//     later ones restart the outer stream and skip to the member; sparse
+//     members there, which no model writer produces, are reported
+//     unscannable.
 //   - Links named "storages" or "tensors" are read as their target member
 //     (an earlier regular member), entry by entry: torch's legacy_load
 //     extracts them with tarfile, which copies the target. Other links,
-//     directories and devices are not followed; sparse members,
-//     which no model writer produces, are reported unscannable.
+//     directories and devices are not followed.
 //   - The members "storages" and "tensors" of the tar written by
 //     torch.save before 0.4 are read as torch reads them (see
-//     format_legacy.go); the archive is then reported "torch-tar".
+//     legacy_tar.go); the archive is then reported "torch-tar".
 type tarArchive struct{}
 
 var _ scan.Format = tarArchive{}
@@ -46,7 +58,10 @@ func (tarArchive) Match(in *scan.Input) bool {
 	if bytes.HasPrefix(h[257:], []byte("ustar")) {
 		return true
 	}
-	return h[0] != 0 && tarChecksumOK(h[:512])
+	// What tarfile.open accepts (torch.load tries it on every file that
+	// is not a zip): a checksum, signed or unsigned, in any form Python's
+	// int reads.
+	return (h[0] != 0 && tarChecksumOK(h[:512])) || pytar.HeaderOK(h)
 }
 
 // tarChecksumOK checks a v7 header's checksum: the sum of its bytes with
@@ -69,16 +84,18 @@ func tarChecksumOK(h []byte) bool {
 
 func (tarArchive) Scan(s *scan.Session, in *scan.Input) error {
 	t := &tarScan{s: s, in: in}
+	opts := s.Limits().Tar
+	opts.MaxMembers = s.Limits().MaxMembers + 1 // one more: the engine reports the bound
 	if in.At != nil {
-		t.section = io.NewSectionReader(in.At, 0, in.Size)
-		t.tr = tar.NewReader(t.section)
+		t.tr = pytar.NewReader(in.At, in.Size, opts)
 	} else {
 		rc, err := in.Open()
 		if err != nil {
 			return err
 		}
 		defer rc.Close()
-		t.tr = tar.NewReader(rc)
+		t.fwd = &forwardReaderAt{r: rc}
+		t.tr = pytar.NewReader(t.fwd, -1, opts)
 	}
 	before := s.FindingCount()
 	err := t.members()
@@ -96,8 +113,8 @@ func (tarArchive) Scan(s *scan.Session, in *scan.Input) error {
 type tarScan struct {
 	s       *scan.Session
 	in      *scan.Input
-	section *io.SectionReader // the whole archive, when it has random access
-	tr      *tar.Reader
+	fwd     *forwardReaderAt // the archive stream, when it has no random access
+	tr      *pytar.Reader
 	matched int
 	names   map[string]bool
 	regular map[string]tarRegular // regular members read so far, by clean name
@@ -107,7 +124,7 @@ type tarScan struct {
 // linkTo is a link member and the regular member before it that it names
 // (zero when none does).
 type linkTo struct {
-	hdr    *tar.Header
+	hdr    *pytar.Member
 	target tarRegular
 }
 
@@ -129,23 +146,23 @@ func (t *tarScan) members() error {
 			return nil
 		}
 		if err != nil {
+			if errors.Is(err, pytar.ErrLimit) {
+				err = fmt.Errorf("%w: %w", err, scan.ErrLimit)
+			}
 			return fmt.Errorf("read tar header after %d members: %w", i, err)
 		}
 		if i >= t.s.Limits().MaxMembers {
 			return fmt.Errorf("tar has more than %d members: %w", t.s.Limits().MaxMembers, scan.ErrLimit)
 		}
-		if sparse(hdr) {
-			t.s.Unscannable(&scan.Input{Chain: t.in.Child(hdr.Name)}, errors.New("sparse tar member"))
-			continue
-		}
-		if hdr.Typeflag == tar.TypeLink || hdr.Typeflag == tar.TypeSymlink {
+		t.renamed(hdr)
+		if hdr.Type == pytar.TypeLink || hdr.Type == pytar.TypeSymlink {
 			if hdr.Name == "storages" || hdr.Name == "tensors" {
 				t.names[hdr.Name] = true
 				t.links = append(t.links, linkTo{hdr, t.regular[tarLinkTarget(hdr)]})
 			}
 			continue
 		}
-		if hdr.Typeflag != tar.TypeReg { // Next reports the old '\x00' as TypeReg
+		if !hdr.IsReg() {
 			continue
 		}
 		t.names[hdr.Name] = true
@@ -154,37 +171,44 @@ func (t *tarScan) members() error {
 			t.s.Unscannable(&scan.Input{Chain: t.in.Child(hdr.Name)}, fmt.Errorf("open tar member: %w", err))
 			continue
 		}
-		t.regular[path.Clean(hdr.Name)] = tarRegular{index: i, hdr: hdr, off: t.offset()}
+		t.regular[path.Clean(hdr.Name)] = tarRegular{index: i, hdr: hdr}
 		if scanTorchTarMember(t.s, member) || scanMember(t.s, member) != "" {
 			t.matched++
 		}
 	}
 }
 
-// tarRegular is a regular member already read: where its data lies.
-type tarRegular struct {
-	index int
-	hdr   *tar.Header
-	off   int64 // data offset with random access, else -1
+// renamed reports a member that Python's tarfile names otherwise than
+// Go's archive/tar (and other tools that ignore global PAX records):
+// what each reader sees under a name like "storages" differs.
+func (t *tarScan) renamed(m *pytar.Member) {
+	if m.Resized != "" {
+		t.s.Report(t.in, finding.Finding{Rule: finding.RulePolyglot, Offset: m.Offset, Length: 512, Message: fmt.Sprintf(
+			"loaders disagree on the size of the tar member %q at offset %d (%s): Python's tarfile (torch.load's legacy_load, tarfile.extract) reads %d bytes from offset %d, over the headers that follow; its own header, as Go's archive/tar reads it, says otherwise",
+			m.Name, m.Offset, m.Resized, m.Size, m.DataOffset),
+			Evidence: fmt.Sprintf("tarfile: %d bytes | archive/tar: the header's size", m.Size)})
+	}
+	switch {
+	case strings.HasPrefix(m.Renamed, "global PAX path"), strings.HasPrefix(m.Renamed, "ustar prefix"), strings.HasPrefix(m.Renamed, "Solaris"):
+	default:
+		return
+	}
+	t.s.Report(t.in, finding.Finding{Rule: finding.RulePolyglot, Offset: m.Offset, Length: 512, Message: fmt.Sprintf(
+		"loaders disagree on the name of the tar member at offset %d (%s): Python's tarfile (torch.load's legacy_load, tarfile.extract) names it %q; its own header, as Go's archive/tar and other tools read it, names it %q",
+		m.Offset, m.Renamed, m.Name, m.Header),
+		Evidence: fmt.Sprintf("tarfile: %q | archive/tar: %q", m.Name, m.Header)})
 }
 
-// offset returns where the data of the member just read starts, or -1
-// in a stream.
-func (t *tarScan) offset() int64 {
-	if t.section == nil {
-		return -1
-	}
-	off, err := t.section.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return -1
-	}
-	return off
+// tarRegular is a regular member already read.
+type tarRegular struct {
+	index int
+	hdr   *pytar.Member
 }
 
 // tarLinkTarget is the name of the member a link names: for a hard link
 // its link name, for a symbolic one that name from the link's folder.
-func tarLinkTarget(hdr *tar.Header) string {
-	if hdr.Typeflag == tar.TypeSymlink {
+func tarLinkTarget(hdr *pytar.Member) string {
+	if hdr.Type == pytar.TypeSymlink {
 		return path.Join(path.Dir(hdr.Name), hdr.Linkname)
 	}
 	return path.Clean(hdr.Linkname)
@@ -204,9 +228,8 @@ func (t *tarScan) link(l linkTo) {
 	chain := t.in.Child(l.hdr.Name)
 	var m *scan.Input
 	var err error
-	if e.off >= 0 {
-		size := min(e.hdr.Size, max(t.in.Size-e.off, 0))
-		m, err = scan.NewSectionInput(chain, l.hdr.Name, io.NewSectionReader(t.in.At, e.off, size), size)
+	if t.in.At != nil {
+		m, err = t.sectionInput(chain, l.hdr.Name, e.hdr)
 	} else {
 		m, err = scan.NewStreamInput(chain, l.hdr.Name, e.hdr.Size, func() (io.ReadCloser, error) { return t.reopen(e.index) })
 	}
@@ -220,62 +243,44 @@ func (t *tarScan) link(l linkTo) {
 	}
 }
 
-// sparse reports whether a member is stored sparse (GNU or PAX).
-func sparse(hdr *tar.Header) bool {
-	if hdr.Typeflag == tar.TypeGNUSparse {
-		return true
+// sectionInput returns the content of member hdr of an archive with
+// random access: a section of it, or for a sparse member the content
+// tarfile assembles.
+func (t *tarScan) sectionInput(chain []string, name string, hdr *pytar.Member) (*scan.Input, error) {
+	size := max(hdr.Size, 0)
+	if hdr.IsSparse {
+		return scan.NewStreamInput(chain, name, size, func() (io.ReadCloser, error) {
+			return io.NopCloser(pytar.Sparse(t.in.At, hdr)), nil
+		})
 	}
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return true
-		}
+	if hdr.DataOffset+size > t.in.Size {
+		short := max(t.in.Size-hdr.DataOffset, 0)
+		t.s.Unscannable(&scan.Input{Chain: chain}, fmt.Errorf("tar member at offset %d truncated: %d of %d bytes present", hdr.DataOffset, short, size))
+		size = short
 	}
-	return false
+	return scan.NewSectionInput(chain, name, io.NewSectionReader(t.in.At, hdr.DataOffset, size), size)
 }
 
 // member returns the input of the member whose header was just read.
-func (t *tarScan) member(hdr *tar.Header, index int) (*scan.Input, error) {
+func (t *tarScan) member(hdr *pytar.Member, index int) (*scan.Input, error) {
 	chain := t.in.Child(hdr.Name)
-	if t.section != nil {
-		off, err := t.section.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return nil, err
-		}
-		size := hdr.Size
-		if off+size > t.in.Size {
-			size = max(t.in.Size-off, 0)
-			t.s.Unscannable(&scan.Input{Chain: chain}, fmt.Errorf("tar member at offset %d truncated: %d of %d bytes present", off, size, hdr.Size))
-		}
-		m, err := scan.NewSectionInput(chain, hdr.Name, io.NewSectionReader(t.in.At, off, size), size)
-		if err != nil {
-			return nil, err
-		}
-		m.Depth = t.in.Depth + 1
-		return m, nil
+	var m *scan.Input
+	var err error
+	switch {
+	case t.in.At != nil:
+		m, err = t.sectionInput(chain, hdr.Name, hdr)
+	case hdr.IsSparse:
+		return nil, errors.New("sparse tar member in a stream")
+	default:
+		live := io.NewSectionReader(t.fwd, hdr.DataOffset, max(hdr.Size, 0))
+		reopen := func() (io.ReadCloser, error) { return t.reopen(index) }
+		m, err = scan.NewLiveStreamInput(chain, hdr.Name, max(hdr.Size, 0), live, reopen)
 	}
-	reopen := func() (io.ReadCloser, error) { return t.reopen(index) }
-	m, err := scan.NewLiveStreamInput(chain, hdr.Name, hdr.Size, t.tr, reopen)
 	if err != nil {
 		return nil, err
 	}
 	m.Depth = t.in.Depth + 1
 	return m, nil
-}
-
-// reopen restarts the archive stream and returns a reader of member index.
-func (t *tarScan) reopen(index int) (io.ReadCloser, error) {
-	rc, err := t.in.Open()
-	if err != nil {
-		return nil, err
-	}
-	tr := tar.NewReader(rc)
-	for i := 0; i <= index; i++ {
-		if _, err := tr.Next(); err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("reopen tar member %d: %w", index, err)
-		}
-	}
-	return readCloser{tr, rc}, nil
 }
 
 // containerDone records the outcome of a container whose members have
@@ -295,8 +300,7 @@ func containerDone(s *scan.Session, in *scan.Input, matched, findingsBefore int)
 func scanMember(s *scan.Session, in *scan.Input) string {
 	got := s.Scan(in)
 	if got == "" && scan.PickleName(in.Name) {
-		s.Report(in, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
-			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+		s.NotRead(in)
 		s.Partial()
 	}
 	return got

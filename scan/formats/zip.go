@@ -244,10 +244,17 @@ func scanZipMember(s *scan.Session, in *scan.Input, a *zipread.Archive, m *zipre
 		s.Report(mi, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: fmt.Sprintf(
 			"flagged as encrypted (flags %#04x) but stored in plain: zip readers refuse it or read it depending on the reader", m.Flags)})
 	case got == "" && m.Encrypted() && !plainText(mi.Head):
+		// No loader decrypts (miniz and zipfile without a password
+		// refuse): proven harmless when its bytes, read as they are,
+		// are no pickle either.
+		if why := scan.Unloadable(mi); why != "" {
+			s.Report(mi, s.Policy().NotLoadable(fmt.Sprintf("encrypted (flags %#04x), which no loader decrypts, and read as stored %s", m.Flags, why)))
+			s.Partial()
+			break
+		}
 		s.Unscannable(mi, fmt.Errorf("encrypted (flags %#04x): the content cannot be read", m.Flags))
 	case got == "" && scan.PickleName(name):
-		s.Report(mi, finding.Finding{Rule: finding.RuleUnscannable, Offset: -1,
-			Message: "named like a pickle-based model, but the content is no format modelgate knows; a loader may still read it"})
+		s.NotRead(mi)
 	}
 	return res
 }

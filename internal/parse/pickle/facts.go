@@ -98,6 +98,7 @@ const (
 	ArgInt              // a literal int within int64, in Int
 	ArgBool             // a literal bool, in Int as 0 or 1
 	ArgList             // a list built by this stream (in Returned only)
+	ArgTuple            // a tuple built by this stream (in Returned only)
 )
 
 // ArgFact is what the reader knows of one value: a positional argument,
@@ -250,10 +251,28 @@ type Result struct {
 	Nested    []Nested
 	Sources   []Source
 	Anomalies []Anomaly
-	Trailing  *Trailing
-	Err       *Error
-	Limit     *Limit
+	// Disagreements lists where two loaders read the stream differently
+	// (see Disagreement).
+	Disagreements []Disagreement
+	// JoblibData lists, with Options.Joblib, the first spans that
+	// joblib.load reads as array data and pickle.load as opcodes; a
+	// stream without them reads the same both ways.
+	JoblibData []Span
+	// JoblibFiles lists the files old joblib wrappers name.
+	JoblibFiles []ExternalFile
+	Trailing    *Trailing
+	Err         *Error
+	Limit       *Limit
 	// End is the offset just past the last byte that belongs to the pickles
 	// read, so a caller can position the next reader on a container.
 	End int64
+	// FrameEnd is where a reader without peek (an unbuffered file,
+	// io.BytesIO) or pickle.py leaves the file after the last complete
+	// pickle: the end of the FRAME its STOP lies in, or End when the STOP
+	// lies in none (see FrameRests).
+	FrameEnd int64
+	// FrameRests lists the first frames whose STOP left bytes in them:
+	// the next pickle starts right after STOP for pickle.load of a
+	// buffered file, at the frame's end for the other readers.
+	FrameRests []Span
 }

@@ -110,12 +110,37 @@ func TestReadOneEnd(t *testing.T) {
 	}
 }
 
-func TestFrameAnomaly(t *testing.T) {
-	// FRAME of 3 bytes, then SHORT_BINUNICODE whose operand crosses the frame end.
-	data := "\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00\x8c\x04abcdN." // PROTO FRAME SHORT_BINUNICODE NONE STOP
-	r := Read(strings.NewReader(data), DefaultOptions())
-	if len(r.Anomalies) != 1 || !strings.Contains(r.Anomalies[0].Msg, "crosses the end of the frame") {
-		t.Errorf("anomalies %+v", r.Anomalies)
+// TestFrameDisagreement holds the three places where _pickle.c and
+// pickle.py's _Unpickler read a FRAME differently: each is recorded as a
+// disagreement naming the trick, and the reader reads on as _pickle.c
+// (or, when _pickle.c refuses, as pickle.py) so the payload is seen.
+func TestFrameDisagreement(t *testing.T) {
+	tests := []struct{ name, data, trick string }{
+		{"operand_crosses_frame_end",
+			"\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00\x8c\x04abcdN.", // PROTO FRAME(3) SHORT_BINUNICODE NONE STOP
+			"crosses the end of the FRAME at 14"},
+		{"frame_inside_frame",
+			"\x80\x04\x95\x0b\x00\x00\x00\x00\x00\x00\x00\x95\x02\x00\x00\x00\x00\x00\x00\x00N.", // PROTO FRAME(11) FRAME(2) NONE STOP
+			"starts before the end of the current frame"},
+		{"frame_longer_than_input",
+			"\x80\x04\x95\xff\x00\x00\x00\x00\x00\x00\x00N.", // PROTO FRAME(255) NONE STOP
+			"declares 255 bytes but only 2 remain, and the pickle ends inside it"},
+	}
+	// A truncated pickle: its last frame is short, and neither loader
+	// returns. Not a disagreement.
+	if r := Read(strings.NewReader("\x80\x04\x95\xff\x00\x00\x00\x00\x00\x00\x00N"), DefaultOptions()); len(r.Disagreements) != 0 {
+		t.Errorf("truncated pickle: disagreements %+v", r.Disagreements)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Read(strings.NewReader(tt.data), DefaultOptions())
+			if len(r.Disagreements) != 1 || !strings.Contains(r.Disagreements[0].Trick, tt.trick) {
+				t.Fatalf("disagreements %+v, want one with %q", r.Disagreements, tt.trick)
+			}
+			if r.Pickles != 1 {
+				t.Errorf("pickles %d err %v: the reader must read on", r.Pickles, r.Err)
+			}
+		})
 	}
 }
 
@@ -149,4 +174,22 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("end out of range: %d %d of %d", one.End, a.End, len(data))
 		}
 	})
+}
+
+// TestFrameRest: a STOP that leaves bytes in its FRAME. CPython 3.11's
+// pickle.load of a buffered file starts the next load right after STOP,
+// of an unbuffered file or io.BytesIO at the frame's end (checked by
+// running it on this input).
+func TestFrameRest(t *testing.T) {
+	data := "\x80\x04\x95\x06\x00\x00\x00\x00\x00\x00\x00K\x01.\xff\xfe\xfd" + "\x80\x04K\x02." // PROTO FRAME(6) BININT1 STOP junk | PROTO BININT1 STOP
+	r := ReadOne(strings.NewReader(data), DefaultOptions())
+	if r.End != 14 || r.FrameEnd != 17 || len(r.FrameRests) != 1 || r.FrameRests[0] != (Span{Offset: 14, Size: 3}) {
+		t.Errorf("end %d frame end %d rests %+v", r.End, r.FrameEnd, r.FrameRests)
+	}
+	if len(r.Disagreements) != 1 || !strings.Contains(r.Disagreements[0].Trick, "leaves 3 bytes of its FRAME") {
+		t.Errorf("disagreements %+v", r.Disagreements)
+	}
+	if r := ReadOne(strings.NewReader("\x80\x04\x95\x03\x00\x00\x00\x00\x00\x00\x00K\x01."), DefaultOptions()); r.FrameEnd != r.End || len(r.Disagreements) != 0 {
+		t.Errorf("a frame that ends at its STOP: end %d frame end %d disagreements %+v", r.End, r.FrameEnd, r.Disagreements)
+	}
 }

@@ -45,19 +45,24 @@ func (s *scanner) joblibBuild() {
 		// NDArrayWrapper and ZNDArrayWrapper keep the array in a file of
 		// its own, loaded with np.load(allow_pickle=True).
 		s.anomaly(fmt.Sprintf("joblib %s loads the external file %s", w, s.summary(s.dictGet(state, "filename"), s.opts.MaxArgsLen)))
+		s.externalFile(w, state)
 		return
 	}
+	start := s.in.off()
 	if s.frameEnd >= 0 && s.in.off() < s.frameEnd {
+		s.joblibData(start, -1)
 		s.limit("Joblib", "joblib array data inside a frame: pickle.py would read it after the frame")
 		return
 	}
 	size, object, err := s.arraySize(state)
 	if err != "" {
+		s.joblibData(start, -1)
 		s.limit("Joblib", "cannot size the joblib array: "+err)
 		return
 	}
 	if object {
 		s.inlinePickle()
+		s.joblibData(start, s.in.off()-start)
 		return
 	}
 	if align := s.dictGet(state, "numpy_array_alignment_bytes"); align.kind != kAbsent && align.kind != kNone {
@@ -73,6 +78,7 @@ func (s *scanner) joblibBuild() {
 		s.readErr()
 		s.failf("EOF: reading array data, expected %d bytes", size)
 	}
+	s.joblibData(start, s.in.off()-start)
 }
 
 // inlinePickle scans the pickle joblib writes inline for an object array

@@ -68,7 +68,10 @@ type scanner struct {
 	opStart  int64 // offset of the opcode being executed
 	op       byte
 	frameEnd int64 // end of the current FRAME, -1 outside frames
-	nops     int   // opcodes executed in this pickle
+	// shortFrame is the disagreement a FRAME longer than the input makes
+	// when the pickle completes inside it.
+	shortFrame *Disagreement
+	nops       int // opcodes executed in this pickle
 
 	// stream-wide accounting
 	sh       *shared
@@ -130,6 +133,7 @@ func (s *scanner) stream(one bool) {
 		if s.pickle() {
 			s.res.Pickles++
 			s.res.End = s.in.off()
+			s.res.FrameEnd = s.frameRest()
 			if one {
 				return
 			}
@@ -164,11 +168,11 @@ func (s *scanner) trailing(start int64) {
 }
 
 // snap remembers the fact counts before a speculative pickle.
-type snap struct{ imports, calls, pids, nested, anomalies, protocols, facts, groups int }
+type snap struct{ imports, calls, pids, nested, anomalies, disagreements, protocols, facts, groups int }
 
 func (s *scanner) snapshot() snap {
 	r := s.res
-	return snap{s.imports.n, s.ncalls, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Protocols), s.facts, len(r.CallGroups)}
+	return snap{s.imports.n, s.ncalls, r.PersistentIDCount, len(r.Nested), len(r.Anomalies), len(r.Disagreements), len(r.Protocols), s.facts, len(r.CallGroups)}
 }
 
 func (s *scanner) grew(n snap) bool {
@@ -179,6 +183,7 @@ func (s *scanner) grew(n snap) bool {
 
 func (n snap) restore(r *Result) {
 	r.Anomalies = r.Anomalies[:n.anomalies]
+	r.Disagreements = r.Disagreements[:n.disagreements]
 	r.Protocols = r.Protocols[:n.protocols]
 }
 
@@ -189,7 +194,7 @@ func (s *scanner) pickle() bool {
 	s.marks = s.marks[:0]
 	s.memo = newMemo(s.opts.MaxMemo)
 	s.proto, s.maxProto, s.nops = 0, 0, 0
-	s.frameEnd = -1
+	s.frameEnd, s.shortFrame = -1, nil
 	s.res.Protocols = append(s.res.Protocols, 0)
 	defer func() { s.res.Protocols[len(s.res.Protocols)-1] = s.maxProto }()
 	for !s.halted {
@@ -219,6 +224,9 @@ func (s *scanner) pickle() bool {
 			v, ok := s.pop()
 			if ok {
 				s.res.Returned = s.returned(v)
+				if d := s.shortFrame; d != nil && len(s.res.Disagreements) < s.opts.MaxAnomalies {
+					s.res.Disagreements = append(s.res.Disagreements, *d)
+				}
 			}
 			return ok
 		}

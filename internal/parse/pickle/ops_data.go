@@ -20,13 +20,17 @@ func (s *scanner) operand(k int) ([]byte, bool) {
 	return b, true
 }
 
-// span checks an operand that occupied [start, end) against the frame:
-// pickle.py's _Unframer raises when an operand crosses the end of a
-// frame, _pickle.c reads on. The reader follows _pickle.c and records
+// span checks an operand that occupied [start, end) against the frame.
+// CPython 3.11 reads an operand that crosses the end of a frame in three
+// ways: pickle.loads and pickle.load of a buffered file (one with peek)
+// read on; pickle.load of io.BytesIO or an unbuffered file raises
+// EOFError; pickle.py's _Unframer raises. The reader reads on and records
 // the disagreement.
 func (s *scanner) span(start, end int64) {
 	if s.frameEnd >= 0 && start < s.frameEnd && end > s.frameEnd {
-		s.anomaly(fmt.Sprintf("operand crosses the end of the frame at %d: _pickle.c reads on, pickle.py raises", s.frameEnd))
+		s.disagree(fmt.Sprintf("an operand crosses the end of the FRAME at %d", s.frameEnd),
+			"pickle.loads(bytes) and pickle.load of a buffered file (open(path, 'rb'); torch.load, dill.load of a path): read on and run what follows",
+			"pickle.load of a reader without peek (io.BytesIO, open(path, 'rb', 0); torch.load of a zip's data.pkl) and pickle.py's _Unpickler (joblib.load): raise")
 		s.frameEnd = -1
 	}
 }
@@ -57,7 +61,9 @@ func (s *scanner) longLine() (b []byte, long, ok bool) {
 
 func (s *scanner) frame() {
 	if s.frameEnd >= 0 && s.opStart < s.frameEnd {
-		s.anomaly("FRAME before the end of the current frame: pickle.py raises, _pickle.c reads on")
+		s.disagree("a FRAME starts before the end of the current frame",
+			"_pickle.c (pickle.load, pickle.loads, torch.load, dill.load, whatever the reader): reads on and runs what follows",
+			"pickle.py's _Unpickler (joblib.load): raises 'beginning of a new frame before end of current frame'")
 	}
 	b, ok := s.operand(8)
 	if !ok {
@@ -71,7 +77,12 @@ func (s *scanner) frame() {
 	if !s.in.fits(int64(n)) {
 		// _pickle.c raises here before running the frame; pickle.py runs
 		// what is there. Read on, so nothing inside is missed.
+		// A truncated file does this too: it is a disagreement when the
+		// pickle completes inside the short frame (see shortFrameStop).
 		s.anomaly(fmt.Sprintf("FRAME declares %d bytes but only %d remain: _pickle.c raises, pickle.py runs them", n, s.in.remaining()))
+		s.shortFrame = &Disagreement{Offset: s.opStart, Op: opNames[s.op],
+			Trick:    fmt.Sprintf("a FRAME declares %d bytes but only %d remain, and the pickle ends inside it", n, s.in.remaining()),
+			Readings: [2]string{"pickle.py's _Unpickler (joblib.load): runs the bytes that are there and returns", "_pickle.c (pickle.load, pickle.loads, torch.load, dill.load): raises before running the frame"}}
 	}
 	s.frameEnd = s.in.off() + int64(n)
 	if s.frameEnd < 0 {

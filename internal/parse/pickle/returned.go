@@ -20,18 +20,22 @@ type Returned struct {
 	// sort, a string kept only in part, an int beyond int64) and before
 	// any pickle completes.
 	Value ArgFact
-	// Count is the length of an ArgList.
+	// Count is the length of an ArgList or ArgTuple.
 	Count int64
-	// Items lists the items of an ArgList, each as Value would record
-	// it, when the reader kept all of them (lists of at most 32 items,
-	// or within Options.MaxReturnedItems); nil otherwise.
+	// Items lists the items of an ArgList or ArgTuple, each as Value
+	// would record it, when the reader kept all of them (at most 32
+	// items, or lists within Options.MaxReturnedItems); nil otherwise.
 	Items []ArgFact
 }
 
 // returned records what STOP returns.
 func (s *scanner) returned(v value) Returned {
 	r := Returned{Value: s.factOf(v, -1)}
-	if r.Value.Kind != ArgList {
+	if v.kind == kTuple {
+		// A legacy tar's storage entry, (key, location, storage_type):
+		// torch sizes the data by the class in it.
+		r.Value.Kind = ArgTuple
+	} else if r.Value.Kind != ArgList {
 		return r
 	}
 	o := s.objectOf(v)
