@@ -27,6 +27,9 @@ type Session struct {
 	decompressed int64
 	// formats holds names set by SetFormat, which override Format.Name.
 	formats map[*Input]string
+	// joblibRefused holds, by input, why joblib.load refuses what it
+	// decompresses the input to (JoblibRefuses).
+	joblibRefused map[*Input]string
 }
 
 // NewSession returns the session of one file scanned with opts, reporting
@@ -143,6 +146,17 @@ func (s *Session) Rechain(from, to string, findings, members int) {
 	s.result.Members = kept
 }
 
+// JoblibRefuses records that joblib.load refuses the bytes it decompresses
+// in to, and why (PickleRefused of the decompressed content): a format
+// that decompresses an input it then passes over gives Unloadable this
+// proof, which the input's head alone cannot give.
+func (s *Session) JoblibRefuses(in *Input, why string) {
+	if s.joblibRefused == nil {
+		s.joblibRefused = map[*Input]string{}
+	}
+	s.joblibRefused[in] = why
+}
+
 // Partial marks the file as not completely scanned; the caller reports why.
 func (s *Session) Partial() { s.partial = true }
 
@@ -150,7 +164,7 @@ func (s *Session) Partial() { s.partial = true }
 // scanned at medium when every loader provably rejects it before running
 // anything (Unloadable), else high, since a loader may still read it.
 func (s *Session) NotRead(in *Input) {
-	if why := Unloadable(in); why != "" {
+	if why := Unloadable(in, s.joblibRefused[in]); why != "" {
 		s.Report(in, s.Policy().NotLoadable(why))
 		return
 	}

@@ -29,28 +29,36 @@ import (
 //     pickle as above;
 //   - numpy.load: the NPY magic (whose first byte is an opcode), a zip
 //     ("PK\x03\x04" or "PK\x05\x06"), else pickle.load;
-//   - joblib.load: a zlib, gzip, bz2, xz, lzma or lz4 magic, else a
-//     pickle as above;
+//   - joblib.load: a zlib, gzip, bz2, xz, lzma or lz4 magic, or "ZF"
+//     (the format before joblib 0.9.3), else a pickle as above. The
+//     format that decompresses such an input may prove that joblib
+//     refuses what it decompresses to (Session.JoblibRefuses);
 //   - pandas.read_pickle: a compression named by the suffix (.gz, .bz2,
 //     .xz, .zip, .zst, .tar and .tgz ...), else a pickle as above.
 //
 // A proof fails, and the caller fails closed, on an empty head (no byte
-// to judge), on any magic above, and on a suffix that names a compression
-// (what the decoder makes of the bytes is not proven here).
+// to judge), on any magic above (unless the decompressed bytes were proven
+// refused), and on a suffix that names a compression (what the decoder
+// makes of the bytes is not proven here).
 
 // joblibMagics are the heads joblib.load decompresses (numpy_pickle_utils).
 var joblibMagics = [][]byte{
 	[]byte("x"), []byte("\x1f\x8b"), []byte("BZh"), []byte("\xfd7zXZ"), []byte("\x5d\x00\x00"), []byte("\x04\x22\x4d\x18"),
-	[]byte("PK\x03\x04"), []byte("PK\x05\x06"),
+	[]byte("PK\x03\x04"), []byte("PK\x05\x06"), []byte("ZF"),
 }
 
 // pandasCompressions are the suffixes pandas.read_pickle decompresses by
-// (compression="infer").
-var pandasCompressions = []string{".gz", ".bz2", ".zip", ".xz", ".zst", ".tar", ".tgz", ".tbz", ".txz", ".tbz2", ".lzma", ".z"}
+// (compression="infer": pandas/io/common.py _extension_to_compression,
+// matched on the end of the name; ".tar.gz" and the like end in one of
+// these).
+var pandasCompressions = []string{".gz", ".bz2", ".zip", ".xz", ".zst", ".tar"}
 
 // Unloadable returns why every loader that may open in rejects it before
 // running anything, or "" when that cannot be proven.
-func Unloadable(in *Input) string {
+//
+// joblibRefused, when set, is why joblib.load refuses what it decompresses
+// the input to: a proof made by the format that decompressed it.
+func Unloadable(in *Input, joblibRefused string) string {
 	h := in.Head
 	if len(h) == 0 {
 		if in.Size == 0 {
@@ -58,13 +66,17 @@ func Unloadable(in *Input) string {
 		}
 		return ""
 	}
-	why := pickleRefused(in)
+	why := PickleRefused(in)
 	if why == "" {
 		return ""
 	}
 	for _, m := range joblibMagics {
 		if bytes.HasPrefix(h, m) {
-			return ""
+			if joblibRefused == "" {
+				return ""
+			}
+			why += "; joblib.load decompresses it to bytes that, " + joblibRefused
+			break
 		}
 	}
 	ext := strings.ToLower(path.Ext(in.Name))
@@ -79,10 +91,13 @@ func Unloadable(in *Input) string {
 	return "no loader reads it: " + why + ", and it is no zip, tar or compressed stream"
 }
 
-// pickleRefused says why every unpickler raises on in before it runs
+// PickleRefused says why every unpickler raises on in before it runs
 // anything, or "" when it may not.
-func pickleRefused(in *Input) string {
+func PickleRefused(in *Input) string {
 	h := in.Head
+	if len(h) == 0 {
+		return "" // no byte to judge
+	}
 	if !pickle.IsOpcode(h[0]) {
 		return fmt.Sprintf("its first byte %#02x is no pickle opcode", h[0])
 	}

@@ -22,22 +22,27 @@ func TestUnloadable(t *testing.T) {
 	copy(tar[148:], []byte(strings.Repeat("0", 6-len(itoa8(sum)))+itoa8(sum)+"\x00 "))
 	tests := []struct {
 		name, file, data string
+		joblibRefused    string // the decompressing format's proof
 		proven           bool
 	}{
-		{"png_named_pt", "model.pt", png, true},
-		{"empty_pkl", "empty.pkl", "", true},
-		{"random_named_pkl", "x.pkl", "\xcd\x01\x02\x03", true},
-		{"global_with_undecodable_name", "model.pt", "c" + png, true}, // GLOBAL: a module name that is no UTF-8
-		{"imports_before_failing", "model.pt", "cos\nsystem\n" + png, false},
-		{"operand_runs_past_head", "model.pt", "\x80\x02X\xe8\x03\x00\x00" + strings.Repeat("a", 1000) + "\x1a", false}, // PROTO BINUNICODE(1000) ...
-		{"binpersid_of_any_object", "model.pt", "N" + "Q\x1a", false},                                                   // NONE BINPERSID
-		{"text_persid_then_garbage", "model.pt", "PNG\r\n\x1a", true},                                                   // PERSID 'NG\r' ...
-		{"pandas_gzip_suffix", "frame.pkl.gz", png, false},
-		{"pandas_zip_suffix", "frame.zip", png, false},
-		{"zlib_magic_joblib_reads", "model.joblib", "x\x9c" + png, false},
-		{"xz_magic", "model.joblib", "\xfd7zXZ\x00" + png, false},
-		{"zip_local_header", "model.pt", "PK\x03\x04" + png, false},
-		{"tar_header_tarfile_opens", "model.pt", string(tar), false},
+		{"png_named_pt", "model.pt", png, "", true},
+		{"empty_pkl", "empty.pkl", "", "", true},
+		{"random_named_pkl", "x.pkl", "\xcd\x01\x02\x03", "", true},
+		{"global_with_undecodable_name", "model.pt", "c" + png, "", true}, // GLOBAL: a module name that is no UTF-8
+		{"imports_before_failing", "model.pt", "cos\nsystem\n" + png, "", false},
+		{"operand_runs_past_head", "model.pt", "\x80\x02X\xe8\x03\x00\x00" + strings.Repeat("a", 1000) + "\x1a", "", false}, // PROTO BINUNICODE(1000) ...
+		{"binpersid_of_any_object", "model.pt", "N" + "Q\x1a", "", false},                                                   // NONE BINPERSID
+		{"text_persid_then_garbage", "model.pt", "PNG\r\n\x1a", "", true},                                                   // PERSID 'NG\r' ...
+		{"pandas_gzip_suffix", "frame.pkl.gz", png, "", false},
+		{"pandas_zip_suffix", "frame.zip", png, "", false},
+		{"zlib_magic_joblib_reads", "model.joblib", "x\x9c" + png, "", false},
+		{"xz_magic", "model.joblib", "\xfd7zXZ\x00" + png, "", false},
+		{"zip_local_header", "model.pt", "PK\x03\x04" + png, "", false},
+		{"tar_header_tarfile_opens", "model.pt", string(tar), "", false},
+		{"joblib_zfile_unproven", "a.pkl_01.npy.z", "ZF0x28              x^c`", "", false},
+		{"joblib_zfile_content_refused", "a.pkl_01.npy.z", "ZF0x28              x^c`", "its first byte 0x00 is no pickle opcode", true},
+		{"pandas_suffix_beats_joblib_proof", "a.pkl.gz", "ZF0x28              x^c`", "its first byte 0x00 is no pickle opcode", false},
+		{"z_suffix_is_no_pandas_compression", "a.npy.z", png, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +50,7 @@ func TestUnloadable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if why := Unloadable(in); (why != "") != tt.proven {
+			if why := Unloadable(in, tt.joblibRefused); (why != "") != tt.proven {
 				t.Errorf("Unloadable = %q, want proven %v", why, tt.proven)
 			}
 		})

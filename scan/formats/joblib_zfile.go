@@ -68,6 +68,9 @@ func (joblibZFile) Scan(s *scan.Session, in *scan.Input) error {
 	if !(rawPickle{}).Match(inner) {
 		// joblib's side files of arrays (x.pkl_01.npy.z) hold raw array
 		// data in this format, which joblib never unpickles.
+		if why := scan.PickleRefused(inner); why != "" {
+			s.JoblibRefuses(in, why)
+		}
 		s.SetFormat(in, "")
 		return nil
 	}

@@ -540,3 +540,37 @@ func TestSymlinkToSkippedDir(t *testing.T) {
 		})
 	}
 }
+
+// TestJoblibZFileNotLoadable checks joblib's array side files as a walk
+// meets them: named like a pickle, decompressed to bytes that no unpickler
+// runs anything of, so every loader refuses them (joblib.load unpickles
+// the decompressed bytes, the others read "ZF" as no opcode) and they are
+// not scanned at medium. Content that imports something before it breaks
+// is a pickle, scanned as one.
+func TestJoblibZFileNotLoadable(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a.pkl_01.npy.z": zfile(t, strings.Repeat("\x00\x00\x80?\x00\x00\x00@", 64), ""),
+		"b.pkl_01.npy.z": zfile(t, "N\xff"+strings.Repeat("\x00", 30), ""), // NONE, then no opcode
+		"c.pkl":          zfile(t, "cposix\nsystem\n\xff", ""),             // GLOBAL, then no opcode
+	})
+	opts := options()
+	opts.Roots = []string{dir}
+	rep, err := scan.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]finding.FileResult{}
+	for _, f := range rep.Files {
+		got[filepath.Base(f.Path)] = f
+	}
+	for _, name := range []string{"a.pkl_01.npy.z", "b.pkl_01.npy.z"} {
+		f := got[name]
+		if f.Worst() != finding.Medium || f.Status != finding.StatusNotScanned || len(f.Findings) != 1 ||
+			!strings.Contains(f.Findings[0].Message, "joblib.load decompresses it") {
+			t.Errorf("%s: %s %+v, want not scanned at medium with the proof", name, f.Status, f.Findings)
+		}
+	}
+	if f := got["c.pkl"]; f.Worst() < finding.High {
+		t.Errorf("c.pkl: %+v, want the import judged", f.Findings)
+	}
+}

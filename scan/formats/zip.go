@@ -247,7 +247,7 @@ func scanZipMember(s *scan.Session, in *scan.Input, a *zipread.Archive, m *zipre
 		// No loader decrypts (miniz and zipfile without a password
 		// refuse): proven harmless when its bytes, read as they are,
 		// are no pickle either.
-		if why := scan.Unloadable(mi); why != "" {
+		if why := scan.Unloadable(mi, ""); why != "" {
 			s.Report(mi, s.Policy().NotLoadable(fmt.Sprintf("encrypted (flags %#04x), which no loader decrypts, and read as stored %s", m.Flags, why)))
 			s.Partial()
 			break
