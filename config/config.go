@@ -265,7 +265,7 @@ func (f *File) PolicyConfig(source string, today time.Time) policy.Config {
 	}
 	for _, ig := range f.Ignore {
 		cfg.Ignore = append(cfg.Ignore, policy.Ignore{Rule: ig.Rule, Path: ig.Path, Member: ig.Member,
-			Callable: ig.Callable, Reason: ig.Reason, Expires: ig.Expires.Time})
+			Callable: ig.Callable, Reason: ig.Reason, Expires: ig.Expires.Time, Force: ig.Force})
 	}
 	return cfg
 }

@@ -16,6 +16,10 @@ type Ignore struct {
 	Rule, Path, Member, Callable, Reason string
 	// Expires is the last day the entry suppresses; zero for never.
 	Expires time.Time
+	// Force lets the entry suppress critical findings, as force lets an
+	// allow entry cover a known-dangerous global; such an entry is
+	// reported (MG150) like a forced allow.
+	Force bool
 }
 
 // active reports whether the entry still suppresses on day today.
@@ -41,8 +45,9 @@ func (ig Ignore) matches(path string, fd finding.Finding) bool {
 // Decide gives a finding of the file at path its final severity and
 // suppression: the severity the judgement set, or the rule's default when
 // it set none; then the policy file's override for the rule; then the
-// first active ignore entry that covers it. Every finding of a scan passes
-// through here, once.
+// first active ignore entry that covers it, which suppresses a critical
+// finding only with force. Every finding of a scan passes through here,
+// once.
 func (p *Judge) Decide(path string, f finding.Finding) finding.Finding {
 	if f.Severity == finding.SeverityInvalid {
 		f.Severity = ruleSeverity[f.Rule]
@@ -50,13 +55,60 @@ func (p *Judge) Decide(path string, f finding.Finding) finding.Finding {
 	if s, ok := p.severity[f.Rule]; ok {
 		f.Severity = s
 	}
-	for _, ig := range p.ignore {
-		if ig.active(p.today) && ig.matches(path, f) {
-			f.Suppression = &finding.Suppression{Kind: "external", Justification: ig.Reason}
-			break
-		}
+	if i, ok := p.ignoreFor(path, f); ok && (f.Severity < finding.Critical || p.ignore[i].Force) {
+		f.Suppression = &finding.Suppression{Kind: "external", Justification: p.ignore[i].Reason}
 	}
 	return f
+}
+
+// ignoreFor returns the index of the ignore entry that decides f, a
+// finding of the file at path: the first active entry that covers it.
+func (p *Judge) ignoreFor(path string, f finding.Finding) (int, bool) {
+	for i, ig := range p.ignore {
+		if ig.active(p.today) && ig.matches(path, f) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// ReviewIgnores looks at the ignore entries after a scan: a critical
+// finding an entry covers without force is not suppressed (Decide), and a
+// warning says how to keep it ignored; an entry that suppressed a critical
+// finding by force is reported as MG150 on the policy file (returned, for
+// the caller to place); and when the scan covered every file (full), an
+// active entry that covered no finding is warned about, since a stale
+// entry would hide whatever finding comes to match it later.
+func (p *Judge) ReviewIgnores(rep *finding.Report, full bool) (warnings []string, forced []finding.Finding) {
+	used := make([]bool, len(p.ignore))
+	byForce := make([]bool, len(p.ignore))
+	for _, f := range rep.Files {
+		for _, fd := range f.Findings {
+			i, ok := p.ignoreFor(f.Path, fd)
+			if !ok {
+				continue
+			}
+			used[i] = true
+			switch ig := p.ignore[i]; {
+			case fd.Severity < finding.Critical:
+			case ig.Force:
+				byForce[i] = true
+			default:
+				warnings = append(warnings, fmt.Sprintf("ignore entry %d (%s on %q) does not suppress the critical finding in %s: ignoring critical findings needs force: true, as allowing a dangerous global does",
+					i+1, ig.Rule, ig.Path, f.Path))
+			}
+		}
+	}
+	for i, ig := range p.ignore {
+		if byForce[i] {
+			forced = append(forced, p.Decide(p.file, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Key: fmt.Sprintf("ignore[%d]", i),
+				Message: fmt.Sprintf("the policy file ignores critical %s findings on %q by force (reason: %s)", ig.Rule, ig.Path, ig.Reason)}))
+		}
+		if full && !used[i] && ig.active(p.today) {
+			warnings = append(warnings, fmt.Sprintf("ignore entry %d (%s on %q) matched no finding: remove it, or it will hide a future finding nobody reviewed", i+1, ig.Rule, ig.Path))
+		}
+	}
+	return warnings, forced
 }
 
 // Warnings returns what the user should know about the policy file itself:

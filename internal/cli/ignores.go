@@ -1,71 +1,26 @@
 package cli
 
 import (
-	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/modelgate/modelgate/finding"
 )
 
-// reviewIgnores holds the policy file's ignore entries to the ceremony of
-// its allow entries. A critical finding stays suppressed only under an
-// entry with force: true, reported as MG150 on the policy file like a
-// forced allow; under any other entry it counts towards the gate again,
-// with a warning that says how to keep it ignored. In a full scan, an
-// entry that covered no finding is warned about: a stale entry would hide
-// whatever finding comes to match it later.
+// reviewIgnores reports what the policy makes of the ignore entries after
+// the scan (policy.Judge.ReviewIgnores): warnings, and MG150 findings on
+// the policy file for critical findings ignored by force.
 func (j *scanJob) reviewIgnores(rep *finding.Report) {
-	if j.policy == nil || len(j.policy.Ignore) == 0 {
-		return
-	}
-	today := time.Now()
-	used := make([]bool, len(j.policy.Ignore))
-	forced := make([]bool, len(j.policy.Ignore))
-	for fi := range rep.Files {
-		f := &rep.Files[fi]
-		for k := range f.Findings {
-			fd := &f.Findings[k]
-			i, ok := j.policy.IgnoreFor(f.Path, *fd, today)
-			if !ok || fd.Suppression == nil {
-				continue
-			}
-			used[i] = true
-			if fd.Severity < finding.Critical {
-				continue
-			}
-			if ig := j.policy.Ignore[i]; !ig.Force {
-				fd.Suppression = nil
-				j.warn(fmt.Sprintf("ignore entry %d (%s on %q) does not suppress the critical finding in %s: ignoring critical findings needs force: true, as allowing a dangerous global does",
-					i+1, ig.Rule, ig.Path, f.Path))
-				continue
-			}
-			forced[i] = true
-		}
+	warnings, forced := j.opts.Policy.ReviewIgnores(rep, j.opts.Only == nil && j.opts.Shard.N <= 1)
+	for _, w := range warnings {
+		j.warn(w)
 	}
 	j.reportForcedIgnores(rep, forced)
-	if j.opts.Only != nil || j.opts.Shard.N > 1 {
-		return // entries may cover files out of this scan's scope
-	}
-	for i, ig := range j.policy.Ignore {
-		if active := ig.Expires.IsZero() || !today.After(ig.Expires.Time); !used[i] && active {
-			j.warn(fmt.Sprintf("ignore entry %d (%s on %q) matched no finding: remove it, or it will hide a future finding nobody reviewed", i+1, ig.Rule, ig.Path))
-		}
-	}
 }
 
-// reportForcedIgnores adds an MG150 finding on the policy file for every
-// ignore entry that suppressed a critical finding by force. The policy
-// judges its severity.
-func (j *scanJob) reportForcedIgnores(rep *finding.Report, forced []bool) {
-	var add []finding.Finding
-	for i, ig := range j.policy.Ignore {
-		if forced[i] {
-			add = append(add, j.opts.Policy.Decide(j.policyPath, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Key: fmt.Sprintf("ignore[%d]", i),
-				Message: fmt.Sprintf("the policy file ignores critical %s findings on %q by force (reason: %s)", ig.Rule, ig.Path, ig.Reason)}))
-		}
-	}
+// reportForcedIgnores adds the MG150 findings of ignore entries that
+// suppressed a critical finding by force to the policy file's result.
+func (j *scanJob) reportForcedIgnores(rep *finding.Report, add []finding.Finding) {
 	if len(add) == 0 {
 		return
 	}
