@@ -50,6 +50,12 @@ func (p *Judge) Decide(path string, f finding.Finding) finding.Finding {
 	if s, ok := p.severity[f.Rule]; ok {
 		f.Severity = s
 	}
+	// The oracle's test build (-tags oraclemutant, oraclemutant.go) switches
+	// one rule off to show that the oracle then finds a bypass; the shipped
+	// build has no such method and this does nothing.
+	if m, ok := any(p).(interface{ mutate(*finding.Finding) }); ok {
+		m.mutate(&f)
+	}
 	for _, ig := range p.ignore {
 		if ig.active(p.today) && ig.matches(path, f) {
 			f.Suppression = &finding.Suppression{Kind: "external", Justification: ig.Reason}
