@@ -28,6 +28,7 @@ import sys
 import time
 import traceback
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
 from watch import WATCHED, Hook, snapshot  # noqa: E402
 
@@ -138,7 +139,12 @@ def child(hook, loader, path, timeout, out):
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     used = int(resource.getrusage(resource.RUSAGE_SELF).ru_utime + 1)
     resource.setrlimit(resource.RLIMIT_CPU, (used + int(timeout), hard))
-    sys.stdout = io.StringIO()  # what a payload prints is not the record
+    # What a payload prints, even straight to file descriptors 1 and 2,
+    # must not reach the protocol on the loader's stdout.
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    sys.stdout = io.StringIO()
     sys.stderr = io.StringIO()
     before = snapshot()
     rec = {"loader": loader, "ok": False, "error": ""}
@@ -187,9 +193,18 @@ def run_one(hook, loader, path, timeout):
     try:
         return json.loads(b"".join(chunks))
     except ValueError:
-        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-        return {"loader": loader, "ok": False, "sensitive": False, "events": [], "globals": [],
-                "appeared": [], "error": "the load died (signal %d, status %d)" % (sig, status)}
+        pass
+    rec = {"loader": loader, "ok": False, "sensitive": False, "events": [], "globals": [], "appeared": []}
+    if os.WIFSIGNALED(status):
+        rec["error"] = "the load died (signal %d): a limit or a crash" % os.WTERMSIG(status)
+        return rec
+    # The child exited by itself without a readable record: something in
+    # the load wrote into the record's pipe or ended the process, neither
+    # of which a loader does.
+    rec["sensitive"] = True
+    rec["events"] = [{"event": "record", "why": "the load ended the process or wrote into the oracle's record", "args": str(status)}]
+    rec["error"] = "no readable record (exit status %d)" % status
+    return rec
 
 
 def remove_tree(top):

@@ -17,7 +17,7 @@ const (
 	quickSeed  = "1"
 	quickCount = "30"
 	// mutantCount attacks are enough for the mutant build to show a bypass.
-	mutantCount = "15"
+	mutantCount = "10"
 )
 
 // TestQuickModeMatchesKnownDisagreements runs the quick mode against the
@@ -144,10 +144,13 @@ func buildEngine(t *testing.T, flags ...string) string {
 func runOracle(t *testing.T, bin string, args ...string) summary {
 	t.Helper()
 	out := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), budget(t))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/usr/bin/python3", append([]string{"run.py", "--binary", bin, "--out", out}, args...)...)
 	b, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("run.py %s did not finish within the test's time (go test -timeout): %v\n%s", strings.Join(args, " "), ctx.Err(), b)
+	}
 	if err != nil {
 		t.Fatalf("run.py %s: %v\n%s", strings.Join(args, " "), err, b)
 	}
@@ -161,6 +164,17 @@ func runOracle(t *testing.T, bin string, args ...string) summary {
 		t.Fatalf("decode the oracle's summary: %v", err)
 	}
 	return s
+}
+
+// budget is how long one oracle run may take: ten minutes, or less when
+// go test's own deadline comes first, so that a slow machine fails with
+// the oracle's output rather than a goroutine dump.
+func budget(t *testing.T) time.Duration {
+	d := 10 * time.Minute
+	if end, ok := t.Deadline(); ok && time.Until(end)-30*time.Second < d {
+		d = max(time.Until(end)-30*time.Second, time.Second)
+	}
+	return d
 }
 
 func lastLine(s string) string {

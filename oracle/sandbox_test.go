@@ -1,6 +1,7 @@
 package oracle
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -49,4 +50,20 @@ func TestLoaderRefusesWithoutSandbox(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOracleSelfCheck loads programs whose verdicts are known (a shell
+// command, writes with and without an audit event, a read outside, a
+// connection, code run from the file, a load that writes into the
+// oracle's own record or ends its process, plain values, a library
+// import) and requires the oracle to judge each one right.
+func TestOracleSelfCheck(t *testing.T) {
+	needOracle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), budget(t))
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "/usr/bin/python3", "selfcheck.py").CombinedOutput()
+	if err != nil {
+		t.Fatalf("selfcheck.py: %v\n%s", err, out)
+	}
+	t.Logf("selfcheck.py: %s", lastLine(string(out)))
 }
