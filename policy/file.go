@@ -55,6 +55,12 @@ func (p *Judge) Decide(path string, f finding.Finding) finding.Finding {
 	if s, ok := p.severity[f.Rule]; ok {
 		f.Severity = s
 	}
+	// The oracle's test build (-tags oraclemutant, oraclemutant.go) switches
+	// one rule off to show that the oracle then finds a bypass; the shipped
+	// build has no such method and this does nothing.
+	if m, ok := any(p).(interface{ mutate(*finding.Finding) }); ok {
+		m.mutate(&f)
+	}
 	if i, ok := p.ignoreFor(path, f); ok && (f.Severity < finding.Critical || p.ignore[i].Force) {
 		f.Suppression = &finding.Suppression{Kind: "external", Justification: p.ignore[i].Reason}
 	}

@@ -4,6 +4,10 @@
 # they write with Microsoft's SARIF Multitool, installed here from npm (it is
 # required when npm is available or CI=true; without npm, locally, those
 # checks are skipped with a message and the JSON-schema checks still run).
+# The oracle's quick mode (oracle/, docs/oracle.md) loads candidates with
+# Debian's python3 libraries inside a sandbox: in CI (CI=true, root) the
+# packages are installed here and a missing one fails the run; elsewhere
+# they are checked, and the oracle's tests skip saying what is missing.
 # Last, the Docker image is built from the Dockerfile and run the way the
 # Actions runner runs it (scripts/container-check.sh: buildah, needs root;
 # it skips with a message where it cannot run). MODELGATE_CONTAINER_CHECK=skip
@@ -22,5 +26,10 @@ if command -v npm >/dev/null || [ "${CI:-}" = true ]; then
   export SARIF_MULTITOOL SARIF_MULTITOOL_REQUIRED=1
 fi
 ./scripts/lint-workflows.sh
+if [ "${CI:-}" = true ]; then
+  ./oracle/deps.sh install
+else
+  ./oracle/deps.sh check || echo "oracle: its tests will skip here (in CI they fail instead)"
+fi
 go test -race -count=1 ./...
 ./scripts/container-check.sh
