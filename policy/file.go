@@ -78,14 +78,15 @@ func (p *Judge) ignoreFor(path string, f finding.Finding) (int, bool) {
 	return -1, false
 }
 
-// ReviewIgnores looks at the ignore entries after a scan: a critical
+// ReviewEntries looks at the policy file's entries after a scan: a critical
 // finding an entry covers without force is not suppressed (Decide), and a
 // warning says how to keep it ignored; an entry that suppressed a critical
 // finding by force is reported as MG150 on the policy file (returned, for
 // the caller to place); and when the scan covered every file (full), an
-// active entry that covered no finding is warned about, since a stale
-// entry would hide whatever finding comes to match it later.
-func (p *Judge) ReviewIgnores(rep *finding.Report, full bool) (warnings []string, forced []finding.Finding) {
+// active ignore entry that covered no finding, and an allow entry that
+// matched no global, are warned about, since a stale entry would hide
+// whatever comes to match it later.
+func (p *Judge) ReviewEntries(rep *finding.Report, full bool) (warnings []string, forced []finding.Finding) {
 	used := make([]bool, len(p.ignore))
 	byForce := make([]bool, len(p.ignore))
 	for _, f := range rep.Files {
@@ -112,6 +113,11 @@ func (p *Judge) ReviewIgnores(rep *finding.Report, full bool) (warnings []string
 		}
 		if full && !used[i] && ig.active(p.today) {
 			warnings = append(warnings, fmt.Sprintf("ignore entry %d (%s on %q) matched no finding: remove it, or it will hide a future finding nobody reviewed", i+1, ig.Rule, ig.Path))
+		}
+	}
+	for i, pt := range p.allow {
+		if full && !p.allowUsed[i].Load() {
+			warnings = append(warnings, fmt.Sprintf("allow entry %d (%s) matched nothing in the scan: remove it, or it will pass a future global nobody reviewed", i+1, pt.entry.Global))
 		}
 	}
 	return warnings, forced

@@ -42,7 +42,7 @@ func TestIgnoreCritical(t *testing.T) {
 		{"partial_scan", false, []string{"ignore entry 1"}, "ignore[1]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			warnings, forced := j.ReviewIgnores(rep, tt.full)
+			warnings, forced := j.ReviewEntries(rep, tt.full)
 			if len(warnings) != len(tt.warnings) {
 				t.Fatalf("warnings %q, want %d", warnings, len(tt.warnings))
 			}
@@ -55,5 +55,28 @@ func TestIgnoreCritical(t *testing.T) {
 				t.Errorf("forced findings %+v", forced)
 			}
 		})
+	}
+}
+
+// TestStaleAllow: after a full scan, an allow entry that matched no global
+// is warned about; one that matched is not, nor is any after a partial
+// scan (the global may be in a file out of scope).
+func TestStaleAllow(t *testing.T) {
+	j, err := New(Config{Allow: []Entry{
+		{Global: "mypkg.models.Net", Reason: "ours"},
+		{Global: "mypkg.old.*", Reason: "ours, once"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := j.Classify(gl("mypkg.models", "Net")); v.Class != ClassSafe {
+		t.Fatalf("allowed global judged %v", v.Class)
+	}
+	warnings, _ := j.ReviewEntries(&finding.Report{}, true)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "allow entry 2 (mypkg.old.*) matched nothing") {
+		t.Errorf("full scan: warnings %q, want one for mypkg.old.*", warnings)
+	}
+	if warnings, _ := j.ReviewEntries(&finding.Report{}, false); len(warnings) != 0 {
+		t.Errorf("partial scan: warnings %q, want none", warnings)
 	}
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/modelgate/modelgate/finding"
@@ -72,15 +73,19 @@ type Config struct {
 }
 
 // Judge classifies globals and turns pickle facts into findings. It is
-// immutable after construction and safe for concurrent use.
+// immutable after construction and safe for concurrent use, but for the
+// record of which allow entries matched a global (atomic flags), which the
+// review after the scan reads (ReviewEntries).
 type Judge struct {
-	deny   *denyTable
-	safe   *safeTable
-	allow  []pattern
-	denied []pattern
-	forced []Entry
-	listed *pickle.Listed
-	kb     *knowledge
+	deny  *denyTable
+	safe  *safeTable
+	allow []pattern
+	// allowUsed[i] is set when allow[i] matched a global of the scan.
+	allowUsed []atomic.Bool
+	denied    []pattern
+	forced    []Entry
+	listed    *pickle.Listed
+	kb        *knowledge
 
 	severity map[string]finding.Severity
 	ignore   []Ignore
@@ -128,6 +133,7 @@ func New(cfg Config) (*Judge, error) {
 		}
 		p.allow = append(p.allow, pt)
 	}
+	p.allowUsed = make([]atomic.Bool, len(p.allow))
 	return p, nil
 }
 
@@ -238,8 +244,9 @@ func (p *Judge) classify(g pickle.Global, use int) Verdict {
 		}
 	}
 	if m, ok := p.deny.match(g); ok {
-		for _, pt := range p.allow {
+		for i, pt := range p.allow {
 			if pt.entry.Force && pt.matches(g, false) {
+				p.allowUsed[i].Store(true)
 				return Verdict{Class: ClassSafe, Reason: "allowed by force in the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
 			}
 		}
@@ -252,8 +259,9 @@ func (p *Judge) classify(g pickle.Global, use int) Verdict {
 		}
 		return Verdict{Class: ClassDangerous, Reason: reason, Matched: m.Entry.String(), As: m.As}
 	}
-	for _, pt := range p.allow {
+	for i, pt := range p.allow {
 		if pt.matches(g, false) {
+			p.allowUsed[i].Store(true)
 			return Verdict{Class: ClassSafe, Reason: "allowed by the policy file: " + orDefault(pt.entry.Reason, "no reason given"), Matched: "allow " + pt.entry.Global}
 		}
 	}

@@ -7,11 +7,11 @@ import (
 	"github.com/modelgate/modelgate/finding"
 )
 
-// reviewIgnores reports what the policy makes of the ignore entries after
-// the scan (policy.Judge.ReviewIgnores): warnings, and MG150 findings on
+// reviewIgnores reports what the policy makes of its file's entries after
+// the scan (policy.Judge.ReviewEntries): warnings, and MG150 findings on
 // the policy file for critical findings ignored by force.
 func (j *scanJob) reviewIgnores(rep *finding.Report) {
-	warnings, forced := j.opts.Policy.ReviewIgnores(rep, j.opts.Only == nil && j.opts.Shard.N <= 1)
+	warnings, forced := j.opts.Policy.ReviewEntries(rep, j.opts.Only == nil && j.opts.Shard.N <= 1)
 	for _, w := range warnings {
 		j.warn(w)
 	}

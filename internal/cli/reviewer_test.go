@@ -52,8 +52,8 @@ func TestSummaryTellsTheTruth(t *testing.T) {
 }
 
 // TestIgnoreCeremony: an ignore entry suppresses a critical finding only
-// with force: true, which is reported (MG150); an entry that matches
-// nothing is warned about.
+// with force: true, which is reported (MG150); an ignore or allow entry
+// that matches nothing is warned about.
 func TestIgnoreCeremony(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -65,6 +65,7 @@ func TestIgnoreCeremony(t *testing.T) {
 		{"critical_needs_force", "ignore:\n  - rule: MG001\n    path: 'models/**'\n    reason: reviewed\n", 1, "MG001", "needs force: true"},
 		{"critical_forced_reported", "ignore:\n  - rule: MG001\n    path: 'models/**'\n    reason: reviewed\n    force: true\n", 0, "MG150", ""},
 		{"stale_entry_warned", "ignore:\n  - rule: MG008\n    path: 'weights/**'\n    reason: fetched at deploy time\n", 1, "MG001", "matched no finding"},
+		{"stale_allow_warned", "allow:\n  - global: mypkg.models.Net\n    reason: our model class\n", 1, "MG001", "allow entry 1 (mypkg.models.Net) matched nothing in the scan"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
