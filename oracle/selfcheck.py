@@ -27,6 +27,8 @@ CASES = [
     ("end_the_process", Call(Global("os", "_exit"), 0), True),
     ("plain_values", {"weights": [0.5, 1.5], "name": "linear"}, False),
     ("library_import", Call(Global("sklearn.kernel_ridge", "KernelRidge")), False),
+    ("time_zone_data", Call(Global("zoneinfo", "ZoneInfo"), "Asia/Tokyo"), False),
+    ("time_zone_key_escapes", Call(Global("zoneinfo", "ZoneInfo"), "../../../etc/hostname"), False),
 ]
 
 

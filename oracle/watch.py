@@ -11,6 +11,7 @@ are allowed (THREATS.md, "Watching real loaders with audit hooks").
 
 import os
 import sys
+import zoneinfo
 
 # Events recorded, never refused: compiling and running code is how a
 # payload reaches its effect, and the effect (a process, a write, a
@@ -54,6 +55,12 @@ class Hook:
         self.globals = []  # pickle.find_class: what was resolved
         self.noted = []    # code compiled or run, modules imported: context, not verdict
         self.libraries = tuple(os.path.realpath(p) + os.sep for p in sys.path if p.startswith("/usr/"))
+        # Read-only data of the libraries themselves: the time-zone database
+        # zoneinfo.ZoneInfo reads by key (a key cannot leave TZPATH), and the
+        # files installed with the packages. Reading them reveals nothing a
+        # payload could not know, so it is recorded by nobody and refused by
+        # nobody; reads anywhere else (/etc, /proc, a home) stay sensitive.
+        self.data = self.libraries + tuple(os.path.realpath(d) + os.sep for d in zoneinfo.TZPATH)
 
     def __call__(self, event, args):
         if not self.armed:
@@ -102,6 +109,8 @@ class Hook:
             return None
         if p.endswith((".py", ".pyc")) and p.startswith(self.libraries):
             return None  # linecache and warnings read library source; not the payload's doing
+        if p.startswith(self.data):
+            return None  # read-only library data (see __init__)
         return "open outside the directory"
 
 
