@@ -76,6 +76,8 @@ def method_call(rng, names_list):
             cls = getattr(importlib.import_module(module), name)
         except Exception:
             continue
+        if not isinstance(cls, type):
+            continue  # an upper-case name that is a constant or an instance, not a class
         methods = sorted(m for m in vars(cls) if not m.startswith("__") and callable(getattr(cls, m, None)))
         if not methods:
             continue
