@@ -65,6 +65,8 @@ func TestKnowledgeVerdicts(t *testing.T) {
 		{"numpy_function", "numpy clip", ClassSafe, ""},
 		{"torch_return_type", "torch.return_types max", ClassSafe, ""},
 		{"os_system_stays", "os system", ClassDangerous, ""},
+		{"c_function_creating_a_file", "torch from_file", ClassDangerous, "opens files"},
+		{"c_method_writing_a_file", "numpy ndarray.tofile", ClassDangerous, "files"},
 		{"unknown_module", "mypkg.models Net", ClassUnknown, ""},
 	}
 	for _, tc := range tests {
