@@ -333,6 +333,7 @@ class Body(ast.NodeVisitor):
         obj = self.resolve(f)
         if obj is not None:
             obj = unwrap(obj)
+            self.handed(node, obj)
             if obj is builtins.open or obj is getattr(__import__("io"), "open"):
                 if not read_mode(node):
                     self.sink = self.sink or "file"
@@ -351,6 +352,30 @@ class Body(ast.NodeVisitor):
                     self.callees.add(key)
                     self.pending.append((obj, None))
         self.generic_visit(node)
+
+    def handed(self, node, obj):
+        """Functions handed to a C callable that calls its arguments (the
+        reviewed `calls` table: map(sympify, args), sorted(xs, key=f)) are
+        called by this body: they join its callees."""
+        key = qualkey(obj) if not isinstance(obj, types.ModuleType) else None
+        spec = self.an.c_calls.get(key, "") if key else ""
+        if not spec:
+            return
+        if spec == "*":
+            args = list(node.args) + [kw.value for kw in node.keywords]
+        else:
+            wanted = {int(i) for i in spec.split(",")}
+            args = [a for i, a in enumerate(node.args) if i in wanted]
+        for a in args:
+            target = self.resolve(a)
+            if target is None:
+                continue
+            target = unwrap(target)
+            tk = qualkey(target) if not isinstance(target, types.ModuleType) else None
+            if tk and isinstance(target, (type, types.FunctionType, types.BuiltinFunctionType,
+                                          types.MethodDescriptorType, types.WrapperDescriptorType)):
+                self.callees.add(tk)
+                self.pending.append((target, None))
 
     def visit_FunctionDef(self, node):
         if node is self.tree:

@@ -60,6 +60,10 @@ class Base:
 class Child(Base):
     def harmless(self):
         return self.v + 1
+def handed_to_map(args):
+    return list(map(helper, args))
+def sorted_by(xs):
+    return sorted(xs, key=helper)
 '''
 
 
@@ -72,7 +76,7 @@ class AnalyseTest(unittest.TestCase):
         sys.path.insert(0, cls.dir.name)
         cls.mod = importlib.import_module("kbsample")
         sinks = {"builtins.eval": "exec", "builtins.open": "file", "posix.system": "process"}
-        cls.an = analyse.Analyser(sinks, {})
+        cls.an = analyse.Analyser(sinks, {"builtins.map": "0", "builtins.sorted": "*"})
         for name in dir(cls.mod):
             obj = getattr(cls.mod, name)
             if getattr(obj, "__module__", None) == "kbsample":
@@ -116,6 +120,11 @@ class AnalyseTest(unittest.TestCase):
     def test_class_construction_and_methods(self):
         self.assertEqual(self.chain("kbsample.Child")[0][:3], ["kbsample.Child", "kbsample.Base.__init__", "kbsample.via_helper"])
         self.assertNotIn("kbsample.Child.harmless", self.next)
+
+    def test_function_handed_to_a_caller(self):
+        # map(sympify, args): the C caller calls what it is handed
+        self.assertEqual(self.chain("kbsample.handed_to_map")[0][:2], ["kbsample.handed_to_map", "kbsample.helper"])
+        self.assertEqual(self.chain("kbsample.sorted_by")[0][:2], ["kbsample.sorted_by", "kbsample.helper"])
 
     def test_local_import_resolved(self):
         # the generator imports every module first; the analysis resolves
