@@ -25,7 +25,7 @@
 //   - Severities: the default of each rule (rules.go), the one the
 //     judgement gives a case, the policy file's overrides and its ignore
 //     entries. Judge.Decide applies them to every finding of a scan, once,
-//     as the engine reports it; Judge.ForcedFindings and Judge.Warnings
+//     as the engine reports it; Judge.ReviewEntries and Judge.Warnings
 //     report on the policy file itself.
 //
 // Decisions of the pickle judgement:

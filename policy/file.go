@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -78,18 +79,24 @@ func (p *Judge) ignoreFor(path string, f finding.Finding) (int, bool) {
 	return -1, false
 }
 
-// ReviewEntries looks at the policy file's entries after a scan: a critical
-// finding an entry covers without force is not suppressed (Decide), and a
-// warning says how to keep it ignored; an entry that suppressed a critical
-// finding by force is reported as MG150 on the policy file (returned, for
-// the caller to place); and when the scan covered every file (full), an
+// ReviewEntries looks at the policy file's entries after a scan. It
+// returns the findings on the policy file itself, for the caller to place
+// (MG150: every allow entry accepted only with force, and every ignore
+// entry that suppressed a critical finding by force), and warnings: a
+// critical finding an ignore entry covers without force is not suppressed
+// (Decide), and a warning says how to keep it ignored; and when the scan covered every file (full), an
 // active ignore entry that covered no finding, and an allow entry that
 // matched no global, are warned about, since a stale entry would hide
 // whatever comes to match it later.
-func (p *Judge) ReviewEntries(rep *finding.Report, full bool) (warnings []string, forced []finding.Finding) {
+func (p *Judge) ReviewEntries(rep *finding.Report, full bool) (warnings []string, onFile []finding.Finding) {
+	onFile = p.forcedAllows()
+	files := rep.Files
+	if len(onFile) > 0 { // an ignore entry may cover them too
+		files = append(slices.Clip(files), finding.FileResult{Path: p.file, Findings: onFile})
+	}
 	used := make([]bool, len(p.ignore))
 	byForce := make([]bool, len(p.ignore))
-	for _, f := range rep.Files {
+	for _, f := range files {
 		for _, fd := range f.Findings {
 			i, ok := p.ignoreFor(f.Path, fd)
 			if !ok {
@@ -108,7 +115,7 @@ func (p *Judge) ReviewEntries(rep *finding.Report, full bool) (warnings []string
 	}
 	for i, ig := range p.ignore {
 		if byForce[i] {
-			forced = append(forced, p.Decide(p.file, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Key: fmt.Sprintf("ignore[%d]", i),
+			onFile = append(onFile, p.Decide(p.file, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Key: fmt.Sprintf("ignore[%d]", i),
 				Message: fmt.Sprintf("the policy file ignores critical %s findings on %q by force (reason: %s)", ig.Rule, ig.Path, ig.Reason)}))
 		}
 		if full && !used[i] && ig.active(p.today) {
@@ -120,7 +127,7 @@ func (p *Judge) ReviewEntries(rep *finding.Report, full bool) (warnings []string
 			warnings = append(warnings, fmt.Sprintf("allow entry %d (%s) matched nothing in the scan: remove it, or it will pass a future global nobody reviewed", i+1, pt.entry.Global))
 		}
 	}
-	return warnings, forced
+	return warnings, onFile
 }
 
 // Warnings returns what the user should know about the policy file itself:
@@ -136,17 +143,14 @@ func (p *Judge) Warnings() []string {
 	return out
 }
 
-// ForcedFindings returns the findings on the policy file itself: one for
-// every allow entry that covers a known-dangerous global and was accepted
-// only with force. ok is false when there are none.
-func (p *Judge) ForcedFindings() (res finding.FileResult, ok bool) {
-	if len(p.forced) == 0 {
-		return res, false
-	}
-	res = finding.FileResult{Path: p.file, Format: "policy", Status: finding.StatusScanned, Members: []string{}}
+// forcedAllows returns the findings on the policy file for its allow
+// entries that cover a known-dangerous global and were accepted only with
+// force.
+func (p *Judge) forcedAllows() []finding.Finding {
+	var out []finding.Finding
 	for _, e := range p.forced {
-		res.Findings = append(res.Findings, p.Decide(p.file, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Callable: e.Global,
+		out = append(out, p.Decide(p.file, finding.Finding{Rule: finding.RuleForcedAllow, Offset: -1, Callable: e.Global,
 			Message: fmt.Sprintf("the policy file allows the known-dangerous global %s by force (reason: %s)", e.Global, e.Reason)}))
 	}
-	return res, true
+	return out
 }

@@ -8,19 +8,20 @@ import (
 )
 
 // reviewIgnores reports what the policy makes of its file's entries after
-// the scan (policy.Judge.ReviewEntries): warnings, and MG150 findings on
-// the policy file for critical findings ignored by force.
+// the scan (policy.Judge.ReviewEntries): warnings, and the MG150 findings
+// on the policy file itself (forced allows, critical findings ignored by
+// force).
 func (j *scanJob) reviewIgnores(rep *finding.Report) {
-	warnings, forced := j.opts.Policy.ReviewEntries(rep, j.opts.Only == nil && j.opts.Shard.N <= 1)
+	warnings, onFile := j.opts.Policy.ReviewEntries(rep, j.opts.Only == nil && j.opts.Shard.N <= 1)
 	for _, w := range warnings {
 		j.warn(w)
 	}
-	j.reportForcedIgnores(rep, forced)
+	j.reportOnPolicyFile(rep, onFile)
 }
 
-// reportForcedIgnores adds the MG150 findings of ignore entries that
-// suppressed a critical finding by force to the policy file's result.
-func (j *scanJob) reportForcedIgnores(rep *finding.Report, add []finding.Finding) {
+// reportOnPolicyFile adds findings on the policy file to its result, made
+// when the scan did not already list the file.
+func (j *scanJob) reportOnPolicyFile(rep *finding.Report, add []finding.Finding) {
 	if len(add) == 0 {
 		return
 	}

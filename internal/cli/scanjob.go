@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -232,10 +231,6 @@ func (j *scanJob) run(ctx context.Context) (*finding.Report, error) {
 		writeStats(j.stderr, start, rep)
 	}
 	j.checkScanned(rep)
-	if res, ok := j.opts.Policy.ForcedFindings(); ok {
-		rep.Files = append(rep.Files, res)
-		slices.SortStableFunc(rep.Files, func(a, b finding.FileResult) int { return strings.Compare(a.Path, b.Path) })
-	}
 	j.reviewIgnores(rep)
 	for _, w := range j.opts.Policy.Warnings() {
 		j.note("warning: " + w)
