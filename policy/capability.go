@@ -17,6 +17,7 @@ type capability struct {
 	sink   string // the sink's category
 	params string // what it calls among its arguments
 	quiet  bool   // reviewed by hand as a whole (flagQuiet)
+	gate   string // for sink "text": the evaluator at the chain's end
 }
 
 // unpickleMethods are the methods unpickling invokes on a class or its
@@ -78,6 +79,9 @@ func (k *knowledge) callable(key string) capability {
 	for cur := n; len(hops) <= maxChain; {
 		if strings.HasPrefix(cur.next, "!") {
 			c.sink = cur.next[1:]
+			if c.sink == "text" {
+				c.gate = hops[len(hops)-1]
+			}
 			break
 		}
 		hops = append(hops, cur.next)
@@ -134,6 +138,10 @@ func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	switch {
+	case c.chain != "" && c.sink == "text":
+		gt := p.kb.gateOf(c.gate)
+		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[gt.category], "reaches a sink") + " when it is handed text or foreign objects (" + c.chain + ")",
+			Matched: "knowledge " + c.chain, gate: gt}, true
 	case c.chain != "":
 		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[c.sink], "reaches a sink") + " (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
 	case c.known:

@@ -53,9 +53,14 @@ type exceptions struct {
 	// scanned and found clean, with the loader.
 	clean map[int64]pickle.Global
 	calls []pickle.Call
+	// groups are the stream's call groups, with their argument summaries.
+	groups []pickle.CallGroup
 	// harmlessFetch is set when every getattr of the stream fetches a
 	// global judged safe (fetchedHarmless).
 	harmlessFetch bool
+	// partialHarmless is set when calling a functools.partial object the
+	// stream built calls only what the policy judged (partialCallHarmless).
+	partialHarmless bool
 }
 
 type builtClass struct {
@@ -64,7 +69,7 @@ type builtClass struct {
 }
 
 func newExceptions(p *Judge, res *pickle.Result, clean map[int64]pickle.Global) *exceptions {
-	ex := &exceptions{p: p, built: map[string]builtClass{}, clean: clean, calls: res.Calls}
+	ex := &exceptions{p: p, built: map[string]builtClass{}, clean: clean, calls: res.Calls, groups: res.CallGroups}
 	for _, c := range res.Calls {
 		g := normalize(c.Callee)
 		switch {
@@ -106,7 +111,10 @@ func (ex *exceptions) fetched(c pickle.Call) (g pickle.Global, onGlobal, ok bool
 		return pickle.Global{}, false, false
 	}
 	obj, attr := c.ArgFacts[0], c.ArgFacts[1]
-	if attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") {
+	if attr.Kind != pickle.ArgStr || !isIdent(attr.Str) || strings.HasPrefix(attr.Str, "__") && !(attr.Str == "__new__" && obj.Kind == pickle.ArgGlobal) {
+		// A class's __new__ is the one dunder let through: pickle
+		// protocols 2 and 3 fetch it to make an instance of a class whose
+		// __getnewargs_ex__ has keywords (see partialCallHarmless).
 		return pickle.Global{}, false, false
 	}
 	switch obj.Kind {
@@ -139,6 +147,44 @@ func (ex *exceptions) fetchedHarmless(groups []pickle.CallGroup) bool {
 		g, _, ok := ex.fetched(c)
 		if !ok || ex.p.Classify(g).Class != ClassSafe {
 			return false
+		}
+	}
+	return true
+}
+
+// partialGlobal is what pickle protocols 2 and 3 call to make an
+// instance of a class whose __getnewargs_ex__ has keywords (CPython's
+// reduce_newobj): functools.partial(getattr(cls, '__new__'), cls, *args,
+// **kwargs), the partial then called with no arguments.
+var partialGlobal = pickle.Global{Module: "functools", Name: "partial"}
+
+// partialCallHarmless reports that calling a functools.partial object the
+// stream built calls nothing but what the policy already judged: every
+// getattr fetched something safe (fetchedHarmless), and everything handed
+// to functools.partial, by its constructor or its BUILD state, is a
+// value, an imported global (judged on its own as if called), or an
+// object made by getattr or by a callable judged safe. The partial's
+// function is one of those, and its arguments reach that function only.
+func (ex *exceptions) partialCallHarmless(groups []pickle.CallGroup) bool {
+	if !ex.harmlessFetch {
+		return false
+	}
+	for _, g := range groups {
+		if normalize(g.Callee) != partialGlobal || !g.Known {
+			continue
+		}
+		if g.Op != "REDUCE" && g.Op != "BUILD" {
+			return false
+		}
+		for _, a := range g.Args {
+			if a.Opaque || a.More {
+				return false
+			}
+			for _, m := range a.Made {
+				if m = normalize(m); m != getattrGlobal && ex.p.Classify(m).Class != ClassSafe {
+					return false
+				}
+			}
 		}
 	}
 	return true

@@ -25,6 +25,13 @@ func (p *Judge) judge(out *findingSet, x *use, ex *exceptions) {
 	case ClassSafe:
 		return
 	case ClassDangerous:
+		if v.gate.key != "" {
+			ok, why := p.textGated(x, v, ex.groups)
+			if ok {
+				return
+			}
+			v.Reason += why
+		}
 		if v.As != "" {
 			// A dotted path is reported by what it resolves to
 			// (pathlib.os.system as os.system); the message keeps the path.

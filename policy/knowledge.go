@@ -46,6 +46,7 @@ type kbNode struct {
 	next   string // "" no sink; "!category" a sink; else the next hop
 	params string // the arguments it calls or calls methods on, "0,2" or "*"
 	flag   byte
+	text   string // parameters that flow to a text gate, "1,2+~" (textgate.go)
 }
 
 // knowledge is the sorted text of the knowledge base, and a memo of the
@@ -145,10 +146,14 @@ func (k *knowledge) name(module, name string) (target, bool) {
 
 func (k *knowledge) node(key string) (kbNode, bool) {
 	f, ok := k.find("F\t" + key + "\t")
-	if !ok || len(f) != 3 || len(f[2]) != 1 {
+	if !ok || (len(f) != 3 && len(f) != 4) || len(f[2]) != 1 {
 		return kbNode{}, false
 	}
-	return kbNode{next: f[0], params: f[1], flag: f[2][0]}, true
+	n := kbNode{next: f[0], params: f[1], flag: f[2][0]}
+	if len(f) == 4 {
+		n.text = f[3]
+	}
+	return n, true
 }
 
 func (k *knowledge) mro(cls string) []string {
@@ -238,7 +243,7 @@ func (k *knowledge) anyMethodSink(cls string) bool {
 				end = len(k.text) - i
 			}
 			f := strings.Split(k.text[i:i+end], "\t")
-			if len(f) == 5 && (f[2] != "" || f[4] == "u") {
+			if len(f) >= 5 && (f[2] != "" || f[4] == "u") {
 				return true
 			}
 			i += end + 1

@@ -121,6 +121,7 @@ func (p *Judge) pickle(res *pickle.Result, depth int) []finding.Finding {
 	}
 	ex := newExceptions(p, res, clean)
 	ex.harmlessFetch = ex.fetchedHarmless(res.CallGroups)
+	ex.partialHarmless = ex.partialCallHarmless(res.CallGroups)
 	for _, c := range res.Calls {
 		p.call(&out, u, ex, c)
 	}
@@ -167,6 +168,9 @@ func (p *Judge) call(out *findingSet, u *uses, ex *exceptions, c pickle.Call) {
 		}
 	case !c.Known || c.Callee.IsZero():
 		if c.Op == "REDUCE" && normalize(c.Callee) == getattrGlobal && ex.harmlessFetch {
+			return
+		}
+		if c.Op == "REDUCE" && normalize(c.Callee) == partialGlobal && ex.partialHarmless {
 			return
 		}
 		p.derivedCall(out, c)

@@ -45,6 +45,9 @@ type Verdict struct {
 	// As is the name the global was judged as when that differs from the
 	// global itself (a dotted path re-split: pathlib.os.system as os.system).
 	As string
+	// gate is set when the danger is a text gate's (textgate.go): the
+	// stream's arguments decide.
+	gate gate
 }
 
 // Entry is one allow or deny entry of the configuration.

@@ -8,7 +8,8 @@
 # Debian's python3 libraries inside a sandbox: in CI (CI=true, root) the
 # packages are installed here and a missing one fails the run; elsewhere
 # they are checked, and the oracle's tests skip saying what is missing.
-# Last, the Docker image is built from the Dockerfile and run the way the
+# The knowledge generator's analysis (scripts/knowledge) has unit tests of
+# its own, run with /usr/bin/python3. Last, the Docker image is built from the Dockerfile and run the way the
 # Actions runner runs it (scripts/container-check.sh: buildah, needs root;
 # it skips with a message where it cannot run). MODELGATE_CONTAINER_CHECK=skip
 # leaves it out; the first run builds base-image stand-ins and takes minutes.
@@ -31,5 +32,7 @@ if [ "${CI:-}" = true ]; then
 else
   ./oracle/deps.sh check || echo "oracle: its tests will skip here (in CI they fail instead)"
 fi
+# The knowledge generator's own analysis tests (standard library only).
+(cd scripts/knowledge && /usr/bin/python3 -m unittest -q test_analyse)
 go test -race -count=1 ./...
 ./scripts/container-check.sh

@@ -26,6 +26,8 @@ import sysconfig
 import textwrap
 import types
 
+import textflow
+
 MAX_DEPTH = 10
 
 # Python-level sinks: the category of each. C-level ones come from
@@ -66,7 +68,7 @@ SINKS = {
     "shelve.open": "deserialise",
 }
 
-Node = collections.namedtuple("Node", "key sink params callees")
+Node = collections.namedtuple("Node", "key sink params callees flows argnames", defaults=((), ()))
 
 
 def qualkey(obj):
@@ -159,9 +161,9 @@ class Analyser:
 
     # --- one function ---
 
-    def function(self, fn, cls=None):
+    def function(self, fn, cls=None, key=None):
         fn = unwrap(fn)
-        key = qualkey(fn)
+        key = key or qualkey(fn)
         if key is None or key in self.nodes:
             return key
         self.objs[key] = fn
@@ -181,7 +183,8 @@ class Analyser:
             body.run()
         except Exception:  # an object that refuses to be looked at: keep what was read
             pass
-        self.nodes[key] = Node(key, sink or body.sink, ",".join(str(i) for i in sorted(body.params)), tuple(sorted(body.callees)))
+        self.nodes[key] = Node(key, sink or body.sink, ",".join(str(i) for i in sorted(body.params)), tuple(sorted(body.callees)),
+                               tuple(body.flows), tuple(body.argnames))
         self.work.extend(body.pending)
         return key
 
@@ -196,10 +199,35 @@ class Analyser:
         for meth in ("__new__", "__init__"):
             m = self.method(cls, meth)
             if m:
-                callees.append(m)
+                callees.append(self.specialised(cls, meth) or m)
         if self.c_sinks.get(key) is None:
-            self.nodes[key] = Node(key, None, self.c_calls.get(key, ""), tuple(callees))
+            # calling the class hands its arguments to __new__ and
+            # __init__ after the class or instance (textflow.py)
+            flows = tuple((m, "cls", None, None) for m in callees)
+            self.nodes[key] = Node(key, None, self.c_calls.get(key, ""), tuple(callees), flows)
         return key
+
+    def specialised(self, cls, name):
+        """An inherited __new__ or __init__ that calls methods on its
+        class or instance (ImmutableRepMatrix.__new__ returns
+        cls._new(*args)) runs the methods of the class being built, not
+        of the class that defines it: it is analysed once more for cls,
+        under cls's own key (cls.__new__), with cls.X resolved on cls."""
+        for base in cls.__mro__[1:-1] if name not in cls.__dict__ else ():
+            if name not in base.__dict__:
+                continue
+            fn = unwrap(base.__dict__[name])
+            if not isinstance(fn, types.FunctionType):
+                return None
+            tree = self.files.node(fn)
+            if tree is None or not calls_on_receiver(tree):
+                return None
+            key = (qualkey(cls) or "?") + "." + name
+            if key in self.nodes:
+                return key
+            self.objs[key] = fn
+            return self.function(fn, cls, key)
+        return None
 
     def method(self, cls, name):
         """The key of cls.name resolved on the MRO, analysed; None for object's."""
@@ -228,18 +256,30 @@ class Analyser:
 
     # --- the whole graph ---
 
-    def chains(self):
-        """For every node, the next hop towards the nearest sink ("!" + category at a sink)."""
+    def chains(self, gated=()):
+        """For every node, the next hop towards the nearest sink ("!" +
+        category at a sink). The reviewed text-only evaluators (gated)
+        are sinks of their own, "!text", reached only by nodes with no
+        other sink within reach: what lies behind them (sympify's
+        parse_expr and eval) does not flow back through them."""
         rev = collections.defaultdict(list)
         for k, n in self.nodes.items():
+            if k in gated:
+                continue
             for c in n.callees:
                 rev[c].append(k)
         nxt, dist = {}, {}
+        seeds = [(k, n.sink) for k, n in sorted(self.nodes.items()) if n.sink and k not in gated]
+        self.bfs(rev, nxt, dist, seeds)
+        self.bfs(rev, nxt, dist, [(k, "text") for k in sorted(gated) if k in self.nodes and k not in nxt])
+        return nxt
+
+    @staticmethod
+    def bfs(rev, nxt, dist, seeds):
         q = collections.deque()
-        for k, n in sorted(self.nodes.items()):
-            if n.sink:
-                nxt[k], dist[k] = "!" + n.sink, 0
-                q.append(k)
+        for k, sink in seeds:
+            nxt[k], dist[k] = "!" + sink, 0
+            q.append(k)
         while q:
             k = q.popleft()
             if dist[k] >= MAX_DEPTH:
@@ -249,6 +289,19 @@ class Analyser:
                     dist[caller], nxt[caller] = dist[k] + 1, k
                     q.append(caller)
         return nxt
+
+
+def calls_on_receiver(tree):
+    """Whether a method body calls a method of its first parameter."""
+    args = tree.args.posonlyargs + tree.args.args
+    if not args:
+        return False
+    first = args[0].arg
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) \
+                and n.func.value.id == first:
+            return True
+    return False
 
 
 def owner(fn):
@@ -276,6 +329,10 @@ class Body(ast.NodeVisitor):
         names = [a.arg for a in args.posonlyargs + args.args]
         self.param_index = {n: i for i, n in enumerate(names)}
         self.selfname = names[0] if names and cls is not None else None
+        # text flow (textflow.py): which parameters flow where
+        self.argnames = names
+        self.flows = []
+        self.taint = textflow.Taint(self)
 
     def run(self):
         for stmt in ast.walk(self.tree):
@@ -290,6 +347,7 @@ class Body(ast.NodeVisitor):
                     if mod is not None and a.name != "*":
                         obj = static_attr(mod, a.name)
                         self.local[a.asname or a.name] = obj if obj is not None else self.module(stmt.module + "." + a.name)
+        self.taint.propagate()
         body = self.tree.body if isinstance(self.tree.body, list) else [self.tree.body]
         for stmt in body:
             self.visit(stmt)
@@ -324,6 +382,18 @@ class Body(ast.NodeVisitor):
             return static_attr(base, expr.attr)
         return None
 
+    @staticmethod
+    def an_unwrap(obj):
+        return unwrap(obj)
+
+    @staticmethod
+    def callee_key(obj):
+        """The node key of a callee the call graph follows, or None."""
+        if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodDescriptorType,
+                            types.WrapperDescriptorType)):
+            return qualkey(obj)
+        return None
+
     def visit_Call(self, node):
         f = node.func
         if isinstance(f, ast.Name) and f.id in self.param_index and f.id != self.selfname:
@@ -332,6 +402,7 @@ class Body(ast.NodeVisitor):
             self.params.add(self.param_index[f.value.id])
         obj = self.resolve(f)
         if obj is not None:
+            self.taint.call(node, obj)
             obj = unwrap(obj)
             self.handed(node, obj)
             if obj is builtins.open or obj is getattr(__import__("io"), "open"):

@@ -12,8 +12,10 @@ Output (tab-separated, lines sorted by their bytes):
   P  package  version                       provenance
   N  module   name   kind   node            a module-level name (or Class.MEMBER);
                                             node "=" is module.name itself
-  F  node     next   params flag            a callable of the call graph
+  F  node     next   params flag [text]     a callable of the call graph
   C  node     mro                           a class: its bases, nearest first
+  G  node     category passes               a reviewed text-only evaluator
+                                            (textonly in reviewed.txt)
 kind: m module, f function, b C callable, c class, s struct-sequence type,
 e enum member, o callable instance. Other data is left out: importing it
 is judged as an import of an unknown name.
@@ -21,6 +23,9 @@ next: "" (no sink within reach), "!category" (the node is a sink), or the
 next node on the shortest chain to a sink. params: the positional
 arguments the callable calls or calls a method on ("*" any). flag: p
 Python analysed, r C reviewed, q Python reviewed quiet, u C unreviewed.
+next "!text": the node is a text-only evaluator; text, on nodes whose chain
+ends at one: the parameters that flow there (textflow.py: "1,2+~", "k"
+keywords, "s" the instance, "*~" any, "-" none after review; "~" derived).
 """
 import enum
 import importlib
@@ -33,6 +38,7 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import analyse  # noqa: E402
+import textflow  # noqa: E402
 
 LIBRARIES = ["torch", "numpy", "scipy", "sklearn", "pandas", "joblib", "sympy", "dateutil", "pytz",
              "requests", "jinja2", "h5py", "mpmath", "urllib3", "markupsafe", "threadpoolctl"]
@@ -45,7 +51,7 @@ SKIP_PARTS = {"tests", "test", "testing", "_testing", "conftest", "benchmarks", 
 
 
 def load_reviewed(path):
-    sinks, calls, clean, quiet = {}, {}, [], {}
+    sinks, calls, clean, quiet, textonly, notext = {}, {}, [], {}, {}, set()
     for line in open(path):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -59,9 +65,14 @@ def load_reviewed(path):
             clean.append(f[1])
         elif f[0] == "quiet":
             quiet[f[1]] = f[2]
+        elif f[0] == "textonly":  # textonly KEY TOKEN CATEGORY PASSCLASSES reason
+            g = f[2].split(None, 3)
+            textonly[f[1]] = (g[0], g[1] + "\t" + g[2])
+        elif f[0] == "notext":  # notext KEY TOKEN reason
+            notext.add((f[1], f[2].split()[0]))
         else:
             raise SystemExit(f"reviewed.txt: bad line {line!r}")
-    return sinks, calls, clean, quiet
+    return sinks, calls, clean, quiet, textonly, notext
 
 
 def modules():
@@ -122,7 +133,7 @@ def kind_of(obj):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    c_sinks, c_calls, clean, quiet = load_reviewed(os.path.join(here, "reviewed.txt"))
+    c_sinks, c_calls, clean, quiet, textonly, notext = load_reviewed(os.path.join(here, "reviewed.txt"))
     an = analyse.Analyser(c_sinks, c_calls)
     names = []
     classes = set()
@@ -175,7 +186,8 @@ def main():
     for key in quiet:  # reviewed: the chain through it cannot be steered to a sink
         if key in an.nodes:
             an.nodes[key] = analyse.Node(key, None, an.nodes[key].params, ())
-    nxt = an.chains()
+    nxt = an.chains(gated=set(textonly))
+    text = textflow.solve(an.nodes, {k: {tok: textflow.DIRECT} for k, (tok, _) in textonly.items()}, notext)
     lines = []
     for p in sorted(set(m.split(".")[0] for m in LIBRARIES)):
         try:
@@ -195,7 +207,10 @@ def main():
             flag, nx = "q", ""
         if flag == "u" and not nx:
             nx = ""
-        lines.append(f"F\t{key}\t{nx}\t{node.params}\t{flag}")
+        tf = textflow.encode(text.get(key, {})) if nx.startswith("!text") or (nx and nxt_sink(nxt, nx) == "text") else ""
+        lines.append(f"F\t{key}\t{nx}\t{node.params}\t{flag}" + (f"\t{tf}" if tf else ""))
+    for key, (_, passes) in sorted(textonly.items()):
+        lines.append(f"G\t{key}\t{passes}")
     for cls in sorted(classes, key=lambda c: analyse.qualkey(c) or ""):
         key = analyse.qualkey(cls)
         if key is None:
@@ -209,6 +224,17 @@ def main():
     with open(out, "wb") as f:
         f.write(data)
     print(f"{len(lines)} lines, {len(data)} bytes", file=sys.stderr)
+
+
+def nxt_sink(nxt, hop):
+    """The category at the end of the chain that starts at hop."""
+    for _ in range(analyse.MAX_DEPTH + 2):
+        if hop.startswith("!"):
+            return hop[1:]
+        hop = nxt.get(hop, "")
+        if not hop:
+            return ""
+    return ""
 
 
 def is_c_class(obj):

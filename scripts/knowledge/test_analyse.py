@@ -12,6 +12,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import analyse  # noqa: E402
+import textflow  # noqa: E402
 
 SAMPLE = '''
 import os
@@ -130,6 +131,101 @@ class AnalyseTest(unittest.TestCase):
         # the generator imports every module first; the analysis resolves
         # against sys.modules and never imports
         self.assertIn("json.loads", self.an.nodes["kbsample.local_import"].callees)
+
+
+TEXT_SAMPLE = '''
+def gate(a, strict=False):
+    return eval(a)
+
+
+def direct(*args, **kw):
+    args = (gate(x) for x in args)
+    return list(args)
+
+
+def derived(x):
+    return gate(str(x))
+
+
+def mapped(args):
+    return list(map(gate, args))
+
+
+def constant():
+    return gate("1")
+
+
+def both(a, b):
+    gate(a)
+    return eval(b)
+
+
+def guarded(n):
+    return gate(n.item())
+
+
+class Rep:
+    def __new__(cls, *args):
+        return cls._new(*args)
+
+
+class Dense(Rep):
+    @classmethod
+    def _new(cls, *args):
+        return gate(args[0])
+'''
+
+
+class TextFlowTest(unittest.TestCase):
+    """Text gates (textflow.py): which parameters reach a text-only evaluator."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        with open(os.path.join(cls.dir.name, "kbtext.py"), "w") as f:
+            f.write(textwrap.dedent(TEXT_SAMPLE))
+        sys.path.insert(0, cls.dir.name)
+        mod = importlib.import_module("kbtext")
+        cls.an = analyse.Analyser({"builtins.eval": "exec"}, {"builtins.map": "0"})
+        for name in dir(mod):
+            obj = getattr(mod, name)
+            if getattr(obj, "__module__", None) == "kbtext":
+                cls.an.callable(obj)
+        cls.an.drain()
+        cls.next = cls.an.chains(gated={"kbtext.gate"})
+        cls.text = textflow.solve(cls.an.nodes, {"kbtext.gate": {"0": textflow.DIRECT}}, {("kbtext.guarded", "0")})
+
+    @classmethod
+    def tearDownClass(cls):
+        sys.path.remove(cls.dir.name)
+        cls.dir.cleanup()
+
+    def tokens(self, key):
+        return textflow.encode(self.text.get(key, {}))
+
+    def test_gate_is_its_own_sink(self):
+        self.assertEqual(self.next["kbtext.gate"], "!text")
+        self.assertEqual(self.next["kbtext.direct"], "kbtext.gate")
+        # a caller that reaches another sink too keeps that one
+        self.assertEqual(self.next["kbtext.both"], "builtins.eval")
+
+    def test_direct_and_derived(self):
+        self.assertEqual(self.tokens("kbtext.direct"), "0+")
+        self.assertEqual(self.tokens("kbtext.derived"), "0~")
+        self.assertEqual(self.tokens("kbtext.mapped"), "0")
+
+    def test_no_parameter_fails_closed(self):
+        self.assertEqual(self.tokens("kbtext.constant"), "*~")
+
+    def test_reviewed_guard(self):
+        self.assertEqual(self.tokens("kbtext.guarded"), "-")
+
+    def test_inherited_constructor_for_each_class(self):
+        # Rep.__new__ calls cls._new: for Dense, that is Dense._new
+        self.assertIn("kbtext.Dense.__new__", self.an.nodes)
+        self.assertEqual(self.next.get("kbtext.Dense"), "kbtext.Dense.__new__")
+        self.assertEqual(self.tokens("kbtext.Dense"), "0+")
+        self.assertNotIn("kbtext.Rep", self.next)
 
 
 if __name__ == "__main__":

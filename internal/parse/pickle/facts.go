@@ -132,6 +132,11 @@ type CallGroup struct {
 	// examined. The other unlisted calls of such a callable repeat a
 	// listed shape.
 	Unexamined int64
+	// Args summarises, for a group of an imported callable (Known), what
+	// the arguments of all its calls held, by position (RestArgs for the
+	// others and for keyword arguments; the state for BUILD at 0); nil
+	// when no call had arguments.
+	Args []ArgSummary
 }
 
 // String renders the call as evidence, e.g. os.system('id').

@@ -87,6 +87,7 @@ func (s *scanner) call(fn, args value) {
 	g, _ := s.sh.slab.global(fn)
 	known := fn.kind == kGlobal && s.objectOf(fn).direct
 	c, listed := s.newCall(opNames[s.op], g, known, false)
+	s.noteArgs(args)
 	if known && s.opts.Listed.shaped(*g) {
 		listed = s.shaped(&c, listed, args)
 	} else if listed {
@@ -251,6 +252,7 @@ func (s *scanner) newobjEx() {
 	s.objectOf(all).add(kwargs)
 	g, _ := s.sh.slab.global(cls)
 	c, listed := s.newCall("NEWOBJ_EX", g, cls.kind == kGlobal && s.objectOf(cls).direct, false)
+	s.noteArgs(args, kwargs)
 	if c.Known && s.opts.Listed.shaped(*g) {
 		listed = s.shaped(&c, listed, args)
 	} else if listed {
@@ -327,7 +329,9 @@ func (s *scanner) build() {
 		known, onGlobal = s.objectOf(inst).direct, s.isClassOf(inst)
 	}
 	g, _ := s.sh.slab.global(inst)
-	if c, listed := s.newCall("BUILD", g, known, onGlobal); listed {
+	c, listed := s.newCall("BUILD", g, known, onGlobal)
+	s.noteArgs(state)
+	if listed {
 		if !c.Known {
 			c.Desc = s.summary(inst, s.opts.MaxArgsLen)
 			c.PersistentID = s.persistentFacts(inst)

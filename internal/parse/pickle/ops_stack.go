@@ -94,6 +94,7 @@ var methods = map[string]string{"APPEND": ".append", "APPENDS": ".extend",
 func (s *scanner) methodCall(target value, items []value, op string) {
 	g, _ := s.sh.slab.global(target)
 	c, listed := s.newCall(op, g, s.objectOf(target) != nil && s.objectOf(target).direct, target.kind == kGlobal || s.isClassOf(target))
+	s.noteItems(items)
 	if !listed {
 		return
 	}

@@ -72,6 +72,9 @@ func (a *slab) values(n int) []value {
 func (a *slab) filled(k kind, items []value) value {
 	o, ref := a.object(min(len(items), maxItems))
 	o.items = append(o.items, items[:min(len(items), maxItems)]...)
+	for _, v := range items[min(len(items), maxItems):] {
+		o.over |= overOf(v)
+	}
 	o.count = int64(len(items))
 	return value{kind: k, ref: ref}
 }

@@ -75,11 +75,34 @@ type object struct {
 	// global itself, an instance of it, or the result of calling it.
 	direct bool
 	how    how
+	// over says what the items past maxItems were, which are not kept:
+	// overText for str or bytes, overOther for anything but numbers,
+	// bools and None (see ArgSummary).
+	over uint8
+}
+
+// Flags of object.over.
+const (
+	overText uint8 = 1 << iota
+	overOther
+)
+
+// overOf is the over flag of an item that is not kept.
+func overOf(v value) uint8 {
+	switch v.kind {
+	case kNone, kBool, kInt, kBigInt, kFloat, kAbsent:
+		return 0
+	case kStr, kBytes, kByteArray:
+		return overText
+	}
+	return overOther
 }
 
 func (o *object) add(v value) {
 	if len(o.items) < maxItems {
 		o.items = append(o.items, v)
+	} else {
+		o.over |= overOf(v)
 	}
 	o.count++
 }

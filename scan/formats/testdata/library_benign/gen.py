@@ -175,6 +175,26 @@ def enum_members():
                                 "flags": re.I | re.M, "format": plistlib.PlistFormat.FMT_XML})
     save_pickle("enum_members_p2", [QuantType.DYNAMIC, re.RegexFlag.MULTILINE, re.S | re.X], protocol=2)
 
+
+def sympy_objects():
+    # sympy expressions: every constructor sympifies its arguments, which
+    # evaluates text and nothing else (policy/textgate.go).
+    import sympy as sp
+    x, y = sp.symbols("x y", real=True)
+    save_pickle("sympy_expressions", {
+        "poly": sp.sin(x) ** 2 + sp.Rational(3, 4) * x * y + 5 + sp.Float("1.5") * y,
+        "matrix": sp.Matrix([[1, x], [y, 2]]), "immutable": sp.ImmutableMatrix([[1, x], [y, sp.Rational(1, 3)]]),
+        "piecewise": sp.Piecewise((x, x > 0), (-x, True)), "poly_object": sp.Poly(x ** 2 + 2 * x + 1, x),
+        "lambda": sp.Lambda(x, x ** 2), "integral": sp.Integral(sp.exp(-x ** 2), (x, 0, sp.oo)),
+        "relation": sp.Eq(x, y + 1), "sets": [sp.Interval(0, 1), sp.FiniteSet(1, 2, x)],
+        "constants": sp.pi * x + sp.E + sp.I, "containers": [sp.Dict({x: 1}), sp.Tuple(x, 1)],
+        "functions": sp.sqrt(x) + sp.log(y) + sp.Abs(x) + sp.Max(x, y),
+    }, protocol=4)
+    # protocol 2 makes a Symbol (keyword assumptions) through
+    # functools.partial(getattr(Symbol, '__new__'), Symbol, 'x', **assumptions)
+    save_pickle("sympy_expression_p2", sp.cos(x) * sp.exp(y) - sp.Rational(1, 7), protocol=2)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     checkpoints()
@@ -184,3 +204,4 @@ if __name__ == "__main__":
     scipy_distributions()
     stdlib_values()
     enum_members()
+    sympy_objects()

@@ -1,0 +1,52 @@
+package pickle
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestArgSummaries holds what the reader tells of the arguments of every
+// call of a group, looked through the containers the pickle built.
+func TestArgSummaries(t *testing.T) {
+	many := strings.Repeat("I1\n", 40)
+	tests := []struct {
+		name string
+		data string
+		op   string
+		want []ArgSummary
+	}{
+		{"numbers", "cm\nf\n(I1\nF2.0\nNtR.", "REDUCE", []ArgSummary{{}, {}, {}}},
+		{"text", "cm\nf\n(I1\nVx\ntR.", "REDUCE", []ArgSummary{{}, {Text: true}}},
+		{"text_in_nested_list", "cm\nf\n((lp0\n(lp1\nVx\naatR.", "REDUCE", []ArgSummary{{Text: true}}},
+		{"instance_and_global", "cm\nf\n(cm\nC\n(I1\ntRcm\nG\ntR.", "REDUCE",
+			[]ArgSummary{{Made: []Global{{"m", "C"}}}, {Handed: []Global{{"m", "G"}}}}},
+		{"computed_callable", "cm\nf\n(cm\ng\n(tR(tRtR.", "REDUCE", []ArgSummary{{Opaque: true}}},
+		{"past_kept_items_text", "cm\nf\n(" + many + "Vx\ntR.", "REDUCE", nil},
+		{"build_state", "cm\nC\n(tR}Vk\nVx\nsb.", "BUILD", []ArgSummary{{Text: true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Read(strings.NewReader(tt.data), DefaultOptions())
+			if res.Err != nil {
+				t.Fatalf("read: %v", res.Err)
+			}
+			var got []ArgSummary
+			for _, g := range res.CallGroups {
+				if g.Op == tt.op && g.Known && (g.Callee.Name == "f" || g.Op == "BUILD") {
+					got = g.Args
+					break
+				}
+			}
+			if tt.name == "past_kept_items_text" {
+				if len(got) != RestArgs+1 || !got[RestArgs].Text || got[0].Text {
+					t.Fatalf("want text at RestArgs only, got %+v", got)
+				}
+				return
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

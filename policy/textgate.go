@@ -1,0 +1,268 @@
+package policy
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/modelgate/modelgate/internal/parse/pickle"
+)
+
+// Text gates: library code that reaches a sink only as one of its
+// parameters steers it (sympy's sympify evaluates a str; sympy's
+// import_module imports the name it is given). The knowledge base marks
+// such evaluators ("textonly" in scripts/knowledge/reviewed.txt) and
+// records, for every callable whose chain ends at one, which of its
+// parameters flow there (scripts/knowledge/textflow.py). A global whose
+// only sink is such a gate is judged by what the pickle hands it: safe
+// when every argument that flows to the gate holds nothing but numbers,
+// bools, None, containers of them and instances of the classes the gate
+// passes through unevaluated (sympy's Basic); dangerous otherwise, and
+// whenever it is used in a way the summaries do not cover (handed to
+// other code, called through a computed object, rebuilt by copyreg).
+
+// gate is what the knowledge base says of a text-gated capability.
+type gate struct {
+	key      string   // the evaluator at the chain's end
+	category string   // the sink category it stands for
+	passes   []string // classes whose instances it takes unevaluated
+}
+
+// gateOf returns the G line of an evaluator.
+func (k *knowledge) gateOf(key string) gate {
+	f, ok := k.find("G\t" + key + "\t")
+	if !ok || len(f) != 2 {
+		return gate{key: key, category: "exec"}
+	}
+	g := gate{key: key, category: f[0]}
+	if f[1] != "-" && f[1] != "" {
+		g.passes = strings.Split(f[1], ",")
+	}
+	return g
+}
+
+// textTokens returns the tokens of a callable node whose chain ends at a
+// gate ("1,2+~"), "" when it has no text chain.
+func (k *knowledge) textTokens(key string) string {
+	n, ok := k.node(key)
+	if !ok {
+		return ""
+	}
+	return n.text
+}
+
+// reach says which argument positions of a call a callable's tokens
+// reach, the parameters being shifted by shift (1 for a method whose
+// first parameter is the class or instance). all is set when every
+// position and the state count ("s", "*", or the instance itself).
+type reach struct {
+	pos  map[int]bool
+	from int // positions >= from reach (varargs); -1 for none
+	rest bool
+	all  bool
+}
+
+func parseReach(tokens string, shift int) reach {
+	r := reach{pos: map[int]bool{}, from: -1}
+	for _, t := range strings.Split(tokens, ",") {
+		t = strings.TrimSuffix(t, "~")
+		switch {
+		case t == "" || t == "-": // "-": reviewed, no parameter flows
+		case t == "*" || t == "s":
+			r.all = true
+		case t == "k":
+			r.rest = true
+		default:
+			plus := strings.HasSuffix(t, "+")
+			i, err := strconv.Atoi(strings.TrimSuffix(t, "+"))
+			if err != nil {
+				r.all = true
+				continue
+			}
+			i -= shift
+			if i < 0 {
+				// the class itself (__new__'s cls) is library data; the
+				// instance itself (__init__'s or __setstate__'s self) is
+				// everything it was given
+				if shift == 1 && i == -1 && !plus {
+					r.all = true
+				}
+				if plus {
+					r.from = 0
+				}
+				continue
+			}
+			if plus {
+				if r.from < 0 || i < r.from {
+					r.from = i
+				}
+				r.rest = true
+				continue
+			}
+			r.pos[i] = true
+		}
+	}
+	return r
+}
+
+func (r reach) reaches(i int) bool {
+	if r.all {
+		return true
+	}
+	if i == pickle.RestArgs {
+		return r.rest || r.from >= 0
+	}
+	return r.pos[i] || (r.from >= 0 && i >= r.from)
+}
+
+// textGated decides a global whose capability is a text gate, from how
+// the stream uses it: ok is true when every use is covered by the
+// argument summaries and none hands the gate anything it evaluates; why
+// otherwise says what reached it.
+func (p *Judge) textGated(x *use, v Verdict, groups []pickle.CallGroup) (ok bool, why string) {
+	if p.kb == nil || v.gate.key == "" {
+		return false, ""
+	}
+	for _, c := range append(append([]pickle.Call(nil), x.calls...), x.inst...) {
+		if normalize(c.Callee) != x.g {
+			return false, fmt.Sprintf("; it is handed to %s at offset %d, which may call it with anything", globalName(c.Callee), c.Offset)
+		}
+	}
+	if len(x.calls)+len(x.inst) == 0 && x.moreCalls+x.moreInst == 0 {
+		return false, ""
+	}
+	t, ok := p.kb.resolve(x.g)
+	if !ok {
+		return false, ""
+	}
+	for _, grp := range groups {
+		for i := range grp.Args {
+			for _, h := range grp.Args[i].Handed {
+				if normalize(h) == x.g {
+					return false, fmt.Sprintf("; it is handed as an argument to %s, which may call it with anything", globalName(grp.Callee))
+				}
+			}
+		}
+	}
+	for _, grp := range groups {
+		if !grp.Known || normalize(grp.Callee) != x.g {
+			continue
+		}
+		r, covered := p.kb.reachOf(t, grp.Op)
+		if !covered {
+			return false, fmt.Sprintf("; it is used by %s, which the knowledge base does not follow", grp.Op)
+		}
+		for i, a := range grp.Args {
+			if !r.reaches(i) {
+				continue
+			}
+			if bad := p.evaluated(a, v.gate); bad != "" {
+				where := "argument " + strconv.Itoa(i)
+				switch {
+				case grp.Op == "BUILD":
+					where = "its state"
+				case i == pickle.RestArgs:
+					where = "later or keyword arguments"
+				}
+				return false, fmt.Sprintf("; %s gives %s %s, which %s evaluates", grp.Op, where, bad, shortName(v.gate.key))
+			}
+		}
+	}
+	return true, ""
+}
+
+// reachOf returns the argument positions that reach a gate when the
+// target is used by op.
+func (k *knowledge) reachOf(t target, op string) (reach, bool) {
+	if t.kind != kindClass {
+		switch op {
+		case "REDUCE", "INST", "OBJ":
+			return parseReach(k.textTokens(t.node), 0), true
+		}
+		return reach{}, false
+	}
+	var methods []string
+	shift := 1
+	switch op {
+	case "REDUCE", "INST", "OBJ":
+		return parseReach(k.textTokens(t.node), 0), true
+	case "NEWOBJ", "NEWOBJ_EX":
+		methods = []string{"__new__"}
+	case "BUILD":
+		methods, shift = []string{"__setstate__"}, 0 // the state is argument 0 of the summaries, parameter 1
+	case "APPEND", "APPENDS", "SETITEM", "SETITEMS", "ADDITEMS":
+		methods, shift = []string{"append", "extend", "__setitem__", "add"}, 0
+	default:
+		return reach{}, false
+	}
+	r := reach{pos: map[int]bool{}, from: -1}
+	for _, m := range methods {
+		key, ok := k.method(t.node, m)
+		if !ok {
+			continue
+		}
+		tok := k.textTokens(key)
+		if tok == "" {
+			continue
+		}
+		var mr reach
+		if shift == 0 {
+			// parameter 0 is the instance (everything), 1 the state or
+			// first item (summary 0), 2 and on the others
+			mr = parseReach(tok, 1)
+		} else {
+			mr = parseReach(tok, shift)
+		}
+		r.all = r.all || mr.all
+		r.rest = r.rest || mr.rest
+		if mr.from >= 0 && (r.from < 0 || mr.from < r.from) {
+			r.from = mr.from
+		}
+		for i := range mr.pos {
+			r.pos[i] = true
+		}
+	}
+	return r, true
+}
+
+// evaluated says what in a summary the gate would evaluate, "" when
+// nothing: text, values the reader cannot see into, objects made by
+// anything but a class the gate passes through.
+func (p *Judge) evaluated(a pickle.ArgSummary, g gate) string {
+	switch {
+	case a.Text:
+		return "text"
+	case a.Opaque:
+		return "a value the scanner cannot see into"
+	case a.More:
+		return "more objects than the scanner lists"
+	case len(a.Handed) > 0:
+		return "the imported object " + globalName(a.Handed[0])
+	}
+	for _, m := range a.Made {
+		if !p.kb.passes(m, g.passes) {
+			return "an object made by " + globalName(m)
+		}
+	}
+	return ""
+}
+
+// passes reports whether objects made by m are instances of one of the
+// classes: m is a class of the knowledge base with one of them on its MRO.
+func (k *knowledge) passes(m pickle.Global, classes []string) bool {
+	if len(classes) == 0 {
+		return false
+	}
+	t, ok := k.resolve(normalize(m))
+	if !ok || t.kind != kindClass {
+		return false
+	}
+	for _, c := range append([]string{t.node}, k.mro(t.node)...) {
+		for _, want := range classes {
+			if c == want {
+				return true
+			}
+		}
+	}
+	return false
+}

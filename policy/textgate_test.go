@@ -1,0 +1,54 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/modelgate/modelgate/finding"
+)
+
+// TestTextGate holds the judgement of text-gated callables (sympy
+// constructors, which sympify their arguments): what the pickle hands
+// them decides. Benign expressions written by sympy itself are in
+// library_benign_test.go (sympy_expressions.pkl).
+func TestTextGate(t *testing.T) {
+	ints40 := strings.Repeat("I1\n", 40)
+	runJudgeCases(t, []judgeCase{
+		{"tuple_of_text", "csympy.core.containers\nTuple\n(Vcode\ntR.", finding.Critical},
+		{"tuple_of_numbers", "csympy.core.containers\nTuple\n(I1\nF2.5\nNI01\ntR.", finding.SeverityInvalid},
+		{"text_deep_in_lists", "csympy\nMatrix\n((lp0\n(lp1\nVcode\naaltR.", finding.Critical},
+		{"rational_of_ints", "csympy\nRational\n(I3\nI4\ntR.", finding.SeverityInvalid},
+		{"rational_of_text", "csympy\nRational\n(Vcode\ntR.", finding.Critical},
+		// an object that is not sympy's own reaches sympify's str() fallback
+		{"foreign_object", "csympy.core.containers\nTuple\n(cpathlib\nPurePosixPath\n(Vcode\ntRtR.", finding.Critical},
+		// a sympy object is taken as it is
+		{"sympy_object", "csympy.core.containers\nTuple\n(csympy.core.numbers\nInteger\n(I5\ntRtR.", finding.SeverityInvalid},
+		// items past those the reader keeps still count
+		{"text_past_kept_items", "csympy.core.containers\nTuple\n(" + ints40 + "Vcode\ntR.", finding.Critical},
+		{"numbers_past_kept_items", "csympy.core.containers\nTuple\n(" + ints40 + "tR.", finding.SeverityInvalid},
+		// handed to other code, the gate may be called with anything
+		{"gate_handed_on", "cfunctools\npartial\n(csympy\nsympify\nVcode\ntR.", finding.Critical},
+		// protocol 2 makes an instance whose __getnewargs_ex__ has keywords
+		// as functools.partial(getattr(cls, '__new__'), cls, *args)()
+		{"partial_new_of_tuple_with_text", "cfunctools\npartial\n(cbuiltins\ngetattr\n(csympy.core.containers\nTuple\nV__new__\ntRcsympy.core.containers\nTuple\nVcode\ntR(tR.", finding.Critical},
+		{"partial_new_of_symbol", "cfunctools\npartial\n(cbuiltins\ngetattr\n(csympy.core.symbol\nSymbol\nV__new__\ntRcsympy.core.symbol\nSymbol\nVx\ntR(tR.", finding.SeverityInvalid},
+		{"partial_of_gate", "cfunctools\npartial\n(csympy\nsympify\nVcode\ntR(tR.", finding.Critical},
+		{"partial_of_fetched_system", "cfunctools\npartial\n(cbuiltins\ngetattr\n(cos\nVsystem\ntRVid\ntR(tR.", finding.Critical},
+		// Float's num reaches sympify only as a numpy scalar (reviewed)
+		{"float_mpf_tuple", "csympy.core.numbers\nFloat\n((I0\nV3\nI-1\nI2\nttR.", finding.SeverityInvalid},
+		// the import gate: sympy's import_module imports what it is given
+		{"import_module_of_text", "csympy.external.importtools\nimport_module\n(Vos\ntR.", finding.Critical},
+	})
+}
+
+// TestTextGateMessage checks that the finding says what reached the gate.
+func TestTextGateMessage(t *testing.T) {
+	fs, _ := judgeBytes("csympy\nRational\n(I1\nVcode\ntR.")
+	for _, f := range fs {
+		if f.Severity == finding.Critical && strings.Contains(f.Message, "argument 1 text, which sympify evaluates") &&
+			strings.Contains(f.Message, "Rational.__new__") {
+			return
+		}
+	}
+	t.Errorf("no critical finding naming argument 1 and the chain: %v", fs)
+}
