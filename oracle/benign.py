@@ -90,10 +90,32 @@ def stdlib_value(rng):
         "slices_ranges": lambda: [slice(1, 5, 2), range(3)],
         "numpy_values": lambda: {"a": np.arange(6).reshape(2, 3), "f": np.float32(1.5), "dt": np.dtype("int16")},
         "sympy_expr": lambda: sympy.Symbol("x") ** 2 + 3 * sympy.Symbol("y"),
+        "sympy_objects": lambda: sympy_object(rng),
         "dataframe": lambda: pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}),
     }
     name = rng.choice(sorted(kinds))
     return "stdlib." + name, kinds[name]()
+
+
+def sympy_object(rng):
+    """A sympy object of one of the kinds real files hold: every sympy
+    constructor sympifies what it is handed (docs/knowledge.md, text gates)."""
+    x, y = sympy.symbols("x y", real=rng.random() < 0.5)
+    kinds = [
+        lambda: sympy.sin(x) ** 2 + sympy.Rational(3, 4) * x * y + sympy.Float("1.25") * y,
+        lambda: sympy.Matrix([[1, x], [y, sympy.Rational(1, 3)]]),
+        lambda: sympy.ImmutableMatrix([[x, 2], [3, y]]),
+        lambda: sympy.Piecewise((x, x > 0), (-x, True)),
+        lambda: sympy.Poly(x ** 2 + 2 * x + 1, x),
+        lambda: sympy.Lambda(x, x ** 2 + 1),
+        lambda: sympy.Integral(sympy.exp(-x ** 2), (x, 0, sympy.oo)),
+        lambda: sympy.Eq(x, y + 1),
+        lambda: [sympy.Interval(0, 1), sympy.FiniteSet(1, 2, x)],
+        lambda: sympy.pi * x + sympy.E + sympy.I,
+        lambda: [sympy.Dict({x: 1}), sympy.Tuple(x, 1)],
+        lambda: sympy.sqrt(x) + sympy.log(y) + sympy.Abs(x) + sympy.Max(x, y),
+    ]
+    return rng.choice(kinds)()
 
 
 def save(rng, obj, family):
