@@ -240,6 +240,11 @@ func scanPickleAt(s *scan.Session, in *scan.Input, off int64, joblibOff bool, pr
 	opts := s.PickleOptions()
 	opts.Joblib = !joblibOff
 	res, err := readPicklesAt(in, off, opts, false)
+	return judgeRead(s, in, res, err, prefix)
+}
+
+// judgeRead judges res, read from in with the input's error err.
+func judgeRead(s *scan.Session, in *scan.Input, res *pickle.Result, err error, prefix string) (*pickle.Result, error) {
 	if res == nil {
 		return nil, err
 	}
@@ -254,9 +259,27 @@ func scanPickleAt(s *scan.Session, in *scan.Input, off int64, joblibOff bool, pr
 // off with opts, their Size set from in. The error is the input's own
 // (opening it, skipping to off, a failed read), not the pickle's.
 func readPicklesAt(in *scan.Input, off int64, opts pickle.Options, one bool) (*pickle.Result, error) {
+	read := pickle.Read
+	if one {
+		read = pickle.ReadOne
+	}
+	res, _, err := readWith(in, off, opts, func(r io.Reader, o pickle.Options) (*pickle.Result, *pickle.Fork) {
+		return read(r, o), nil
+	})
+	return res, err
+}
+
+// readForked reads every pickle of in as joblib.load does, and returns
+// the fork of pickle.load's reading where the two part (pickle.ReadFork).
+func readForked(in *scan.Input, opts pickle.Options) (*pickle.Result, *pickle.Fork, error) {
+	return readWith(in, 0, opts, pickle.ReadFork)
+}
+
+// readWith runs read over in from off with opts, their Size set from in.
+func readWith(in *scan.Input, off int64, opts pickle.Options, read func(io.Reader, pickle.Options) (*pickle.Result, *pickle.Fork)) (*pickle.Result, *pickle.Fork, error) {
 	r, c, err := openAt(in, off)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer c.Close()
 	opts.Size = 0
@@ -264,11 +287,30 @@ func readPicklesAt(in *scan.Input, off int64, opts pickle.Options, one bool) (*p
 		opts.Size = max(in.Size-off, 0)
 	}
 	er := &inputErr{r: r}
-	read := pickle.Read
-	if one {
-		read = pickle.ReadOne
+	res, fork := read(er.reader(), opts)
+	return res, fork, er.err
+}
+
+// resumeFork reads on from fork's parting as pickle.load does: the kept
+// bytes, then in opened where they end (a seek with random access, the
+// stream decompressed again and skipped up to there without). The error
+// is the input's own.
+func resumeFork(in *scan.Input, fork *pickle.Fork) (*pickle.Result, error) {
+	var c io.Closer
+	er := &inputErr{}
+	res := fork.Resume(func(off int64) (io.Reader, error) {
+		r, cl, err := openAt(in, off)
+		if err != nil {
+			er.err = err
+			return nil, err
+		}
+		c, er.r = cl, r
+		return er.reader(), nil
+	})
+	if c != nil {
+		c.Close()
 	}
-	return read(er.reader(), opts), er.err
+	return res, er.err
 }
 
 // openAt returns a reader of in from off: a seekable section with random

@@ -93,6 +93,11 @@ type Options struct {
 	// that follows a NumpyArrayWrapper inline is skipped (raw) or scanned
 	// (object arrays are a nested pickle inline).
 	Joblib bool
+	// MaxForkBytes caps the bytes after the parting that ReadFork keeps
+	// for the fork's reading, so that it need not read them again from
+	// the underlying reader (a decompressed stream would be decompressed
+	// again from its start). Default 256 KiB.
+	MaxForkBytes int64
 }
 
 // maxModelBytes is the largest MaxModelBytes honoured (32 GiB).
@@ -118,6 +123,7 @@ func DefaultOptions() Options {
 		MaxNesting:       3,
 		MaxPickles:       1000,
 		MaxAnomalies:     100,
+		MaxForkBytes:     256 << 10,
 	}
 }
 
@@ -178,6 +184,9 @@ func (o Options) sane() Options {
 	}
 	if o.MaxAnomalies <= 0 {
 		o.MaxAnomalies = d.MaxAnomalies
+	}
+	if o.MaxForkBytes <= 0 {
+		o.MaxForkBytes = d.MaxForkBytes
 	}
 	return o
 }
