@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -79,6 +80,34 @@ func otherReadings(s *scan.Session, in *scan.Input, res *pickle.Result, fork *pi
 		s.Partial()
 	}
 	return err
+}
+
+// readForked reads every pickle of in as joblib.load does, and returns
+// the fork of pickle.load's reading where the two part (pickle.ReadFork).
+func readForked(in *scan.Input, opts pickle.Options) (*pickle.Result, *pickle.Fork, error) {
+	return readWith(in, 0, opts, pickle.ReadFork)
+}
+
+// resumeFork reads on from fork's parting as pickle.load does: the kept
+// bytes, then in opened where they end (a seek with random access, the
+// stream decompressed again and skipped up to there without). The error
+// is the input's own.
+func resumeFork(in *scan.Input, fork *pickle.Fork) (*pickle.Result, error) {
+	var c io.Closer
+	er := &inputErr{}
+	res := fork.Resume(func(off int64) (io.Reader, error) {
+		r, cl, err := openAt(in, off)
+		if err != nil {
+			er.err = err
+			return nil, err
+		}
+		c, er.r = cl, r
+		return er.reader(), nil
+	})
+	if c != nil {
+		c.Close()
+	}
+	return res, er.err
 }
 
 // newFindings returns the findings of pickle.load's reading from offset

@@ -269,12 +269,6 @@ func readPicklesAt(in *scan.Input, off int64, opts pickle.Options, one bool) (*p
 	return res, err
 }
 
-// readForked reads every pickle of in as joblib.load does, and returns
-// the fork of pickle.load's reading where the two part (pickle.ReadFork).
-func readForked(in *scan.Input, opts pickle.Options) (*pickle.Result, *pickle.Fork, error) {
-	return readWith(in, 0, opts, pickle.ReadFork)
-}
-
 // readWith runs read over in from off with opts, their Size set from in.
 func readWith(in *scan.Input, off int64, opts pickle.Options, read func(io.Reader, pickle.Options) (*pickle.Result, *pickle.Fork)) (*pickle.Result, *pickle.Fork, error) {
 	r, c, err := openAt(in, off)
@@ -289,28 +283,6 @@ func readWith(in *scan.Input, off int64, opts pickle.Options, read func(io.Reade
 	er := &inputErr{r: r}
 	res, fork := read(er.reader(), opts)
 	return res, fork, er.err
-}
-
-// resumeFork reads on from fork's parting as pickle.load does: the kept
-// bytes, then in opened where they end (a seek with random access, the
-// stream decompressed again and skipped up to there without). The error
-// is the input's own.
-func resumeFork(in *scan.Input, fork *pickle.Fork) (*pickle.Result, error) {
-	var c io.Closer
-	er := &inputErr{}
-	res := fork.Resume(func(off int64) (io.Reader, error) {
-		r, cl, err := openAt(in, off)
-		if err != nil {
-			er.err = err
-			return nil, err
-		}
-		c, er.r = cl, r
-		return er.reader(), nil
-	})
-	if c != nil {
-		c.Close()
-	}
-	return res, er.err
 }
 
 // openAt returns a reader of in from off: a seekable section with random
