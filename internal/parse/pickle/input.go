@@ -186,7 +186,7 @@ func (in *input) skip(k int64) bool {
 		return true
 	}
 	var w io.Writer = io.Discard
-	if in.keep != nil {
+	if in.keep != nil && !in.keep.closed {
 		w = in.keep
 	}
 	m, err := io.CopyN(w, in.r, k)

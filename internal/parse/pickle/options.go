@@ -96,7 +96,8 @@ type Options struct {
 	// MaxForkBytes caps the bytes after the parting that ReadFork keeps
 	// for the fork's reading, so that it need not read them again from
 	// the underlying reader (a decompressed stream would be decompressed
-	// again from its start). Default 256 KiB.
+	// again from its start). Default 64 KiB, one read buffer: random
+	// array bytes end pickle.load's reading within a few bytes.
 	MaxForkBytes int64
 }
 
@@ -123,7 +124,7 @@ func DefaultOptions() Options {
 		MaxNesting:       3,
 		MaxPickles:       1000,
 		MaxAnomalies:     100,
-		MaxForkBytes:     256 << 10,
+		MaxForkBytes:     64 << 10,
 	}
 }
 
