@@ -35,7 +35,8 @@ func TestDillNames(t *testing.T) {
 		// __builtin__.__main__ is the __main__ module's namespace to dill:
 		// writing into it replaces the program's globals.
 		{name: "builtin_main_setitems", data: "c__builtin__\n__main__\n(S'x'\nI1\nu.", // GLOBAL MARK STRING INT SETITEMS STOP
-			want: finding.High, rule: finding.RuleAttributePoison},
+			want: finding.Critical, rule: finding.RuleAttributePoison},
+		{name: "builtin_main_p3", data: "\x80\x03c__builtin__\n__main__\n.", want: finding.Critical, callable: "__main__.__dict__"}, // PROTO GLOBAL STOP
 		{name: "real_dill_function", file: "dill_function.pkl", want: finding.Critical, callable: "dill._dill._create_function"},
 		{name: "real_dill_lambda_p2", file: "dill_lambda_p2.pkl", want: finding.Critical, callable: "dill._dill._create_code"},
 		{name: "real_dill_dict", file: "dill_dict.pkl", want: finding.SeverityInvalid},
