@@ -201,7 +201,11 @@ func (pt pattern) matches(g pickle.Global, anyName bool) bool {
 }
 
 // normalize maps the Python 2 names a reader may leave in place, as
-// CPython's _compat_pickle does for the names that matter here.
+// CPython's _compat_pickle does for the names that matter here, and the
+// names dill's Unpickler.find_class resolves where pickle.load refuses
+// them (dill.dill, __builtin__.NoneType, __builtin__.__main__): any pickle may be handed to
+// dill.load, and a name one loader refuses runs nothing in it, so the
+// name is judged as the loader that resolves it reads it.
 func normalize(g pickle.Global) pickle.Global {
 	switch g.Module {
 	case "__builtin__", "exceptions":
@@ -224,6 +228,20 @@ func normalize(g pickle.Global) pickle.Global {
 		}
 	case "copy_reg":
 		g.Module = "copyreg"
+	case "dill.dill":
+		// dill's Unpickler.find_class reads dill.dill as dill._dill (dill
+		// 0.3.6 _dill.py); before dill 0.3 dill.dill was that module.
+		g.Module = "dill._dill"
+	}
+	switch g {
+	case pickle.Global{Module: "builtins", Name: "NoneType"}:
+		// dill's find_class returns type(None) for __builtin__.NoneType;
+		// every other loader refuses the name, running nothing.
+		g = pickle.Global{Module: "types", Name: "NoneType"}
+	case pickle.Global{Module: "builtins", Name: "__main__"}:
+		// and the namespace of the program's __main__ module (its
+		// __dict__) for __builtin__.__main__.
+		g = pickle.Global{Module: "__main__", Name: "__dict__"}
 	}
 	return g
 }

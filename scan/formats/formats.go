@@ -77,9 +77,7 @@ func pickleToo(s *scan.Session, f scan.Format, in *scan.Input, name string) stri
 	if len(in.Head) == 0 || !isPickleOpcode(in.Head[0]) || !sniffPickle(in) {
 		return name
 	}
-	opts := s.PickleOptions()
-	opts.Joblib = true
-	res, err := readPicklesAt(in, 0, opts, false)
+	res, fork, err := readForked(in, s.PickleOptions())
 	if res == nil || (len(res.Imports) == 0 && res.Limit == nil && err == nil) {
 		return name
 	}
@@ -94,7 +92,7 @@ func pickleToo(s *scan.Session, f scan.Format, in *scan.Input, name string) stri
 	}
 	s.Pickle(in, res, "read as a pickle: ")
 	if err == nil {
-		err = otherReadings(s, in, res, 0)
+		err = otherReadings(s, in, res, fork)
 	}
 	if err != nil {
 		s.Unscannable(in, fmt.Errorf("read as a pickle: %w", err))

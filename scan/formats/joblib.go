@@ -41,17 +41,18 @@ func (joblibDump) Scan(s *scan.Session, in *scan.Input) error { return scanPickl
 
 // scanPickleStream reads every pickle of a stream that is pickles from
 // its first byte (a raw pickle file, a joblib dump, an archive member)
-// with scanPickleAt, and names the format "joblib" when the stream uses
+// as joblib.load reads it, then as pickle.load from where the two part
+// (otherReadings), and names the format "joblib" when the stream uses
 // joblib's array wrappers: the one entry point of the pickle formats.
 func scanPickleStream(s *scan.Session, in *scan.Input) error {
-	res, err := scanPickleAt(s, in, 0, false, "")
-	if res == nil {
+	res, fork, err := readForked(in, s.PickleOptions())
+	if res, err = judgeRead(s, in, res, err, ""); res == nil {
 		return err
 	}
 	if usesJoblib(res) {
 		s.SetFormat(in, "joblib")
 	}
-	if err2 := otherReadings(s, in, res, 0); err == nil {
+	if err2 := otherReadings(s, in, res, fork); err == nil {
 		err = err2
 	}
 	if err2 := frameRestReading(s, in, res); err == nil {

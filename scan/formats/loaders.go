@@ -2,6 +2,7 @@ package formats
 
 import (
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -30,25 +31,36 @@ import (
 //     open it again with numpy.load, which unpickles it from offset 0 as
 //     pickle.load does: reported as a disagreement too.
 //
-// The second reading starts again at offset 0 (its stack and memo at the
-// parting must be the loader's), so it costs the pickle bytes before the
-// first array again, then what pickle.load reads of the array bytes:
-// random array bytes end it within a few bytes, and long operands are
-// skipped by Seek. A stream without joblib's wrappers is read once.
+// The second reading costs only the bytes that differ: the reader copies
+// its machine where the readings part (pickle.ReadFork: the stack, memo
+// and facts there are pickle.load's too) and the copy reads on from
+// there, first from the bytes after the parting that joblib's reading
+// kept as it read them, then from the input opened at the offset where
+// they end. It costs what pickle.load reads of the array bytes: random
+// array bytes end it within a few bytes, and long operands are skipped by
+// Seek. A stream without joblib's wrappers is read once.
 
 // plainPrefix starts the messages of the second reading.
 const plainPrefix = "read as pickle.load reads it (joblib's array data as opcodes): "
 
-// otherReadings reads in again as pickle.load does when res, joblib's
-// reading from off, parted from it, and reports the union and the
+// otherReadings reads in as pickle.load does from where res, joblib's
+// reading, parted from it (fork), and reports the union and the
 // disagreement. The error is the input's own.
-func otherReadings(s *scan.Session, in *scan.Input, res *pickle.Result, off int64) error {
+func otherReadings(s *scan.Session, in *scan.Input, res *pickle.Result, fork *pickle.Fork) error {
 	if len(res.JoblibData) == 0 {
 		return nil // the same bytes read the same way: nothing more to read
 	}
-	opts := s.PickleOptions()
-	opts.Joblib = false
-	plain, err := readPicklesAt(in, off, opts, false)
+	var plain *pickle.Result
+	var err error
+	if fork != nil {
+		plain, err = resumeFork(in, fork)
+	} else {
+		// Not reached: joblib's reading records array data only after
+		// it forked. Read again from the start rather than not at all.
+		opts := s.PickleOptions()
+		opts.Joblib = false
+		plain, err = readPicklesAt(in, 0, opts, false)
+	}
 	if plain == nil {
 		return err
 	}
@@ -68,6 +80,34 @@ func otherReadings(s *scan.Session, in *scan.Input, res *pickle.Result, off int6
 		s.Partial()
 	}
 	return err
+}
+
+// readForked reads every pickle of in as joblib.load does, and returns
+// the fork of pickle.load's reading where the two part (pickle.ReadFork).
+func readForked(in *scan.Input, opts pickle.Options) (*pickle.Result, *pickle.Fork, error) {
+	return readWith(in, 0, opts, pickle.ReadFork)
+}
+
+// resumeFork reads on from fork's parting as pickle.load does: the kept
+// bytes, then in opened where they end (a seek with random access, the
+// stream decompressed again and skipped up to there without). The error
+// is the input's own.
+func resumeFork(in *scan.Input, fork *pickle.Fork) (*pickle.Result, error) {
+	var c io.Closer
+	er := &inputErr{}
+	res := fork.Resume(func(off int64) (io.Reader, error) {
+		r, cl, err := openAt(in, off)
+		if err != nil {
+			er.err = err
+			return nil, err
+		}
+		c, er.r = cl, r
+		return er.reader(), nil
+	})
+	if c != nil {
+		c.Close()
+	}
+	return res, er.err
 }
 
 // newFindings returns the findings of pickle.load's reading from offset

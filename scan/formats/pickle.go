@@ -240,6 +240,11 @@ func scanPickleAt(s *scan.Session, in *scan.Input, off int64, joblibOff bool, pr
 	opts := s.PickleOptions()
 	opts.Joblib = !joblibOff
 	res, err := readPicklesAt(in, off, opts, false)
+	return judgeRead(s, in, res, err, prefix)
+}
+
+// judgeRead judges res, read from in with the input's error err.
+func judgeRead(s *scan.Session, in *scan.Input, res *pickle.Result, err error, prefix string) (*pickle.Result, error) {
 	if res == nil {
 		return nil, err
 	}
@@ -254,9 +259,21 @@ func scanPickleAt(s *scan.Session, in *scan.Input, off int64, joblibOff bool, pr
 // off with opts, their Size set from in. The error is the input's own
 // (opening it, skipping to off, a failed read), not the pickle's.
 func readPicklesAt(in *scan.Input, off int64, opts pickle.Options, one bool) (*pickle.Result, error) {
+	read := pickle.Read
+	if one {
+		read = pickle.ReadOne
+	}
+	res, _, err := readWith(in, off, opts, func(r io.Reader, o pickle.Options) (*pickle.Result, *pickle.Fork) {
+		return read(r, o), nil
+	})
+	return res, err
+}
+
+// readWith runs read over in from off with opts, their Size set from in.
+func readWith(in *scan.Input, off int64, opts pickle.Options, read func(io.Reader, pickle.Options) (*pickle.Result, *pickle.Fork)) (*pickle.Result, *pickle.Fork, error) {
 	r, c, err := openAt(in, off)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer c.Close()
 	opts.Size = 0
@@ -264,11 +281,8 @@ func readPicklesAt(in *scan.Input, off int64, opts pickle.Options, one bool) (*p
 		opts.Size = max(in.Size-off, 0)
 	}
 	er := &inputErr{r: r}
-	read := pickle.Read
-	if one {
-		read = pickle.ReadOne
-	}
-	return read(er.reader(), opts), er.err
+	res, fork := read(er.reader(), opts)
+	return res, fork, er.err
 }
 
 // openAt returns a reader of in from off: a seekable section with random

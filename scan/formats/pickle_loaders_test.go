@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,44 @@ func TestJoblibArrayDataIsOpcodes(t *testing.T) {
 			if !hasMessage(res.Findings, "", "posix.system") {
 				t.Errorf("the call pickle.load makes is not reported: %+v", res.Findings)
 			}
+		})
+	}
+}
+
+// TestJoblibSecondReadingReadsTheRest: pickle.load's reading of a dump
+// whose first array follows a pickle of 2 MiB starts where joblib's
+// reading parts from it, so the file is not read twice: the bytes read
+// stay near its size, plain or gzip-compressed
+// (random text, so that the compressed stream is about as long).
+func TestJoblibSecondReadingReadsTheRest(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var b strings.Builder
+	b.WriteString("\x80\x02](") // PROTO EMPTY_LIST MARK
+	for range 2048 {
+		item := make([]byte, 1024)
+		for i := range item {
+			item[i] = 'a' + byte(rnd.IntN(26))
+		}
+		b.WriteString(xUnicode(string(item)))
+	}
+	b.WriteString("e0") // APPENDS POP
+	dump := b.String() + joblibSkip(payload2)[2:]
+	for _, tt := range []struct{ name, file, data string }{
+		{"plain", "features.pkl", dump},
+		{"gzip", "features.pkl.gz", gzipOf(t, dump)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, n := scanBytes(t, tt.file, []byte(tt.data))
+			if !hasMessage(res.Findings, finding.RulePolyglot, "joblib array data that is also opcodes") || !hasMessage(res.Findings, "", "posix.system") {
+				t.Fatalf("the payload in the array bytes is not reported: %+v", res.Findings)
+			}
+			// Read twice, it costs twice its size (4.3 MB, plain); the
+			// rest is the engine's sniffing (the head, the zip check of
+			// the last 64 KiB).
+			if limit := int64(len(tt.data)) * 5 / 4; n > limit {
+				t.Errorf("read %d bytes of a %d-byte file, want at most %d: the pickle before the array was read twice", n, len(tt.data), limit)
+			}
+			t.Logf("read %d bytes of %d", n, len(tt.data))
 		})
 	}
 }

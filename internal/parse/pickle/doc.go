@@ -82,6 +82,10 @@
 // follows a NumpyArrayWrapper inline is skipped exactly (its size computed
 // from the wrapper's dtype, shape and alignment padding) or, for object
 // arrays, scanned as the nested pickle it is, in the same Result.
+// ReadFork reads that way and also copies the machine where the reading
+// first parts from pickle.load's; Fork.Resume reads on from there as
+// pickle.load, so that the second reading costs only the bytes after
+// the parting (see fork.go).
 //
 // # Bounds
 //

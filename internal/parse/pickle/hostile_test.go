@@ -173,6 +173,12 @@ func FuzzRead(f *testing.F) {
 		if one.End < 0 || one.End > int64(len(data)) || a.End > int64(len(data)) {
 			t.Fatalf("end out of range: %d %d of %d", one.End, a.End, len(data))
 		}
+		if joblib {
+			// The fork, with or without random access, keeping all or
+			// a few of the bytes after the parting, must read as
+			// pickle.load from offset 0 does.
+			checkFork(t, data, len(data)%2 == 0, int64(len(data)%3)*int64(len(data)%61))
+		}
 	})
 }
 

@@ -24,6 +24,8 @@ type input struct {
 	eof  bool
 	err  error // first read error other than io.EOF
 	line []byte
+	// keep, when not nil, keeps the bytes read from r for a fork.
+	keep *kept
 }
 
 func newInput(r io.Reader, size int64) *input {
@@ -83,15 +85,18 @@ func (in *input) fill(k int) bool {
 	}
 	for in.n < k && !in.eof {
 		m, err := in.r.Read(in.buf[in.n:])
+		in.keep.add(in.buf[in.n : in.n+m])
 		in.n += m
 		if err != nil {
 			in.eof = true
 			if !errors.Is(err, io.EOF) {
 				in.err = err
 			}
+			in.keep.end(in.err)
 		} else if m == 0 {
 			// A reader returning 0, nil forever must not hang us.
 			in.eof = true
+			in.keep.end(nil)
 		}
 	}
 	return in.n-in.pos >= k
@@ -140,6 +145,7 @@ func (in *input) readFull(dst []byte) bool {
 		return ok
 	}
 	m, err := io.ReadFull(in.r, dst[c:])
+	in.keep.add(dst[c : c+m])
 	in.base += int64(in.n) + int64(m)
 	in.pos, in.n = 0, 0
 	if err != nil {
@@ -147,6 +153,7 @@ func (in *input) readFull(dst []byte) bool {
 		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 			in.err = err
 		}
+		in.keep.end(in.err)
 		return false
 	}
 	return true
@@ -165,6 +172,7 @@ func (in *input) skip(k int64) bool {
 	in.base += int64(in.n)
 	in.pos, in.n = 0, 0
 	if in.sk != nil {
+		in.keep.stop() // a gap: the rest is read again by seeking
 		if !in.fits(k) {
 			in.base = in.size
 			in.eof = true
@@ -177,13 +185,18 @@ func (in *input) skip(k int64) bool {
 		in.base += k
 		return true
 	}
-	m, err := io.CopyN(io.Discard, in.r, k)
+	var w io.Writer = io.Discard
+	if in.keep != nil && !in.keep.closed {
+		w = in.keep
+	}
+	m, err := io.CopyN(w, in.r, k)
 	in.base += m
 	if err != nil || m < k {
 		in.eof = true
 		if err != nil && !errors.Is(err, io.EOF) {
 			in.err = err
 		}
+		in.keep.end(in.err)
 		return false
 	}
 	return true

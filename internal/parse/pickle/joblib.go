@@ -36,6 +36,9 @@ func (s *scanner) joblibBuild() {
 	if w == "" {
 		return
 	}
+	if s.fork != nil && s.fork.s == nil && s.depth == 0 {
+		s.takeFork() // the readings part here
+	}
 	state := s.objectOf(top).item(2)
 	s.charge(objectBytes)
 	v, o := s.newObject(kObject, 0)

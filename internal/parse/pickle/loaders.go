@@ -3,10 +3,10 @@ package pickle
 import "fmt"
 
 // Loaders read the same bytes in different ways: CPython's two
-// unpicklers (_pickle.c behind pickle.load, pickle.loads, torch.load and
-// dill.load; pickle.py's _Unpickler behind joblib.load) and joblib's
-// NumpyUnpickler, which reads array data where pickle.load reads
-// opcodes. The reader follows one reading (_pickle.c's, or joblib's with
+// unpicklers (_pickle.c behind pickle.load, pickle.loads, torch.load,
+// dill.load and cloudpickle.load; pickle.py's _Unpickler behind
+// joblib.load) and joblib's NumpyUnpickler, which reads array data where
+// pickle.load reads opcodes. The reader follows one reading (_pickle.c's, or joblib's with
 // Options.Joblib) and records where the others leave it, so that the
 // caller can read the stream again the other way and the policy can name
 // the disagreement.
@@ -92,6 +92,6 @@ func (s *scanner) frameRest() int64 {
 	}
 	s.disagree(fmt.Sprintf("the pickle's STOP leaves %d bytes of its FRAME unread", end-off),
 		"pickle.load of a buffered file (open(path, 'rb'); torch.load's legacy pickles): the next load starts right after STOP",
-		"pickle.load of an unbuffered file or io.BytesIO (torch's legacy tar members) and pickle.py: the next load starts at the frame's end")
+		"pickle.load of an unbuffered file or io.BytesIO (torch's legacy tar members, dill.loads(bytes)) and pickle.py: the next load starts at the frame's end")
 	return end
 }

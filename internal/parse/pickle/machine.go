@@ -36,7 +36,14 @@ type shared struct {
 }
 
 func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Result {
-	s := &scanner{
+	s := newScanner(r, opts, depth, sh)
+	s.stream(one)
+	s.done()
+	return s.res
+}
+
+func newScanner(r io.Reader, opts Options, depth int, sh *shared) *scanner {
+	return &scanner{
 		in:      newInput(r, opts.Size),
 		opts:    opts,
 		res:     &Result{},
@@ -46,9 +53,11 @@ func readShared(r io.Reader, opts Options, depth int, one bool, sh *shared) *Res
 		classes: make(map[classKey]value),
 		names:   make(map[string]string),
 	}
-	s.stream(one)
+}
+
+// done moves the long lists of facts to the result.
+func (s *scanner) done() {
 	s.res.Imports, s.res.Calls, s.res.Storages = s.imports.flat(), s.calls.flat(), s.storages.flat()
-	return s.res
 }
 
 // scanner is the state of one stream: the input, the facts so far and
@@ -72,6 +81,13 @@ type scanner struct {
 	// when the pickle completes inside it.
 	shortFrame *Disagreement
 	nops       int // opcodes executed in this pickle
+	// pickleAt and pickleSnap are where the pickle being read starts and
+	// the fact counts before it (see finish).
+	pickleAt   int64
+	pickleSnap snap
+	// fork, when not nil, asks for a copy of the machine where joblib's
+	// reading first parts from pickle.load's (see ReadFork).
+	fork *Fork
 
 	// stream-wide accounting
 	sh       *shared
@@ -129,27 +145,33 @@ func (s *scanner) stream(one bool) {
 			s.limit("MaxPickles", fmt.Sprintf("more than %d pickles", s.opts.MaxPickles))
 			return
 		}
-		snap := s.snapshot()
-		if s.pickle() {
-			s.res.Pickles++
-			s.res.End = s.in.off()
-			s.res.FrameEnd = s.frameRest()
-			if one {
-				return
-			}
-			continue
-		}
-		if s.res.Pickles > 0 && s.res.Err != nil && !s.grew(snap) {
-			// Data after a pickle that fails without doing anything is
-			// not a pickle: report it as trailing data instead.
-			snap.restore(s.res)
-			s.res.Err = nil
-			s.trailing(start)
+		s.pickleAt, s.pickleSnap = start, s.snapshot()
+		s.begin()
+		if !s.finish(one) {
 			return
 		}
-		s.res.End = s.in.off()
-		return
 	}
+}
+
+// finish runs the pickle begun at s.pickleAt to its end and reports
+// whether the stream goes on with another.
+func (s *scanner) finish(one bool) bool {
+	if s.run() {
+		s.res.Pickles++
+		s.res.End = s.in.off()
+		s.res.FrameEnd = s.frameRest()
+		return !one
+	}
+	if s.res.Pickles > 0 && s.res.Err != nil && !s.grew(s.pickleSnap) {
+		// Data after a pickle that fails without doing anything is
+		// not a pickle: report it as trailing data instead.
+		s.pickleSnap.restore(s.res)
+		s.res.Err = nil
+		s.trailing(s.pickleAt)
+		return false
+	}
+	s.res.End = s.in.off()
+	return false
 }
 
 // readErr records a read error of the underlying reader, if any.
@@ -190,12 +212,23 @@ func (n snap) restore(r *Result) {
 // pickle runs the machine over one pickle. It reports whether STOP was
 // reached; otherwise Result.Err or Result.Limit says why not.
 func (s *scanner) pickle() bool {
+	s.begin()
+	return s.run()
+}
+
+// begin resets the machine for a new pickle.
+func (s *scanner) begin() {
 	s.stack = s.stack[:0]
 	s.marks = s.marks[:0]
 	s.memo = newMemo(s.opts.MaxMemo)
 	s.proto, s.maxProto, s.nops = 0, 0, 0
 	s.frameEnd, s.shortFrame = -1, nil
 	s.res.Protocols = append(s.res.Protocols, 0)
+}
+
+// run executes opcodes of the pickle begun until its STOP, an error or
+// a bound; a fork resumes here after the opcode it was taken in.
+func (s *scanner) run() bool {
 	defer func() { s.res.Protocols[len(s.res.Protocols)-1] = s.maxProto }()
 	for !s.halted {
 		s.opStart = s.in.off()

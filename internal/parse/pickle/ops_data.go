@@ -30,7 +30,7 @@ func (s *scanner) span(start, end int64) {
 	if s.frameEnd >= 0 && start < s.frameEnd && end > s.frameEnd {
 		s.disagree(fmt.Sprintf("an operand crosses the end of the FRAME at %d", s.frameEnd),
 			"pickle.loads(bytes) and pickle.load of a buffered file (open(path, 'rb'); torch.load, dill.load of a path): read on and run what follows",
-			"pickle.load of a reader without peek (io.BytesIO, open(path, 'rb', 0); torch.load of a zip's data.pkl) and pickle.py's _Unpickler (joblib.load): raise")
+			"pickle.load of a reader without peek (io.BytesIO, open(path, 'rb', 0); torch.load of a zip's data.pkl, dill.loads(bytes)) and pickle.py's _Unpickler (joblib.load): raise")
 		s.frameEnd = -1
 	}
 }

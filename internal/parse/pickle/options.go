@@ -93,6 +93,12 @@ type Options struct {
 	// that follows a NumpyArrayWrapper inline is skipped (raw) or scanned
 	// (object arrays are a nested pickle inline).
 	Joblib bool
+	// MaxForkBytes caps the bytes after the parting that ReadFork keeps
+	// for the fork's reading, so that it need not read them again from
+	// the underlying reader (a decompressed stream would be decompressed
+	// again from its start). Default 64 KiB, one read buffer: random
+	// array bytes end pickle.load's reading within a few bytes.
+	MaxForkBytes int64
 }
 
 // maxModelBytes is the largest MaxModelBytes honoured (32 GiB).
@@ -118,6 +124,7 @@ func DefaultOptions() Options {
 		MaxNesting:       3,
 		MaxPickles:       1000,
 		MaxAnomalies:     100,
+		MaxForkBytes:     64 << 10,
 	}
 }
 
@@ -178,6 +185,9 @@ func (o Options) sane() Options {
 	}
 	if o.MaxAnomalies <= 0 {
 		o.MaxAnomalies = d.MaxAnomalies
+	}
+	if o.MaxForkBytes <= 0 {
+		o.MaxForkBytes = d.MaxForkBytes
 	}
 	return o
 }
