@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // TestTextGate holds the judgement of text-gated callables (sympy
@@ -51,4 +53,30 @@ func TestTextGateMessage(t *testing.T) {
 		}
 	}
 	t.Errorf("no critical finding naming argument 1 and the chain: %v", fs)
+}
+
+// FuzzTextGate judges hostile streams built around text gates: the judge
+// never panics, and a stream that hands a gate a literal str in its first
+// argument, with nothing else, is never passed.
+func FuzzTextGate(f *testing.F) {
+	for _, s := range []string{
+		"csympy.core.containers\nTuple\n(Vcode\ntR.",
+		"csympy\nMatrix\n((lp0\n(lp1\nVx\naaltR.",
+		"cfunctools\npartial\n(cbuiltins\ngetattr\n(csympy.core.symbol\nSymbol\nV__new__\ntRcsympy.core.symbol\nSymbol\nVx\ntR(tR.",
+		"csympy.core.numbers\nFloat\n((I0\nV3\nI-1\nI2\nttR.",
+	} {
+		f.Add([]byte(s), "x")
+	}
+	p := Default()
+	f.Fuzz(func(t *testing.T, data []byte, text string) {
+		res := pickle.Read(bytes.NewReader(data), p.PickleOptions(pickle.DefaultOptions()))
+		p.Pickle(res)
+		if strings.ContainsAny(text, "\n\r\\'") || text == "" {
+			return
+		}
+		fs, _ := judgeBytes("csympy.core.containers\nTuple\n(V" + text + "\ntR.")
+		if worst(fs) < finding.High {
+			t.Fatalf("Tuple(%q) passed: %v", text, fs)
+		}
+	})
 }

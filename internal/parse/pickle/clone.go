@@ -34,12 +34,28 @@ func (r *Result) clone() *Result {
 	c := *r
 	c.Protocols, c.Imports, c.Calls = slices.Clone(r.Protocols), slices.Clone(r.Imports), slices.Clone(r.Calls)
 	c.CallGroups, c.PersistentIDs = slices.Clone(r.CallGroups), slices.Clone(r.PersistentIDs)
+	for i := range c.CallGroups {
+		c.CallGroups[i].Args = cloneSummaries(c.CallGroups[i].Args)
+	}
 	c.Storages, c.Nested, c.Sources = slices.Clone(r.Storages), slices.Clone(r.Nested), slices.Clone(r.Sources)
 	c.Anomalies, c.Disagreements = slices.Clone(r.Anomalies), slices.Clone(r.Disagreements)
 	c.JoblibData, c.JoblibFiles, c.FrameRests = slices.Clone(r.JoblibData), slices.Clone(r.JoblibFiles), slices.Clone(r.FrameRests)
 	c.Returned.Items = slices.Clone(r.Returned.Items)
 	c.Trailing, c.Err, c.Limit = clonePtr(r.Trailing), clonePtr(r.Err), clonePtr(r.Limit)
 	return &c
+}
+
+// cloneSummaries copies argument summaries, which both readings change
+// in place and append to.
+func cloneSummaries(a []ArgSummary) []ArgSummary {
+	if a == nil {
+		return nil
+	}
+	c := slices.Clone(a)
+	for i := range c {
+		c[i].Made, c[i].Handed = slices.Clone(c[i].Made), slices.Clone(c[i].Handed)
+	}
+	return c
 }
 
 func clonePtr[T any](p *T) *T {
