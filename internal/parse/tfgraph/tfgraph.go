@@ -27,6 +27,8 @@ package tfgraph
 import (
 	"errors"
 	"fmt"
+
+	"github.com/modelgate/modelgate/internal/parse/protofield"
 )
 
 // Kind is the message at the top of the file.
@@ -58,7 +60,17 @@ type Graph struct {
 	Nodes []Node
 	// Truncated is set when Options.MaxNodes was hit.
 	Truncated bool
+	// Irregular lists the first places (up to maxIrregular) where the
+	// protobuf departs from protoc's output: fields out of ascending
+	// order, a singular message (a graph_def) split in parts. TensorFlow's
+	// loader reads them.
+	Irregular []protofield.Irregular
 }
+
+// maxIrregular is how many departures from protoc's layout are kept: they
+// name a trick, the first few are enough, and none hides anything (the
+// fields are read whatever their order).
+const maxIrregular = 8
 
 // Options bounds the reading.
 type Options struct {
@@ -80,7 +92,7 @@ func Parse(b []byte, opts Options) (*Graph, error) {
 		g.Kind = SavedModel
 		return g, nil
 	}
-	g.Nodes, g.Truncated = nil, false
+	g.Nodes, g.Truncated, g.Irregular = nil, false, nil
 	if err := p.graphDef(b, 0); err != nil {
 		return nil, err
 	}
@@ -118,14 +130,27 @@ type parser struct {
 // buffer is a graph at all).
 func (p *parser) unknown(f field, msg string) error {
 	if p.lenient {
+		if len(p.g.Irregular) < maxIrregular {
+			p.g.Irregular = append(p.g.Irregular, protofield.Irregular{Off: f.Off, Unknown: true,
+				What: fmt.Sprintf("%s field %d at offset %d is not in the schema (protobuf skips it)", msg, f.Num, f.Off)})
+		}
 		return nil
 	}
 	return fmt.Errorf("offset %d: field %d in a %s: %w", f.Off, f.Num, msg, ErrFormat)
 }
 
+// note records where f departs from protoc's layout of its message.
+func (p *parser) note(o *protofield.Order, f field, singular bool) {
+	if irr := o.Note(f, singular); irr != nil && len(p.g.Irregular) < maxIrregular {
+		p.g.Irregular = append(p.g.Irregular, *irr)
+	}
+}
+
 func (p *parser) savedModel(b []byte) error {
 	metas := 0
+	order := protofield.Order{Message: "SavedModel"}
 	err := fields(b, 0, func(f field) error {
+		p.note(&order, f, f.Num == 1)
 		switch {
 		case f.Num == 1 && f.Typ == 0:
 		case f.Num == 2 && f.Bytes != nil:
@@ -144,7 +169,12 @@ func (p *parser) savedModel(b []byte) error {
 
 func (p *parser) metaGraph(b []byte, base int) error {
 	graphs := 0
+	order := protofield.Order{Message: "MetaGraphDef"}
 	err := fields(b, base, func(f field) error {
+		// meta_info_def 1, graph_def 2, saver_def 3, object_graph_def 7
+		// are singular; collection_def 4, signature_def 5 (maps) and
+		// asset_file_def 6 repeat.
+		p.note(&order, f, f.Num <= 3 || f.Num == 7)
 		if f.Num == 2 {
 			if f.Bytes == nil {
 				return fmt.Errorf("offset %d: graph_def is not a message: %w", f.Off, ErrFormat)
@@ -161,7 +191,9 @@ func (p *parser) metaGraph(b []byte, base int) error {
 }
 
 func (p *parser) graphDef(b []byte, base int) error {
+	order := protofield.Order{Message: "GraphDef"}
 	return fields(b, base, func(f field) error {
+		p.note(&order, f, f.Num >= 2 && f.Num <= 5)
 		switch {
 		case f.Num == 1 && f.Bytes != nil:
 			return p.node(f.Bytes, f.Val, "")

@@ -32,12 +32,12 @@ expect, write, pb, pv, node, attr = fv.expect, fv.write, fv.pb, fv.pv, fv.node, 
 K_LAMBDA, TF_OP, ONNX_PATH, INCONCLUSIVE = "MG101", "MG110", "MG120", "MG006"
 
 
-def keras_members(path, members):
+def keras_members(path, members, method=zipfile.ZIP_DEFLATED):
     """A zip of (name, bytes) members; a name may hold a NUL, patched in
     after writing (zipfile cuts names at NUL when it builds a ZipInfo)."""
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members:
-            z.writestr(zipfile.ZipInfo(name.replace("\0", "#"), (2024, 7, 1, 12, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            z.writestr(zipfile.ZipInfo(name.replace("\0", "#"), (2024, 7, 1, 12, 0, 0)), data, method)
     data = open(path, "rb").read()
     for name, _ in members:
         if "\0" in name:
@@ -80,6 +80,13 @@ def gen_keras():
     keras_members("l_keras_npz_weights.keras", [("metadata.json", meta), ("config.json", benign),
                                                 ("model.weights.npz", npz.getvalue())])
     expect("l_keras_npz_weights.keras", "malicious", "keras", "MG001", min="critical")
+    # zipfile reads LZMA (14) and bzip2 (12) members, so Keras does.
+    for name, method in (("l_keras_lzma_config.keras", zipfile.ZIP_LZMA),
+                         ("l_keras_bzip2_config.keras", zipfile.ZIP_BZIP2)):
+        keras_members(name, [("metadata.json", meta), ("config.json", lam), ("model.weights.h5", weights)], method)
+        expect(name, "malicious", "keras", K_LAMBDA, key, min="critical")
+    keras_members("benign_l_keras_lzma_config.keras", [("metadata.json", meta), ("config.json", benign)], zipfile.ZIP_LZMA)
+    expect("benign_l_keras_lzma_config.keras", "benign", "keras")
     keras_members("benign_l_keras_no_metadata.keras", [("config.json", benign), ("model.weights.h5", weights)])
     expect("benign_l_keras_no_metadata.keras", "benign", "keras")
     for folder, cfg, verdict in (("l_keras_folder", lam, "malicious"), ("benign_l_keras_folder", benign, "benign")):
