@@ -328,3 +328,41 @@ func TestONNXHFCacheLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestSavedModelReach checks that a file-touching op says whether it runs
+// when the SavedModel is loaded (reached from the saver's restore op or
+// the init op, through inputs and called functions) or only when the
+// graph is called, and that a restore op reading a constant path is one.
+func TestSavedModelReach(t *testing.T) {
+	root := filepath.Join("testdata", "loaders")
+	tests := []struct{ dir, key, want string }{
+		{"l_tf_restore_const", "save/RestoreV2", `reached from the saver's restore op "save/restore_all"`},
+		{"l_tf_init_function", "__inference_init_5/write", `reached from the init op (signature "__saved_model_init_op") "init_call"`},
+		{"l_tf_serve_function", "__inference_init_5/write", "runs when the graph or a signature is called"},
+		{"l_tf_field_order", "dump", `reached from the collection "saved_model_main_op"`},
+		{"benign_l_tf_saver", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			f := scanPaths(t, nil, filepath.Join(root, tt.dir, "saved_model.pb"))["saved_model.pb"]
+			var got []string
+			for _, fd := range f.Findings {
+				if fd.Rule == finding.RuleTensorFlowOp {
+					got = append(got, fd.Key+": "+fd.Message)
+				}
+			}
+			if tt.key == "" {
+				if len(got) > 0 {
+					t.Errorf("benign saver reported: %q", got)
+				}
+				return
+			}
+			for _, g := range got {
+				if strings.HasPrefix(g, tt.key+": ") && strings.Contains(g, tt.want) {
+					return
+				}
+			}
+			t.Errorf("no finding at %s saying %q: %q", tt.key, tt.want, got)
+		})
+	}
+}
