@@ -78,9 +78,9 @@ var checkpointOps = map[string]string{
 
 // constantCheckpoint reports a checkpoint op that runs at load with a
 // path that is a constant the loader does not feed and that is not under
-// the SavedModel's variables/ folder, or behind more Identity nodes than
-// the parser follows (fail closed); and, wherever it runs, one whose
-// constant path is absolute or climbs with "..". A saver's ops that only
+// the SavedModel's variables/ folder; and, wherever it runs, one whose
+// constant path is absolute or climbs with "..", or lies behind more
+// Identity nodes than the parser follows (fail closed). A saver's ops that only
 // run when called, with a relative or empty default path, are how
 // exporters write them.
 func constantCheckpoint(n tfgraph.Node) (string, bool) {
@@ -88,8 +88,8 @@ func constantCheckpoint(n tfgraph.Node) (string, bool) {
 	switch {
 	case !ok:
 		return "", false
-	case n.First.Deep && n.AtLoad != "":
-		return what + " at a path behind a chain of Identity nodes modelgate did not follow to its end", true
+	case n.First.Deep:
+		return fmt.Sprintf("%s at a path behind more than %d Identity nodes (tfgraph.MaxIdentity), not followed to its end", what, tfgraph.MaxIdentity), true
 	case n.First.Op != "Const" || n.First.Fed:
 		return "", false
 	}

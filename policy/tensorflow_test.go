@@ -53,6 +53,7 @@ func TestTensorFlowCheckpointPaths(t *testing.T) {
 		{"constant_at_load", tfgraph.Node{Op: "RestoreV2", AtLoad: load, First: tfgraph.Source{Op: "Const", Value: "model"}}, true},
 		{"absolute_at_load", tfgraph.Node{Op: "SaveV2", AtLoad: load, First: tfgraph.Source{Op: "Const", Value: "/proc/self/environ"}}, true},
 		{"deep_at_load", tfgraph.Node{Op: "RestoreV2", AtLoad: load, First: tfgraph.Source{Op: "Identity", Deep: true}}, true},
+		{"deep_called", tfgraph.Node{Op: "SaveV2", First: tfgraph.Source{Op: "Identity", Deep: true}}, true},
 		{"placeholder_at_load", tfgraph.Node{Op: "RestoreV2", AtLoad: load, First: tfgraph.Source{Op: "Placeholder"}}, false},
 		{"relative_called", tfgraph.Node{Op: "SaveV2", First: tfgraph.Source{Op: "Const", Value: "model"}}, false},
 		{"absolute_called", tfgraph.Node{Op: "SaveV2", First: tfgraph.Source{Op: "Const", Value: "/tmp/x"}}, true},

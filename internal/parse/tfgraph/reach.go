@@ -20,14 +20,15 @@ type Root struct {
 type Source struct {
 	Op, Name, Value string
 	Fed             bool
-	// Deep is set when more than maxIdentity Identity nodes were followed
+	// Deep is set when more than MaxIdentity Identity nodes were followed
 	// without reaching the source: the caller cannot tell what it is.
 	Deep bool
 }
 
-// maxIdentity bounds the Identity nodes followed from one input, so that
-// Reach stays linear; a longer chain is reported (Source.Deep).
-const maxIdentity = 64
+// MaxIdentity bounds the Identity nodes followed from one input, so that
+// Reach stays linear; a longer chain is reported (Source.Deep), and the
+// caller treats it as unknown.
+const MaxIdentity = 64
 
 // Collections and signature the SavedModel loader runs at restore
 // (tensorflow/python/saved_model/loader_impl.py, constants.py): the init
@@ -198,10 +199,10 @@ func (g *Graph) Reach() {
 }
 
 // source follows the first input of node i through Identity nodes, at
-// most maxIdentity of them (a cycle ends there too).
+// most MaxIdentity of them (a cycle ends there too).
 func (g *Graph) source(byName map[scope]int, fed map[scope]bool, i int) Source {
 	n := g.Nodes[i]
-	for range maxIdentity + 1 {
+	for range MaxIdentity + 1 {
 		if len(n.Inputs) == 0 || strings.HasPrefix(n.Inputs[0], "^") {
 			return Source{}
 		}

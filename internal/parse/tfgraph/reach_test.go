@@ -50,10 +50,10 @@ func TestReach(t *testing.T) {
 // the parser follows is reported as such, not as a source.
 func TestReachDeepIdentity(t *testing.T) {
 	g := &Graph{Nodes: []Node{{Name: "save", Op: "RestoreV2", Inputs: []string{"i0"}}}}
-	for i := range maxIdentity + 2 {
+	for i := range MaxIdentity + 2 {
 		g.Nodes = append(g.Nodes, Node{Name: "i" + strconv.Itoa(i), Op: "Identity", Inputs: []string{"i" + strconv.Itoa(i+1)}})
 	}
-	g.Nodes = append(g.Nodes, Node{Name: "i" + strconv.Itoa(maxIdentity+2), Op: "Const"})
+	g.Nodes = append(g.Nodes, Node{Name: "i" + strconv.Itoa(MaxIdentity+2), Op: "Const"})
 	g.Reach()
 	if s := g.Nodes[0].First; !s.Deep {
 		t.Errorf("source %+v, want Deep", s)
