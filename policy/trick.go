@@ -23,6 +23,7 @@ const (
 	TrickJSONEncoding = "json-encoding"          // JSON in UTF-16/32 or with a BOM
 	TrickUnknownField = "protobuf-unknown-field" // a field the schema does not name, skipped
 	TrickTextProto    = "protobuf-text-format"   // saved_model.pbtxt read instead of .pb
+	TrickTemplateEnd  = "template-inner-end"     // "}}" closing brackets inside a Jinja tag
 )
 
 // Trick is a place where a file departs from what its library writes in a
@@ -60,6 +61,7 @@ var trickSeverity = map[string]finding.Severity{
 	TrickJSONEncoding: finding.Medium,
 	TrickUnknownField: finding.Low,
 	TrickTextProto:    finding.Low,
+	TrickTemplateEnd:  finding.Low,
 }
 
 // Trick turns a trick fact into a finding (MG142); a kind this package

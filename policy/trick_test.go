@@ -14,7 +14,7 @@ func TestTrick(t *testing.T) {
 	j := &Judge{}
 	kinds := []string{TrickFieldOrder, TrickSplitMessage, TrickKerasNoMeta, TrickKerasFolder, TrickH5UserBlock,
 		TrickH5Committed, TrickGzipHeader, TrickLFSSpace, TrickLFSOldURL, TrickXZFilters, TrickZipMethod,
-		TrickBudgetFlood, TrickZipName, TrickJSONEncoding, TrickUnknownField, TrickTextProto, "not-a-kind"}
+		TrickBudgetFlood, TrickZipName, TrickJSONEncoding, TrickUnknownField, TrickTextProto, TrickTemplateEnd, "not-a-kind"}
 	for _, k := range kinds {
 		t.Run(strings.ReplaceAll(k, "-", "_"), func(t *testing.T) {
 			f := j.Trick(Trick{Kind: k, Detail: "d", Offset: 3})

@@ -45,6 +45,7 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 				for _, f := range s.Policy().Template(kv, gguf.InspectTemplate(kv.String, s.Limits().GGUF.Template)) {
 					s.Report(in, f)
 				}
+				templateTricks(s, in, kv)
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
 				s.Partial()
 				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: finding.Plain(kv.Key),

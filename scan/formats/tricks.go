@@ -7,6 +7,9 @@ import (
 	"hash/crc32"
 	"strings"
 
+	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/gguf"
+	"github.com/modelgate/modelgate/internal/parse/jinja"
 	"github.com/modelgate/modelgate/internal/parse/protofield"
 	"github.com/modelgate/modelgate/internal/parse/zipread"
 	"github.com/modelgate/modelgate/policy"
@@ -149,4 +152,17 @@ func jsonEncodingTrick(s *scan.Session, in *scan.Input, b []byte) {
 	}
 	s.Trick(in, policy.Trick{Kind: policy.TrickJSONEncoding, Offset: 0, Detail: "config.json is encoded as " + enc +
 		": Python's json.loads detects the encoding, a reader of UTF-8 alone finds no JSON"})
+}
+
+// templateTricks names a chat template whose tags close brackets with
+// what also ends a tag ("}}" of a nested dict literal): Jinja reads on,
+// a reader that cuts the tag there misses what follows.
+func templateTricks(s *scan.Session, in *scan.Input, kv gguf.KV) {
+	ends := jinja.InnerEnds(kv.String, s.Limits().GGUF.Template)
+	if len(ends) == 0 {
+		return
+	}
+	s.Trick(in, policy.Trick{Kind: policy.TrickTemplateEnd, Offset: kv.Offset, Key: kv.Key, Detail: fmt.Sprintf(
+		"chat template %s closes brackets inside a tag with a tag end at offset %d of the template: Jinja's lexer balances "+
+			"brackets and reads on, a reader that ends the tag there takes the rest for printed text", finding.Quote(kv.Key, 200), ends[0])})
 }
