@@ -11,6 +11,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/gguf"
 	"github.com/modelgate/modelgate/internal/parse/jinja"
 	"github.com/modelgate/modelgate/internal/parse/protofield"
+	"github.com/modelgate/modelgate/internal/parse/pyjson"
 	"github.com/modelgate/modelgate/internal/parse/zipread"
 	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
@@ -134,20 +135,11 @@ func kerasArchiveTricks(s *scan.Session, in *scan.Input, a *zipread.Archive, cfg
 
 // jsonEncodingTrick names a config.json that is not UTF-8 without a BOM,
 // as Keras writes it: Python's json.loads detects UTF-16 and UTF-32 (by
-// BOM or by the NULs of the first bytes) and skips a UTF-8 BOM, where a
-// reader of UTF-8 alone finds no JSON.
+// BOM or by the NULs of the first bytes) and skips a UTF-8 BOM
+// (pyjson.Encoding), where a reader of UTF-8 alone finds no JSON.
 func jsonEncodingTrick(s *scan.Session, in *scan.Input, b []byte) {
-	enc := ""
-	switch {
-	case bytes.HasPrefix(b, []byte("\xef\xbb\xbf")):
-		enc = "UTF-8 with a BOM"
-	case bytes.HasPrefix(b, []byte("\xff\xfe\x00\x00")), bytes.HasPrefix(b, []byte("\x00\x00\xfe\xff")):
-		enc = "UTF-32 with a BOM"
-	case bytes.HasPrefix(b, []byte("\xff\xfe")), bytes.HasPrefix(b, []byte("\xfe\xff")):
-		enc = "UTF-16 with a BOM"
-	case len(b) >= 4 && (b[0] == 0 || b[1] == 0 || b[2] == 0 || b[3] == 0):
-		enc = "UTF-16 or UTF-32 (NULs in its first bytes)"
-	default:
+	enc := pyjson.Encoding(b)
+	if enc == "utf-8" {
 		return
 	}
 	s.Trick(in, policy.Trick{Kind: policy.TrickJSONEncoding, Offset: 0, Detail: "config.json is encoded as " + enc +
