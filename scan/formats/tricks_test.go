@@ -1,7 +1,9 @@
 package formats
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"hash/crc32"
 	"path/filepath"
 	"strings"
@@ -174,5 +176,46 @@ func TestSavedModelReach(t *testing.T) {
 			}
 			t.Errorf("no finding at %s saying %q: %q", tt.key, tt.want, got)
 		})
+	}
+}
+
+// TestGGUFBounds checks a GGUF whose template comes after a key longer
+// than the parser keeps (read on, the padding named, the template judged)
+// and one with more key-values than MaxKVs (inconclusive, high, the bound
+// named), never a medium "does not follow the format".
+func TestGGUFBounds(t *testing.T) {
+	kv := func(key, val string) []byte {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(key)))
+		b = append(b, key...)
+		b = binary.LittleEndian.AppendUint32(b, 8) // string
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(val)))
+		return append(b, val...)
+	}
+	file := func(kvs ...[]byte) []byte {
+		b := []byte("GGUF\x03\x00\x00\x00")
+		b = binary.LittleEndian.AppendUint64(b, 0)
+		b = binary.LittleEndian.AppendUint64(b, uint64(len(kvs)))
+		return append(b, bytes.Join(kvs, nil)...)
+	}
+	attack := "{{ cycler.__init__.__globals__.os.popen('true').read() }}"
+	res, _ := scanBytes(t, "m.gguf", file(kv(strings.Repeat("k", 70_000), "x"), kv("tokenizer.chat_template", attack)))
+	checkTrick(t, res, policy.TrickBudgetFlood, true)
+
+	opts := options()
+	opts.Limits.GGUF.MaxKVs = 1
+	res = finding.FileResult{Findings: []finding.Finding{}}
+	s := scan.NewSession(opts, &res)
+	b := file(kv("a", "1"), kv("tokenizer.chat_template", "{{ x }}"))
+	in, err := scan.NewSectionInput(nil, "m.gguf", bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Scan(in)
+	found := false
+	for _, fd := range res.Findings {
+		found = found || fd.Rule == finding.RuleInconclusive && fd.Severity >= finding.High && strings.Contains(fd.Message, "MaxKVs")
+	}
+	if !found {
+		t.Errorf("no inconclusive finding naming MaxKVs: %+v", res.Findings)
 	}
 }
