@@ -67,6 +67,21 @@ func printsToFile(n tfgraph.Node) (string, bool) {
 	return "appends to the file its output_stream names, " + finding.Quote(out, 200), true
 }
 
+// readsDescriptor reports a DecodeProtoV2 or EncodeProto node whose
+// descriptor_source names a file: the kernel reads that file when it is
+// built ("local://", the default, uses the descriptors linked in;
+// "bytes://" carries them inline).
+func readsDescriptor(n tfgraph.Node) (string, bool) {
+	if n.Op != "DecodeProtoV2" && n.Op != "EncodeProto" {
+		return "", false
+	}
+	src, ok := n.Attrs["descriptor_source"]
+	if !ok || src == "" || src == "local://" || strings.HasPrefix(src, "bytes://") {
+		return "", false
+	}
+	return "reads the descriptor file its descriptor_source names, " + finding.Quote(src, 200), true
+}
+
 // checkpointOps read or write checkpoint files at the path their first
 // input gives. The saver's are fed the variables path by the loader; one
 // whose path is a constant of the graph touches that file.
@@ -115,6 +130,9 @@ func (p *Judge) TensorFlow(nodes []tfgraph.Node) []finding.Finding {
 			what, ok = w, true
 		}
 		if w, constant := constantCheckpoint(n); constant {
+			what, ok = w, true
+		}
+		if w, file := readsDescriptor(n); file {
 			what, ok = w, true
 		}
 		if !ok {

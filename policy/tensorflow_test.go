@@ -36,7 +36,9 @@ func TestTensorFlowOps(t *testing.T) {
 	}
 }
 
-// TestTensorFlowCheckpointPaths checks the checkpoint ops reported: one
+// TestTensorFlowCheckpointPaths checks the ops reported by where their file
+// comes from: a proto op whose descriptor_source is a file, and checkpoint
+// ops: one
 // that runs at load with a constant path the loader does not feed, outside
 // variables/, or behind an Identity chain not followed; and, wherever it
 // runs, one whose constant path is absolute or climbs. A saver fed the
@@ -59,6 +61,9 @@ func TestTensorFlowCheckpointPaths(t *testing.T) {
 		{"absolute_called", tfgraph.Node{Op: "SaveV2", First: tfgraph.Source{Op: "Const", Value: "/tmp/x"}}, true},
 		{"dotdot_called", tfgraph.Node{Op: "MergeV2Checkpoints", First: tfgraph.Source{Op: "Const", Value: "a/../../x"}}, true},
 		{"other_op", tfgraph.Node{Op: "MatMul", AtLoad: load, First: tfgraph.Source{Op: "Const", Value: "/x"}}, false},
+		{"descriptor_file", tfgraph.Node{Op: "DecodeProtoV2", Attrs: map[string]string{"descriptor_source": "/etc/passwd"}}, true},
+		{"descriptor_local", tfgraph.Node{Op: "DecodeProtoV2", Attrs: map[string]string{"descriptor_source": "local://"}}, false},
+		{"descriptor_bytes", tfgraph.Node{Op: "EncodeProto", Attrs: map[string]string{"descriptor_source": "bytes://\x0a"}}, false},
 	}
 	j := &Judge{}
 	for _, tt := range tests {
