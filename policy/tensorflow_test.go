@@ -37,11 +37,10 @@ func TestTensorFlowOps(t *testing.T) {
 }
 
 // TestTensorFlowCheckpointPaths checks the ops reported by where their file
-// comes from: a proto op whose descriptor_source is a file, and checkpoint
-// ops: one
+// comes from: a proto op whose descriptor_source is a file; a checkpoint op
 // that runs at load with a constant path the loader does not feed, outside
-// variables/, or behind an Identity chain not followed; and, wherever it
-// runs, one whose constant path is absolute or climbs. A saver fed the
+// variables/; and, wherever it runs, one whose constant path is absolute or
+// climbs or lies behind an Identity chain not followed. A saver fed the
 // variables path, or called later with a relative default, is not.
 func TestTensorFlowCheckpointPaths(t *testing.T) {
 	const load = "the saver's restore op"
