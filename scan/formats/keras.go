@@ -103,7 +103,7 @@ func (kerasZip) Scan(s *scan.Session, in *scan.Input) error {
 		return nil
 	}
 	if m := kerasConfig(a); m != nil {
-		kerasArchiveTricks(s, in, a, m)
+		kerasArchiveTricks(s, in, a)
 		bare := &scan.Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
 		if m.Name != "config.json" {
 			s.Trick(bare, policy.Trick{Kind: policy.TrickZipName, Offset: -1, Detail: "zip member " + finding.Quote(m.Name, 200) +

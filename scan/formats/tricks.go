@@ -109,9 +109,8 @@ func gzipHeaderCRC(h []byte) (off int64, stored, want uint16, ok bool) {
 
 // kerasArchiveTricks names what a .keras archive does that Keras accepts
 // and a reader of what Keras writes may not: no metadata.json (Keras
-// writes it and never reads it), a config.json compressed with a method
-// other than deflate (Python's zipfile reads bzip2 and LZMA members).
-func kerasArchiveTricks(s *scan.Session, in *scan.Input, a *zipread.Archive, cfg *zipread.Member) {
+// writes it and never reads it), several members named config.json.
+func kerasArchiveTricks(s *scan.Session, in *scan.Input, a *zipread.Archive) {
 	meta, configs := false, 0
 	for i := range a.Members {
 		meta = meta || pyZipName(a.Members[i].Name) == "metadata.json"
@@ -126,10 +125,6 @@ func kerasArchiveTricks(s *scan.Session, in *scan.Input, a *zipread.Archive, cfg
 	if !meta {
 		s.Trick(in, policy.Trick{Kind: policy.TrickKerasNoMeta, Offset: -1, Detail: ".keras archive without metadata.json: " +
 			"Keras writes it but reads only config.json, so the archive loads; a reader that requires metadata.json takes it for a plain zip"})
-	}
-	if cfg.Method == zipread.Bzip2 || cfg.Method == zipLZMA {
-		s.Trick(in, policy.Trick{Kind: policy.TrickZipMethod, Offset: -1, Key: cfg.Name, Detail: fmt.Sprintf(
-			"config.json is compressed with zip method %d (%s): Python's zipfile, and so Keras, reads it; Keras writes deflate", cfg.Method, zipMethodName(cfg.Method))})
 	}
 }
 
@@ -157,4 +152,20 @@ func templateTricks(s *scan.Session, in *scan.Input, kv gguf.KV) {
 	s.Trick(in, policy.Trick{Kind: policy.TrickTemplateEnd, Offset: kv.Offset, Key: kv.Key, Detail: fmt.Sprintf(
 		"chat template %s closes brackets inside a tag with a tag end at offset %d of the template: Jinja's lexer balances "+
 			"brackets and reads on, a reader that ends the tag there takes the rest for printed text", finding.Quote(kv.Key, 200), ends[0])})
+}
+
+// zipMethodTricks names the members compressed with bzip2 or LZMA:
+// Python's zipfile (numpy.load, Keras) reads them, miniz and readers of
+// deflate alone do not.
+func zipMethodTricks(s *scan.Session, in *scan.Input, a *zipread.Archive) {
+	for i := range a.Members {
+		m := &a.Members[i]
+		if m.Method != zipread.Bzip2 && m.Method != zipLZMA {
+			continue
+		}
+		bare := &scan.Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
+		s.Trick(bare, policy.Trick{Kind: policy.TrickZipMethod, Offset: -1, Detail: fmt.Sprintf(
+			"zip member %s is compressed with method %d (%s): Python's zipfile (numpy.load, Keras) reads it, "+
+				"miniz (torch.load) and readers of deflate alone do not", finding.Quote(m.Name, 200), m.Method, zipMethodName(m.Method))})
+	}
 }

@@ -137,6 +137,7 @@ func scanMembers(s *scan.Session, in *scan.Input, a *zipread.Archive, prefix str
 	}
 	if prefix == "" {
 		zipLinks(s, in, a)
+		zipMethodTricks(s, in, a)
 	}
 	t := &torchArchive{}
 	kind := zipKind(a)
