@@ -151,7 +151,7 @@ func reportKeras(s *scan.Session, in *scan.Input, facts []keras.Fact, prefix str
 	for _, f := range facts {
 		if f.Kind == keras.Limit {
 			s.Trick(in, policy.Trick{Kind: policy.TrickBudgetFlood, Offset: -1, Key: prefix + f.Key, Detail: "the config reaches a bound of the reader (" +
-				f.Detail + ") at " + prefix + f.Key + ": a config padded to exhaust a reader's budget before what runs code; Keras reads it all"})
+				f.Detail + ") at " + finding.Quote(prefix+f.Key, 200) + ": a config padded to exhaust a reader's budget before what runs code; Keras reads it all"})
 			break
 		}
 	}
