@@ -72,7 +72,7 @@ func (j *Judge) Trick(t Trick) finding.Finding {
 		sev = finding.Medium
 	}
 	return finding.Finding{Rule: finding.RuleLoaderTrick, Severity: sev, Offset: t.Offset, Key: finding.Plain(t.Key),
-		Evidence: t.Kind, Message: "read as the loader reads it, although a simpler reader would not: " + t.Detail}
+		Evidence: t.Kind, Message: "a layout that a simpler reader misreads: " + t.Detail}
 }
 
 // TrickClause is what is added to a high or critical finding of a file
