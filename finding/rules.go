@@ -40,6 +40,7 @@ const (
 	RuleGGUFTemplateOdd   = "MG131" // GGUF chat template with unusual constructs
 	RuleMalformedFormat   = "MG140" // a model file that does not follow its format
 	RulePolyglot          = "MG141" // a file that parses as two formats
+	RuleLoaderTrick       = "MG142" // a layout a simpler reader misreads, read as the loader reads it
 	RuleForcedAllow       = "MG150" // a known-dangerous global allowed by force in the policy file
 	RuleTorchScriptOp     = "MG160" // TorchScript code calls an op that touches files or loads native code
 	RuleTorchScriptCustom = "MG161" // TorchScript code calls a custom op or class
@@ -151,6 +152,10 @@ func Rules() []Rule {
 		{RulePolyglot, "Polyglot", "File parses as two formats",
 			"The file's header or data region also parses as another format, a way to pass one scanner while another loader sees something else.",
 			"Regenerate the file with its library.",
+			nil},
+		{RuleLoaderTrick, "LoaderTrick", "Model file uses a layout that a simpler reader misreads",
+			"The file departs from what its library writes in a way the real loader accepts and a reader that assumes the usual layout does not: protobuf fields out of the order protoc writes them or a message split in parts, a Keras archive without metadata.json or an unzipped model folder, an HDF5 user block or committed datatype, a gzip header CRC that Python does not check, a Git LFS pointer with leading white space, xz branch-converter filters, a zip member compressed with LZMA or bzip2. modelgate read it as the loader does; the finding names the layout so that a reviewer knows why another scanner may see nothing.",
+			"Find out which tool wrote the file this way; regenerate it with its library when in doubt.",
 			nil},
 		{RuleForcedAllow, "ForcedAllow", "A known-dangerous global is allowed by force",
 			"The policy file allows a global that is known to be dangerous, with force: true.",

@@ -35,6 +35,7 @@ var ruleSeverity = map[string]finding.Severity{
 	finding.RuleGGUFTemplateOdd:   finding.Medium,   // GGUFTemplateUnusual
 	finding.RuleMalformedFormat:   finding.Medium,   // MalformedModel
 	finding.RulePolyglot:          finding.High,     // Polyglot
+	finding.RuleLoaderTrick:       finding.Medium,   // LoaderTrick
 	finding.RuleForcedAllow:       finding.Medium,   // ForcedAllow
 	finding.RuleTorchScriptOp:     finding.High,     // TorchScriptUnsafeOp
 	finding.RuleTorchScriptCustom: finding.Medium,   // TorchScriptCustomOp

@@ -40,6 +40,7 @@ var nextSteps = map[string]string{
 	finding.RuleGGUFTemplateOdd:   "review the chat template before rendering it",
 	finding.RuleMalformedFormat:   nextMalformed,
 	finding.RulePolyglot:          "find out why the file parses as two formats; load it with neither until then",
+	finding.RuleLoaderTrick:       "find out which tool wrote the file this way; until then treat it as written to pass a simpler scanner",
 	finding.RuleForcedAllow:       "review the forced entry in .modelgate.yml, and remove it when it is no longer needed",
 	finding.RuleTorchScriptOp:     "do not load the TorchScript archive (torch.jit.load or torch.load); re-export the module from reviewed source",
 	finding.RuleTorchScriptCustom: "review the library that provides the custom op or class before you load the archive",

@@ -50,3 +50,7 @@ func outsideRoot(root, dest string) bool {
 	r, err := filepath.Rel(realRoot, dest)
 	return err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
+
+// HFCacheBlob is hfCacheBlob for the formats: whether p, a path on disk,
+// is a snapshot link of a Hugging Face cache and the blob it leads to.
+func HFCacheBlob(p string) (dest string, size int64, ok bool) { return hfCacheBlob(p) }

@@ -181,6 +181,7 @@ func (s *Scanner) scanFile(t target) (res finding.FileResult) {
 	}
 	res.LinkTarget = t.blobLink
 	res.Format = sess.Scan(in)
+	sess.Finish()
 	if res.Format == "" {
 		res.Format = "none"
 		if PickleName(t.rel) {

@@ -3,6 +3,7 @@ package scan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/modelgate/modelgate/finding"
@@ -30,6 +31,12 @@ type Session struct {
 	// joblibRefused holds, by input, why joblib.load refuses what it
 	// decompresses the input to (JoblibRefuses).
 	joblibRefused map[*Input]string
+	// tricks lists the kinds of the tricks reported (Trick), in order.
+	tricks []string
+	// links holds the link members of archives, by archive chain then
+	// member name; checks the lookups asked for (LinkCheck).
+	links  map[string]map[string]archiveLink
+	checks []linkCheck
 }
 
 // NewSession returns the session of one file scanned with opts, reporting
@@ -155,6 +162,40 @@ func (s *Session) JoblibRefuses(in *Input, why string) {
 		s.joblibRefused = map[*Input]string{}
 	}
 	s.joblibRefused[in] = why
+}
+
+// Trick reports that in was read past a layout that a simpler reader
+// misreads (policy.Trick, judged by the policy), and remembers its kind so
+// that the file's high and critical findings name it (Finish).
+func (s *Session) Trick(in *Input, t policy.Trick) {
+	s.Report(in, s.Policy().Trick(t))
+	if !slices.Contains(s.tricks, t.Kind) {
+		s.tricks = append(s.tricks, t.Kind)
+	}
+}
+
+// Finish completes the scan of the file once everything in it was read:
+// it resolves the lookups of LinkCheck through the archives' links, then
+// names the tricks reported in the high and critical findings.
+func (s *Session) Finish() {
+	s.runLinkChecks()
+	s.nameTricks()
+}
+
+// nameTricks adds the kinds of the tricks reported so far to every high
+// or critical finding of the file, so that the finding a trick hid says
+// how it was hidden.
+func (s *Session) nameTricks() {
+	clause := policy.TrickClause(s.tricks)
+	if clause == "" {
+		return
+	}
+	for i := range s.result.Findings {
+		f := &s.result.Findings[i]
+		if f.Rule != finding.RuleLoaderTrick && f.Severity >= finding.High {
+			f.Message += clause
+		}
+	}
 }
 
 // Partial marks the file as not completely scanned; the caller reports why.

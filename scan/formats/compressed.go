@@ -231,6 +231,7 @@ func (c compressed) memberName(name string) string {
 
 func (c compressed) Scan(s *scan.Session, in *scan.Input) error {
 	name := c.memberName(in.Name)
+	compressedTricks(s, in, c)
 	if c == xzStream {
 		if d := xzDictSize(in.Head); d > maxLZMADict {
 			return fmt.Errorf("open xz stream: dictionary of %d bytes over the %d allowed: %w", d, maxLZMADict, scan.ErrLimit)

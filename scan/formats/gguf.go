@@ -7,6 +7,7 @@ import (
 
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/gguf"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -45,6 +46,11 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 				for _, f := range s.Policy().Template(kv, gguf.InspectTemplate(kv.String, s.Limits().GGUF.Template)) {
 					s.Report(in, f)
 				}
+				templateTricks(s, in, kv)
+			case kv.KeySkipped > 0:
+				s.Trick(in, policy.Trick{Kind: policy.TrickBudgetFlood, Offset: kv.Offset, Detail: fmt.Sprintf(
+					"a metadata key of %d bytes at offset %d, over the %d kept (MaxKey): GGUF readers take any key, "+
+						"a reader that stops there never sees the keys after it; its value was read past", kv.KeySkipped, kv.Offset, s.Limits().GGUF.MaxKey)})
 			case gguf.TemplateKey(kv.Key) && kv.Skipped > 0:
 				s.Partial()
 				s.Report(in, finding.Finding{Rule: finding.RuleInconclusive, Offset: kv.Offset, Key: finding.Plain(kv.Key),
@@ -52,6 +58,9 @@ func (ggufModel) Scan(s *scan.Session, in *scan.Input) error {
 						finding.Quote(kv.Key, 200), kv.Skipped, s.Limits().GGUF.MaxString)})
 			}
 		}
+	}
+	if errors.Is(err, gguf.ErrLimit) {
+		return fmt.Errorf("%w (%w)", err, scan.ErrLimit)
 	}
 	if errors.Is(err, gguf.ErrFormat) {
 		s.Report(in, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "GGUF header does not follow the format: " + err.Error()})

@@ -11,6 +11,7 @@ import (
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/hdf5"
 	"github.com/modelgate/modelgate/internal/parse/keras"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -61,10 +62,20 @@ func (kerasH5) Scan(s *scan.Session, in *scan.Input) error {
 		return err
 	}
 	s.Read(in)
+	if !in.HasPrefix(hdf5.Signature) {
+		if off := hdf5.FindSuperblock(r, size); off > 0 {
+			s.Trick(in, policy.Trick{Kind: policy.TrickH5UserBlock, Offset: off, Detail: fmt.Sprintf(
+				"HDF5 superblock at offset %d, after a user block: h5py, PyTables and pandas find it there whatever the file's name", off)})
+		}
+	}
 	attrs, err := hdf5.RootAttributes(r, size, s.Limits().HDF5)
 	for _, a := range attrs {
 		if !a.IsString || (a.Name != "model_config" && a.Name != "training_config") {
 			continue
+		}
+		if a.Committed {
+			s.Trick(in, policy.Trick{Kind: policy.TrickH5Committed, Offset: -1, Key: a.Name, Detail: "root attribute " + a.Name +
+				" has a committed (named) datatype stored elsewhere in the file: h5py resolves it and returns the string"})
 		}
 		reportKeras(s, in, keras.Analyze([]byte(a.Value), s.Limits().Keras, s.Policy().KerasSideEffects()), a.Name+".")
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/modelgate/modelgate/finding"
 	"github.com/modelgate/modelgate/internal/parse/keras"
 	"github.com/modelgate/modelgate/internal/parse/zipread"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -102,9 +103,10 @@ func (kerasZip) Scan(s *scan.Session, in *scan.Input) error {
 		return nil
 	}
 	if m := kerasConfig(a); m != nil {
+		kerasArchiveTricks(s, in, a)
 		bare := &scan.Input{Chain: in.Child(m.Name), Name: m.Name, Size: m.Size, Depth: in.Depth + 1}
 		if m.Name != "config.json" {
-			s.Report(bare, finding.Finding{Rule: finding.RuleMalformedFormat, Offset: -1, Message: "zip member " + finding.Quote(m.Name, 200) +
+			s.Trick(bare, policy.Trick{Kind: policy.TrickZipName, Offset: -1, Detail: "zip member " + finding.Quote(m.Name, 200) +
 				" is opened by Keras as config.json: Python's zipfile cuts a member name at its first NUL"})
 		}
 		if err := kerasConfigMember(s, a, m, bare); err != nil {
@@ -132,6 +134,7 @@ func kerasConfigMember(s *scan.Session, a *zipread.Archive, m *zipread.Member, b
 		return fmt.Errorf("read config.json at offset %d: %w", len(data), err)
 	}
 	s.Read(mi)
+	jsonEncodingTrick(s, mi, data)
 	reportKeras(s, mi, keras.Analyze(data, s.Limits().Keras, s.Policy().KerasSideEffects()), "")
 	return nil
 }
@@ -142,5 +145,14 @@ func kerasConfigMember(s *scan.Session, a *zipread.Archive, m *zipread.Member, b
 func reportKeras(s *scan.Session, in *scan.Input, facts []keras.Fact, prefix string) {
 	for _, f := range s.Policy().Keras(facts, prefix) {
 		s.Report(in, f)
+	}
+	// A bound hit is inconclusive (MG006) and the reading went on for
+	// what runs code; the flood that reached the bound is named too.
+	for _, f := range facts {
+		if f.Kind == keras.Limit {
+			s.Trick(in, policy.Trick{Kind: policy.TrickBudgetFlood, Offset: -1, Key: prefix + f.Key, Detail: "the config reaches a bound of the reader (" +
+				f.Detail + ") at " + finding.Quote(prefix+f.Key, 200) + ": a config padded to exhaust a reader's budget before what runs code; Keras reads it all"})
+			break
+		}
 	}
 }

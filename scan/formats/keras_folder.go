@@ -5,6 +5,7 @@ import (
 
 	"github.com/modelgate/modelgate/internal/parse/keras"
 	"github.com/modelgate/modelgate/internal/parse/pyjson"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -39,6 +40,8 @@ func (kerasFolder) Scan(s *scan.Session, in *scan.Input) error {
 		return nil
 	}
 	s.Read(in)
+	s.Trick(in, policy.Trick{Kind: policy.TrickKerasFolder, Offset: -1, Detail: "an unzipped Keras model folder: " +
+		"keras.saving.load_model(folder) (Keras 3.4 and later, hf:// downloads) reads config.json from disk as it reads an archive's"})
 	reportKeras(s, in, keras.Analyze(b, s.Limits().Keras, s.Policy().KerasSideEffects()), "")
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -56,6 +57,15 @@ func (lfsPointer) Scan(s *scan.Session, in *scan.Input) error {
 		return nil // a small non-model file kept in LFS: nothing a loader would run
 	}
 	s.Partial()
+	if lead := len(in.Head) - len(bytes.TrimLeft(in.Head, " \t\r\n")); lead > 0 {
+		s.Trick(in, policy.Trick{Kind: policy.TrickLFSSpace, Offset: 0, Detail: fmt.Sprintf(
+			"Git LFS pointer after %d bytes of white space: git-lfs trims it and smudges the pointer, a reader that expects \"version \" at byte 0 does not", lead)})
+	}
+	if trimmed := bytes.TrimLeft(in.Head, " \t\r\n"); !bytes.HasPrefix(trimmed, []byte(lfsHeaders[0])) {
+		v, _, _ := bytes.Cut(trimmed, []byte("\n"))
+		s.Trick(in, policy.Trick{Kind: policy.TrickLFSOldURL, Offset: int64(len(in.Head) - len(trimmed)), Detail: fmt.Sprintf(
+			"Git LFS pointer with the pre-release version line %s, which git-lfs still accepts", finding.Quote(string(v), 120))})
+	}
 	s.Report(in, finding.Finding{
 		Rule:   finding.RuleLFSPointer,
 		Offset: -1,

@@ -40,6 +40,8 @@ func (onnxModel) Scan(s *scan.Session, in *scan.Input) error {
 	if m == nil {
 		return nil
 	}
+	reportIrregular(s, in, m.Irregular)
+	archiveLinkChecks(s, in, m.External)
 	for _, f := range s.Policy().ONNX(m, linkedOutside(in, m.External)) {
 		s.Report(in, f)
 	}

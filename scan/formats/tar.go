@@ -156,6 +156,9 @@ func (t *tarScan) members() error {
 		}
 		t.renamed(hdr)
 		if hdr.Type == pytar.TypeLink || hdr.Type == pytar.TypeSymlink {
+			// tarfile.extractall makes these links on disk, which a
+			// loader opening a file beside a member follows (LinkCheck).
+			t.s.ArchiveLink(t.in, hdr.Name, hdr.Linkname, hdr.Type == pytar.TypeLink)
 			if hdr.Name == "storages" || hdr.Name == "tensors" {
 				t.names[hdr.Name] = true
 				t.links = append(t.links, linkTo{hdr, t.regular[tarLinkTarget(hdr)]})

@@ -9,6 +9,7 @@ import (
 	"github.com/modelgate/modelgate/internal/parse/keras"
 	"github.com/modelgate/modelgate/internal/parse/pbtxt"
 	"github.com/modelgate/modelgate/internal/parse/tfgraph"
+	"github.com/modelgate/modelgate/policy"
 	"github.com/modelgate/modelgate/scan"
 )
 
@@ -50,6 +51,8 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	guardFaults(func() {
 		if savedModelTextName(in.Name) {
 			g, err = tfgraph.ParseSavedModelText(b, s.Limits().TensorFlow)
+			s.Trick(in, policy.Trick{Kind: policy.TrickTextProto, Offset: -1, Detail: "a SavedModel in protobuf text format " +
+				"(saved_model.pbtxt): tf.saved_model.load reads it when the folder has no saved_model.pb"})
 			return
 		}
 		if savedModelName(in.Name) {
@@ -69,6 +72,7 @@ func (tfGraph) Scan(s *scan.Session, in *scan.Input) error {
 	if g == nil {
 		return nil
 	}
+	reportIrregular(s, in, g.Irregular)
 	for _, f := range s.Policy().TensorFlow(g.Nodes) {
 		s.Report(in, f)
 	}

@@ -135,6 +135,10 @@ func scanMembers(s *scan.Session, in *scan.Input, a *zipread.Archive, prefix str
 	for i := range names {
 		names[i] = prefix + names[i]
 	}
+	if prefix == "" {
+		zipLinks(s, in, a)
+		zipMethodTricks(s, in, a)
+	}
 	t := &torchArchive{}
 	kind := zipKind(a)
 	if kind == kindTorchZip || kind == kindTorchScript {
@@ -273,12 +277,12 @@ func memberInput(s *scan.Session, a *zipread.Archive, m *zipread.Member, bare *s
 	if m.Method == zipread.Stored {
 		mi, err = scan.NewSectionInput(bare.Chain, bare.Name, raw, raw.Size())
 	} else {
-		if derr := zipread.CheckMethod(m); derr != nil {
+		if derr := checkMemberMethod(m); derr != nil {
 			return nil, derr
 		}
 		mi, err = scan.NewStreamInput(bare.Chain, bare.Name, m.Size, func() (io.ReadCloser, error) {
 			src := &scan.CountingReader{R: io.NewSectionReader(raw, 0, raw.Size())}
-			dec, err := zipread.Decompress(m, src)
+			dec, err := decompressMember(m, src)
 			if err != nil {
 				return nil, err
 			}

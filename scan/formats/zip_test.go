@@ -97,9 +97,9 @@ func TestZipFixtures(t *testing.T) {
 		{"mal_prepended_pickle.pt", "torch-zip", finding.StatusScanned, []string{"(data before the zip)", "state/data.pkl"}, []string{"MG141@"},
 			"posix.system@(data before the zip)"},
 		{"mal_nested.zip", "zip", finding.StatusScanned, []string{"inner.pt", "inner.pt/evil/data.pkl"}, nil, "posix.system@inner.pt/evil/data.pkl"},
-		{"mal_bzip2.zip", "zip", finding.StatusScanned, []string{"model.pkl"}, nil, "posix.system@model.pkl"},
+		{"mal_bzip2.zip", "zip", finding.StatusScanned, []string{"model.pkl"}, []string{"MG142@model.pkl"}, "posix.system@model.pkl"},
 		{"encrypted.zip", "zip", finding.StatusPartial, nil, []string{"MG007@secret.pkl"}, ""},
-		{"lzma.zip", "zip", finding.StatusPartial, nil, []string{"MG007@model.pkl"}, ""},
+		{"mal_lzma.zip", "zip", finding.StatusScanned, []string{"model.pkl"}, []string{"MG142@model.pkl"}, "posix.system@model.pkl"},
 		{"plain.zip", "zip", finding.StatusScanned, nil, nil, ""},
 		{"npz_numeric.npz", "npz", finding.StatusScanned, []string{"a.npy", "b.npy"}, nil, ""},
 		{"npz_object.npz", "npz", finding.StatusScanned, []string{"a.npy", "o.npy"}, nil, ""},
@@ -227,6 +227,7 @@ func scanBytes(t testing.TB, name string, b []byte) (finding.FileResult, int64) 
 		t.Fatal(err)
 	}
 	res.Format = s.Scan(in)
+	s.Finish()
 	res.Status = s.Status()
 	return res, cr.n
 }

@@ -53,6 +53,10 @@ type KV struct {
 	IsString bool
 	// Skipped is the length of a string value over MaxString, not kept.
 	Skipped uint64
+	// KeySkipped is the length of a key over MaxKey, whose bytes were
+	// skipped (Key is empty): its value is still read past, as the GGUF
+	// readers of llama.cpp and gguf-py read any key.
+	KeySkipped uint64
 	// Offset is the byte offset of the key in the file.
 	Offset int64
 }
@@ -67,24 +71,33 @@ type File struct {
 
 // Options bounds the reading.
 type Options struct {
-	// MaxKVs is how many metadata key-values are read.
+	// MaxKVs is how many metadata key-values are read; a file with more
+	// is read that far and ends in ErrLimit.
 	MaxKVs uint64
 	// MaxString is the longest string value kept (longer ones are skipped).
 	MaxString uint64
-	// MaxArrayDepth is how deeply arrays of arrays may nest.
+	// MaxArrayDepth is how deeply arrays of arrays may nest; deeper is
+	// ErrLimit.
 	MaxArrayDepth int
+	// MaxKey is the longest key kept; a longer one is skipped
+	// (KV.KeySkipped) and the reading goes on.
+	MaxKey uint64
 	// Template bounds the parse of a chat template.
 	Template jinja.Options
 }
 
 // DefaultOptions returns 100 000 key-values, 16 MiB strings, arrays nested
-// 4 deep, and jinja.DefaultOptions for templates.
+// 4 deep, 65 535-byte keys, and jinja.DefaultOptions for templates.
 func DefaultOptions() Options {
-	return Options{MaxKVs: 100_000, MaxString: 16 << 20, MaxArrayDepth: 4, Template: jinja.DefaultOptions()}
+	return Options{MaxKVs: 100_000, MaxString: 16 << 20, MaxArrayDepth: 4, MaxKey: 65535, Template: jinja.DefaultOptions()}
 }
 
 // ErrFormat marks a file that does not follow the GGUF format.
 var ErrFormat = errors.New("invalid gguf")
+
+// ErrLimit marks a file that exceeds a bound of Options before its
+// metadata ends: what lies past it was not read.
+var ErrLimit = errors.New("gguf bound hit")
 
 type reader struct {
 	r     *bufio.Reader
@@ -171,15 +184,18 @@ func Parse(r io.Reader, size int64, opts Options) (*File, error) {
 	if !rd.wide {
 		least = 9
 	}
-	if n > opts.MaxKVs || n > uint64(size)/least {
+	if n > uint64(size)/least {
 		return f, fmt.Errorf("offset %d: %d metadata key-values: %w", rd.off, n, ErrFormat)
 	}
-	for range n {
+	for range min(n, opts.MaxKVs) {
 		kv, err := rd.kv()
 		if err != nil {
 			return f, err
 		}
 		f.KVs = append(f.KVs, kv)
+	}
+	if n > opts.MaxKVs {
+		return f, fmt.Errorf("offset %d: %d metadata key-values, more than %d (MaxKVs): %w", rd.off, n, opts.MaxKVs, ErrLimit)
 	}
 	return f, nil
 }
@@ -190,14 +206,18 @@ func (r *reader) kv() (KV, error) {
 	if err != nil {
 		return kv, err
 	}
-	if n > 65535 {
-		return kv, r.errf("key of %d bytes", n)
+	if n > r.opts.MaxKey {
+		kv.KeySkipped = n
+		if err := r.skip(n); err != nil {
+			return kv, err
+		}
+	} else {
+		k, err := r.bytes(n)
+		if err != nil {
+			return kv, err
+		}
+		kv.Key = string(k)
 	}
-	k, err := r.bytes(n)
-	if err != nil {
-		return kv, err
-	}
-	kv.Key = string(k)
 	if kv.Type, err = r.u32(); err != nil {
 		return kv, err
 	}
@@ -231,7 +251,7 @@ func (r *reader) value(t uint32, depth int) error {
 		return r.skip(l)
 	case TypeArray:
 		if depth >= r.opts.MaxArrayDepth {
-			return r.errf("arrays nested deeper than %d", r.opts.MaxArrayDepth)
+			return fmt.Errorf("offset %d: arrays nested deeper than %d (MaxArrayDepth): %w", r.off, r.opts.MaxArrayDepth, ErrLimit)
 		}
 		et, err := r.u32()
 		if err != nil {

@@ -3,6 +3,7 @@ package gguf
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,52 @@ func BenchmarkInspectTemplate(b *testing.B) {
 	b.SetBytes(int64(len(tmpl)))
 	for b.Loop() {
 		InspectTemplate(tmpl, DefaultOptions().Template)
+	}
+}
+
+// kvString encodes a v3 string key-value.
+func kvString(key, val string) string {
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(key)))
+	b = append(b, key...)
+	b = binary.LittleEndian.AppendUint32(b, TypeString)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(val)))
+	return string(append(b, val...))
+}
+
+// TestParseBounds checks that a bound met before the metadata ends never
+// passes for a format error: a key over MaxKey is skipped and the reading
+// goes on to the template after it; more key-values than MaxKVs, or
+// arrays nested deeper than MaxArrayDepth, end in ErrLimit with what came
+// before kept.
+func TestParseBounds(t *testing.T) {
+	opts := DefaultOptions()
+	opts.MaxKVs = 2
+	long := strings.Repeat("k", 70_000)
+	tests := []struct {
+		name    string
+		b       []byte
+		limit   bool
+		keys    string
+		skipped uint64
+	}{
+		{"long_key", header(2, kvString(long, "x")+kvString("tokenizer.chat_template", "{{ x }}")), false, " tokenizer.chat_template", 70_000},
+		{"too_many", header(3, kvString("a", "1")+kvString("tokenizer.chat_template", "t")+kvString("c", "3")), true, "a tokenizer.chat_template", 0},
+		{"nested_arrays", header(2, kvString("tokenizer.chat_template", "t")+"\x01\x00\x00\x00\x00\x00\x00\x00k\x09\x00\x00\x00"+
+			strings.Repeat("\x09\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00", 10)), true, "tokenizer.chat_template", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse(bytes.NewReader(tt.b), int64(len(tt.b)), opts)
+			if errors.Is(err, ErrLimit) != tt.limit || err != nil && !tt.limit {
+				t.Fatalf("err = %v, want limit %v", err, tt.limit)
+			}
+			var keys []string
+			for _, kv := range f.KVs {
+				keys = append(keys, kv.Key)
+			}
+			if strings.Join(keys, " ") != tt.keys || f.KVs[0].KeySkipped != tt.skipped {
+				t.Errorf("keys %q, first skipped %d", keys, f.KVs[0].KeySkipped)
+			}
+		})
 	}
 }

@@ -78,7 +78,7 @@ func (f *file) attribute(m message) (Attribute, error) {
 		if err != nil {
 			return a, err
 		}
-		dt = shared
+		dt, a.Committed = shared, true
 	}
 	n, err := elements(ds, f.lenSize)
 	if err != nil || n != 1 || len(dt) < 8 {

@@ -40,6 +40,10 @@ type Attribute struct {
 	// NULs removed, as numpy gives it to PyTables (which unpickles a value
 	// that ends with "."); Value stops at the first NUL.
 	Raw []byte
+	// Committed is set when the value's datatype is a shared (committed,
+	// named) datatype stored elsewhere in the file, which h5py resolves:
+	// a reader that takes the datatype inline misses the value.
+	Committed bool
 }
 
 // Options bounds the reading.

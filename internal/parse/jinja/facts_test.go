@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,29 @@ func TestBounds(t *testing.T) {
 	facts := Inspect("{{ a['_' * 100000000 ~ 'b'] }}", DefaultOptions())
 	if len(facts) != 1 || facts[0].Kind != FactComputedAccess {
 		t.Errorf("repetition: %+v", facts)
+	}
+}
+
+// TestInnerEnds checks the tag ends found inside open brackets: a nested
+// dict literal's "}}" in an expression or a statement, not a tag's own
+// end nor one inside a string.
+func TestInnerEnds(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []int
+	}{
+		{"nested_dict", "{{ {'a':{'b':namespace}}.x }}", []int{22}},
+		{"statement_braces", "{% set x = {'a':{'b':1}} %}", nil}, // a statement ends at %}
+		{"plain", "{{ x }}{% if y %}{% endif %}", nil},
+		{"in_string", "{{ '}}' }}", nil},
+		{"flat_dict", "{{ {'a': 1} }}", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := InnerEnds(tt.src, DefaultOptions())
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("InnerEnds = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

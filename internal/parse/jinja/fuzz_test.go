@@ -23,5 +23,11 @@ func FuzzInspect(f *testing.F) {
 		if err != nil && (len(facts) == 0 || facts[0].Kind != FactUnparsed) {
 			t.Errorf("parse error %v without an unparsed fact: %+v", err, facts)
 		}
+		norm := Normalize(src)
+		for _, off := range InnerEnds(src, opt) {
+			if off < 0 || off+2 > len(norm) || norm[off+1] != '}' {
+				t.Errorf("inner end at %d of %q", off, norm)
+			}
+		}
 	})
 }

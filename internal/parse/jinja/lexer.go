@@ -70,7 +70,14 @@ type lexer struct {
 	toks   []Token
 	max    int
 	stripL bool // the next data token loses its leading whitespace
+	// inner holds the offsets of tag ends met inside open brackets (the
+	// first maxInner), which do not end the tag (InnerEnds).
+	inner []int
 }
+
+// maxInner is how many inner tag ends are kept: they name a trick, the
+// first few are enough, and none hides anything (the tag is read on).
+const maxInner = 16
 
 // Lex tokenises a normalised template as Jinja's default environment does
 // (delimiters {{ }}, {% %}, {# #}; whitespace control with - and +; raw
@@ -260,9 +267,27 @@ func (l *lexer) tag(end string, endType TokenType) error {
 				return nil
 			}
 		}
+		if len(stack) > 0 && strings.HasPrefix(rest, end) && len(l.inner) < maxInner {
+			l.inner = append(l.inner, l.pos)
+		}
 		if err := l.token(&stack); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// InnerEnds returns the offsets, in the normalised template, of the tag
+// ends ("}}", "%}") that come inside brackets opened in the tag, as a
+// nested dict literal's closing "}}" does: Jinja's lexer reads on to the
+// end that balances the brackets, a reader that ends the tag at the first
+// "}}" takes the rest for printed text.
+func InnerEnds(src string, opt Options) []int {
+	l := &lexer{src: Normalize(src), max: opt.MaxTokens}
+	for l.pos < len(l.src) && len(l.toks) <= l.max {
+		if l.root() != nil {
+			break
+		}
+	}
+	return l.inner
 }

@@ -34,6 +34,8 @@ import (
 	"strconv"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/modelgate/modelgate/internal/parse/protofield"
 )
 
 // Node is one operator node.
@@ -61,8 +63,17 @@ type Model struct {
 	// Functions lists the domain and name of model-local functions, as
 	// "domain:name"; nodes calling them are not custom operators.
 	Functions []string
+	// Irregular lists the first places (up to maxIrregular) where the
+	// protobuf departs from protoc's output: fields out of ascending
+	// order, a singular message split in parts. onnx.load reads them.
+	Irregular []protofield.Irregular
 	Truncated bool
 }
+
+// maxIrregular is how many departures from protoc's layout are kept: they
+// name a trick, the first few are enough, and none hides anything (the
+// fields are read whatever their order).
+const maxIrregular = 8
 
 // Options bounds the reading.
 type Options struct {
@@ -86,7 +97,9 @@ var ErrFormat = errors.New("not an onnx model")
 func Parse(b []byte, opts Options) (*Model, error) {
 	p := &parser{opts: opts, m: &Model{}}
 	body := false
+	order := protofield.Order{Message: "ModelProto"}
 	err := fields(b, 0, func(f field) error {
+		p.note(&order, f, f.Num >= 1 && f.Num <= 7)
 		switch {
 		case (f.Num == 1 || f.Num == 5) && f.Typ == 0:
 		case (f.Num >= 2 && f.Num <= 4 || f.Num == 6 || f.Num == 14) && f.Bytes != nil:
@@ -128,6 +141,13 @@ type parser struct {
 	trainings int
 }
 
+// note records where f departs from protoc's layout of its message.
+func (p *parser) note(o *protofield.Order, f field, singular bool) {
+	if irr := o.Note(f, singular); irr != nil && len(p.m.Irregular) < maxIrregular {
+		p.m.Irregular = append(p.m.Irregular, *irr)
+	}
+}
+
 func (p *parser) full() bool {
 	if len(p.m.Nodes)+len(p.m.External) >= p.opts.MaxItems {
 		p.m.Truncated = true
@@ -141,7 +161,9 @@ func (p *parser) graph(b []byte, base int, key string, depth int) error {
 		return fmt.Errorf("offset %d: graphs nested deeper than %d (MaxDepth): %w", base, p.opts.MaxDepth, ErrLimit)
 	}
 	var nodes, inits int
+	order := protofield.Order{Message: "GraphProto " + key}
 	return fields(b, base, func(f field) error {
+		p.note(&order, f, f.Num == 2 || f.Num == 10)
 		if f.Bytes == nil {
 			return nil
 		}

@@ -14,6 +14,7 @@ package protofield
 
 import (
 	"fmt"
+	"slices"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -62,6 +63,50 @@ func Walk(b []byte, base int, malformed error, fn func(Field) error) error {
 			return err
 		}
 		p += n
+	}
+	return nil
+}
+
+// Irregular is a place where a message departs from how protoc writes it
+// although every protobuf parser reads it: a fact for the formats to
+// report, so that a layout meant to pass a reader that assumed protoc's
+// output is named.
+type Irregular struct {
+	Off  int    // offset of the field's tag
+	What string // e.g. "ModelProto field 1 after field 7"
+	// Split is set for a singular field given again, Unknown for a field
+	// the schema does not name (every parser skips it); else the field
+	// came after one of a higher number.
+	Split   bool
+	Unknown bool
+}
+
+// Order follows the fields of one message level, in the order Walk hands
+// them out, and notes where they depart from protoc's output: protoc
+// writes fields in ascending number order and a singular message once.
+// Parsers merge a repeated singular message and take fields in any order.
+type Order struct {
+	// Message names the message in Irregular.What, e.g. "ModelProto".
+	Message string
+	last    protowire.Number
+	seen    []protowire.Number // singular fields met
+}
+
+// Note records f and returns the departure it makes, if any. singular
+// says the schema gives f's number a single value (so a second one is a
+// message split in parts, or a value given twice).
+func (o *Order) Note(f Field, singular bool) *Irregular {
+	last := o.last
+	o.last = f.Num
+	if singular {
+		// The schema's singular fields are few: seen stays small.
+		if slices.Contains(o.seen, f.Num) {
+			return &Irregular{Off: f.Off, What: fmt.Sprintf("%s field %d given again at offset %d (split in parts, merged by the parser)", o.Message, f.Num, f.Off), Split: true}
+		}
+		o.seen = append(o.seen, f.Num)
+	}
+	if f.Num < last {
+		return &Irregular{Off: f.Off, What: fmt.Sprintf("%s field %d after field %d at offset %d (protoc writes fields in ascending order)", o.Message, f.Num, last, f.Off)}
 	}
 	return nil
 }

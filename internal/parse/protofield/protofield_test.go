@@ -58,11 +58,53 @@ func FuzzWalk(f *testing.F) {
 	f.Add([]byte("\x08\x96\x01\x12\x03abc"))
 	f.Add([]byte("\x25\x01\x00\x00\x00\x29\x02\x00\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		o := Order{Message: "M"}
 		_ = Walk(b, 0, errBad, func(fd Field) error {
+			if irr := o.Note(fd, fd.Num%2 == 0); irr != nil && irr.Off != fd.Off {
+				t.Fatalf("irregular at %d for the field at %d", irr.Off, fd.Off)
+			}
 			if fd.Off < 0 || fd.Off >= len(b) || fd.Bytes != nil && (fd.Val < fd.Off || fd.Val+len(fd.Bytes) > len(b)) {
 				t.Fatalf("field %+v out of the %d bytes", fd, len(b))
 			}
 			return nil
 		})
 	})
+}
+
+// TestOrder checks the departures from protoc's layout that Order names:
+// a field after one of a higher number, a singular field given again;
+// repeated fields and ascending order are protoc's own.
+func TestOrder(t *testing.T) {
+	tests := []struct {
+		name     string
+		msg      string
+		singular map[int]bool
+		want     []Irregular
+	}{
+		{"ascending", "\x08\x01\x12\x00\x12\x00\x18\x02", // 1 varint, 2 bytes twice (repeated), 3 varint
+			nil, nil},
+		{"out_of_order", "\x3a\x00\x08\x08", // field 7 bytes, then field 1 varint
+			nil, []Irregular{{Off: 2, What: "M field 1 after field 7 at offset 2 (protoc writes fields in ascending order)"}}},
+		{"split_singular", "\x3a\x00\x3a\x00", // field 7 twice, singular
+			map[int]bool{7: true}, []Irregular{{Off: 2, What: "M field 7 given again at offset 2 (split in parts, merged by the parser)", Split: true}}},
+		{"repeated_ok", "\x3a\x00\x3a\x00", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := Order{Message: "M"}
+			var got []Irregular
+			err := Walk([]byte(tt.msg), 0, errBad, func(f Field) error {
+				if irr := o.Note(f, tt.singular[int(f.Num)]); irr != nil {
+					got = append(got, *irr)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("irregular (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

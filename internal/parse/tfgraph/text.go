@@ -17,16 +17,22 @@ import (
 func ParseSavedModelText(text []byte, opts Options) (*Graph, error) {
 	m, err := pbtxt.Parse(text, pbtxt.DefaultOptions())
 	g := &Graph{Kind: SavedModel}
-	for _, mg := range m.Get("meta_graphs") {
+	for i, mg := range m.Get("meta_graphs") {
 		if mg.Msg == nil {
 			continue
 		}
+		start := len(g.Nodes)
 		for _, gd := range mg.Msg.Get("graph_def") {
 			if gd.Msg != nil {
 				textGraph(g, gd.Msg, opts)
 			}
 		}
+		for j := start; j < len(g.Nodes); j++ {
+			g.Nodes[j].Meta = i
+		}
+		textRoots(g, mg.Msg, i)
 	}
+	g.Reach()
 	switch {
 	case errors.Is(err, pbtxt.ErrFormat):
 		return g, fmt.Errorf("saved_model.pbtxt: %w (%w)", err, ErrFormat)
@@ -82,6 +88,8 @@ func textNode(g *Graph, f pbtxt.Field, fn string, opts Options) {
 			n.Name = x.Value
 		case x.Name == "op" && x.Msg == nil:
 			n.Op = x.Value
+		case x.Name == "input" && x.Msg == nil:
+			n.Inputs = append(n.Inputs, x.Value)
 		case x.Name == "attr" && x.Msg != nil:
 			textAttr(&n, x.Msg)
 		}
@@ -100,6 +108,10 @@ func textAttr(n *Node, entry *pbtxt.Message) {
 			for _, s := range x.Msg.Get("s") {
 				val, ok = s.Value, true
 			}
+			if v, found := textTensorString(x.Msg); found && !ok {
+				val, ok = v, true
+			}
+			textCalls(n, x.Msg)
 		}
 	}
 	if !ok {

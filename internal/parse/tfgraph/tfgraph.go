@@ -27,6 +27,8 @@ package tfgraph
 import (
 	"errors"
 	"fmt"
+
+	"github.com/modelgate/modelgate/internal/parse/protofield"
 )
 
 // Kind is the message at the top of the file.
@@ -48,8 +50,26 @@ type Node struct {
 	// Offset is the byte offset of the NodeDef in the file.
 	Offset int64
 	// Attrs holds the node's string attributes (AttrValue.s), such as
-	// PrintV2's output_stream; other attribute values are left out.
+	// PrintV2's output_stream, and the first string of a tensor attribute
+	// (a Const's value); other attribute values are left out.
 	Attrs map[string]string
+	// Meta is the index of the meta graph holding the node (0 in a
+	// GraphDef).
+	Meta int
+	// Inputs lists the node's inputs as NodeDef writes them ("name",
+	// "name:1", "^name" for a control input, "node:out:0" in functions).
+	Inputs []string
+	// Calls lists the functions its attributes name (AttrValue.func, as
+	// PartitionedCall's f); a node whose op is a library function calls
+	// it too (Reach).
+	Calls []string
+	// AtLoad says why the node runs when the SavedModel is loaded (the
+	// root it is reached from, e.g. "the init op \"init_all\""), "" when
+	// it is not reached at load (Reach).
+	AtLoad string
+	// First is where the node's first input comes from, through Identity
+	// nodes; zero when it is no node of the same graph (Reach).
+	First Source
 }
 
 // Graph is what was read.
@@ -58,7 +78,25 @@ type Graph struct {
 	Nodes []Node
 	// Truncated is set when Options.MaxNodes was hit.
 	Truncated bool
+	// Roots lists what the loader runs when it restores a SavedModel: the
+	// init op (signature __saved_model_init_op, collections
+	// saved_model_main_op, legacy_init_op, table_initializer) and the
+	// saver's restore op, by meta graph.
+	Roots []Root
+	// Fed lists, by meta graph, the tensors the loader feeds at restore
+	// (the saver's filename tensor, given the variables path).
+	Fed []Root
+	// Irregular lists the first places (up to maxIrregular) where the
+	// protobuf departs from protoc's output: fields out of ascending
+	// order, a singular message (a graph_def) split in parts. TensorFlow's
+	// loader reads them.
+	Irregular []protofield.Irregular
 }
+
+// maxIrregular is how many departures from protoc's layout are kept: they
+// name a trick, the first few are enough, and none hides anything (the
+// fields are read whatever their order).
+const maxIrregular = 8
 
 // Options bounds the reading.
 type Options struct {
@@ -78,9 +116,11 @@ func Parse(b []byte, opts Options) (*Graph, error) {
 	p := &parser{opts: opts, g: g}
 	if err := p.savedModel(b); err == nil {
 		g.Kind = SavedModel
+		g.Reach()
 		return g, nil
 	}
-	g.Nodes, g.Truncated = nil, false
+	g.Nodes, g.Truncated, g.Irregular, g.Roots, g.Fed = nil, false, nil, nil, nil
+	p.meta = 0
 	if err := p.graphDef(b, 0); err != nil {
 		return nil, err
 	}
@@ -98,10 +138,9 @@ func Parse(b []byte, opts Options) (*Graph, error) {
 func ParseSavedModel(b []byte, opts Options) (*Graph, error) {
 	g := &Graph{Kind: SavedModel}
 	p := &parser{opts: opts, g: g, lenient: true}
-	if err := p.savedModel(b); err != nil {
-		return g, err
-	}
-	return g, nil
+	err := p.savedModel(b)
+	g.Reach()
+	return g, err
 }
 
 type parser struct {
@@ -111,6 +150,8 @@ type parser struct {
 	// lenient skips fields the schema does not name instead of refusing
 	// the buffer: set when the file is known to be a graph by its name.
 	lenient bool
+	// meta is the index of the meta graph being read.
+	meta int
 }
 
 // unknown is what a field the schema does not name yields: nil when the
@@ -118,18 +159,32 @@ type parser struct {
 // buffer is a graph at all).
 func (p *parser) unknown(f field, msg string) error {
 	if p.lenient {
+		if len(p.g.Irregular) < maxIrregular {
+			p.g.Irregular = append(p.g.Irregular, protofield.Irregular{Off: f.Off, Unknown: true,
+				What: fmt.Sprintf("%s field %d at offset %d is not in the schema (protobuf skips it)", msg, f.Num, f.Off)})
+		}
 		return nil
 	}
 	return fmt.Errorf("offset %d: field %d in a %s: %w", f.Off, f.Num, msg, ErrFormat)
 }
 
+// note records where f departs from protoc's layout of its message.
+func (p *parser) note(o *protofield.Order, f field, singular bool) {
+	if irr := o.Note(f, singular); irr != nil && len(p.g.Irregular) < maxIrregular {
+		p.g.Irregular = append(p.g.Irregular, *irr)
+	}
+}
+
 func (p *parser) savedModel(b []byte) error {
 	metas := 0
+	order := protofield.Order{Message: "SavedModel"}
 	err := fields(b, 0, func(f field) error {
+		p.note(&order, f, f.Num == 1)
 		switch {
 		case f.Num == 1 && f.Typ == 0:
 		case f.Num == 2 && f.Bytes != nil:
 			metas++
+			p.meta = metas - 1
 			return p.metaGraph(f.Bytes, f.Val)
 		default:
 			return p.unknown(f, "SavedModel")
@@ -144,7 +199,12 @@ func (p *parser) savedModel(b []byte) error {
 
 func (p *parser) metaGraph(b []byte, base int) error {
 	graphs := 0
+	order := protofield.Order{Message: "MetaGraphDef"}
 	err := fields(b, base, func(f field) error {
+		// meta_info_def 1, graph_def 2, saver_def 3, object_graph_def 7
+		// are singular; collection_def 4, signature_def 5 (maps) and
+		// asset_file_def 6 repeat.
+		p.note(&order, f, f.Num <= 3 || f.Num == 7)
 		if f.Num == 2 {
 			if f.Bytes == nil {
 				return fmt.Errorf("offset %d: graph_def is not a message: %w", f.Off, ErrFormat)
@@ -152,7 +212,7 @@ func (p *parser) metaGraph(b []byte, base int) error {
 			graphs++
 			return p.graphDef(f.Bytes, f.Val)
 		}
-		return nil
+		return p.loadRoots(f)
 	})
 	if err == nil && graphs == 0 {
 		err = fmt.Errorf("offset %d: meta graph without a graph: %w", base, ErrFormat)
@@ -161,7 +221,9 @@ func (p *parser) metaGraph(b []byte, base int) error {
 }
 
 func (p *parser) graphDef(b []byte, base int) error {
+	order := protofield.Order{Message: "GraphDef"}
 	return fields(b, base, func(f field) error {
+		p.note(&order, f, f.Num >= 2 && f.Num <= 5)
 		switch {
 		case f.Num == 1 && f.Bytes != nil:
 			return p.node(f.Bytes, f.Val, "")
@@ -216,13 +278,15 @@ func (p *parser) function(b []byte, base int) error {
 }
 
 func (p *parser) node(b []byte, base int, fn string) error {
-	n := Node{Function: fn, Offset: int64(base)}
+	n := Node{Function: fn, Offset: int64(base), Meta: p.meta}
 	err := fields(b, base, func(f field) error {
 		switch {
 		case f.Num == 1 && f.Bytes != nil:
 			n.Name = string(f.Bytes)
 		case f.Num == 2 && f.Bytes != nil:
 			n.Op = string(f.Bytes)
+		case f.Num == 3 && f.Bytes != nil:
+			n.Inputs = append(n.Inputs, string(f.Bytes))
 		case f.Num == 5 && f.Bytes != nil:
 			return attr(&n, f)
 		case f.Num == 3 || f.Num == 4 || f.Num == 5 || f.Num == 6 || f.Num == 7:

@@ -53,6 +53,11 @@ type Member struct {
 	// HeaderOffset is where the local header starts in the file, with the
 	// archive's shift applied.
 	HeaderOffset int64
+	// CreatorOS is the host system of "version made by" (3 Unix, 19 macOS),
+	// which says how ExternalAttrs reads: on those, its upper half is the
+	// file's mode, and unzip restores a symbolic link from it.
+	CreatorOS     byte
+	ExternalAttrs uint32
 	// Err is set when the entry itself is broken (a zip64 extra field
 	// without the values it should hold); the member cannot be read.
 	Err error
@@ -61,6 +66,13 @@ type Member struct {
 // Encrypted reports whether a flag says the data is encrypted (zipfile
 // refuses such members without a password, miniz refuses them outright).
 func (m *Member) Encrypted() bool { return m.Flags&(FlagEncrypted|FlagStrongEncrypted) != 0 }
+
+// IsSymlink reports whether the entry is a symbolic link as unzip (Info-ZIP)
+// restores it: made on Unix or macOS with the link type in its mode. Its
+// content is the link's target. Python's zipfile extracts it as a file.
+func (m *Member) IsSymlink() bool {
+	return (m.CreatorOS == 3 || m.CreatorOS == 19) && (m.ExternalAttrs>>16)&0o170000 == 0o120000
+}
 
 // IsDir reports whether the entry names a directory.
 func (m *Member) IsDir() bool { return strings.HasSuffix(m.Name, "/") }
@@ -150,10 +162,12 @@ func (a *Archive) readDir(opts Options) {
 func parseEntry(hdr, name, extra []byte, shift int64) Member {
 	le := binary.LittleEndian
 	m := Member{
-		Name:   string(name),
-		Flags:  le.Uint16(hdr[8:]),
-		Method: le.Uint16(hdr[10:]),
-		CRC32:  le.Uint32(hdr[16:]),
+		Name:          string(name),
+		Flags:         le.Uint16(hdr[8:]),
+		Method:        le.Uint16(hdr[10:]),
+		CRC32:         le.Uint32(hdr[16:]),
+		CreatorOS:     hdr[5],
+		ExternalAttrs: le.Uint32(hdr[38:]),
 	}
 	csize, usize, off := uint64(le.Uint32(hdr[20:])), uint64(le.Uint32(hdr[24:])), uint64(le.Uint32(hdr[42:]))
 	if csize == math.MaxUint32 || usize == math.MaxUint32 || off == math.MaxUint32 {

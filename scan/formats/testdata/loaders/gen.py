@@ -32,12 +32,12 @@ expect, write, pb, pv, node, attr = fv.expect, fv.write, fv.pb, fv.pv, fv.node, 
 K_LAMBDA, TF_OP, ONNX_PATH, INCONCLUSIVE = "MG101", "MG110", "MG120", "MG006"
 
 
-def keras_members(path, members):
+def keras_members(path, members, method=zipfile.ZIP_DEFLATED):
     """A zip of (name, bytes) members; a name may hold a NUL, patched in
     after writing (zipfile cuts names at NUL when it builds a ZipInfo)."""
     with zipfile.ZipFile(path, "w") as z:
         for name, data in members:
-            z.writestr(zipfile.ZipInfo(name.replace("\0", "#"), (2024, 7, 1, 12, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            z.writestr(zipfile.ZipInfo(name.replace("\0", "#"), (2024, 7, 1, 12, 0, 0)), data, method)
     data = open(path, "rb").read()
     for name, _ in members:
         if "\0" in name:
@@ -80,6 +80,13 @@ def gen_keras():
     keras_members("l_keras_npz_weights.keras", [("metadata.json", meta), ("config.json", benign),
                                                 ("model.weights.npz", npz.getvalue())])
     expect("l_keras_npz_weights.keras", "malicious", "keras", "MG001", min="critical")
+    # zipfile reads LZMA (14) and bzip2 (12) members, so Keras does.
+    for name, method in (("l_keras_lzma_config.keras", zipfile.ZIP_LZMA),
+                         ("l_keras_bzip2_config.keras", zipfile.ZIP_BZIP2)):
+        keras_members(name, [("metadata.json", meta), ("config.json", lam), ("model.weights.h5", weights)], method)
+        expect(name, "malicious", "keras", K_LAMBDA, key, min="critical")
+    keras_members("benign_l_keras_lzma_config.keras", [("metadata.json", meta), ("config.json", benign)], zipfile.ZIP_LZMA)
+    expect("benign_l_keras_lzma_config.keras", "benign", "keras")
     keras_members("benign_l_keras_no_metadata.keras", [("config.json", benign), ("model.weights.h5", weights)])
     expect("benign_l_keras_no_metadata.keras", "benign", "keras")
     for folder, cfg, verdict in (("l_keras_folder", lam, "malicious"), ("benign_l_keras_folder", benign, "benign")):
@@ -346,6 +353,40 @@ meta_graphs {
 """
 
 
+def str_const(name, value):
+    return node(name, "Const", attrs=attr("dtype", pv(6, 7)) + attr("value", pb(8, pv(1, 7) + pb(8, value))))
+
+
+def gen_tf_reach():
+    """What the loader runs at restore: the saver's restore op (fed the
+    variables path through the filename tensor), the init op of signature
+    __saved_model_init_op and the functions it calls. Encoded field by
+    field as TensorFlow's protos give them (SaverDef 3, SignatureDef 5)."""
+    info = pb(1, pb(4, "serve") + pb(5, "2.15.0"))
+    x = node("x", "Placeholder", attrs=attr("dtype", pv(6, 1)))
+
+    def saver(prefix):
+        return [str_const("save/Const", "model"), str_const("save/tensor_names", "v"),
+                str_const("save/shape_and_slices", ""),
+                node("save/RestoreV2", "RestoreV2", [prefix, "save/tensor_names", "save/shape_and_slices"]),
+                node("save/restore_all", "NoOp", ["^save/RestoreV2"])]
+    saver_def = pb(3, pb(1, "save/Const:0") + pb(2, "save/control_dependency:0") + pb(3, "save/restore_all"))
+    saved_model_dir("benign_l_tf_saver", pv(1, 1) + pb(2, info + pb(2, fv.graph([x] + saver("save/Const"))) + saver_def))
+    expect("benign_l_tf_saver/saved_model.pb", "benign", "tensorflow")
+    evil = [x, str_const("save/evil", "/proc/self/environ"), node("save/evil_id", "Identity", ["save/evil"])]
+    saved_model_dir("l_tf_restore_const", pv(1, 1) + pb(2, info + pb(2, fv.graph(evil + saver("save/evil_id"))) + saver_def))
+    expect("l_tf_restore_const/saved_model.pb", "malicious", "tensorflow", TF_OP, "save/RestoreV2")
+    fn = pb(1, pb(1, "__inference_init_5")) + pb(3, str_const("path", "/tmp/mg_marker")) + \
+        pb(3, node("write", "WriteFile", ["path:output:0", "path:output:0"]))
+    call = node("init_call", "StatefulPartitionedCall", [], attr("f", pb(10, pb(1, "__inference_init_5"))))
+    sig = pb(5, pb(1, "__saved_model_init_op") + pb(2, pb(2, pb(1, "__saved_model_init_op") + pb(2, pb(1, "init_call")))))
+    saved_model_dir("l_tf_init_function", pv(1, 1) + pb(2, info + pb(2, fv.graph([x, call], [fn])) + sig))
+    expect("l_tf_init_function/saved_model.pb", "malicious", "tensorflow", TF_OP, "__inference_init_5/write")
+    serve = pb(5, pb(1, "serving_default") + pb(2, pb(2, pb(1, "out") + pb(2, pb(1, "init_call")))))
+    saved_model_dir("l_tf_serve_function", pv(1, 1) + pb(2, info + pb(2, fv.graph([x, call], [fn])) + serve))
+    expect("l_tf_serve_function/saved_model.pb", "malicious", "tensorflow", TF_OP, "__inference_init_5/write")
+
+
 def gen_pbtxt():
     os.makedirs("l_tf_pbtxt", exist_ok=True)
     write("l_tf_pbtxt/saved_model.pbtxt", PBTXT.encode())
@@ -455,6 +496,7 @@ if __name__ == "__main__":
     gen_committed()
     gen_xz()
     gen_pbtxt()
+    gen_tf_reach()
     gen_safetensors()
     gen_gzip()
     with open("expected.json", "w") as f:

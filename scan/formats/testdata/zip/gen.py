@@ -171,7 +171,8 @@ def main():
     write("storage_referenced_pickle.pt", rewrite(
         benign, change=lambda n, b: evil_pickle("referenced") if n == "state/data/0" else b))
 
-    # Members that cannot be read.
+    # A member that cannot be read (encrypted), and one compressed with
+    # LZMA, which Python's zipfile (numpy.load, Keras) reads.
     enc = io.BytesIO()
     with zipfile.ZipFile(enc, "w") as z:
         writestr(z, "secret.pkl", random.Random(0).randbytes(64))
@@ -179,7 +180,7 @@ def main():
     lz = io.BytesIO()
     with zipfile.ZipFile(lz, "w", zipfile.ZIP_LZMA) as z:
         writestr(z, "model.pkl", evil_pickle("lzma"))
-    write("lzma.zip", lz.getvalue())
+    write("mal_lzma.zip", lz.getvalue())
     bz = io.BytesIO()
     with zipfile.ZipFile(bz, "w", zipfile.ZIP_BZIP2) as z:
         writestr(z, "model.pkl", evil_pickle("bzip2"))
