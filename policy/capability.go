@@ -18,6 +18,7 @@ type capability struct {
 	params string // what it calls among its arguments
 	quiet  bool   // reviewed by hand as a whole (flagQuiet)
 	gate   string // for sink "text": the evaluator at the chain's end
+	text   string // for sink "text": the parameters that reach it (knowledge.go)
 }
 
 // unpickleMethods are the methods unpickling invokes on a class or its
@@ -71,7 +72,7 @@ func (k *knowledge) callable(key string) capability {
 	if !ok || n.flag == flagUnreviewed {
 		return capability{}
 	}
-	c := capability{known: true, params: n.params, quiet: n.flag == flagQuiet}
+	c := capability{known: true, params: n.params, quiet: n.flag == flagQuiet, text: n.text}
 	if n.next == "" {
 		return c
 	}
@@ -138,6 +139,9 @@ func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	switch {
+	case c.chain != "" && c.sink == "text" && c.text == "-":
+		// reviewed: none of its parameters reaches the gate (notext)
+		return Verdict{Class: ClassSafe, Reason: "analysed: reaches " + shortName(c.gate) + " with none of its arguments (reviewed)", Matched: "knowledge"}, true
 	case c.chain != "" && c.sink == "text":
 		gt := p.kb.gateOf(c.gate)
 		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[gt.category], "reaches a sink") + " when it is handed text or foreign objects (" + c.chain + ")",

@@ -18,7 +18,7 @@ func TestTextGate(t *testing.T) {
 	runJudgeCases(t, []judgeCase{
 		{"tuple_of_text", "csympy.core.containers\nTuple\n(Vcode\ntR.", finding.Critical},
 		{"tuple_of_numbers", "csympy.core.containers\nTuple\n(I1\nF2.5\nNI01\ntR.", finding.SeverityInvalid},
-		{"text_deep_in_lists", "csympy\nMatrix\n((lp0\n(lp1\nVcode\naaltR.", finding.Critical},
+		{"text_deep_in_lists", "csympy\nMatrix\n((lp0\n(lp1\nVcode\naatR.", finding.Critical},
 		{"rational_of_ints", "csympy\nRational\n(I3\nI4\ntR.", finding.SeverityInvalid},
 		{"rational_of_text", "csympy\nRational\n(Vcode\ntR.", finding.Critical},
 		// an object that is not sympy's own reaches sympify's str() fallback
@@ -36,6 +36,9 @@ func TestTextGate(t *testing.T) {
 		{"partial_new_of_symbol", "cfunctools\npartial\n(cbuiltins\ngetattr\n(csympy.core.symbol\nSymbol\nV__new__\ntRcsympy.core.symbol\nSymbol\nVx\ntR(tR.", finding.SeverityInvalid},
 		{"partial_of_gate", "cfunctools\npartial\n(csympy\nsympify\nVcode\ntR(tR.", finding.Critical},
 		{"partial_of_fetched_system", "cfunctools\npartial\n(cbuiltins\ngetattr\n(cos\nVsystem\ntRVid\ntR(tR.", finding.Critical},
+		// imported and handed to nothing: no call reaches the gate while loading
+		{"gate_imported_only", "csympy.core.power\nPow\n.", finding.SeverityInvalid},
+		{"gate_in_build_state", "ctypes\nSimpleNamespace\n)R}Vf\ncsympy.core.power\nPow\nsb.", finding.Critical},
 		// Float's num reaches sympify only as a numpy scalar (reviewed)
 		{"float_mpf_tuple", "csympy.core.numbers\nFloat\n((I0\nV3\nI-1\nI2\nttR.", finding.SeverityInvalid},
 		// the import gate: sympy's import_module imports what it is given
@@ -61,7 +64,7 @@ func TestTextGateMessage(t *testing.T) {
 func FuzzTextGate(f *testing.F) {
 	for _, s := range []string{
 		"csympy.core.containers\nTuple\n(Vcode\ntR.",
-		"csympy\nMatrix\n((lp0\n(lp1\nVx\naaltR.",
+		"csympy\nMatrix\n((lp0\n(lp1\nVx\naatR.",
 		"cfunctools\npartial\n(cbuiltins\ngetattr\n(csympy.core.symbol\nSymbol\nV__new__\ntRcsympy.core.symbol\nSymbol\nVx\ntR(tR.",
 		"csympy.core.numbers\nFloat\n((I0\nV3\nI-1\nI2\nttR.",
 	} {

@@ -146,8 +146,12 @@ class FileIndex:
 
 
 class Analyser:
-    def __init__(self, c_sinks, c_calls):
+    def __init__(self, c_sinks, c_calls, import_sinks=None):
         self.files = FileIndex()
+        # modules whose first import reaches a sink of its own (reviewed.txt
+        # "importsink"): a function that imports one inside its body
+        # reaches that sink when it runs
+        self.import_sinks = import_sinks or {}
         self.nodes = {}  # key -> Node
         self.objs = {}  # key -> object
         self.c_sinks = c_sinks
@@ -334,14 +338,21 @@ class Body(ast.NodeVisitor):
         self.flows = []
         self.taint = textflow.Taint(self)
 
+    def import_sink(self, name):
+        for m, cat in self.an.import_sinks.items():
+            if name == m or name.startswith(m + "."):
+                self.sink = self.sink or cat
+
     def run(self):
         for stmt in ast.walk(self.tree):
             if isinstance(stmt, ast.Import):
                 for a in stmt.names:
+                    self.import_sink(a.name)
                     mod = self.module(a.name)
                     if mod is not None:
                         self.local[a.asname or a.name.split(".")[0]] = mod if a.asname else self.module(a.name.split(".")[0])
             elif isinstance(stmt, ast.ImportFrom) and stmt.module and stmt.level == 0:
+                self.import_sink(stmt.module)
                 mod = self.module(stmt.module)
                 for a in stmt.names:
                     if mod is not None and a.name != "*":

@@ -62,7 +62,7 @@ SKIP_PREFIXES = ("pyface.ui.qt", "pyface.ui.qt4", "pyface.ui.wx", "pyface.qt", "
 
 
 def load_reviewed(path):
-    sinks, calls, clean, quiet, textonly, notext = {}, {}, [], {}, {}, set()
+    sinks, calls, clean, quiet, textonly, notext, importsinks = {}, {}, [], {}, {}, set(), {}
     for line in open(path):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -79,11 +79,13 @@ def load_reviewed(path):
         elif f[0] == "textonly":  # textonly KEY TOKEN CATEGORY PASSCLASSES reason
             g = f[2].split(None, 3)
             textonly[f[1]] = (g[0], g[1] + "\t" + g[2])
+        elif f[0] == "importsink":  # importsink MODULE CATEGORY reason
+            importsinks[f[1]] = f[2].split()[0]
         elif f[0] == "notext":  # notext KEY TOKEN reason
             notext.add((f[1], f[2].split()[0]))
         else:
             raise SystemExit(f"reviewed.txt: bad line {line!r}")
-    return sinks, calls, clean, quiet, textonly, notext
+    return sinks, calls, clean, quiet, textonly, notext, importsinks
 
 
 def modules():
@@ -156,8 +158,8 @@ def kind_of(obj):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    c_sinks, c_calls, clean, quiet, textonly, notext = load_reviewed(os.path.join(here, "reviewed.txt"))
-    an = analyse.Analyser(c_sinks, c_calls)
+    c_sinks, c_calls, clean, quiet, textonly, notext, importsinks = load_reviewed(os.path.join(here, "reviewed.txt"))
+    an = analyse.Analyser(c_sinks, c_calls, importsinks)
     names = []
     classes = set()
     for mod in modules():

@@ -192,7 +192,7 @@ def sympy_objects():
     }, protocol=4)
     # protocol 2 makes a Symbol (keyword assumptions) through
     # functools.partial(getattr(Symbol, '__new__'), Symbol, 'x', **assumptions)
-    save_pickle("sympy_expression_p2", sp.cos(x) * sp.exp(y) - sp.Rational(1, 7), protocol=2)
+    save_pickle("sympy_expression_p2", sp.cos(x) * sp.exp(y) - sp.Rational(1, 7) + sp.Float("1.25") * x, protocol=2)
 
 
 if __name__ == "__main__":
