@@ -177,27 +177,26 @@ func (p *Judge) textGated(x *use, v Verdict, groups []pickle.CallGroup) (ok bool
 // reachOf returns the argument positions that reach a gate when the
 // target is used by op.
 func (k *knowledge) reachOf(t target, op string) (reach, bool) {
-	if t.kind != kindClass {
-		switch op {
-		case "REDUCE", "INST", "OBJ":
-			return parseReach(k.textTokens(t.node), 0), true
-		}
-		return reach{}, false
-	}
 	var methods []string
-	shift := 1
-	switch op {
-	case "REDUCE", "INST", "OBJ":
+	switch {
+	case op == "REDUCE" || op == "INST" || op == "OBJ":
+		// a call: the tokens of the callable, or of the class (its
+		// __new__ and __init__ already shifted past the class or instance)
 		return parseReach(k.textTokens(t.node), 0), true
-	case "NEWOBJ", "NEWOBJ_EX":
+	case t.kind != kindClass:
+		return reach{}, false
+	case op == "NEWOBJ" || op == "NEWOBJ_EX":
 		methods = []string{"__new__"}
-	case "BUILD":
-		methods, shift = []string{"__setstate__"}, 0 // the state is argument 0 of the summaries, parameter 1
-	case "APPEND", "APPENDS", "SETITEM", "SETITEMS", "ADDITEMS":
-		methods, shift = []string{"append", "extend", "__setitem__", "add"}, 0
+	case op == "BUILD":
+		methods = []string{"__setstate__"}
+	case isItemWrite(op):
+		methods = []string{"append", "extend", "__setitem__", "add"}
 	default:
 		return reach{}, false
 	}
+	// Each method's parameter 0 is the class or the instance (the
+	// instance: everything, see parseReach); parameter 1 is summary 0 (the
+	// first argument, the state, the first item), and so on.
 	r := reach{pos: map[int]bool{}, from: -1}
 	for _, m := range methods {
 		key, ok := k.method(t.node, m)
@@ -208,14 +207,7 @@ func (k *knowledge) reachOf(t target, op string) (reach, bool) {
 		if tok == "" {
 			continue
 		}
-		var mr reach
-		if shift == 0 {
-			// parameter 0 is the instance (everything), 1 the state or
-			// first item (summary 0), 2 and on the others
-			mr = parseReach(tok, 1)
-		} else {
-			mr = parseReach(tok, shift)
-		}
+		mr := parseReach(tok, 1)
 		r.all = r.all || mr.all
 		r.rest = r.rest || mr.rest
 		if mr.from >= 0 && (r.from < 0 || mr.from < r.from) {

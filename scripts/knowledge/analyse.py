@@ -207,7 +207,7 @@ class Analyser:
         if self.c_sinks.get(key) is None:
             # calling the class hands its arguments to __new__ and
             # __init__ after the class or instance (textflow.py)
-            flows = tuple((m, "cls", None, None) for m in callees)
+            flows = tuple((m, "cls", None) for m in callees)
             self.nodes[key] = Node(key, None, self.c_calls.get(key, ""), tuple(callees), flows)
         return key
 
@@ -394,12 +394,9 @@ class Body(ast.NodeVisitor):
         return None
 
     @staticmethod
-    def an_unwrap(obj):
-        return unwrap(obj)
-
-    @staticmethod
     def callee_key(obj):
         """The node key of a callee the call graph follows, or None."""
+        obj = unwrap(obj)
         if isinstance(obj, (type, types.FunctionType, types.BuiltinFunctionType, types.MethodDescriptorType,
                             types.WrapperDescriptorType)):
             return qualkey(obj)
@@ -413,7 +410,7 @@ class Body(ast.NodeVisitor):
             self.params.add(self.param_index[f.value.id])
         obj = self.resolve(f)
         if obj is not None:
-            self.taint.call(node, obj)
+            self.taint.call(node, obj, unwrap(obj))
             obj = unwrap(obj)
             self.handed(node, obj)
             if obj is builtins.open or obj is getattr(__import__("io"), "open"):

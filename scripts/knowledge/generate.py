@@ -197,7 +197,7 @@ def main():
         an.drain()
     # every method of every class: a bound method fetched by getattr is judged as called
     seen = set()
-    for cls in sorted(classes, key=lambda c: analyse.qualkey(c) or ""):
+    for cls in sorted(classes, key=class_order):
         for base in cls.__mro__[:-1]:
             if base in seen:
                 continue
@@ -232,11 +232,11 @@ def main():
             flag, nx = "q", ""
         if flag == "u" and not nx:
             nx = ""
-        tf = textflow.encode(text.get(key, {})) if nx.startswith("!text") or (nx and nxt_sink(nxt, nx) == "text") else ""
+        tf = textflow.encode(text.get(key, {})) if nxt_sink(nxt, nx) == "text" else ""
         lines.append(f"F\t{key}\t{nx}\t{node.params}\t{flag}" + (f"\t{tf}" if tf else ""))
     for key, (_, passes) in sorted(textonly.items()):
         lines.append(f"G\t{key}\t{passes}")
-    for cls in sorted(classes, key=lambda c: analyse.qualkey(c) or ""):
+    for cls in sorted(classes, key=class_order):
         key = analyse.qualkey(cls)
         if key is None:
             continue
@@ -249,6 +249,18 @@ def main():
     with open(out, "wb") as f:
         f.write(data)
     print(f"{len(lines)} lines, {len(data)} bytes", file=sys.stderr)
+
+
+def class_order(cls):
+    """Classes by key; of two classes with one key (xml.etree.ElementTree's
+    Python Element and the C Element that replaces it), first the one the
+    module's attribute names, which is what find_class returns: the first
+    analysed under a key is the one recorded, so the order must not
+    depend on the set's order."""
+    key = analyse.qualkey(cls) or ""
+    mod = sys.modules.get(getattr(cls, "__module__", None) or "")
+    named = mod is not None and getattr(mod, getattr(cls, "__qualname__", ""), None) is cls
+    return (key, not named)
 
 
 def nxt_sink(nxt, hop):

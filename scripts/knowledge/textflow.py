@@ -156,16 +156,16 @@ class Taint:
             out = merge(out, self.expr(x, depth))
         return out
 
-    def call(self, node, obj):
-        """Record where the arguments of one call flow: (callee, position, taint)."""
-        raw = obj
-        fn = self.b.an_unwrap(obj)
+    def call(self, node, raw, fn):
+        """Record where the arguments of one call flow: (callee, position,
+        taint). raw is the callee as resolved (a staticmethod or
+        classmethod descriptor included), fn the function under it."""
         key = self.b.callee_key(fn)
         if key is None:
             return
         if key in MAPPERS and len(node.args) >= 2:
             f = self.b.resolve(node.args[0])
-            fk = self.b.callee_key(self.b.an_unwrap(f)) if f is not None else None
+            fk = self.b.callee_key(f) if f is not None else None
             if fk is not None:
                 t = self.union(node.args[1:], 0)
                 if t:

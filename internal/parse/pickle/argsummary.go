@@ -115,7 +115,8 @@ func (a *ArgSummary) add(list *[]Global, g Global) {
 // summarise folds what v holds into position i of grp.
 func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 	a := s.slot(grp, i)
-	todo := []value{v}
+	todo := append(s.walk[:0], v) // scratch reused across calls: this runs for every argument of every call
+	defer func() { s.walk = todo[:0] }()
 	for n := 0; len(todo) > 0; n++ {
 		if n == maxSummaryWalk {
 			a.Opaque = true

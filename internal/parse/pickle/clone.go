@@ -11,7 +11,7 @@ import (
 // as pickle.load (Options.Joblib unset).
 func (s *scanner) clone() *scanner {
 	c := *s
-	c.in, c.fork = nil, nil
+	c.in, c.fork, c.walk = nil, nil, nil
 	c.opts.Joblib = false
 	c.res = s.res.clone()
 	c.stack, c.marks = slices.Clone(s.stack), slices.Clone(s.marks)

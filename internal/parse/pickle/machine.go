@@ -121,6 +121,8 @@ type scanner struct {
 	// nmore counts them (see keepMore).
 	more  map[uint32][]value
 	nmore int
+	// walk is the scratch stack of summarise (argsummary.go).
+	walk []value
 }
 
 // isOpcode reports whether b starts a pickle opcode.
