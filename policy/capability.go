@@ -17,8 +17,16 @@ type capability struct {
 	sink   string // the sink's category
 	params string // what it calls among its arguments
 	quiet  bool   // reviewed by hand as a whole (flagQuiet)
-	gate   string // for sink "text": the evaluator at the chain's end
+	gate   string // for sinks "text" and "index": the gate at the chain's end
 	text   string // for sink "text": the parameters that reach it (knowledge.go)
+	mixed  bool   // methods of a class behind gates of both kinds
+}
+
+// gated reports whether the stream's arguments decide the capability: a
+// chain that ends at a text gate, or a state-index gate itself (reached
+// through other code, the state it is given is that code's).
+func (c capability) gated() bool {
+	return c.sink == "text" || c.sink == "index" && c.chain == c.gate
 }
 
 // unpickleMethods are the methods unpickling invokes on a class or its
@@ -48,15 +56,33 @@ func (k *knowledge) capability(t target, use int) capability {
 		if use == useInstance {
 			c.chain, c.sink = "", ""
 		}
+		// A gated method (a text or state-index gate, which the stream's
+		// arguments decide) is returned only when no other method is
+		// unknown or reaches a sink: the gate's check covers its own
+		// method only.
+		var gated capability
 		for _, m := range unpickleMethods {
 			if use == useInstance && m == "__init__" {
 				continue
 			}
-			if key, ok := k.method(t.node, m); ok {
-				if mc := k.callable(key); !mc.known || mc.chain != "" {
-					return mc
-				}
+			key, ok := k.method(t.node, m)
+			if !ok {
+				continue
 			}
+			mc := k.callable(key)
+			switch {
+			case mc.known && mc.chain == "":
+			case mc.gated() && gated.chain == "":
+				gated = mc
+			case mc.gated() && mc.sink == gated.sink:
+			case mc.gated():
+				gated.mixed = true // two kinds of gate: neither check covers the other
+			default:
+				return mc
+			}
+		}
+		if gated.chain != "" {
+			return gated
 		}
 		return c
 	}
@@ -80,7 +106,7 @@ func (k *knowledge) callable(key string) capability {
 	for cur := n; len(hops) <= maxChain; {
 		if strings.HasPrefix(cur.next, "!") {
 			c.sink = cur.next[1:]
-			if c.sink == "text" {
+			if c.sink == "text" || c.sink == "index" {
 				c.gate = hops[len(hops)-1]
 			}
 			break
@@ -134,11 +160,25 @@ func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
 	if p.kb == nil {
 		return Verdict{}, false
 	}
-	_, c, ok := p.kb.judge(g, use)
+	t, c, ok := p.kb.judge(g, use)
 	if !ok {
 		return Verdict{}, false
 	}
+	if c.sink == "index" {
+		si, ok := p.kb.stateIndexOf(c.gate)
+		if !ok {
+			si.category = "native"
+		}
+		reason := orDefault(sinkReasons[si.category], "reaches a sink")
+		if ok && c.gated() && !c.mixed && t.kind == kindClass {
+			return Verdict{Class: ClassDangerous, Reason: reason + " when its state indexes past the tables of " + shortName(c.gate) + " (" + c.chain + ")",
+				Matched: "knowledge " + c.chain, index: si}, true
+		}
+		return Verdict{Class: ClassDangerous, Reason: reason + " (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
+	}
 	switch {
+	case c.chain != "" && c.sink == "text" && c.mixed:
+		return Verdict{Class: ClassDangerous, Reason: "reaches a sink when it is handed text or foreign objects, or given a state that indexes past a table (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
 	case c.chain != "" && c.sink == "text" && c.text == "-":
 		// reviewed: none of its parameters reaches the gate (notext)
 		return Verdict{Class: ClassSafe, Reason: "analysed: reaches " + shortName(c.gate) + " with none of its arguments (reviewed)", Matched: "knowledge"}, true

@@ -215,7 +215,13 @@ func (ex *exceptions) referencedBut(g pickle.Global, owner bool) bool {
 		}
 		for _, s := range []string{c.Args, c.Desc} {
 			for i := strings.Index(s, name); i >= 0; {
-				if end := i + len(name); end >= len(s) || s[end] != '(' {
+				end := i + len(name)
+				switch {
+				case end < len(s) && s[end] == '(':
+				case strings.HasPrefix(s[end:], "...") && c.Known && !ex.mayHand(c, g):
+					// cut short where a call may follow: the group's
+					// summaries of every argument say g is not among them
+				default:
 					return true
 				}
 				j := strings.Index(s[i+1:], name)
@@ -227,6 +233,31 @@ func (ex *exceptions) referencedBut(g pickle.Global, owner bool) bool {
 		}
 	}
 	return false
+}
+
+// mayHand reports whether the arguments of c's groups may hold g itself,
+// by the groups' summaries: g among the globals handed, more globals than
+// listed, or values the reader cannot see into. True when no group is
+// found.
+func (ex *exceptions) mayHand(c pickle.Call, g pickle.Global) bool {
+	found := false
+	for _, grp := range ex.groups {
+		if !grp.Known || grp.Op != c.Op || grp.Callee != c.Callee {
+			continue
+		}
+		found = true
+		for _, a := range grp.Args {
+			if a.MoreHanded || a.Opaque {
+				return true
+			}
+			for _, h := range a.Handed {
+				if normalize(h) == g {
+					return true
+				}
+			}
+		}
+	}
+	return !found
 }
 
 // isIdent reports an ASCII Python identifier.

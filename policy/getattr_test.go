@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/modelgate/modelgate/finding"
+	"github.com/modelgate/modelgate/internal/parse/pickle"
 )
 
 // TestBoundMethod pins the judgement of bound methods (exceptions.go):
@@ -96,4 +97,32 @@ func TestEnumMember(t *testing.T) {
 			"\x80\x02c__builtin__\ngetattr\nq\x00c__main__\nColor\nX\x03\x00\x00\x00RED\x86R0ccollections\ndefaultdict\nh\x00\x85R.", // PROTO GLOBAL BINPUT GLOBAL BINUNICODE TUPLE2 REDUCE POP GLOBAL BINGET TUPLE1 REDUCE STOP
 			finding.Critical},
 	})
+}
+
+// TestReferencedTruncated holds how a name cut short in a rendered
+// argument list counts: "builtins.getattr..." may have been a reference
+// or a call, and the group's summaries of every argument decide.
+func TestReferencedTruncated(t *testing.T) {
+	getattr := pickle.Global{Module: "builtins", Name: "getattr"}
+	owner := pickle.Global{Module: "types", Name: "SimpleNamespace"}
+	call := pickle.Call{Op: "BUILD", Callee: owner, Known: true, Args: "({'a': (builtins.getattr(re.RegexFlag, 'I'), builtins.getattr..."}
+	tests := []struct {
+		name   string
+		groups []pickle.CallGroup
+		want   bool
+	}{
+		{"summaries_say_made_only", []pickle.CallGroup{{Op: "BUILD", Callee: owner, Known: true, Args: []pickle.ArgSummary{{Made: []pickle.Global{getattr}}}}}, false},
+		{"summaries_say_handed", []pickle.CallGroup{{Op: "BUILD", Callee: owner, Known: true, Args: []pickle.ArgSummary{{Handed: []pickle.Global{getattr}}}}}, true},
+		{"summaries_full", []pickle.CallGroup{{Op: "BUILD", Callee: owner, Known: true, Args: []pickle.ArgSummary{{More: true, MoreHanded: true}}}}, true},
+		{"summaries_opaque", []pickle.CallGroup{{Op: "BUILD", Callee: owner, Known: true, Args: []pickle.ArgSummary{{Opaque: true}}}}, true},
+		{"no_group", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex := &exceptions{p: Default(), calls: []pickle.Call{call}, groups: tt.groups}
+			if got := ex.referenced(getattr); got != tt.want {
+				t.Errorf("referenced = %v, want %v", got, tt.want)
+			}
+		})
+	}
 }

@@ -32,6 +32,13 @@ func (p *Judge) judge(out *findingSet, x *use, ex *exceptions) {
 			}
 			v.Reason += why
 		}
+		if v.index.key != "" {
+			ok, why := p.indexGated(x, v, ex.groups)
+			if ok {
+				return
+			}
+			v.Reason += why
+		}
 		if v.As != "" {
 			// A dotted path is reported by what it resolves to
 			// (pathlib.os.system as os.system); the message keeps the path.

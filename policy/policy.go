@@ -48,6 +48,9 @@ type Verdict struct {
 	// gate is set when the danger is a text gate's (textgate.go): the
 	// stream's arguments decide.
 	gate gate
+	// index is set when the danger is a state-index gate's
+	// (stateindex.go): the states the stream gives decide.
+	index stateIndex
 }
 
 // Entry is one allow or deny entry of the configuration.

@@ -157,6 +157,10 @@ class Analyser:
         self.c_sinks = c_sinks
         self.c_calls = c_calls
         self.work = []  # (object, class) still to analyse
+        # key -> the parameters the function only makes an instance of
+        # (instantiated): handed a class there, it runs the class's
+        # __new__ and nothing else of it, neither __init__ nor __setstate__
+        self.news = {}
 
     def drain(self):
         while self.work:
@@ -189,6 +193,10 @@ class Analyser:
             pass
         self.nodes[key] = Node(key, sink or body.sink, ",".join(str(i) for i in sorted(body.params)), tuple(sorted(body.callees)),
                                tuple(body.flows), tuple(body.argnames))
+        try:
+            self.news[key] = instantiated(tree, body.param_index, body.selfname)
+        except Exception:
+            pass
         self.work.extend(body.pending)
         return key
 
@@ -293,6 +301,57 @@ class Analyser:
                     dist[caller], nxt[caller] = dist[k] + 1, k
                     q.append(caller)
         return nxt
+
+
+# Names whose call hands a function's locals, parameters among them, to
+# code the analysis does not follow.
+INTROSPECTION = {"locals", "vars", "globals", "eval", "exec", "compile"}
+
+
+def instantiated(tree, param_index, selfname):
+    """The parameters a function touches only to make an instance of them
+    and return it: every use of the name is `return cls.__new__(cls, ...)`
+    (copyreg.__newobj__, traits' own __newobj__). The instance is returned untouched, so nothing of the
+    class but __new__ runs in the function; whatever the caller does with
+    the instance (BUILD) is the caller's."""
+    if getattr(tree, "decorator_list", None):
+        return ()  # the wrapper, not this body, is what runs
+    allowed = set()
+    made = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in INTROSPECTION:
+            return ()
+    for n in own_nodes(tree):
+        if not isinstance(n, ast.Return) or not isinstance(n.value, ast.Call):
+            continue
+        call = n.value
+        if not isinstance(call.func, ast.Attribute) or call.func.attr != "__new__":
+            continue
+        # cls.__new__(cls, ...): the class's own __new__ (another class's
+        # __new__ handed this one could do anything with it)
+        x, first = call.func.value, call.args[0] if call.args else None
+        if isinstance(x, ast.Name) and isinstance(first, ast.Name) and x.id == first.id:
+            allowed.update((id(x), id(first)))
+            made.add(x.id)
+    out = []
+    for name, i in param_index.items():
+        if name == selfname or name not in made:
+            continue
+        uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+        if all(isinstance(u.ctx, ast.Load) and id(u) in allowed for u in uses):
+            out.append(i)
+    return tuple(out)
+
+
+def own_nodes(tree):
+    """The nodes of a function's own body, not of the functions and
+    lambdas nested in it (their return statements return elsewhere)."""
+    todo = list(ast.iter_child_nodes(tree))
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(n))
 
 
 def calls_on_receiver(tree):

@@ -16,6 +16,12 @@ Output (tab-separated, lines sorted by their bytes):
   C  node     mro                           a class: its bases, nearest first
   G  node     category passes               a reviewed text-only evaluator
                                             (textonly in reviewed.txt)
+  I  node     category bounds               a reviewed C method that indexes
+                                            tables with its state tuple's items
+                                            (stateindex in reviewed.txt)
+  M  node     params                        a function that touches these
+                                            parameters only to return
+                                            param.__new__(param, ...)
 kind: m module, f function, b C callable, c class, s struct-sequence type,
 e enum member, o callable instance. Other data is left out: importing it
 is judged as an import of an unknown name.
@@ -23,6 +29,8 @@ next: "" (no sink within reach), "!category" (the node is a sink), or the
 next node on the shortest chain to a sink. params: the positional
 arguments the callable calls or calls a method on ("*" any). flag: p
 Python analysed, r C reviewed, q Python reviewed quiet, u C unreviewed.
+next "!index": the node is a stateindex method: a sink unless the state's
+items are within bounds ("0:14,4:22": item 0 below 14, item 4 below 22).
 next "!text": the node is a text-only evaluator; text, on nodes whose chain
 ends at one: the parameters that flow there (textflow.py: "1,2+~", "k"
 keywords, "s" the instance, "*~" any, "-" none after review; "~" derived).
@@ -62,7 +70,7 @@ SKIP_PREFIXES = ("pyface.ui.qt", "pyface.ui.qt4", "pyface.ui.wx", "pyface.qt", "
 
 
 def load_reviewed(path):
-    sinks, calls, clean, quiet, textonly, notext, importsinks = {}, {}, [], {}, {}, set(), {}
+    sinks, calls, clean, quiet, textonly, notext, importsinks, stateindex = {}, {}, [], {}, {}, set(), {}, {}
     for line in open(path):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -83,9 +91,13 @@ def load_reviewed(path):
             importsinks[f[1]] = f[2].split()[0]
         elif f[0] == "notext":  # notext KEY TOKEN reason
             notext.add((f[1], f[2].split()[0]))
+        elif f[0] == "stateindex":  # stateindex KEY CATEGORY POS:LEN,... reason
+            g = f[2].split(None, 2)
+            sinks[f[1]] = "index"
+            stateindex[f[1]] = g[0] + "\t" + g[1]
         else:
             raise SystemExit(f"reviewed.txt: bad line {line!r}")
-    return sinks, calls, clean, quiet, textonly, notext, importsinks
+    return sinks, calls, clean, quiet, textonly, notext, importsinks, stateindex
 
 
 def modules():
@@ -158,7 +170,7 @@ def kind_of(obj):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    c_sinks, c_calls, clean, quiet, textonly, notext, importsinks = load_reviewed(os.path.join(here, "reviewed.txt"))
+    c_sinks, c_calls, clean, quiet, textonly, notext, importsinks, stateindex = load_reviewed(os.path.join(here, "reviewed.txt"))
     an = analyse.Analyser(c_sinks, c_calls, importsinks)
     names = []
     classes = set()
@@ -236,6 +248,11 @@ def main():
         lines.append(f"F\t{key}\t{nx}\t{node.params}\t{flag}" + (f"\t{tf}" if tf else ""))
     for key, (_, passes) in sorted(textonly.items()):
         lines.append(f"G\t{key}\t{passes}")
+    for key, bounds in sorted(stateindex.items()):
+        lines.append(f"I\t{key}\t{bounds}")
+    for key, params in sorted(an.news.items()):
+        if key in an.nodes and params:
+            lines.append(f"M\t{key}\t" + ",".join(str(i) for i in params))
     for cls in sorted(classes, key=class_order):
         key = analyse.qualkey(cls)
         if key is None:

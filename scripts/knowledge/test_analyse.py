@@ -101,6 +101,42 @@ class AnalyseTest(unittest.TestCase):
             hops.append(key)
         return hops, self.next.get(key)
 
+    def test_instantiated(self):
+        """A function that only returns cls.__new__(cls, ...) makes an
+        instance of its parameter and runs nothing else of it; any other
+        use of the class or of the instance, in the body or in a nested
+        function, or a decorator, rules it out."""
+        cases = {
+            "def f(cls, *args):\n    return cls.__new__(cls, *args)": (0,),
+            "def f(cls, *args, **kw):\n    return cls.__new__(cls, *args, **kw)": (0,),
+            "def f(base, cls, st):\n    return base.__new__(cls, st)": (),
+            "def f(cls, *args):\n    return cls.__new__(*args)": (),
+            "def f(cls, st):\n    o = cls.__new__(cls)\n    o.__setstate__(st)\n    return o": (),
+            "def f(cls, st):\n    def g():\n        return cls.__new__(cls)\n    o = g()\n    o.__setstate__(st)\n    return o": (),
+            "def f(cls):\n    cls.__setstate__(1)\n    return cls.__new__(cls)": (),
+            "def f(cls):\n    x = locals()\n    return cls.__new__(cls)": (),
+            "@deco\ndef f(cls):\n    return cls.__new__(cls)": (),
+            "def f(cls):\n    cls = other\n    return cls.__new__(cls)": (),
+            "def f(cls, st):\n    return cls(st)": (),
+        }
+        for src, want in cases.items():
+            tree = analyse.ast.parse(src).body[0]
+            names = [a.arg for a in tree.args.posonlyargs + tree.args.args]
+            got = analyse.instantiated(tree, {n: i for i, n in enumerate(names)}, None)
+            self.assertEqual(got, want, src)
+
+    def test_instantiated_copyreg(self):
+        """copyreg's __newobj__ and __newobj_ex__ only make an instance of
+        the class; _reconstructor calls base.__init__ on it."""
+        import copyreg
+        an = analyse.Analyser({}, {})
+        for fn in (copyreg.__newobj__, copyreg.__newobj_ex__, copyreg._reconstructor):
+            an.callable(fn)
+        an.drain()
+        self.assertEqual(an.news.get("copyreg.__newobj__"), (0,))
+        self.assertEqual(an.news.get("copyreg.__newobj_ex__"), (0,))
+        self.assertEqual(an.news.get("copyreg._reconstructor"), ())
+
     def test_chain_through_helper(self):
         hops, sink = self.chain("kbsample.via_helper")
         self.assertEqual(hops, ["kbsample.via_helper", "kbsample.helper", "builtins.eval"])
@@ -230,3 +266,78 @@ class TextFlowTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StateIndexTest(unittest.TestCase):
+    """The bounds reviewed.txt gives the state items a C __setstate__
+    indexes its tables with hold every state the library writes."""
+
+    def bounds(self):
+        out = {}
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reviewed.txt")) as f:
+            for line in f:
+                fields = line.split()
+                if fields and fields[0] == "stateindex":
+                    out[fields[1]] = {int(p): int(n) for p, n in (b.split(":") for b in fields[3].split(","))}
+        return out
+
+    def test_traits_states_within_bounds(self):
+        try:
+            import traits.api as t
+            from traits.ctraits import cTrait
+        except ImportError:
+            self.skipTest("traits is not installed")
+        bounds = self.bounds()["traits.ctraits.cTrait.__setstate__"]
+
+        class Sample(t.HasTraits):
+            i = t.Int()
+            f = t.Float(5.3)
+            s = t.Str()
+            b = t.Bool()
+            r = t.Range(0, 10)
+            fr = t.Range(0.0, 1.0)
+            e = t.Enum("a", "b")
+            li = t.List(t.Int)
+            d = t.Dict(t.Str, t.Int)
+            se = t.Set()
+            tu = t.Tuple(t.Int, t.Str)
+            inst = t.Instance(object)
+            any_ = t.Any()
+            cal = t.Callable()
+            either = t.Either(t.Int, t.Str)
+            union = t.Union(t.Int, t.Str)
+            prop = t.Property(depends_on="i")
+            ro = t.ReadOnly()
+            const = t.Constant(3)
+            ev = t.Event()
+            btn = t.Button()
+            arr = t.Array() if hasattr(t, "Array") else t.Any()
+            cls_ = t.Type()
+            mapped = t.Map({"a": 1})
+            pm = t.PrefixMap({"yes": 1, "no": 0}, default_value="yes")
+            pl = t.PrefixList(["one", "two"])
+            dis = t.Disallow()
+            other = t.Instance(t.HasTraits, ())
+            dele = t.DelegatesTo("other")
+            pre = t.PrototypedFrom("other")
+            dt = t.Date()
+            ti = t.Time()
+            uuid = t.UUID()
+            cplx = t.Complex()
+            byt = t.Bytes()
+            # (no WeakRef: its getattr handler is in no table, and
+            # __getstate__'s search for it runs off the table and crashes
+            # traits 6.3.2, so no pickle of one exists)
+            fname = t.File()
+            dirname = t.Directory()
+
+            def _get_prop(self):
+                return self.i
+
+        ctraits = [tr for tr in Sample.class_traits().values() if isinstance(tr, cTrait)]
+        self.assertGreater(len(ctraits), 30)
+        for tr in ctraits:
+            state = tr.__getstate__()
+            self.assertEqual(len(state), 15)
+            for pos, n in bounds.items():
+                self.assertTrue(0 <= state[pos] < n, f"{tr!r} item {pos} = {state[pos]}, bound {n}")

@@ -21,9 +21,30 @@ type ArgSummary struct {
 	// Made lists the imported globals whose call or instantiation made an
 	// object it held (the class of an instance, the callable of a call
 	// result), at most maxSummaryGlobals; Handed the imported globals it
-	// held as themselves. More is set when either list was full.
-	Made, Handed []Global
-	More         bool
+	// held as themselves. More is set when either list was full,
+	// MoreHanded when Handed was.
+	Made, Handed     []Global
+	More, MoreHanded bool
+	// Tuples counts, for a BUILD state, the states that were tuples the
+	// pickle built; NotTuple is set when one was anything else. Items
+	// says what each of the first RestArgs items of those tuples held, as
+	// integers. C code that indexes its tables with items of its state
+	// (traits' cTrait.__setstate__) is judged by them: only a tuple's
+	// items are known when BUILD runs (a list can be written to before).
+	Tuples   int64
+	NotTuple bool
+	Items    []ItemInts
+}
+
+// ItemInts is what one position of a state tuple held over every state.
+type ItemInts struct {
+	// Ints counts the states that held an int literal there, Lo and Hi
+	// bound them; Other is set when one held anything else (a bool, a big
+	// int, anything not an int). A tuple too short to have the position
+	// counts in neither.
+	Ints   int64
+	Lo, Hi int64
+	Other  bool
 }
 
 // RestArgs is the index, in CallGroup.Args, of the summary of the
@@ -32,8 +53,11 @@ type ArgSummary struct {
 const RestArgs = 32
 
 const (
-	// maxSummaryGlobals bounds ArgSummary.Made and Handed.
-	maxSummaryGlobals = 8
+	// maxSummaryGlobals bounds ArgSummary.Made and Handed: the classes
+	// a traits state names in its validators run past 8.
+	maxSummaryGlobals = 32
+	// summaryGlobalBytes is what one listed global costs (charged).
+	summaryGlobalBytes = 32
 	// maxSummaryWalk bounds the values looked at for one argument.
 	maxSummaryWalk = 256
 )
@@ -48,6 +72,7 @@ func (s *scanner) noteArgs(args value, rest ...value) {
 	}
 	if grp.Op == "BUILD" {
 		s.summarise(grp, 0, args)
+		s.noteStateItems(&grp.Args[0], args)
 		return
 	}
 	o := s.objectOf(args)
@@ -64,6 +89,32 @@ func (s *scanner) noteArgs(args value, rest ...value) {
 	for _, r := range rest {
 		s.summarise(grp, RestArgs, r)
 	}
+}
+
+// noteStateItems folds the items of a BUILD state into a.Items.
+func (s *scanner) noteStateItems(a *ArgSummary, state value) {
+	o := s.objectOf(state)
+	if state.kind != kTuple || o == nil {
+		a.NotTuple = true
+		return
+	}
+	n := min(len(o.items), RestArgs)
+	if len(a.Items) < n {
+		s.charge(int64(n-len(a.Items)) * 32)
+		a.Items = append(a.Items, make([]ItemInts, n-len(a.Items))...)
+	}
+	for j, v := range o.items[:n] {
+		it := &a.Items[j]
+		switch {
+		case v.kind != kInt:
+			it.Other = true
+		case it.Ints == 0:
+			it.Lo, it.Hi, it.Ints = v.n, v.n, 1
+		default:
+			it.Lo, it.Hi, it.Ints = min(it.Lo, v.n), max(it.Hi, v.n), it.Ints+1
+		}
+	}
+	a.Tuples++
 }
 
 // noteItems folds the items an item write hands to its target's method
@@ -98,18 +149,23 @@ func (a *ArgSummary) fold(over uint8) {
 	}
 }
 
-// add appends g to list unless it is there, bounded.
-func (a *ArgSummary) add(list *[]Global, g Global) {
+// add appends g to list unless it is there, bounded; it returns whether
+// it grew the list, which the caller charges.
+func (a *ArgSummary) add(list *[]Global, g Global) bool {
 	for _, h := range *list {
 		if h == g {
-			return
+			return false
 		}
 	}
 	if len(*list) >= maxSummaryGlobals {
 		a.More = true
-		return
+		if list == &a.Handed {
+			a.MoreHanded = true
+		}
+		return false
 	}
 	*list = append(*list, g)
+	return true
 }
 
 // summarise folds what v holds into position i of grp.
@@ -131,7 +187,9 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 			a.Opaque = true
 		case kGlobal:
 			if g := s.globalOf(v); g != nil && s.objectOf(v).direct {
-				a.add(&a.Handed, *g)
+				if a.add(&a.Handed, *g) {
+					s.charge(summaryGlobalBytes)
+				}
 			} else {
 				a.Opaque = true
 			}
@@ -147,7 +205,9 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 			g := s.globalOf(v)
 			if o != nil && o.how == hCall && !o.direct {
 				if cls, ok := s.partialNew(o.item(0)); ok {
-					a.add(&a.Made, cls) // an instance of cls, made as protocol 2 makes one
+					if a.add(&a.Made, cls) { // an instance of cls, made as protocol 2 makes one
+						s.charge(summaryGlobalBytes)
+					}
 					continue
 				}
 			}
@@ -155,7 +215,9 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 				a.Opaque = true
 				continue
 			}
-			a.add(&a.Made, *g)
+			if a.add(&a.Made, *g) {
+				s.charge(summaryGlobalBytes)
+			}
 		}
 	}
 }

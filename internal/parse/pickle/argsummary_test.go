@@ -26,7 +26,13 @@ func TestArgSummaries(t *testing.T) {
 			[]ArgSummary{{Made: []Global{{"m", "C"}}}, {Handed: []Global{{"m", "G"}}}}},
 		{"computed_callable", "cm\nf\n(cm\ng\n(tR(tRtR.", "REDUCE", []ArgSummary{{Opaque: true}}},
 		{"past_kept_items_text", "cm\nf\n(" + many + "Vx\ntR.", "REDUCE", pastKept},
-		{"build_state", "cm\nC\n(tR}Vk\nVx\nsb.", "BUILD", []ArgSummary{{Text: true}}},
+		{"build_state", "cm\nC\n(tR}Vk\nVx\nsb.", "BUILD", []ArgSummary{{Text: true, NotTuple: true}}},
+		// tuple states: the ints at each position, over every state
+		{"build_tuple_items", "cm\nC\n(tR(I0\nI5\nVx\nI88\ntbcm\nC\n(tR(I3\nI-1\nI2\ntb.", "BUILD",
+			[]ArgSummary{{Text: true, Tuples: 2, Items: []ItemInts{{Ints: 2, Lo: 0, Hi: 3}, {Ints: 2, Lo: -1, Hi: 5}, {Ints: 1, Lo: 2, Hi: 2, Other: true}, {Ints: 1, Lo: 88, Hi: 88}}}}},
+		{"build_tuple_bool_and_big", "cm\nC\n(tR(I01\nL99999999999999999999999L\ntb.", "BUILD",
+			[]ArgSummary{{Tuples: 1, Items: []ItemInts{{Other: true}, {Other: true}}}}},
+		{"build_list_state", "cm\nC\n(tR(lp0\nI0\nab.", "BUILD", []ArgSummary{{NotTuple: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

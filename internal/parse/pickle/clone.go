@@ -54,6 +54,7 @@ func cloneSummaries(a []ArgSummary) []ArgSummary {
 	c := slices.Clone(a)
 	for i := range c {
 		c[i].Made, c[i].Handed = slices.Clone(c[i].Made), slices.Clone(c[i].Handed)
+		c[i].Items = slices.Clone(c[i].Items)
 	}
 	return c
 }

@@ -195,6 +195,28 @@ def sympy_objects():
     save_pickle("sympy_expression_p2", sp.cos(x) * sp.exp(y) - sp.Rational(1, 7) + sp.Float("1.25") * x, protocol=2)
 
 
+def traits_objects():
+    # traits' CTrait objects of every kind of trait, as traits pickles
+    # them: cTrait.__setstate__ indexes C tables with items of the state,
+    # which the policy checks against their bounds (policy/stateindex.go).
+    # Protocol 0 makes them with traits' own __newobj__, protocol 2 and
+    # later with NEWOBJ.
+    import traits.api as t
+    kinds = dict(
+        int=t.Int(), float=t.Float(5.3), str=t.Str("x"), bool=t.Bool(), range=t.Range(0, 10),
+        float_range=t.Range(0.0, 1.0), enum=t.Enum("a", "b"), list=t.List(t.Int), dict=t.Dict(t.Str, t.Int),
+        set=t.Set(t.Int), tuple=t.Tuple(t.Int, t.Str), instance=t.Instance(t.HasTraits), any=t.Any(),
+        callable=t.Callable(), either=t.Either(t.Int, t.Str), union=t.Union(t.Int, t.Str), constant=t.Constant(3),
+        event=t.Event(), button=t.Button(), array=t.Array(), type=t.Type(), map=t.Map({"a": 1}),
+        prefix_map=t.PrefixMap({"yes": 1, "no": 0}, default_value="yes"), prefix_list=t.PrefixList(["one", "two"]),
+        date=t.Date(), time=t.Time(), uuid=t.UUID(), complex=t.Complex(), bytes=t.Bytes(), file=t.File(),
+        directory=t.Directory(), datetime=t.Datetime(), title=t.Title(),
+    )
+    ctraits = {name: tr.as_ctrait() for name, tr in kinds.items()}
+    for protocol in (0, 2, 5):
+        save_pickle(f"traits_ctraits_p{protocol}", ctraits, protocol=protocol)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     checkpoints()
@@ -205,3 +227,4 @@ if __name__ == "__main__":
     stdlib_values()
     enum_members()
     sympy_objects()
+    traits_objects()
