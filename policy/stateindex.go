@@ -84,7 +84,7 @@ func (p *Judge) indexGated(x *use, v Verdict, groups []pickle.CallGroup) (ok boo
 	for _, grp := range groups {
 		for i := range grp.Args {
 			for _, h := range grp.Args[i].Handed {
-				if normalize(h) != x.g {
+				if normalize(h) != x.g || i == 0 && emptyInstances(grp) {
 					continue
 				}
 				if !grp.Known || grp.Op != "REDUCE" || i == pickle.RestArgs || !p.kb.instantiates(grp.Callee, i) {
@@ -95,7 +95,7 @@ func (p *Judge) indexGated(x *use, v Verdict, groups []pickle.CallGroup) (ok boo
 		}
 	}
 	for _, c := range append(append([]pickle.Call(nil), x.calls...), x.inst...) {
-		if !makers[normalize(c.Callee)] {
+		if !makers[normalize(c.Callee)] && !emptyInstance(c, x.g) {
 			return false, fmt.Sprintf("; it is handed to %s at offset %d, which may give its instances any state", globalName(c.Callee), c.Offset)
 		}
 	}

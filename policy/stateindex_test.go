@@ -62,7 +62,12 @@ func TestStateIndexGate(t *testing.T) {
 		// BUILD on what an instantiator made: any class it made may be a trait
 		{"newobj_of_other_class_bad_state", viaNewobj + ok + "b" + "ctraits.traits\n__newobj__\n(cbuiltins\nobject\ntR" + traitState("(", map[int]string{0: "I99\n"}) + "b.", finding.Critical},
 		// handed to code that may set the state itself
-		{"handed_to_reconstructor", "ccopyreg\n_reconstructor\n(ctraits.traits\nCTrait\ncbuiltins\nobject\nNtR" + ok + "b.", finding.Critical},
+		// copyreg._reconstructor with object as the base only instantiates
+		{"reconstructed", "ccopyreg\n_reconstructor\n(ctraits.traits\nCTrait\ncbuiltins\nobject\nNtR" + ok + "b.", finding.SeverityInvalid},
+		{"reconstructed_bad_state", "ccopyreg\n_reconstructor\n(ctraits.traits\nCTrait\ncbuiltins\nobject\nNtR" + traitState("(", map[int]string{2: "I7\n"}) + "b.", finding.Critical},
+		// with another base, that base's __init__ is handed the instance
+		{"reconstructed_other_base", "ccopyreg\n_reconstructor\n(ctraits.traits\nCTrait\ncbuiltins\ndict\n(dtR" + ok + "b.", finding.Critical},
+		{"handed_as_base", "ccopyreg\n_reconstructor\n(cbuiltins\nobject\nctraits.traits\nCTrait\nNtR.", finding.Critical},
 		{"handed_to_partial", "cfunctools\npartial\n(ctraits.traits\nCTrait\nI0\ntR.", finding.Critical},
 		// the method itself, called with a state of the pickle's
 		{"setstate_called", "ctraits.ctraits\ncTrait.__setstate__\n(" + newobj + ok + "tR.", finding.Critical},

@@ -124,14 +124,14 @@ func (p *Judge) textGated(x *use, v Verdict, groups []pickle.CallGroup) (ok bool
 		return false, ""
 	}
 	for _, c := range append(append([]pickle.Call(nil), x.calls...), x.inst...) {
-		if normalize(c.Callee) != x.g {
+		if normalize(c.Callee) != x.g && !emptyInstance(c, x.g) {
 			return false, fmt.Sprintf("; it is handed to %s at offset %d, which may call it with anything", globalName(c.Callee), c.Offset)
 		}
 	}
 	for _, grp := range groups {
 		for i := range grp.Args {
 			for _, h := range grp.Args[i].Handed {
-				if normalize(h) == x.g {
+				if normalize(h) == x.g && !(i == 0 && emptyInstances(grp)) {
 					return false, fmt.Sprintf("; it is handed as an argument to %s, which may call it with anything", globalName(grp.Callee))
 				}
 			}
@@ -261,3 +261,28 @@ func (k *knowledge) passes(m pickle.Global, classes []string) bool {
 	}
 	return false
 }
+
+// emptyInstance reports a call that makes an instance of x and runs none
+// of its methods: copyreg._reconstructor(x, object, state), which makes
+// it with object.__new__ and, the base being object, calls no __init__
+// (another base runs its own __new__ and __init__ with the state). The
+// reader attributes what the stream does with the instance after (BUILD,
+// item writes) to x, where it is judged.
+func emptyInstance(c pickle.Call, x pickle.Global) bool {
+	if c.Op != "REDUCE" || normalize(c.Callee) != reconstructorGlobal || c.NArgs != 3 || len(c.ArgFacts) < 2 {
+		return false
+	}
+	cls, base := c.ArgFacts[0], c.ArgFacts[1]
+	return cls.Kind == pickle.ArgGlobal && normalize(cls.Global) == x && base.Kind == pickle.ArgGlobal && normalize(base.Global) == objectGlobal
+}
+
+// emptyInstances reports a group of copyreg._reconstructor calls that
+// the reader listed every one of: each call that hands a class first is
+// then among the class's uses, judged one by one (emptyInstance).
+func emptyInstances(grp pickle.CallGroup) bool {
+	return grp.Known && grp.Op == "REDUCE" && normalize(grp.Callee) == reconstructorGlobal && grp.Listed == grp.Count
+}
+
+// reconstructorGlobal is copyreg._reconstructor (copy_reg's, once
+// normalised).
+var reconstructorGlobal = pickle.Global{Module: "copyreg", Name: "_reconstructor"}

@@ -41,6 +41,12 @@ func TestTextGate(t *testing.T) {
 		{"gate_in_build_state", "ctypes\nSimpleNamespace\n)R}Vf\ncsympy.core.power\nPow\nsb.", finding.Critical},
 		// Float's num reaches sympify only as a numpy scalar (reviewed)
 		{"float_mpf_tuple", "csympy.core.numbers\nFloat\n((I0\nV3\nI-1\nI2\nttR.", finding.SeverityInvalid},
+		// protocols 0 and 1: copyreg._reconstructor(cls, object, None)
+		// makes an instance without __new__ or __init__; what follows
+		// (BUILD, item writes) is judged by what it hands the class
+		{"reconstructed_matrix", "ccopy_reg\n_reconstructor\n(csympy.matrices.dense\nMutableDenseMatrix\nc__builtin__\nobject\nNtR(dVrows\nI1\nsb.", finding.SeverityInvalid},
+		{"reconstructed_matrix_item_text", "ccopy_reg\n_reconstructor\n(csympy.matrices.dense\nMutableDenseMatrix\nc__builtin__\nobject\nNtRI0\nVcode\ns.", finding.Critical},
+		{"reconstructed_with_gated_base", "ccopy_reg\n_reconstructor\n(csympy.core.containers\nTuple\ncsympy.core.containers\nTuple\nVcode\ntR.", finding.Critical},
 		// the import gate: sympy's import_module imports what it is given
 		{"import_module_of_text", "csympy.external.importtools\nimport_module\n(Vos\ntR.", finding.Critical},
 	})

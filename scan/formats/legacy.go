@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -19,10 +20,12 @@ import (
 // pickles back to back, then the raw storages (see torchlegacy).
 //
 // Decisions:
-//   - Matched by content: the first pickle holds torch's magic number,
+//   - Matched by content: the first pickle returns torch's magic number,
 //     looked for in the head, then (for a pickle-looking file with random
 //     access) in the first magicWindow bytes, since a payload run before
-//     the number may push it out of the head.
+//     the number may push it out of the head. The first pickle must end
+//     at the STOP right after the number: a legacy file nested in a bytes
+//     literal of a plain pickle is not one (firstPickleEndsAtMagic).
 //   - Every pickle is read with ReadOne and the next one starts at its
 //     End; each is reported as the member "pickle#0" to "pickle#4"
 //     (numbered from 0: the object itself is "pickle#3"). A pickle that fails or
@@ -46,7 +49,7 @@ const magicWindow = 64 << 10
 
 func (torchLegacy) Match(in *scan.Input) bool {
 	if torchlegacy.MagicHead(in.Head) {
-		return true
+		return firstPickleEndsAtMagic(in.Head)
 	}
 	h := in.Head
 	if in.At == nil || len(h) < scan.HeadSize || in.Size <= int64(len(h)) || (h[0] != 0x80 && h[0] != 'c' && h[0] != 'L') {
@@ -54,7 +57,31 @@ func (torchLegacy) Match(in *scan.Input) bool {
 	}
 	buf := make([]byte, min(in.Size, magicWindow))
 	n, _ := in.At.ReadAt(buf, 0)
-	return torchlegacy.MagicHead(buf[:n])
+	return torchlegacy.MagicHead(buf[:n]) && firstPickleEndsAtMagic(buf[:n])
+}
+
+// firstPickleEndsAtMagic reports whether the magic number found in b is
+// what the first pickle returns: the pickle read from offset 0 ends at
+// the STOP right after the number. torch.storage._load_from_bytes nests a
+// whole legacy file in a bytes literal of an ordinary pickle
+// (pickle.dumps of a module with tensors): the number is there, inside a
+// literal, and torch.load would refuse such a file at its first pickle,
+// which the plain pickle's scan reads anyway. A first pickle the reader
+// cannot finish within its bounds is taken as legacy.
+func firstPickleEndsAtMagic(b []byte) bool {
+	res := pickle.ReadOne(bytes.NewReader(b), pickle.DefaultOptions())
+	if res.Limit != nil {
+		return true
+	}
+	if res.Err != nil || res.Pickles != 1 {
+		return false
+	}
+	for _, end := range torchlegacy.MagicEnds(b) {
+		if res.End == int64(end) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxKeysPickle bounds the bytes of the keys pickle whose list is used;

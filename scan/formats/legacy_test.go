@@ -145,3 +145,47 @@ func TestStreamPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestLegacyMatchNested holds that a legacy file is matched by its first
+// pickle returning the magic number, not by the number appearing: a
+// plain pickle that nests a legacy file in a bytes literal (what
+// pickle.dumps of a module with tensors writes, through
+// torch.storage._load_from_bytes) is a plain pickle, scanned as one.
+func TestLegacyMatchNested(t *testing.T) {
+	legacy, err := os.ReadFile(filepath.Join("testdata", "streams", "legacy_state_dict.pt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(legacy)
+	nested := append([]byte{0x80, 0x04, 'B', byte(n), byte(n >> 8), byte(n >> 16), byte(n >> 24)}, legacy...)
+	nested = append(nested, '.')
+	payload := append([]byte("cos\nsystem\n(Vtrue\ntR0"), legacy...) // a first pickle that runs something, then returns the number
+	tests := []struct {
+		name   string
+		data   []byte
+		format string
+	}{
+		{"legacy", legacy, "torch-legacy"},
+		{"nested_in_bytes", nested, "pickle"},
+		{"payload_then_magic", payload, "torch-legacy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			head := tt.data[:min(len(tt.data), scan.HeadSize)]
+			if got := (torchLegacy{}).Match(&scan.Input{Head: head}); got != (tt.format == "torch-legacy") {
+				t.Errorf("Match = %v, want %v", got, !got)
+			}
+			res := scanStreamBytes(tt.data, false)
+			if res.Format != tt.format {
+				t.Errorf("format %s, want %s", res.Format, tt.format)
+			}
+			if tt.format == "pickle" {
+				for _, f := range res.Findings {
+					if f.Severity >= finding.Medium {
+						t.Errorf("%s %s: %s", f.Rule, f.Severity, f.Message)
+					}
+				}
+			}
+		})
+	}
+}

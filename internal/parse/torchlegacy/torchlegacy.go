@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/modelgate/modelgate/internal/parse/pickle"
@@ -45,6 +46,25 @@ func MagicHead(head []byte) bool {
 	}
 	return bytes.Contains(head, []byte(magicLong1)) || bytes.Contains(head, []byte("L"+Magic+"L\n.")) ||
 		bytes.Contains(head, []byte("L"+Magic+"\n."))
+}
+
+// MagicEnds returns the offsets in b just past each place that holds the
+// magic number and the STOP after it (as MagicHead matches them), in
+// ascending order: where a first pickle that returns the number ends.
+func MagicEnds(b []byte) []int {
+	var ends []int
+	for _, pat := range []string{magicLong1, "L" + Magic + "L\n.", "L" + Magic + "\n."} {
+		for i := 0; ; {
+			j := bytes.Index(b[i:], []byte(pat))
+			if j < 0 {
+				break
+			}
+			ends = append(ends, i+j+len(pat))
+			i += j + 1
+		}
+	}
+	sort.Ints(ends)
+	return ends
 }
 
 // Storage is what a persistent id declares about one storage.

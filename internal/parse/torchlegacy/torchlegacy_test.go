@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -173,6 +174,27 @@ func TestMagicHead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := MagicHead([]byte(tt.head)); got != tt.want {
 				t.Errorf("MagicHead = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMagicEnds(t *testing.T) {
+	long1 := "\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19."
+	tests := []struct {
+		name string
+		b    string
+		want []int
+	}{
+		{"protocol2", "\x80\x02" + long1, []int{2 + len(long1)}},
+		{"protocol0_both_forms", "L119547037146038801333356\n.L119547037146038801333356L\n.", []int{27, 55}},
+		{"twice", long1 + "xx" + long1, []int{len(long1), 2*len(long1) + 2}},
+		{"none", "\x80\x02K\x01.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MagicEnds([]byte(tt.b)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("MagicEnds = %v, want %v", got, tt.want)
 			}
 		})
 	}
