@@ -91,6 +91,7 @@ def stdlib_value(rng):
         "numpy_values": lambda: {"a": np.arange(6).reshape(2, 3), "f": np.float32(1.5), "dt": np.dtype("int16")},
         "sympy_expr": lambda: sympy.Symbol("x") ** 2 + 3 * sympy.Symbol("y"),
         "sympy_objects": lambda: sympy_object(rng),
+        "traits": lambda: traits_object(rng),
         "dataframe": lambda: pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}),
     }
     name = rng.choice(sorted(kinds))
@@ -118,6 +119,18 @@ def sympy_object(rng):
     return rng.choice(kinds)()
 
 
+def traits_object(rng):
+    """traits' CTrait objects of a few kinds, as traits pickles them: their
+    C __setstate__ indexes handler tables with items of the state, which
+    the scanner checks against the tables' bounds (docs/knowledge.md,
+    state-index gates)."""
+    import traits.api as t
+    kinds = [t.Int(), t.Float(rng.random()), t.Str("x"), t.Bool(), t.Range(0, 10), t.Enum("a", "b"), t.List(t.Int),
+             t.Dict(t.Str, t.Int), t.Tuple(t.Int, t.Str), t.Instance(t.HasTraits), t.Any(), t.Callable(),
+             t.Either(t.Int, t.Str), t.Union(t.Int, t.Str), t.Constant(3), t.Event(), t.Map({"a": 1}), t.Complex()]
+    return [rng.choice(kinds).as_ctrait() for _ in range(rng.choice([1, 3]))]
+
+
 def save(rng, obj, family):
     """save writes obj with a saving function that fits it; returns (how, ext, bytes)."""
     ways = ["pickle", "joblib", "joblib.compress"]
@@ -133,7 +146,7 @@ def save(rng, obj, family):
         np.save(buf, np.array([obj, None], dtype=object), allow_pickle=True)
         return how, ".npy", buf.getvalue()
     if how == "pickle":
-        proto = rng.choice([2, 3, 4, 5])
+        proto = rng.choice([0, 1, 2, 3, 4, 5] if family == "stdlib.traits" else [2, 3, 4, 5])
         return how + ".p%d" % proto, ".pkl", pickle.dumps(obj, protocol=proto)
     with tempfile.TemporaryDirectory() as d:
         ext = {"torch.save": ".pt", "torch.save.legacy": ".pt", "joblib": ".joblib",
