@@ -114,8 +114,9 @@ func (p *Judge) indexGated(x *use, v Verdict, groups []pickle.CallGroup) (ok boo
 }
 
 // outOfBounds says what in a summary of BUILD states may index past a
-// table ("whose item 4 is 23, past ..."), "" when nothing: every state a tuple the pickle built, every
-// indexing item an int literal within its table.
+// table ("whose item 4 is 23, past ..."), "" when nothing: every state a
+// tuple the pickle built, every indexing item an int literal within its
+// table.
 func (si stateIndex) outOfBounds(a pickle.ArgSummary) string {
 	if a.NotTuple || a.Tuples == 0 {
 		return "that is not a tuple the pickle built (" + shortName(si.key) + " reads integers from it)"
