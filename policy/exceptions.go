@@ -163,8 +163,12 @@ var partialGlobal = pickle.Global{Module: "functools", Name: "partial"}
 // getattr fetched something safe (fetchedHarmless), and everything handed
 // to functools.partial, by its constructor or its BUILD state, is a
 // value, an imported global (judged on its own as if called), or an
-// object made by getattr or by a callable judged safe. The partial's
-// function is one of those, and its arguments reach that function only.
+// object made by getattr or an instance of a class whose construction and
+// call are judged safe (inertInstance). The partial's function is one of
+// those, and its arguments reach that function only. What a function
+// returns is none of those: a function judged safe to call may return
+// anything it fetches by name (nltk's getattr_, astropy's
+// getattr_recursive), and calling that is not judged by the function.
 func (ex *exceptions) partialCallHarmless(groups []pickle.CallGroup) bool {
 	if !ex.harmlessFetch {
 		return false
@@ -181,13 +185,33 @@ func (ex *exceptions) partialCallHarmless(groups []pickle.CallGroup) bool {
 				return false
 			}
 			for _, m := range a.Made {
-				if m = normalize(m); m != getattrGlobal && ex.p.Classify(m).Class != ClassSafe {
+				if m = normalize(m); m != getattrGlobal && !ex.p.inertInstance(m) {
 					return false
 				}
 			}
 		}
 	}
 	return true
+}
+
+// inertInstance reports that objects made by m are instances of a class
+// the knowledge base knows, whose construction is judged safe and whose
+// instances are harmless to call: no __call__ on its MRO, or one that
+// reaches no sink.
+func (p *Judge) inertInstance(m pickle.Global) bool {
+	if p.kb == nil || p.Classify(m).Class != ClassSafe {
+		return false
+	}
+	t, ok := p.kb.resolve(m)
+	if !ok || (t.kind != kindClass && t.kind != kindStruct) || t.node == "" {
+		return false
+	}
+	key, ok := p.kb.method(t.node, "__call__")
+	if !ok {
+		return true
+	}
+	c := p.kb.callable(key)
+	return c.known && c.chain == ""
 }
 
 // referenced reports whether g is passed as an argument anywhere in the

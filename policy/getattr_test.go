@@ -126,3 +126,20 @@ func TestReferencedTruncated(t *testing.T) {
 		})
 	}
 }
+
+// TestPartialOfReturnedObject holds that calling a functools.partial whose
+// function is what another function returned is not excused by that
+// function's verdict: a function safe to call may return anything it
+// fetches by name, as library getattr wrappers do.
+func TestPartialOfReturnedObject(t *testing.T) {
+	runJudgeCases(t, []judgeCase{
+		// partial(astropy.samp.utils.getattr_recursive(os, 'system'), 'true')()
+		{"getattr_wrapper_result", "cfunctools\npartial\n(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntRVtrue\ntR(tR.", finding.High},
+		// partial(nltk.decorators.getattr_(os, 'system', None), 'true')()
+		{"getattr_with_default_result", "cfunctools\npartial\n(cnltk.decorators\ngetattr_\n(cpathlib\nos\nVsystem\nNtRVtrue\ntR(tR.", finding.High},
+		// the same function in a partial's BUILD state
+		{"getattr_wrapper_result_in_state", "cfunctools\npartial\n(cbuiltins\nprint\ntR(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntR(Vtrue\nt}Ntb(tR.", finding.High},
+		// an instance of a class with no __call__ is harmless to call
+		{"instance_without_call", "cfunctools\npartial\n(ccollections\nOrderedDict\n)RVa\ntR(tR.", finding.SeverityInvalid},
+	})
+}
