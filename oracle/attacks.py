@@ -106,11 +106,18 @@ def resolve(route, module, name, proto):
         return Call(Call(Global("operator", "attrgetter"), name), mod)
     if route == "sys.modules":
         return attr(Call(attr(Global("sys", "modules"), "get"), module), name)
+    if route == "fetcher":
+        # a library function that returns getattr(obj, name): safe to
+        # call, and what it returns is whatever the name fetches
+        h = holder_for(module)
+        if not h or dotted:
+            return None
+        return Call(Global("astropy.samp.utils", "getattr_recursive"), Global(h, module), name)
     raise ValueError(route)
 
 
 ROUTES = ["direct", "dotted", "pydoc.locate", "pkgutil.resolve_name", "import_module",
-          "__import__", "attrgetter", "sys.modules"]
+          "__import__", "attrgetter", "sys.modules", "fetcher"]
 CALLS = ["reduce", "obj", "inst", "newobj", "newobj_ex", "partial", "methodcaller", "setstate"]
 
 

@@ -188,6 +188,11 @@ func (p *Judge) analysed(g pickle.Global, use int) (Verdict, bool) {
 			Matched: "knowledge " + c.chain, gate: gt}, true
 	case c.chain != "":
 		return Verdict{Class: ClassDangerous, Reason: orDefault(sinkReasons[c.sink], "reaches a sink") + " (" + c.chain + ")", Matched: "knowledge " + c.chain}, true
+	case c.known && use == useCall && t.node != "" && p.kb.fetcher(t.node):
+		// Safe to call, but what it returns is whatever a computed name
+		// reaches, which the stream may then call (a BUILD state's
+		// __setstate__, a partial's function): judged as getattr is.
+		return Verdict{Class: ClassDangerous, Reason: "returns what it fetches by a computed name, a step to any object (" + t.node + " -> getattr)", Matched: "knowledge " + t.node}, true
 	case c.known:
 		return Verdict{Class: ClassSafe, Reason: "analysed: no sink within reach", Matched: "knowledge"}, true
 	}

@@ -130,15 +130,22 @@ func TestReferencedTruncated(t *testing.T) {
 // TestPartialOfReturnedObject holds that calling a functools.partial whose
 // function is what another function returned is not excused by that
 // function's verdict: a function safe to call may return anything it
-// fetches by name, as library getattr wrappers do.
+// fetches by name, as library getattr wrappers do. Those are judged as
+// getattr is, from the knowledge base's R lines (critical); calling a
+// partial of another function's result is a call of a computed object.
 func TestPartialOfReturnedObject(t *testing.T) {
 	runJudgeCases(t, []judgeCase{
 		// partial(astropy.samp.utils.getattr_recursive(os, 'system'), 'true')()
-		{"getattr_wrapper_result", "cfunctools\npartial\n(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntRVtrue\ntR(tR.", finding.High},
+		{"getattr_wrapper_result", "cfunctools\npartial\n(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntRVtrue\ntR(tR.", finding.Critical},
 		// partial(nltk.decorators.getattr_(os, 'system', None), 'true')()
-		{"getattr_with_default_result", "cfunctools\npartial\n(cnltk.decorators\ngetattr_\n(cpathlib\nos\nVsystem\nNtRVtrue\ntR(tR.", finding.High},
+		{"getattr_with_default_result", "cfunctools\npartial\n(cnltk.decorators\ngetattr_\n(cpathlib\nos\nVsystem\nNtRVtrue\ntR(tR.", finding.Critical},
 		// the same function in a partial's BUILD state
-		{"getattr_wrapper_result_in_state", "cfunctools\npartial\n(cbuiltins\nprint\ntR(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntR(Vtrue\nt}Ntb(tR.", finding.High},
+		{"getattr_wrapper_result_in_state", "cfunctools\npartial\n(cbuiltins\nprint\ntR(castropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVsystem\ntR(Vtrue\nt}Ntb(tR.", finding.Critical},
+		// a BUILD state's __setstate__ is what the next BUILD calls
+		{"fetched_setstate", "ctypes\nSimpleNamespace\n)R}V__setstate__\ncastropy.samp.utils\ngetattr_recursive\n(cpathlib\nos\nVpopen\ntRsbVtrue\nb.", finding.Critical},
+		// what a function that fetches nothing returned, called: a
+		// computed object, not excused by the function's verdict
+		{"function_result", "cfunctools\npartial\n(cjson\nloads\n(V1\ntRtR(tR.", finding.High},
 		// an instance of a class with no __call__ is harmless to call
 		{"instance_without_call", "cfunctools\npartial\n(ccollections\nOrderedDict\n)RVa\ntR(tR.", finding.SeverityInvalid},
 	})

@@ -164,6 +164,13 @@ func (k *knowledge) mro(cls string) []string {
 	return strings.Split(f[0], ",")
 }
 
+// fetcher reports a callable that returns what it fetches by a computed
+// name (an R line: getattr(x, name), or another fetcher's result).
+func (k *knowledge) fetcher(key string) bool {
+	_, ok := k.find("R\t" + key + "\t")
+	return ok
+}
+
 // provenance returns the "package version" lines of the knowledge base.
 func (k *knowledge) provenance() []string {
 	var out []string

@@ -17,7 +17,7 @@ func TestKnowledgeParses(t *testing.T) {
 	names := 0
 	for i, l := range lines {
 		f := strings.Split(l, "\t")
-		want := map[string]int{"P": 3, "N": 5, "F": 5, "C": 3, "G": 4, "I": 4, "M": 3}[f[0]]
+		want := map[string]int{"P": 3, "N": 5, "F": 5, "C": 3, "G": 4, "I": 4, "M": 3, "R": 3}[f[0]]
 		if f[0] == "F" && len(f) == 6 {
 			want = 6 // the parameters that flow to a text gate
 			if r := parseReach(f[5], 0); f[5] != "-" && !r.all && !r.rest && r.from < 0 && len(r.pos) == 0 {
@@ -52,6 +52,10 @@ func TestKnowledgeParses(t *testing.T) {
 		case "I":
 			if _, ok := k.stateIndexOf(f[1]); !ok {
 				t.Errorf("line %d: bounds %q do not parse", i+1, f[3])
+			}
+		case "R":
+			if _, ok := k.node(f[1]); !ok || f[2] != "fetch" {
+				t.Errorf("line %d: fetcher %s is not a callable of the knowledge base", i+1, f[1])
 			}
 		case "M":
 			if _, ok := k.node(f[1]); !ok || f[2] == "" {

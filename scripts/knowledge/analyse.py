@@ -157,6 +157,10 @@ class Analyser:
         self.c_sinks = c_sinks
         self.c_calls = c_calls
         self.work = []  # (object, class) still to analyse
+        # key -> what the function returns straight from a call: "getattr"
+        # for getattr(x, <computed name>), else the keys of the callees
+        # (fetchers() follows them)
+        self.returned = {}
         # key -> the parameters the function only makes an instance of
         # (instantiated): handed a class there, it runs the class's
         # __new__ and nothing else of it, neither __init__ nor __setstate__
@@ -195,6 +199,10 @@ class Analyser:
                                tuple(body.flows), tuple(body.argnames))
         try:
             self.news[key] = instantiated(tree, body.param_index, body.selfname)
+        except Exception:
+            pass
+        try:
+            self.returned[key] = returned_calls(body, tree)
         except Exception:
             pass
         self.work.extend(body.pending)
@@ -341,6 +349,42 @@ def instantiated(tree, param_index, selfname):
         if all(isinstance(u.ctx, ast.Load) and id(u) in allowed for u in uses):
             out.append(i)
     return tuple(out)
+
+
+def returned_calls(body, tree):
+    """What a function body returns straight from a call: "getattr" when it
+    returns getattr(x, name) with a name that is not a literal, and the
+    node keys of the other callees whose result it returns as it is."""
+    out = set()
+    for n in own_nodes(tree):
+        if not isinstance(n, ast.Return) or not isinstance(n.value, ast.Call):
+            continue
+        call = n.value
+        obj = body.resolve(call.func)
+        if obj is builtins.getattr:
+            if len(call.args) >= 2 and not isinstance(call.args[1], ast.Constant):
+                out.add("getattr")
+            continue
+        if obj is not None:
+            key = Body.callee_key(obj)
+            if key:
+                out.add(key)
+    return frozenset(out)
+
+
+def fetchers(returned):
+    """The callables that return what they fetch by a computed name:
+    getattr(x, name) itself, or the result of another such callable
+    (astropy's getattr_recursive, nltk's getattr_). Safe to call, they
+    return whatever the name reaches, os.system as well; a pickle that
+    calls one and keeps the result may call that result (a BUILD state's
+    __setstate__, a partial's function)."""
+    out = {k for k, r in returned.items() if "getattr" in r}
+    while True:
+        more = {k for k, r in returned.items() if k not in out and r & out}
+        if not more:
+            return out
+        out |= more
 
 
 def own_nodes(tree):

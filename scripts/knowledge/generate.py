@@ -22,6 +22,10 @@ Output (tab-separated, lines sorted by their bytes):
   M  node     params                        a function that touches these
                                             parameters only to return
                                             param.__new__(param, ...)
+  R  node     fetch                         a function that returns what it
+                                            fetches by a computed name
+                                            (getattr(x, name), or another R's
+                                            result)
 kind: m module, f function, b C callable, c class, s struct-sequence type,
 e enum member, o callable instance. Other data is left out: importing it
 is judged as an import of an unknown name.
@@ -253,6 +257,9 @@ def main():
     for key, params in sorted(an.news.items()):
         if key in an.nodes and params:
             lines.append(f"M\t{key}\t" + ",".join(str(i) for i in params))
+    for key in sorted(analyse.fetchers(an.returned)):
+        if key in an.nodes:
+            lines.append(f"R\t{key}\tfetch")
     for cls in sorted(classes, key=class_order):
         key = analyse.qualkey(cls)
         if key is None:

@@ -125,6 +125,43 @@ class AnalyseTest(unittest.TestCase):
             got = analyse.instantiated(tree, {n: i for i, n in enumerate(names)}, None)
             self.assertEqual(got, want, src)
 
+    def test_fetchers(self):
+        """Functions that return what getattr fetches by a computed name,
+        directly or through another such function, are fetchers; a
+        literal name, or a fetcher's result used and not returned, is not."""
+        src = textwrap.dedent('''
+            def direct(obj, name):
+                return getattr(obj, name)
+            def with_default(obj, name):
+                return getattr(obj, name, None)
+            def literal(obj):
+                return getattr(obj, "shape")
+            def recursive(obj, path):
+                if "." in path:
+                    top, rest = path.split(".", 1)
+                    return recursive(getattr(obj, top), rest)
+                return direct(obj, path)
+            def through(obj, name):
+                return recursive(obj, name)
+            def uses(obj, name):
+                value = direct(obj, name)
+                return str(value)
+        ''')
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "kbfetch.py"), "w") as f:
+                f.write(src)
+            sys.path.insert(0, d)
+            try:
+                mod = importlib.import_module("kbfetch")
+                an = analyse.Analyser({}, {})
+                for name in ("direct", "with_default", "literal", "recursive", "through", "uses"):
+                    an.callable(getattr(mod, name))
+                an.drain()
+            finally:
+                sys.path.remove(d)
+        got = {k.split(".")[-1] for k in analyse.fetchers(an.returned) if k.startswith("kbfetch.")}
+        self.assertEqual(got, {"direct", "with_default", "recursive", "through"})
+
     def test_instantiated_copyreg(self):
         """copyreg's __newobj__ and __newobj_ex__ only make an instance of
         the class; _reconstructor calls base.__init__ on it."""
