@@ -23,10 +23,11 @@ type capability struct {
 }
 
 // gated reports whether the stream's arguments decide the capability: a
-// chain that ends at a text gate, or a state-index gate itself (reached
+// chain that ends at a text gate, or a state-index gate itself, which is
+// a __setstate__ (the judge checks the states BUILD gives; reached
 // through other code, the state it is given is that code's).
 func (c capability) gated() bool {
-	return c.sink == "text" || c.sink == "index" && c.chain == c.gate
+	return c.sink == "text" || c.sink == "index" && c.chain == c.gate && strings.HasSuffix(c.gate, ".__setstate__")
 }
 
 // unpickleMethods are the methods unpickling invokes on a class or its

@@ -319,9 +319,9 @@ INTROSPECTION = {"locals", "vars", "globals", "eval", "exec", "compile"}
 def instantiated(tree, param_index, selfname):
     """The parameters a function touches only to make an instance of them
     and return it: every use of the name is `return cls.__new__(cls, ...)`
-    (copyreg.__newobj__, traits' own __newobj__). The instance is returned untouched, so nothing of the
-    class but __new__ runs in the function; whatever the caller does with
-    the instance (BUILD) is the caller's."""
+    (copyreg.__newobj__, traits' own __newobj__). The instance is returned
+    untouched, so nothing of the class but __new__ runs in the function;
+    whatever the caller does with the instance (BUILD) is the caller's."""
     if getattr(tree, "decorator_list", None):
         return ()  # the wrapper, not this body, is what runs
     allowed = set()

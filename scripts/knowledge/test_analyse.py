@@ -68,14 +68,20 @@ def sorted_by(xs):
 '''
 
 
+def import_sample(dirname, name, source):
+    """Writes source as module name in dirname, puts dirname on sys.path
+    (the caller removes it) and imports the module."""
+    with open(os.path.join(dirname, name + ".py"), "w") as f:
+        f.write(textwrap.dedent(source))
+    sys.path.insert(0, dirname)
+    return importlib.import_module(name)
+
+
 class AnalyseTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.TemporaryDirectory()
-        with open(os.path.join(cls.dir.name, "kbsample.py"), "w") as f:
-            f.write(textwrap.dedent(SAMPLE))
-        sys.path.insert(0, cls.dir.name)
-        cls.mod = importlib.import_module("kbsample")
+        cls.mod = import_sample(cls.dir.name, "kbsample", SAMPLE)
         sinks = {"builtins.eval": "exec", "builtins.open": "file", "posix.system": "process"}
         cls.an = analyse.Analyser(sinks, {"builtins.map": "0", "builtins.sorted": "*"})
         for name in dir(cls.mod):
@@ -129,7 +135,7 @@ class AnalyseTest(unittest.TestCase):
         """Functions that return what getattr fetches by a computed name,
         directly or through another such function, are fetchers; a
         literal name, or a fetcher's result used and not returned, is not."""
-        src = textwrap.dedent('''
+        src = '''
             def direct(obj, name):
                 return getattr(obj, name)
             def with_default(obj, name):
@@ -146,13 +152,10 @@ class AnalyseTest(unittest.TestCase):
             def uses(obj, name):
                 value = direct(obj, name)
                 return str(value)
-        ''')
+        '''
         with tempfile.TemporaryDirectory() as d:
-            with open(os.path.join(d, "kbfetch.py"), "w") as f:
-                f.write(src)
-            sys.path.insert(0, d)
             try:
-                mod = importlib.import_module("kbfetch")
+                mod = import_sample(d, "kbfetch", src)
                 an = analyse.Analyser({}, {})
                 for name in ("direct", "with_default", "literal", "recursive", "through", "uses"):
                     an.callable(getattr(mod, name))
@@ -255,10 +258,7 @@ class TextFlowTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.TemporaryDirectory()
-        with open(os.path.join(cls.dir.name, "kbtext.py"), "w") as f:
-            f.write(textwrap.dedent(TEXT_SAMPLE))
-        sys.path.insert(0, cls.dir.name)
-        mod = importlib.import_module("kbtext")
+        mod = import_sample(cls.dir.name, "kbtext", TEXT_SAMPLE)
         cls.an = analyse.Analyser({"builtins.eval": "exec"}, {"builtins.map": "0"})
         for name in dir(mod):
             obj = getattr(mod, name)

@@ -58,6 +58,8 @@ const (
 	maxSummaryGlobals = 32
 	// summaryGlobalBytes is what one listed global costs (charged).
 	summaryGlobalBytes = 32
+	// itemIntsBytes is what one ItemInts costs (charged).
+	itemIntsBytes = 32
 	// maxSummaryWalk bounds the values looked at for one argument.
 	maxSummaryWalk = 256
 )
@@ -100,7 +102,7 @@ func (s *scanner) noteStateItems(a *ArgSummary, state value) {
 	}
 	n := min(len(o.items), RestArgs)
 	if len(a.Items) < n {
-		s.charge(int64(n-len(a.Items)) * 32)
+		s.charge(int64(n-len(a.Items)) * itemIntsBytes)
 		a.Items = append(a.Items, make([]ItemInts, n-len(a.Items))...)
 	}
 	for j, v := range o.items[:n] {
@@ -150,7 +152,7 @@ func (a *ArgSummary) fold(over uint8) {
 }
 
 // add appends g to list unless it is there, bounded; it returns whether
-// it grew the list, which the caller charges.
+// it grew the list (scanner.list charges it).
 func (a *ArgSummary) add(list *[]Global, g Global) bool {
 	for _, h := range *list {
 		if h == g {
@@ -166,6 +168,13 @@ func (a *ArgSummary) add(list *[]Global, g Global) bool {
 	}
 	*list = append(*list, g)
 	return true
+}
+
+// list adds g to one of a's lists, charging what it grows by.
+func (s *scanner) list(a *ArgSummary, list *[]Global, g Global) {
+	if a.add(list, g) {
+		s.charge(summaryGlobalBytes)
+	}
 }
 
 // summarise folds what v holds into position i of grp.
@@ -187,9 +196,7 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 			a.Opaque = true
 		case kGlobal:
 			if g := s.globalOf(v); g != nil && s.objectOf(v).direct {
-				if a.add(&a.Handed, *g) {
-					s.charge(summaryGlobalBytes)
-				}
+				s.list(a, &a.Handed, *g)
 			} else {
 				a.Opaque = true
 			}
@@ -205,9 +212,7 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 			g := s.globalOf(v)
 			if o != nil && o.how == hCall && !o.direct {
 				if cls, ok := s.partialNew(o.item(0)); ok {
-					if a.add(&a.Made, cls) { // an instance of cls, made as protocol 2 makes one
-						s.charge(summaryGlobalBytes)
-					}
+					s.list(a, &a.Made, cls) // an instance of cls, made as protocol 2 makes one
 					continue
 				}
 			}
@@ -215,9 +220,7 @@ func (s *scanner) summarise(grp *CallGroup, i int, v value) {
 				a.Opaque = true
 				continue
 			}
-			if a.add(&a.Made, *g) {
-				s.charge(summaryGlobalBytes)
-			}
+			s.list(a, &a.Made, *g)
 		}
 	}
 }

@@ -44,16 +44,25 @@ func MagicHead(head []byte) bool {
 	if len(head) == 0 {
 		return false
 	}
-	return bytes.Contains(head, []byte(magicLong1)) || bytes.Contains(head, []byte("L"+Magic+"L\n.")) ||
-		bytes.Contains(head, []byte("L"+Magic+"\n."))
+	for _, pat := range magicForms {
+		if bytes.Contains(head, []byte(pat)) {
+			return true
+		}
+	}
+	return false
 }
+
+// magicForms are the ways a first pickle writes the magic number and
+// returns it: LONG1 from protocol 2, a text LONG with and without
+// Python 2's L suffix below.
+var magicForms = []string{magicLong1, "L" + Magic + "L\n.", "L" + Magic + "\n."}
 
 // MagicEnds returns the offsets in b just past each place that holds the
 // magic number and the STOP after it (as MagicHead matches them), in
 // ascending order: where a first pickle that returns the number ends.
 func MagicEnds(b []byte) []int {
 	var ends []int
-	for _, pat := range []string{magicLong1, "L" + Magic + "L\n.", "L" + Magic + "\n."} {
+	for _, pat := range magicForms {
 		for i := 0; ; {
 			j := bytes.Index(b[i:], []byte(pat))
 			if j < 0 {
